@@ -1,0 +1,160 @@
+/**
+ * Forwarding one request to a real server and its response back: the hot path. One Exchange
+ * object per request is the undici dispatch handler itself, so no closures or streams are
+ * made per request; body chunks go straight from undici to the client socket with
+ * back-pressure both ways.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import type { RealServerRuntime } from '../real-server.ts';
+import type { ServerGroup, ServiceRuntime } from '../service.ts';
+import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
+import { respondText } from './respond.ts';
+import { responseHeaders } from './response-head.ts';
+import type { RequestHead } from './request-head.ts';
+
+/** At most this many servers are tried for one request before the client gets an error. */
+const MAX_ATTEMPTS = 3;
+
+const MESSAGES: Record<ProxyErrorCode, string> = {
+  NO_SERVER: 'no real server is available (NO_SERVER)',
+  CONNECT_FAILED: 'could not connect to a real server (CONNECT_FAILED)',
+  CONNECT_TIMEOUT: 'connecting to the real server timed out (CONNECT_TIMEOUT)',
+  RESPONSE_TIMEOUT: 'the real server did not answer in time (RESPONSE_TIMEOUT)',
+  UPSTREAM_RESET: 'the real server closed the connection (UPSTREAM_RESET)',
+  UPSTREAM_TLS: 'TLS to the real server failed (UPSTREAM_TLS)',
+  UPSTREAM_PROTOCOL: 'the real server sent an invalid response (UPSTREAM_PROTOCOL)',
+};
+
+export class Exchange implements Dispatcher.DispatchHandler {
+  private readonly svc: ServiceRuntime;
+  private readonly group: ServerGroup;
+  private readonly req: IncomingMessage;
+  private readonly res: ServerResponse;
+  private readonly head: RequestHead;
+  private readonly clientIp: string;
+  private readonly log: Logger;
+  private server: RealServerRuntime | undefined;
+  private setCookie: string | undefined;
+  private tried: Set<RealServerRuntime> | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
+  private responded = false;
+  private done = false;
+
+  constructor(
+    svc: ServiceRuntime,
+    group: ServerGroup,
+    req: IncomingMessage,
+    res: ServerResponse,
+    head: RequestHead,
+    clientIp: string,
+    log: Logger,
+  ) {
+    this.svc = svc;
+    this.group = group;
+    this.req = req;
+    this.res = res;
+    this.head = head;
+    this.clientIp = clientIp;
+    this.log = log;
+  }
+
+  start(): void {
+    // A client that goes away stops the upstream request too.
+    this.res.once('close', () => {
+      if (!this.done) this.controller?.abort(new Error('client closed the connection'));
+    });
+    this.attempt(this.head.persistenceCookie);
+  }
+
+  private attempt(cookie: string | undefined): void {
+    const pick = this.svc.choose(this.group, this.clientIp, cookie, this.tried);
+    if (!pick) {
+      this.fail(this.tried ? 'CONNECT_FAILED' : 'NO_SERVER');
+      return;
+    }
+    const server = pick.server;
+    this.server = server;
+    this.setCookie = this.svc.cookieName !== undefined && !pick.byCookie ? this.svc.persistenceCookie(server) : undefined;
+    server.active++;
+    server.requests++;
+    const req = this.req;
+    server.httpPool().dispatch(
+      {
+        origin: undefined,
+        path: req.url ?? '/',
+        method: req.method as Dispatcher.HttpMethod,
+        headers: this.head.upstream,
+        body: this.head.hasBody ? req : null,
+        // Without this undici derives SNI from the forwarded Host header and reconnects per host.
+        servername: server.upstream.tls?.servername ?? null,
+      } as Dispatcher.DispatchOptions,
+      this,
+    );
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, _headers: unknown, statusMessage?: string): void {
+    this.responded = true;
+    const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
+    const res = this.res;
+    res.writeHead(statusCode, statusMessage ?? '', responseHeaders(raw ?? [], this.setCookie));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.server!.bytesOut += chunk.length;
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish();
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    const server = this.server!;
+    this.finish();
+    if (this.res.destroyed) return; // the client left; nothing to tell anyone
+    const code = classify(err);
+    server.errors++;
+    // Another server may take the request when this one certainly never saw it, or when it
+    // failed before answering a request without a body (safe to send again).
+    const retryable = !this.responded && (isConnectFailure(code) || (!this.head.hasBody && code === 'UPSTREAM_RESET'));
+    if (retryable) {
+      const tried = (this.tried ??= new Set());
+      tried.add(server);
+      if (tried.size < MAX_ATTEMPTS) {
+        this.log.warn({ vs: this.svc.name, rs: server.name, code, err: err.message }, 'real server failed, trying another');
+        this.done = false;
+        this.attempt(undefined);
+        return;
+      }
+    }
+    this.log.warn({ vs: this.svc.name, rs: server.name, code, err: err.message }, 'request failed');
+    this.fail(code);
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.server) this.server.active--;
+  }
+
+  private fail(code: ProxyErrorCode): void {
+    this.done = true;
+    this.svc.stats.errors++;
+    if (this.responded || this.res.headersSent) {
+      // Part of the response is out: the only honest signal left is an aborted connection.
+      this.res.destroy();
+      return;
+    }
+    respondText(this.res, STATUS_FOR[code], MESSAGES[code]);
+  }
+}

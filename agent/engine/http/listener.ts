@@ -1,0 +1,115 @@
+/**
+ * An L7 listener: Node's HTTP/1.1 server (llhttp does the parsing, the 408/431/400 answers and
+ * keep-alive) in front of the request passes and the forwarder. The listener holds the current
+ * ServiceRuntime; a reload that keeps the listener only swaps that reference.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { ServiceRuntime } from '../service.ts';
+import { Exchange } from './forward.ts';
+import { pathOf, runPasses } from './passes.ts';
+import { clientAddress, readRequestHead } from './request-head.ts';
+import { respondRaw, respondText } from './respond.ts';
+import { forwardUpgrade } from './upgrade.ts';
+import { BaseListener } from '../listener.ts';
+
+export class HttpListener extends BaseListener {
+  readonly server: Server;
+  private readonly proto: 'http' | 'https';
+
+  /** @param tls options for an https listener (certificates chosen by its SNICallback). */
+  constructor(svc: ServiceRuntime, log: Logger, tls?: HttpsOptions) {
+    super(svc, log);
+    this.proto = tls ? 'https' : 'http';
+    const t = svc.config.timeouts;
+    const options = {
+      maxHeaderSize: svc.config.maxHeaderBytes,
+      headersTimeout: t.clientHeaderMs,
+      // Uploads may take long; the real server's own timeouts bound them.
+      requestTimeout: 0,
+      keepAliveTimeout: t.idleMs,
+      // Node checks header timeouts on this tick; the default 30 s would let slow clients linger.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.clientHeaderMs / 4))),
+      noDelay: true,
+      requireHostHeader: true,
+    };
+    this.server = tls ? createHttpsServer({ ...options, ...tls }) : createHttpServer(options);
+    this.applyTimeouts();
+    this.server.on('request', (req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.server.on('clientError', (err, socket) => this.onClientError(err as NodeJS.ErrnoException, socket));
+    this.server.on('connection', (socket: Socket) => this.track(socket));
+  }
+
+  /** Settings that need a new server object when they change. */
+  static settingsKey(svc: ServiceRuntime): string {
+    const c = svc.config;
+    return JSON.stringify([c.protocol, c.maxHeaderBytes, c.timeouts.clientHeaderMs]);
+  }
+
+  protected override applyTimeouts(): void {
+    const t = this.service.config.timeouts;
+    this.server.keepAliveTimeout = t.idleMs;
+    this.server.setTimeout(Math.max(t.idleMs, t.serverMs));
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const svc = this.service;
+    svc.stats.requests++;
+    const clientIp = clientAddress(req.socket.remoteAddress);
+    const head = readRequestHead(req.rawHeaders, {
+      clientIp,
+      proto: this.proto,
+      forwarded: svc.config.forwardedHeaders,
+      cookieName: svc.cookieName,
+    });
+    const url = req.url ?? '/';
+    const verdict = runPasses(svc, url, head.host);
+    if (verdict) return respondText(res, verdict.status, verdict.message, verdict.headers);
+    const group = svc.route(head.host ?? sniOf(req), pathOf(req.url ?? '/'));
+    new Exchange(svc, group, req, res, head, clientIp, this.log).start();
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
+    const svc = this.service;
+    svc.stats.requests++;
+    const clientIp = clientAddress(req.socket.remoteAddress);
+    const head = readRequestHead(req.rawHeaders, {
+      clientIp,
+      proto: this.proto,
+      forwarded: svc.config.forwardedHeaders,
+      cookieName: svc.cookieName,
+    });
+    const verdict = runPasses(svc, req.url ?? '/', head.host);
+    if (verdict) return respondRaw(socket, verdict.status, verdict.message, verdict.headers);
+    const group = svc.route(head.host ?? sniOf(req), pathOf(req.url ?? '/'));
+    (socket as Socket).setTimeout(svc.config.timeouts.idleMs, () => socket.destroy());
+    forwardUpgrade(svc, group, req, socket, firstBytes, head, clientIp, this.log);
+  }
+
+  /** Node's own answers, kept, plus a log line; never written over a response in progress. */
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    const code = err.code ?? '';
+    const status =
+      code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : code.startsWith('HPE_') ? 400 : 0;
+    const busy = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
+    if (status && !busy) {
+      this.log.info({ vs: this.service.name, status, code }, 'client request refused');
+      respondRaw(socket, status, CLIENT_ERRORS[status] ?? 'bad request');
+    } else socket.destroy();
+  }
+}
+
+const CLIENT_ERRORS: Record<number, string> = {
+  400: 'the request is not valid HTTP/1.1',
+  408: 'the request headers did not arrive in time',
+  431: 'the request headers are larger than this service accepts',
+};
+
+function sniOf(req: IncomingMessage): string | undefined {
+  const s = (req.socket as Socket & { servername?: string | false }).servername;
+  return typeof s === 'string' ? s : undefined;
+}

@@ -1,0 +1,134 @@
+/**
+ * One pass over the client's raw header list: builds the header list sent upstream (hop-by-hop
+ * headers dropped per RFC 9110 §7.6.1, X-Forwarded-* added) and picks out the few values the
+ * proxy itself needs. Works on Node's flat `rawHeaders` so no header object is ever built.
+ */
+
+export interface RequestHead {
+  /** Headers for the real server, flat [name, value, …]. */
+  upstream: string[];
+  host: string | undefined;
+  /** Value of the persistence cookie, when the service uses one and the client sent it. */
+  persistenceCookie: string | undefined;
+  /** The request carries a body (Content-Length > 0 or Transfer-Encoding). */
+  hasBody: boolean;
+}
+
+export interface HeadOptions {
+  clientIp: string;
+  proto: 'http' | 'https';
+  forwarded: boolean;
+  cookieName: string | undefined;
+}
+
+export function readRequestHead(raw: readonly string[], opt: HeadOptions): RequestHead {
+  const out: string[] = [];
+  let host: string | undefined;
+  let cookieValue: string | undefined;
+  let xff: string | undefined;
+  let hasBody = false;
+  let connectionTokens: string | undefined;
+
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    // Only names of these lengths need a look; everything else is copied as it came.
+    switch (name.length) {
+      case 2: // te
+      case 7: // trailer, upgrade
+      case 10: // keep-alive, connection
+      case 16: // proxy-connection, x-forwarded-host
+      case 17: {
+        // transfer-encoding, x-forwarded-proto
+        const lower = name.toLowerCase();
+        if (lower === 'connection') {
+          connectionTokens = connectionTokens ? `${connectionTokens},${value}` : value;
+          continue;
+        }
+        if (lower === 'transfer-encoding') {
+          hasBody = true;
+          continue;
+        }
+        if (
+          lower === 'te' ||
+          lower === 'trailer' ||
+          lower === 'upgrade' ||
+          lower === 'keep-alive' ||
+          lower === 'proxy-connection'
+        )
+          continue;
+        if (opt.forwarded && (lower === 'x-forwarded-host' || lower === 'x-forwarded-proto')) continue;
+        break;
+      }
+      case 4:
+        if (name.toLowerCase() === 'host') host = value;
+        break;
+      case 6: {
+        const lower = name.toLowerCase();
+        if (lower === 'expect') continue; // the front end answered 100-continue already
+        if (lower === 'cookie' && opt.cookieName !== undefined && cookieValue === undefined) {
+          cookieValue = findCookie(value, opt.cookieName);
+        }
+        break;
+      }
+      case 14:
+        if (name.toLowerCase() === 'content-length' && value !== '0') hasBody = true;
+        break;
+      case 15:
+        if (opt.forwarded && name.toLowerCase() === 'x-forwarded-for') {
+          xff = xff ? `${xff}, ${value}` : value;
+          continue;
+        }
+        break;
+    }
+    out.push(name, value);
+  }
+
+  if (connectionTokens !== undefined) dropConnectionNamed(out, connectionTokens);
+  if (opt.forwarded) {
+    out.push('x-forwarded-for', xff ? `${xff}, ${opt.clientIp}` : opt.clientIp);
+    out.push('x-forwarded-proto', opt.proto);
+    if (host !== undefined) out.push('x-forwarded-host', host);
+  }
+  return { upstream: out, host, persistenceCookie: cookieValue, hasBody };
+}
+
+/** Headers the client listed in Connection are for this hop only. */
+function dropConnectionNamed(out: string[], tokens: string): void {
+  const names = new Set<string>();
+  for (const t of tokens.split(',')) {
+    const n = t.trim().toLowerCase();
+    if (n && n !== 'close' && n !== 'keep-alive' && n !== 'upgrade') names.add(n);
+  }
+  if (names.size === 0) return;
+  let w = 0;
+  for (let r = 0; r < out.length; r += 2) {
+    if (names.has(out[r]!.toLowerCase())) continue;
+    out[w++] = out[r]!;
+    out[w++] = out[r + 1]!;
+  }
+  out.length = w;
+}
+
+/** The value of cookie `name` in a Cookie header, without building a map. */
+export function findCookie(header: string, name: string): string | undefined {
+  let from = 0;
+  while (from < header.length) {
+    const at = header.indexOf(name, from);
+    if (at < 0) return undefined;
+    const before = at === 0 ? ';' : header[at - 1];
+    const eq = at + name.length;
+    if ((before === ';' || before === ' ') && header[eq] === '=') {
+      const end = header.indexOf(';', eq);
+      return header.slice(eq + 1, end < 0 ? undefined : end).trim();
+    }
+    from = at + 1;
+  }
+  return undefined;
+}
+
+/** The client's address without the IPv4-mapped prefix, as it goes into X-Forwarded-For. */
+export function clientAddress(remote: string | undefined): string {
+  if (!remote) return '';
+  return remote.startsWith('::ffff:') ? remote.slice(7) : remote;
+}

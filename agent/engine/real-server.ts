@@ -1,0 +1,116 @@
+/**
+ * One real server as the engine sees it at run time: its settings, live health, in-flight
+ * count, counters and (for L7) its keep-alive pool. A reload keeps the same object for a
+ * server whose address and upstream settings did not change, so health, counters and pooled
+ * connections survive; weight, enabled and maxConnections are updated in place.
+ */
+import { createHash } from 'node:crypto';
+import { Pool } from 'undici';
+import type { HealthState } from '../../shared/model/health.ts';
+import type { RealServer } from '../../shared/model/config.ts';
+import { hashString, type Candidate } from './balancer.ts';
+
+/** TLS from the agent to the real server (re-encrypt). */
+export interface UpstreamTls {
+  ca?: string | undefined;
+  servername?: string | undefined;
+  rejectUnauthorized: boolean;
+}
+
+export interface UpstreamSettings {
+  connectMs: number;
+  serverMs: number;
+  tls?: UpstreamTls | undefined;
+}
+
+export class RealServerRuntime implements Candidate {
+  readonly key: string;
+  readonly virtualService: string;
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly upstream: UpstreamSettings;
+  /** Identity of what a pool depends on; a change means a new runtime. */
+  readonly identity: string;
+  readonly hashSeed: number;
+  /** Opaque, stable value of the persistence cookie: does not reveal the server's address. */
+  readonly cookieValue: string;
+
+  weight: number;
+  enabled: boolean;
+  maxConnections: number;
+  health: HealthState = 'unknown';
+
+  active = 0;
+  requests = 0;
+  connections = 0;
+  errors = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  private pool: Pool | undefined;
+
+  constructor(virtualService: string, rs: RealServer, upstream: UpstreamSettings) {
+    this.virtualService = virtualService;
+    this.key = `${virtualService}/${rs.name}`;
+    this.name = rs.name;
+    this.address = rs.address;
+    this.port = rs.port;
+    this.upstream = upstream;
+    this.identity = RealServerRuntime.identityOf(rs, upstream);
+    this.hashSeed = hashString(rs.name);
+    this.cookieValue = createHash('sha256').update(this.key).digest('hex').slice(0, 16);
+    this.weight = rs.weight;
+    this.enabled = rs.enabled;
+    this.maxConnections = rs.maxConnections;
+  }
+
+  static identityOf(rs: RealServer, upstream: UpstreamSettings): string {
+    return JSON.stringify([rs.address, rs.port, upstream]);
+  }
+
+  update(rs: RealServer): void {
+    this.weight = rs.weight;
+    this.enabled = rs.enabled;
+    this.maxConnections = rs.maxConnections;
+  }
+
+  /** Down and disabled servers take no new traffic; unknown ones do (like HAProxy's start). */
+  isAvailable(): boolean {
+    return (
+      this.enabled &&
+      this.health !== 'down' &&
+      this.health !== 'disabled' &&
+      (this.maxConnections === 0 || this.active < this.maxConnections)
+    );
+  }
+
+  /** The keep-alive pool to this server, created on first use. */
+  httpPool(): Pool {
+    if (this.pool) return this.pool;
+    const tls = this.upstream.tls;
+    const host = this.address.includes(':') ? `[${this.address}]` : this.address;
+    this.pool = new Pool(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
+      connections: this.maxConnections > 0 ? this.maxConnections : null,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: this.upstream.serverMs,
+      bodyTimeout: this.upstream.serverMs,
+      connect: {
+        timeout: this.upstream.connectMs,
+        ...(tls
+          ? { ca: tls.ca, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized }
+          : { noDelay: true }),
+      },
+    });
+    return this.pool;
+  }
+
+  /** Lets in-flight requests finish, then closes pooled connections. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await pool.close().catch(() => pool.destroy());
+  }
+}

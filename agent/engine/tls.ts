@@ -1,0 +1,149 @@
+/**
+ * Listener TLS (offload): secure contexts built from the certificate store, one per named
+ * certificate, chosen per handshake by SNI — exact name, then wildcard, then the first
+ * certificate as the default. A listener keeps one SniSelector for its life; a reload (or a
+ * renewed certificate) swaps the contexts inside it, so new handshakes see the new
+ * certificate while no listener restarts and no connection drops.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import type { ListenerTls } from '../../shared/model/config.ts';
+
+/** Where the engine gets key material; the agent's certificate store implements it. */
+export interface CertificateSource {
+  /** Private key and chain (leaf first) as PEM. Throws when the name is not in the store. */
+  load(name: string): { key: string; chain: string };
+  /** CA certificates as PEM, for verifying real servers. */
+  loadCa(name: string): string;
+}
+
+/**
+ * Mozilla's server-side profiles. TLS 1.3 suites are not configurable here and are always on;
+ * `modern` additionally raises the minimum to TLS 1.3.
+ */
+const CIPHERS: Record<ListenerTls['cipherProfile'], string> = {
+  modern: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+  intermediate: [
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'DHE-RSA-AES128-GCM-SHA256',
+    'DHE-RSA-AES256-GCM-SHA384',
+  ].join(':'),
+  legacy: [
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-AES128-SHA256',
+    'ECDHE-RSA-AES128-SHA',
+    'ECDHE-RSA-AES256-SHA',
+    'AES128-GCM-SHA256',
+    'AES256-GCM-SHA384',
+    'AES128-SHA256',
+    'AES128-SHA',
+    'AES256-SHA',
+  ].join(':'),
+};
+
+interface Entry {
+  context: SecureContext;
+  names: string[];
+}
+
+export interface ListenerTlsContext {
+  /** Options for https.createServer / setSecureContext: the default certificate + SNICallback. */
+  options: HttpsOptions;
+  selector: SniSelector;
+}
+
+export class SniSelector {
+  private exact = new Map<string, SecureContext>();
+  private wildcard = new Map<string, SecureContext>();
+  private fallback: SecureContext | undefined;
+
+  update(entries: readonly Entry[]): void {
+    const exact = new Map<string, SecureContext>();
+    const wildcard = new Map<string, SecureContext>();
+    for (const e of entries) {
+      for (const n of e.names) {
+        const name = n.toLowerCase();
+        const map = name.startsWith('*.') ? wildcard : exact;
+        if (!map.has(name)) map.set(name.startsWith('*.') ? name.slice(2) : name, e.context);
+      }
+    }
+    this.exact = exact;
+    this.wildcard = wildcard;
+    this.fallback = entries[0]?.context;
+  }
+
+  /** Takes over another selector's certificates (commit step of a reload). */
+  adopt(other: SniSelector): void {
+    this.exact = other.exact;
+    this.wildcard = other.wildcard;
+    this.fallback = other.fallback;
+  }
+
+  select(servername: string): SecureContext | undefined {
+    const name = servername.toLowerCase();
+    const hit = this.exact.get(name);
+    if (hit) return hit;
+    const dot = name.indexOf('.');
+    return (dot > 0 && this.wildcard.get(name.slice(dot + 1))) || this.fallback;
+  }
+
+  readonly callback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void => {
+    cb(null, this.select(servername));
+  };
+}
+
+/** Builds (or, given `selector`, refreshes) the TLS settings of one https listener. */
+export function tlsOptionsFor(
+  tls: ListenerTls,
+  certs: CertificateSource | undefined,
+  selector = new SniSelector(),
+): ListenerTlsContext {
+  if (!certs) throw new Error('tls.certificates: this agent has no certificate store');
+  const minVersion = tls.cipherProfile === 'modern' ? 'TLSv1.3' : tls.minVersion;
+  const base: SecureContextOptions = { minVersion, ciphers: CIPHERS[tls.cipherProfile], honorCipherOrder: true };
+  const entries: (Entry & { key: string; cert: string })[] = tls.certificates.map((name) => {
+    let material: { key: string; chain: string };
+    try {
+      material = certs.load(name);
+    } catch (err) {
+      throw new Error(`tls.certificates: "${name}" cannot be used: ${(err as Error).message}`);
+    }
+    const leaf = new X509Certificate(material.chain);
+    return {
+      key: material.key,
+      cert: material.chain,
+      context: createSecureContext({ ...base, key: material.key, cert: material.chain }),
+      names: namesOf(leaf),
+    };
+  });
+  selector.update(entries);
+  const first = entries[0]!;
+  return {
+    selector,
+    options: { ...base, key: first.key, cert: first.cert, SNICallback: selector.callback },
+  };
+}
+
+/** DNS names of a certificate: its SANs, or its CN when it has none. */
+export function namesOf(cert: X509Certificate): string[] {
+  const san = cert.subjectAltName;
+  if (san) {
+    return san
+      .split(', ')
+      .filter((p) => p.startsWith('DNS:'))
+      .map((p) => p.slice(4));
+  }
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject);
+  return cn ? [cn[1]!] : [];
+}
