@@ -209,14 +209,14 @@ export const VirtualService = z
   .object({
     name: ObjectName,
     enabled: z.boolean().default(true).describe('A disabled service does not listen.'),
-    listen: ListenAddress,
+    listen: ListenAddress.describe('Where clients connect.'),
     protocol: z
       .enum(['tcp', 'http', 'https'])
       .describe('tcp = L4 pipe; http = L7 HTTP/1.1; https = L7 with TLS offload.'),
     scheduler: Scheduler.default('round-robin'),
     persistence: Persistence.default({ mode: 'none' }),
     healthCheck: HealthCheck.default({ type: 'none' }),
-    timeouts: Timeouts.default(() => Timeouts.parse({})),
+    timeouts: Timeouts.default(() => Timeouts.parse({})).describe('Time limits; see below.'),
     maxHeaderBytes: z
       .number()
       .int()
@@ -246,7 +246,7 @@ export const VirtualService = z
 export const AgentConfig = z
   .object({
     $schema: z.string().optional(),
-    virtualServices: z.array(VirtualService).default([]),
+    virtualServices: z.array(VirtualService).default([]).describe('The services this agent runs.'),
   })
   .strict()
   .superRefine(checkReferences);
