@@ -5,7 +5,8 @@
  * connections survive; weight, enabled and maxConnections are updated in place.
  */
 import { createHash } from 'node:crypto';
-import { Pool } from 'undici';
+import { isIP } from 'node:net';
+import { buildConnector, Pool } from 'undici';
 import type { HealthState } from '../../shared/model/health.ts';
 import type { RealServer } from '../../shared/model/config.ts';
 import { hashString, type Candidate } from './balancer.ts';
@@ -35,6 +36,13 @@ export class RealServerRuntime implements Candidate {
   readonly hashSeed: number;
   /** Opaque, stable value of the persistence cookie: does not reveal the server's address. */
   readonly cookieValue: string;
+  /**
+   * What every request to this server names as its servername. undici otherwise derives it
+   * from the forwarded Host header and reconnects whenever that changes.
+   */
+  readonly dispatchServername: string;
+  /** SNI sent to the real server: the configured name, else its address unless that is an IP. */
+  readonly sni: string | undefined;
 
   weight: number;
   enabled: boolean;
@@ -60,6 +68,8 @@ export class RealServerRuntime implements Candidate {
     this.identity = RealServerRuntime.identityOf(rs, upstream);
     this.hashSeed = hashString(rs.name);
     this.cookieValue = createHash('sha256').update(this.key).digest('hex').slice(0, 16);
+    this.sni = upstream.tls?.servername ?? (isIP(rs.address) ? undefined : rs.address);
+    this.dispatchServername = this.sni ?? rs.address;
     this.weight = rs.weight;
     this.enabled = rs.enabled;
     this.maxConnections = rs.maxConnections;
@@ -97,14 +107,22 @@ export class RealServerRuntime implements Candidate {
       keepAliveMaxTimeout: 600_000,
       headersTimeout: this.upstream.serverMs,
       bodyTimeout: this.upstream.serverMs,
-      connect: {
-        timeout: this.upstream.connectMs,
-        ...(tls
-          ? { ca: tls.ca, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized }
-          : { noDelay: true }),
-      },
+      connect: this.connector(),
     });
     return this.pool;
+  }
+
+  /** undici's connector with our SNI forced, whatever servername a request carries. */
+  private connector(): buildConnector.connector {
+    const tls = this.upstream.tls;
+    const sni = this.sni;
+    const base = buildConnector({
+      timeout: this.upstream.connectMs,
+      noDelay: true,
+      ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
+    } as buildConnector.BuildOptions);
+    if (!tls) return base;
+    return (opts, callback) => base({ ...opts, servername: sni }, callback);
   }
 
   /** Lets in-flight requests finish, then closes pooled connections. */

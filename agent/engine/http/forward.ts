@@ -38,6 +38,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private server: RealServerRuntime | undefined;
   private setCookie: string | undefined;
   private tried: Set<RealServerRuntime> | undefined;
+  /** Why the last server tried failed: what the client is told when none is left. */
+  private lastError: ProxyErrorCode | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private responded = false;
   private done = false;
@@ -71,7 +73,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private attempt(cookie: string | undefined): void {
     const pick = this.svc.choose(this.group, this.clientIp, cookie, this.tried);
     if (!pick) {
-      this.fail(this.tried ? 'CONNECT_FAILED' : 'NO_SERVER');
+      this.fail(this.lastError ?? 'NO_SERVER');
       return;
     }
     const server = pick.server;
@@ -87,8 +89,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         method: req.method as Dispatcher.HttpMethod,
         headers: this.head.upstream,
         body: this.head.hasBody ? req : null,
-        // Without this undici derives SNI from the forwarded Host header and reconnects per host.
-        servername: server.upstream.tls?.servername ?? null,
+        servername: server.dispatchServername,
       } as Dispatcher.DispatchOptions,
       this,
     );
@@ -128,6 +129,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     // failed before answering a request without a body (safe to send again).
     const retryable = !this.responded && (isConnectFailure(code) || (!this.head.hasBody && code === 'UPSTREAM_RESET'));
     if (retryable) {
+      this.lastError = code;
       const tried = (this.tried ??= new Set());
       tried.add(server);
       if (tried.size < MAX_ATTEMPTS) {
