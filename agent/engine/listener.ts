@@ -67,7 +67,7 @@ export abstract class BaseListener {
    * whatever is left.
    */
   async close(graceMs: number): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.stopAccepting(() => resolve()));
     this.closeIdle();
     const timer = setTimeout(() => {
       for (const s of this.sockets) s.destroy();
@@ -75,6 +75,11 @@ export abstract class BaseListener {
     timer.unref();
     await closed;
     clearTimeout(timer);
+  }
+
+  /** Closes the listening socket; `done` runs once every open connection has ended. */
+  protected stopAccepting(done: () => void): void {
+    this.server.close(() => done());
   }
 
   /** Connections with nothing in flight can go at once (HTTP keep-alive). */

@@ -5,7 +5,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
-import type { Socket } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ServiceRuntime } from '../service.ts';
@@ -16,9 +16,20 @@ import { respondRaw, respondText } from './respond.ts';
 import { forwardUpgrade } from './upgrade.ts';
 import { BaseListener } from '../listener.ts';
 
+/**
+ * How long a keep-alive connection of a closing listener may stay quiet before it is closed.
+ * A busy connection is never quiet this long: its next request is answered with
+ * Connection: close instead.
+ */
+const RETIRE_QUIET_MS = 250;
+
 export class HttpListener extends BaseListener {
   readonly server: Server;
   private readonly proto: 'http' | 'https';
+  /** HTTP connections (TLS sockets for https) not upgraded, for a graceful close. */
+  private readonly conns = new Set<Socket>();
+  /** Set once the listener closes: every later response ends its connection. */
+  private retiring = false;
 
   /** @param tls options for an https listener (certificates chosen by its SNICallback). */
   constructor(svc: ServiceRuntime, log: Logger, tls?: HttpsOptions) {
@@ -42,6 +53,10 @@ export class HttpListener extends BaseListener {
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.server.on('clientError', (err, socket) => this.onClientError(err as NodeJS.ErrnoException, socket));
     this.server.on('connection', (socket: Socket) => this.track(socket));
+    this.server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      this.conns.add(socket);
+      socket.once('close', () => this.conns.delete(socket));
+    });
   }
 
   /** Settings that need a new server object when they change. */
@@ -56,7 +71,36 @@ export class HttpListener extends BaseListener {
     this.server.setTimeout(Math.max(t.idleMs, t.serverMs));
   }
 
+  /**
+   * Node's http Server.close() also destroys every idle keep-alive connection at once, and under
+   * load a client has often sent its next request on one already: it gets a reset (a reload that
+   * replaced a listener failed requests). So only the listening socket closes here; the
+   * connections go gracefully (closeIdle, onRequest) and the base class cuts what is left.
+   */
+  protected override stopAccepting(done: () => void): void {
+    this.retiring = true;
+    NetServer.prototype.close.call(this.server, () => {
+      this.server.close(); // nothing is left to cut: this only stops Node's header-timeout timer
+      done();
+    });
+  }
+
+  /** A connection with nothing in flight is closed once it has been quiet for a moment. */
+  protected override closeIdle(): void {
+    this.server.keepAliveTimeout = RETIRE_QUIET_MS; // for connections whose response ends later
+    this.server.keepAliveTimeoutBuffer = 0;
+    for (const socket of this.conns) {
+      if (!(socket as Socket & { _httpMessage?: unknown })._httpMessage) socket.setTimeout(RETIRE_QUIET_MS);
+    }
+  }
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (this.retiring) {
+      // The client learns not to reuse this connection; a quiet-timer set by closeIdle on a
+      // connection that had not sent a request yet must not cut this one.
+      res.shouldKeepAlive = false;
+      req.socket.setTimeout(this.server.timeout);
+    }
     const svc = this.service;
     svc.stats.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
@@ -74,6 +118,7 @@ export class HttpListener extends BaseListener {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
+    this.conns.delete(socket as Socket); // a tunnel now: it drains like an L4 connection
     const svc = this.service;
     svc.stats.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
