@@ -10,7 +10,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Logic must stay testable in plain Node: only the Electron shell may import electron.
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src-main shell files may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src-main shell files may import electron.' }] },
+      ],
     },
   },
 );

@@ -75,7 +75,10 @@ async function main(argv: string[]): Promise<number> {
     } else log.fatal({ err: (err as Error).message }, 'cannot start');
     return 1;
   }
-  log.info({ dataDir, pid: process.pid, listeners: Object.fromEntries(agent.engine.addresses()) }, 'agent started');
+  log.info(
+    { dataDir, pid: process.pid, listeners: Object.fromEntries(agent.engine.addresses()) },
+    'agent started',
+  );
   process.on('SIGHUP', () => {
     log.info('SIGHUP: reloading config');
     void agent.reload();

@@ -21,7 +21,9 @@ function demoServer(name: string, colour: string): Promise<{ server: Server; por
         `<p>Reload to see round-robin; this demo agent's config is in ${dataDir}/config.json.</p></body>`,
     );
   });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ server, port: (server.address() as { port: number }).port })));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done({ server, port: (server.address() as { port: number }).port })),
+  );
 }
 
 async function main(): Promise<void> {

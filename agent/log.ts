@@ -11,7 +11,19 @@ export function createLogger(level = process.env.PORTICO_LOG_LEVEL ?? 'info'): L
   return pino({
     level,
     base: { app: 'portico-agent' },
-    redact: { paths: ['token', '*.token', 'password', '*.password', 'key', '*.key', 'authorization', '*.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'token',
+        '*.token',
+        'password',
+        '*.password',
+        'key',
+        '*.key',
+        'authorization',
+        '*.authorization',
+      ],
+      censor: '[redacted]',
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -29,7 +29,7 @@ import {
   EC_LEAF_CN,
   type Corpus,
 } from '../../shared/certs/testing/corpus.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { CertStore } from './store.ts';
 import { CertStoreError } from './store-errors.ts';
 

@@ -13,7 +13,7 @@ import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ObjectName } from '../../shared/model/config.ts';
 import type { CertIssue, CertName, CertSummary } from '../../shared/certs/summary-types.ts';
-import { syncDirectory, writeFileAtomic } from './atomic-write.ts';
+import { syncDirectory, writeFileAtomic } from '../fs/atomic-write.ts';
 import {
   caBundleHasNoKey,
   checkName,

@@ -3,7 +3,8 @@
  * fsync, rename, fsync of the directory) so a crash at any moment leaves either the old or
  * the new file, never a torn one.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { join } from 'node:path';
 import { AgentConfig } from '../../shared/model/config.ts';
 import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
@@ -13,7 +14,9 @@ export const CONFIG_FILE = 'config.json';
 export class ConfigFileError extends Error {
   readonly problems: ConfigProblem[];
   constructor(file: string, problems: ConfigProblem[]) {
-    super(`${file} is not a valid configuration:\n${problems.map((p) => `  ${p.path || '(file)'}: ${p.message}`).join('\n')}`);
+    super(
+      `${file} is not a valid configuration:\n${problems.map((p) => `  ${p.path || '(file)'}: ${p.message}`).join('\n')}`,
+    );
     this.name = 'ConfigFileError';
     this.problems = problems;
   }
@@ -40,31 +43,7 @@ export async function readConfigFile(dataDir: string): Promise<AgentConfig> {
   return parsed.value;
 }
 
-/** Replaces `dir/name` with `data` so that readers see the old or the new file, whole. */
-export async function writeFileAtomic(dir: string, name: string, data: string | Buffer, mode = 0o644): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
-  const fh = await open(tmp, 'w', mode);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, join(dir, name));
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
-}
-
 export async function writeConfigFile(dataDir: string, config: AgentConfig): Promise<void> {
-  await writeFileAtomic(dataDir, CONFIG_FILE, `${JSON.stringify(config, null, 2)}\n`);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(join(dataDir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
 }

@@ -51,7 +51,8 @@ describe('weighted round-robin', () => {
   ])('shares %j in proportion to weight', (weights, n) => {
     const servers = Object.entries(weights).map(([k, w]) => new S(k, w));
     const counts = new Map<string, number>();
-    for (const s of run('weighted-round-robin', servers, n)) counts.set(s!.name, (counts.get(s!.name) ?? 0) + 1);
+    for (const s of run('weighted-round-robin', servers, n))
+      counts.set(s!.name, (counts.get(s!.name) ?? 0) + 1);
     const total = Object.values(weights).reduce((a, b) => a + b, 0);
     for (const [k, w] of Object.entries(weights)) expect(counts.get(k) ?? 0).toBe((n * w) / total);
   });

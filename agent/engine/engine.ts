@@ -94,7 +94,9 @@ export class Engine {
     if (problems.length) throw new ApplyError(problems);
 
     // Build the new runtimes; servers whose identity is unchanged are taken over.
-    const saved = [...this.servers.values()].map((rs) => [rs, rs.weight, rs.enabled, rs.maxConnections] as const);
+    const saved = [...this.servers.values()].map(
+      (rs) => [rs, rs.weight, rs.enabled, rs.maxConnections] as const,
+    );
     const reuse = new Map(this.servers);
     const next = new Map<string, ServiceRuntime>();
     for (const vs of enabled) {
@@ -112,12 +114,16 @@ export class Engine {
         const slot = this.listeners.get(key);
         const tls = tlsContexts.get(vs.name);
         if (slot && slot.settings === settings) continue;
-        const listener = vs.protocol === 'tcp' ? new TcpListener(svc, this.log) : new HttpListener(svc, this.log, tls?.options);
+        const listener =
+          vs.protocol === 'tcp'
+            ? new TcpListener(svc, this.log)
+            : new HttpListener(svc, this.log, tls?.options);
         fresh.set(key, { listener, settings, ...(tls ? { tls } : {}) });
         await listener.listen();
       }
     } catch (err) {
-      for (const [rs, weight, enabledNow, max] of saved) Object.assign(rs, { weight, enabled: enabledNow, maxConnections: max });
+      for (const [rs, weight, enabledNow, max] of saved)
+        Object.assign(rs, { weight, enabled: enabledNow, maxConnections: max });
       await Promise.all([...fresh.values()].map((s) => s.listener.close(0)));
       const e = err as NodeJS.ErrnoException;
       throw new ApplyError([
@@ -185,7 +191,8 @@ export class Engine {
     const out = new Map<string, { address: string; port: number }>();
     for (const svc of this.services.values()) {
       const slot = this.listeners.get(`${svc.config.listen.address}:${svc.config.listen.port}`);
-      if (slot) out.set(svc.name, { address: slot.listener.address().address, port: slot.listener.address().port });
+      if (slot)
+        out.set(svc.name, { address: slot.listener.address().address, port: slot.listener.address().port });
     }
     return out;
   }
@@ -241,7 +248,9 @@ function healthTargets(
         port: rs.port,
         enabled: rs.enabled,
         check: vs.healthCheck,
-        ...(tls ? { tls: { ca: tls.ca, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized } } : {}),
+        ...(tls
+          ? { tls: { ca: tls.ca, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized } }
+          : {}),
       });
     }
   }

@@ -30,7 +30,14 @@ export const STATUS_FOR: Record<ProxyErrorCode, number> = {
   UPSTREAM_PROTOCOL: 502,
 };
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** Classifies an error from undici or a socket into one of our codes. */
 export function classify(err: unknown): ProxyErrorCode {

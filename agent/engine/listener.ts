@@ -52,7 +52,9 @@ export abstract class BaseListener {
       this.server.once('error', onError);
       this.server.listen({ host: address, port, reusePort: true, backlog: 4096 }, () => {
         this.server.removeListener('error', onError);
-        this.server.on('error', (err) => this.log.error({ vs: this.current.name, err: err.message }, 'listener error'));
+        this.server.on('error', (err) =>
+          this.log.error({ vs: this.current.name, err: err.message }, 'listener error'),
+        );
         resolve();
       });
     });

@@ -26,7 +26,12 @@ afterEach(async () => {
   engine = undefined;
 });
 
-const rs = (b: Backend, extra: Record<string, unknown> = {}) => ({ name: b.name, address: '127.0.0.1', port: b.port, ...extra });
+const rs = (b: Backend, extra: Record<string, unknown> = {}) => ({
+  name: b.name,
+  address: '127.0.0.1',
+  port: b.port,
+  ...extra,
+});
 
 async function web(vs: Record<string, unknown>): Promise<TestEngine> {
   const port = await freePort();
@@ -55,7 +60,8 @@ async function backendsFor(url: string, n: number, headers: Record<string, strin
   return out;
 }
 
-const count = (list: string[]) => list.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
+const count = (list: string[]) =>
+  list.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
 
 describe('schedulers through the proxy', () => {
   it('round-robin shares requests evenly', async () => {
@@ -72,7 +78,10 @@ describe('schedulers through the proxy', () => {
   });
 
   it('least-connections sends new requests away from a busy server', async () => {
-    const e = await web({ scheduler: 'least-connections', realServers: [rs(backends[0]!), rs(backends[1]!)] });
+    const e = await web({
+      scheduler: 'least-connections',
+      realServers: [rs(backends[0]!), rs(backends[1]!)],
+    });
     // Occupy one server with a slow request; the quick ones must all go to the other.
     const slow = get(`${e.url('web')}/slow?ms=400`);
     await new Promise((r) => setTimeout(r, 100));
@@ -100,7 +109,10 @@ describe('persistence', () => {
     const cookie = setCookie.split(';')[0]!;
     // A fresh connection per request: stickiness must come from the cookie alone.
     for (let i = 0; i < 6; i++) {
-      const res = await request(`${e.url('web')}/`, { headers: { cookie: `other=1; ${cookie}` }, reset: true });
+      const res = await request(`${e.url('web')}/`, {
+        headers: { cookie: `other=1; ${cookie}` },
+        reset: true,
+      });
       const body = (await res.body.json()) as { backend: string };
       expect(body.backend).toBe(first.json!.backend);
       expect(res.headers['set-cookie']).toBeUndefined();
@@ -110,14 +122,15 @@ describe('persistence', () => {
   });
 
   it('a cookie naming a server that is gone falls back to the scheduler and re-binds', async () => {
-    const e = await web({ persistence: { mode: 'cookie' }, realServers: [rs(backends[0]!), rs(backends[1]!)] });
+    const e = await web({
+      persistence: { mode: 'cookie' },
+      realServers: [rs(backends[0]!), rs(backends[1]!)],
+    });
     const first = await get(`${e.url('web')}/`);
     const cookie = String(first.headers['set-cookie']).split(';')[0]!;
     const staying = backends.find((b) => b.name !== first.json!.backend)!;
     await e.apply({
-      virtualServices: [
-        { ...e.engine.config.virtualServices[0]!, realServers: [rs(staying)] },
-      ],
+      virtualServices: [{ ...e.engine.config.virtualServices[0]!, realServers: [rs(staying)] }],
     });
     const again = await get(`${e.url('web')}/`, { cookie });
     expect(again.json!.backend).toBe(staying.name);
@@ -125,7 +138,10 @@ describe('persistence', () => {
   });
 
   it('source-ip persistence binds a client to the server it first got', async () => {
-    const e = await web({ persistence: { mode: 'source-ip', timeoutSeconds: 60 }, realServers: backends.map((b) => rs(b)) });
+    const e = await web({
+      persistence: { mode: 'source-ip', timeoutSeconds: 60 },
+      realServers: backends.map((b) => rs(b)),
+    });
     expect(new Set(await backendsFor(`${e.url('web')}/`, 9)).size).toBe(1);
     expect(e.engine.service('web')!.sourceIp!.size).toBe(1);
   });
@@ -135,27 +151,28 @@ describe('headers', () => {
   it('adds X-Forwarded-*, keeps Host, drops hop-by-hop headers both ways', async () => {
     const e = await web({ realServers: [rs(backends[0]!)] });
     // node:http, because undici refuses to send hop-by-hop headers at all.
-    const res = await new Promise<{ json: { url: string; headers: Record<string, string> }; headers: Record<string, unknown> }>(
-      (resolve, reject) => {
-        const req = httpRequest(`${e.url('web')}/p?q=1`, {
-          headers: {
-            host: 'mail.contoso.com',
-            'x-forwarded-for': '203.0.113.9',
-            'x-forwarded-proto': 'https',
-            'keep-alive': 'timeout=5',
-            'x-private': 'secret',
-            connection: 'keep-alive, x-private',
-          },
-        });
-        req.on('response', (r) => {
-          let text = '';
-          r.on('data', (c) => (text += c));
-          r.on('end', () => resolve({ json: JSON.parse(text), headers: r.headers }));
-        });
-        req.on('error', reject);
-        req.end();
-      },
-    );
+    const res = await new Promise<{
+      json: { url: string; headers: Record<string, string> };
+      headers: Record<string, unknown>;
+    }>((resolve, reject) => {
+      const req = httpRequest(`${e.url('web')}/p?q=1`, {
+        headers: {
+          host: 'mail.contoso.com',
+          'x-forwarded-for': '203.0.113.9',
+          'x-forwarded-proto': 'https',
+          'keep-alive': 'timeout=5',
+          'x-private': 'secret',
+          connection: 'keep-alive, x-private',
+        },
+      });
+      req.on('response', (r) => {
+        let text = '';
+        r.on('data', (c) => (text += c));
+        r.on('end', () => resolve({ json: JSON.parse(text), headers: r.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
     const h = res.json.headers;
     expect(res.json.url).toBe('/p?q=1');
     expect(h.host).toBe('mail.contoso.com');
@@ -189,7 +206,12 @@ describe('content rules', () => {
     const e = await web({
       realServers: [rs(backends[2]!)],
       contentRules: [
-        { name: 'owa', host: ['mail.contoso.com'], pathPrefix: '/owa', realServers: [rs(backends[0]!, { name: 'a1' })] },
+        {
+          name: 'owa',
+          host: ['mail.contoso.com'],
+          pathPrefix: '/owa',
+          realServers: [rs(backends[0]!, { name: 'a1' })],
+        },
         { name: 'lync', host: ['*.lync.contoso.com'], realServers: [rs(backends[1]!, { name: 'b1' })] },
       ],
     });
@@ -203,7 +225,9 @@ describe('content rules', () => {
   it('a rule whose servers are all disabled answers 503 rather than leaking to another group', async () => {
     const e = await web({
       realServers: [rs(backends[2]!)],
-      contentRules: [{ name: 'owa', pathPrefix: '/owa', realServers: [rs(backends[0]!, { name: 'a1', enabled: false })] }],
+      contentRules: [
+        { name: 'owa', pathPrefix: '/owa', realServers: [rs(backends[0]!, { name: 'a1', enabled: false })] },
+      ],
     });
     const res = await get(`${e.url('web')}/owa/`);
     expect(res.status).toBe(503);
@@ -250,7 +274,10 @@ describe('health', () => {
     a!.healthStatus = 500;
     try {
       const { until } = await import('../../test/support/engine.ts');
-      await until(() => e.engine.healthSnapshot().find((h) => h.realServer === 'a')?.state === 'down', 'a down');
+      await until(
+        () => e.engine.healthSnapshot().find((h) => h.realServer === 'a')?.state === 'down',
+        'a down',
+      );
       expect(new Set(await backendsFor(`${e.url('web')}/`, 6))).toEqual(new Set(['b']));
       a!.healthStatus = 200;
       await until(() => e.engine.healthSnapshot().find((h) => h.realServer === 'a')?.state === 'up', 'a up');

@@ -137,13 +137,15 @@ export class ServiceRuntime {
   ): Pick | undefined {
     if (cookieValue !== undefined) {
       const s = this.byCookie.get(cookieValue);
-      if (s && group.members.has(s) && s.isAvailable() && !exclude?.has(s)) return { server: s, byCookie: true };
+      if (s && group.members.has(s) && s.isAvailable() && !exclude?.has(s))
+        return { server: s, byCookie: true };
     }
     const table = this.sourceIp;
     if (table) {
       const now = Date.now();
       const s = table.get(clientIp, now);
-      if (s && group.members.has(s) && s.isAvailable() && !exclude?.has(s)) return { server: s, byCookie: false };
+      if (s && group.members.has(s) && s.isAvailable() && !exclude?.has(s))
+        return { server: s, byCookie: false };
       const picked = group.scheduler.pick(group.servers, clientIp, exclude);
       if (picked) table.set(clientIp, picked, now);
       return picked && { server: picked, byCookie: false };

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { TestPki, type Issued } from '../../test/support/pki.ts';
 import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
-import { startBackend, type Backend } from '../../test/support/backends.ts';
+import { startBackend } from '../../test/support/backends.ts';
 import { freePort } from '../../test/support/ports.ts';
 import type { AgentConfigInput } from '../../shared/model/config.ts';
 import type { CertificateSource } from './tls.ts';
@@ -40,12 +40,22 @@ interface TlsBackend {
 }
 
 async function startTlsBackend(name: string, cert: Issued): Promise<TlsBackend> {
-  const b: TlsBackend = { name, port: 0, server: undefined as unknown as HttpsServer, handshakes: 0, sni: [], close: async () => {} };
-  const server = createHttpsServer({ key: cert.key, cert: cert.chain, keepAliveTimeout: 30_000 }, (req, res) => {
-    if (req.url === '/health') return void res.end('ok');
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ backend: name, headers: req.headers, url: req.url }));
-  });
+  const b: TlsBackend = {
+    name,
+    port: 0,
+    server: undefined as unknown as HttpsServer,
+    handshakes: 0,
+    sni: [],
+    close: async () => {},
+  };
+  const server = createHttpsServer(
+    { key: cert.key, cert: cert.chain, keepAliveTimeout: 30_000 },
+    (req, res) => {
+      if (req.url === '/health') return void res.end('ok');
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ backend: name, headers: req.headers, url: req.url }));
+    },
+  );
   server.on('secureConnection', (s: TLSSocket) => {
     b.handshakes++;
     b.sni.push((s as TLSSocket & { servername: string | false }).servername);
@@ -77,12 +87,20 @@ beforeAll(async () => {
   certs = new MemoryCerts();
   const add = (name: string, i: Issued) => certs.certs.set(name, { key: i.key, chain: i.chain });
   add('lync', pki.issue(publicCa, { cn: 'lyncweb.contoso.com', keyType: 'rsa' }));
-  add('mail', pki.issue(publicCa, { cn: 'mail.contoso.com', sans: ['mail.contoso.com', 'autodiscover.contoso.com'] }));
+  add(
+    'mail',
+    pki.issue(publicCa, { cn: 'mail.contoso.com', sans: ['mail.contoso.com', 'autodiscover.contoso.com'] }),
+  );
   add('www', pki.issue(publicCa, { cn: 'www.contoso.com' }));
   add('wild', pki.issue(publicCa, { cn: '*.apps.contoso.com' }));
   certs.cas.set('internal-ca', internalRoot.cert);
   fe = await Promise.all(
-    ['fe01', 'fe02'].map((n) => startTlsBackend(n, pki.issue(internalRoot, { cn: `${n}.contoso.local`, sans: [`${n}.contoso.local`, '127.0.0.1'] }))),
+    ['fe01', 'fe02'].map((n) =>
+      startTlsBackend(
+        n,
+        pki.issue(internalRoot, { cn: `${n}.contoso.local`, sans: [`${n}.contoso.local`, '127.0.0.1'] }),
+      ),
+    ),
   );
 });
 
@@ -112,18 +130,37 @@ function client(servername: string, extra: Record<string, unknown> = {}) {
 async function getJson(url: string, dispatcher: Agent, headers: Record<string, string> = {}) {
   const res = await request(url, { dispatcher, headers });
   const body = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, body, json: res.statusCode === 200 ? JSON.parse(body) : undefined };
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body,
+    json: res.statusCode === 200 ? JSON.parse(body) : undefined,
+  };
 }
 
 /** The certificate a TLS client is shown for `servername` (undefined = no SNI). */
-function peerCert(port: number, servername: string | undefined, options: Record<string, unknown> = {}): Promise<X509Certificate> {
+function peerCert(
+  port: number,
+  servername: string | undefined,
+  options: Record<string, unknown> = {},
+): Promise<X509Certificate> {
   return new Promise((resolve, reject) => {
-    const s = tlsConnect({ host: '127.0.0.1', port, ...(servername ? { servername } : {}), ca: publicRoot.cert, rejectUnauthorized: false, ...options }, () => {
-      const raw = s.getPeerX509Certificate();
-      s.destroy();
-      if (raw) resolve(raw);
-      else reject(new Error('no peer certificate'));
-    });
+    const s = tlsConnect(
+      {
+        host: '127.0.0.1',
+        port,
+        ...(servername ? { servername } : {}),
+        ca: publicRoot.cert,
+        rejectUnauthorized: false,
+        ...options,
+      },
+      () => {
+        const raw = s.getPeerX509Certificate();
+        s.destroy();
+        if (raw) resolve(raw);
+        else reject(new Error('no peer certificate'));
+      },
+    );
     s.on('error', reject);
   });
 }
@@ -143,10 +180,17 @@ describe('scenario: Lync/Skype reverse proxy', () => {
           timeouts: { idleMs: 1_800_000 },
           realServers: [feServer(fe[0]!)],
         },
-        { name: 'lync-80', listen: { address: '127.0.0.1', port: p80 }, protocol: 'http', realServers: [{ name: 'web', address: '127.0.0.1', port: web.port }] },
+        {
+          name: 'lync-80',
+          listen: { address: '127.0.0.1', port: p80 },
+          protocol: 'http',
+          realServers: [{ name: 'web', address: '127.0.0.1', port: web.port }],
+        },
       ]);
       const c = client('lyncweb.contoso.com');
-      const res = await getJson(`https://127.0.0.1:${e.port('lync-443')}/meet/x`, c, { host: 'lyncweb.contoso.com' });
+      const res = await getJson(`https://127.0.0.1:${e.port('lync-443')}/meet/x`, c, {
+        host: 'lyncweb.contoso.com',
+      });
       await c.close();
       expect(res.status).toBe(200);
       expect(res.json.backend).toBe('fe01');
@@ -176,7 +220,10 @@ describe('scenario: Exchange 2010 CAS array', () => {
         realServers: fe.map(feServer),
       },
     ]);
-    await until(() => e.engine.healthSnapshot().every((h) => h.state === 'up'), 'both CAS up over verified https checks');
+    await until(
+      () => e.engine.healthSnapshot().every((h) => h.state === 'up'),
+      'both CAS up over verified https checks',
+    );
     const url = `https://127.0.0.1:${e.port('exchange')}/owa/`;
     const first = client('mail.contoso.com');
     const r1 = await getJson(url, first, { host: 'mail.contoso.com' });
@@ -191,7 +238,8 @@ describe('scenario: Exchange 2010 CAS array', () => {
     }
     const spread = client('mail.contoso.com');
     const seen = new Set<string>();
-    for (let i = 0; i < 4; i++) seen.add((await getJson(url, spread, { host: 'mail.contoso.com' })).json.backend);
+    for (let i = 0; i < 4; i++)
+      seen.add((await getJson(url, spread, { host: 'mail.contoso.com' })).json.backend);
     await spread.close();
     expect(seen).toEqual(new Set(['fe01', 'fe02']));
   });
@@ -209,8 +257,16 @@ describe('scenario: several HTTPS services on one IP:port', () => {
           protocol: 'https',
           tls: { certificates: ['mail', 'www', 'wild'] },
           contentRules: [
-            { name: 'mail', host: ['mail.contoso.com'], realServers: [{ name: 'm', address: '127.0.0.1', port: a.port }] },
-            { name: 'www', host: ['www.contoso.com', '*.apps.contoso.com'], realServers: [{ name: 'w', address: '127.0.0.1', port: b.port }] },
+            {
+              name: 'mail',
+              host: ['mail.contoso.com'],
+              realServers: [{ name: 'm', address: '127.0.0.1', port: a.port }],
+            },
+            {
+              name: 'www',
+              host: ['www.contoso.com', '*.apps.contoso.com'],
+              realServers: [{ name: 'w', address: '127.0.0.1', port: b.port }],
+            },
           ],
         },
       ]);
@@ -221,7 +277,11 @@ describe('scenario: several HTTPS services on one IP:port', () => {
       // Unknown names and clients without SNI get the first certificate.
       expect((await peerCert(p, 'unknown.example')).subject).toContain('CN=mail.contoso.com');
       expect((await peerCert(p, undefined)).subject).toContain('CN=mail.contoso.com');
-      for (const [host, expected] of [['mail.contoso.com', 'mail-rs'], ['www.contoso.com', 'www-rs'], ['crm.apps.contoso.com', 'www-rs']] as const) {
+      for (const [host, expected] of [
+        ['mail.contoso.com', 'mail-rs'],
+        ['www.contoso.com', 'www-rs'],
+        ['crm.apps.contoso.com', 'www-rs'],
+      ] as const) {
         const c = client(host);
         const r = await getJson(`https://127.0.0.1:${p}/`, c, { host });
         await c.close();
@@ -236,7 +296,13 @@ describe('scenario: several HTTPS services on one IP:port', () => {
   it('refuses a handshake below the minimum TLS version', async () => {
     const port = await freePort();
     const e = await run([
-      { name: 's', listen: { address: '127.0.0.1', port }, protocol: 'https', tls: { certificates: ['www'], minVersion: 'TLSv1.3' }, realServers: [] },
+      {
+        name: 's',
+        listen: { address: '127.0.0.1', port },
+        protocol: 'https',
+        tls: { certificates: ['www'], minVersion: 'TLSv1.3' },
+        realServers: [],
+      },
     ]);
     await expect(peerCert(e.port('s'), 'www.contoso.com', { maxVersion: 'TLSv1.2' })).rejects.toThrow();
     expect((await peerCert(e.port('s'), 'www.contoso.com')).subject).toContain('www.contoso.com');
@@ -249,7 +315,13 @@ describe('scenario: certificate replaced under load', () => {
     try {
       const port = await freePort();
       const config = [
-        { name: 'www', listen: { address: '127.0.0.1', port }, protocol: 'https', tls: { certificates: ['www'] }, realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }] },
+        {
+          name: 'www',
+          listen: { address: '127.0.0.1', port },
+          protocol: 'https',
+          tls: { certificates: ['www'] },
+          realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
+        },
       ];
       const e = await run(config);
       const before = (await peerCert(port, 'www.contoso.com')).fingerprint256;
@@ -295,7 +367,13 @@ describe('re-encrypt', () => {
   it('10,000 keep-alive requests cost the real server no more handshakes than the pool holds', async () => {
     const port = await freePort();
     const e = await run([
-      { name: 're', listen: { address: '127.0.0.1', port }, protocol: 'http', reencrypt: { verify: 'ca', ca: 'internal-ca' }, realServers: [feServer(fe[1]!)] },
+      {
+        name: 're',
+        listen: { address: '127.0.0.1', port },
+        protocol: 'http',
+        reencrypt: { verify: 'ca', ca: 'internal-ca' },
+        realServers: [feServer(fe[1]!)],
+      },
     ]);
     const before = fe[1]!.handshakes;
     const concurrency = 10;
@@ -316,7 +394,10 @@ describe('re-encrypt', () => {
   }, 60_000);
 
   it('a real server whose certificate does not verify is marked down with the reason, and not used', async () => {
-    const rogue = await startTlsBackend('rogue', pki.issue(pki.root('Rogue Root'), { cn: 'fe01.contoso.local', sans: ['127.0.0.1'] }));
+    const rogue = await startTlsBackend(
+      'rogue',
+      pki.issue(pki.root('Rogue Root'), { cn: 'fe01.contoso.local', sans: ['127.0.0.1'] }),
+    );
     try {
       const port = await freePort();
       const e = await run([
@@ -329,7 +410,10 @@ describe('re-encrypt', () => {
           realServers: [feServer(fe[0]!), feServer(rogue)],
         },
       ]);
-      await until(() => e.engine.healthSnapshot().find((h) => h.realServer === 'rogue')?.state === 'down', 'rogue down');
+      await until(
+        () => e.engine.healthSnapshot().find((h) => h.realServer === 'rogue')?.state === 'down',
+        'rogue down',
+      );
       const h = e.engine.healthSnapshot().find((x) => x.realServer === 'rogue')!;
       expect(h.reason).toMatch(/certificate/i);
       for (let i = 0; i < 4; i++) {
@@ -342,11 +426,20 @@ describe('re-encrypt', () => {
   });
 
   it('without a health check, an unverifiable real server gives 502 UPSTREAM_TLS, never an unverified answer', async () => {
-    const rogue = await startTlsBackend('rogue', pki.issue(pki.root('Rogue Root'), { cn: 'x', sans: ['127.0.0.1'] }));
+    const rogue = await startTlsBackend(
+      'rogue',
+      pki.issue(pki.root('Rogue Root'), { cn: 'x', sans: ['127.0.0.1'] }),
+    );
     try {
       const port = await freePort();
       const e = await run([
-        { name: 're', listen: { address: '127.0.0.1', port }, protocol: 'http', reencrypt: { verify: 'ca', ca: 'internal-ca' }, realServers: [feServer(rogue)] },
+        {
+          name: 're',
+          listen: { address: '127.0.0.1', port },
+          protocol: 'http',
+          reencrypt: { verify: 'ca', ca: 'internal-ca' },
+          realServers: [feServer(rogue)],
+        },
       ]);
       const r = await request(`${e.url('re')}/`);
       expect(r.statusCode).toBe(502);
@@ -361,7 +454,13 @@ describe('re-encrypt', () => {
     try {
       const port = await freePort();
       const e = await run([
-        { name: 're', listen: { address: '127.0.0.1', port }, protocol: 'http', reencrypt: { verify: 'none' }, realServers: [feServer(rogue)] },
+        {
+          name: 're',
+          listen: { address: '127.0.0.1', port },
+          protocol: 'http',
+          reencrypt: { verify: 'none' },
+          realServers: [feServer(rogue)],
+        },
       ]);
       const r = await request(`${e.url('re')}/`);
       expect(r.statusCode).toBe(200);
@@ -374,10 +473,26 @@ describe('re-encrypt', () => {
   it('an unknown certificate or CA name refuses the whole config', async () => {
     const port = await freePort();
     await expect(
-      run([{ name: 's', listen: { address: '127.0.0.1', port }, protocol: 'https', tls: { certificates: ['nope'] }, realServers: [] }]),
+      run([
+        {
+          name: 's',
+          listen: { address: '127.0.0.1', port },
+          protocol: 'https',
+          tls: { certificates: ['nope'] },
+          realServers: [],
+        },
+      ]),
     ).rejects.toThrow(/nope/);
     await expect(
-      run([{ name: 's', listen: { address: '127.0.0.1', port }, protocol: 'http', reencrypt: { verify: 'ca', ca: 'missing-ca' }, realServers: [] }]),
+      run([
+        {
+          name: 's',
+          listen: { address: '127.0.0.1', port },
+          protocol: 'http',
+          reencrypt: { verify: 'ca', ca: 'missing-ca' },
+          realServers: [],
+        },
+      ]),
     ).rejects.toThrow(/missing-ca/);
   });
 });

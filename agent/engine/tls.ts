@@ -111,13 +111,19 @@ export function tlsOptionsFor(
 ): ListenerTlsContext {
   if (!certs) throw new Error('tls.certificates: this agent has no certificate store');
   const minVersion = tls.cipherProfile === 'modern' ? 'TLSv1.3' : tls.minVersion;
-  const base: SecureContextOptions = { minVersion, ciphers: CIPHERS[tls.cipherProfile], honorCipherOrder: true };
+  const base: SecureContextOptions = {
+    minVersion,
+    ciphers: CIPHERS[tls.cipherProfile],
+    honorCipherOrder: true,
+  };
   const entries: (Entry & { key: string; cert: string })[] = tls.certificates.map((name) => {
     let material: { key: string; chain: string };
     try {
       material = certs.load(name);
     } catch (err) {
-      throw new Error(`tls.certificates: "${name}" cannot be used: ${(err as Error).message}`);
+      throw new Error(`tls.certificates: "${name}" cannot be used: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const leaf = new X509Certificate(material.chain);
     return {

@@ -24,7 +24,10 @@ type Json = {
 };
 
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(AgentConfig, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(AgentConfig, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return { ...schema, title: 'Portico agent configuration (<data-dir>/config.json)' };
 }
 
@@ -33,12 +36,19 @@ function typeOf(s: Json): string {
   if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (s.oneOf || s.anyOf) {
     const variants = (s.oneOf ?? s.anyOf)!;
-    const tag = variants.every((v) => v.properties?.mode) ? 'mode' : variants.every((v) => v.properties?.type) ? 'type' : variants.every((v) => v.properties?.verify) ? 'verify' : undefined;
+    const tag = variants.every((v) => v.properties?.mode)
+      ? 'mode'
+      : variants.every((v) => v.properties?.type)
+        ? 'type'
+        : variants.every((v) => v.properties?.verify)
+          ? 'verify'
+          : undefined;
     if (tag) return `object, by \`${tag}\``;
     return variants.map(typeOf).join(' \\| ');
   }
   if (s.type === 'array') return `array of ${s.items ? typeOf(s.items) : 'any'}`;
-  if (s.type === 'integer' && s.minimum !== undefined && s.maximum !== undefined) return `integer ${s.minimum}–${s.maximum}`;
+  if (s.type === 'integer' && s.minimum !== undefined && s.maximum !== undefined)
+    return `integer ${s.minimum}–${s.maximum}`;
   return String(s.type ?? 'any');
 }
 

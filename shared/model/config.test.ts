@@ -27,15 +27,49 @@ describe('config validation', () => {
     ['a bad name', { name: 'web site' }, 'virtualServices[0].name'],
     ['https without tls', { protocol: 'https' }, 'virtualServices[0].tls'],
     ['tls on http', { tls: { certificates: ['www'] } }, 'virtualServices[0].tls'],
-    ['cookie persistence on tcp', { protocol: 'tcp', persistence: { mode: 'cookie' } }, 'virtualServices[0].persistence.mode'],
-    ['content rules on tcp', { protocol: 'tcp', contentRules: [{ name: 'r', pathPrefix: '/', realServers: [] }] }, 'virtualServices[0].contentRules'],
-    ['a redirect on https', { protocol: 'https', tls: { certificates: ['www'] }, redirect: {} }, 'virtualServices[0].redirect'],
-    ['a rule that matches everything', { contentRules: [{ name: 'r', realServers: [] }] }, 'virtualServices[0].contentRules[0]'],
-    ['an https check without reencrypt', { healthCheck: { type: 'https' } }, 'virtualServices[0].healthCheck.type'],
-    ['a real server name used twice', { contentRules: [{ name: 'r', pathPrefix: '/x', realServers: [{ name: 'a', address: 'h', port: 1 }] }] }, 'virtualServices[0].contentRules[0].realServers[0].name'],
-    ['a fractional weight', { realServers: [{ name: 'a', address: 'h', port: 1, weight: 1.5 }] }, 'virtualServices[0].realServers[0].weight'],
+    [
+      'cookie persistence on tcp',
+      { protocol: 'tcp', persistence: { mode: 'cookie' } },
+      'virtualServices[0].persistence.mode',
+    ],
+    [
+      'content rules on tcp',
+      { protocol: 'tcp', contentRules: [{ name: 'r', pathPrefix: '/', realServers: [] }] },
+      'virtualServices[0].contentRules',
+    ],
+    [
+      'a redirect on https',
+      { protocol: 'https', tls: { certificates: ['www'] }, redirect: {} },
+      'virtualServices[0].redirect',
+    ],
+    [
+      'a rule that matches everything',
+      { contentRules: [{ name: 'r', realServers: [] }] },
+      'virtualServices[0].contentRules[0]',
+    ],
+    [
+      'an https check without reencrypt',
+      { healthCheck: { type: 'https' } },
+      'virtualServices[0].healthCheck.type',
+    ],
+    [
+      'a real server name used twice',
+      {
+        contentRules: [{ name: 'r', pathPrefix: '/x', realServers: [{ name: 'a', address: 'h', port: 1 }] }],
+      },
+      'virtualServices[0].contentRules[0].realServers[0].name',
+    ],
+    [
+      'a fractional weight',
+      { realServers: [{ name: 'a', address: 'h', port: 1, weight: 1.5 }] },
+      'virtualServices[0].realServers[0].weight',
+    ],
     ['an unknown scheduler', { scheduler: 'random' }, 'virtualServices[0].scheduler'],
-    ['a health path without a slash', { healthCheck: { type: 'http', path: 'health' } }, 'virtualServices[0].healthCheck.path'],
+    [
+      'a health path without a slash',
+      { healthCheck: { type: 'http', path: 'health' } },
+      'virtualServices[0].healthCheck.path',
+    ],
   ])('refuses %s, naming the field', (_what, extra, path) => {
     const r = parseAgentConfig({ virtualServices: [vs(extra)] });
     expect(r.ok).toBe(false);
@@ -46,13 +80,25 @@ describe('config validation', () => {
 
   it('lists every problem at once, across services', () => {
     const r = parseAgentConfig({
-      virtualServices: [vs(), vs({ listen: { address: '127.0.0.1', port: 8080 } }), vs({ name: 'x', listen: { port: 0 } })],
+      virtualServices: [
+        vs(),
+        vs({ listen: { address: '127.0.0.1', port: 8080 } }),
+        vs({ name: 'x', listen: { port: 0 } }),
+      ],
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const paths = r.problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['virtualServices[1].name', 'virtualServices[1].listen', 'virtualServices[2].listen.port']));
-    expect(r.problems.find((p) => p.path === 'virtualServices[1].listen')!.message).toMatch(/already used.*content rules/);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'virtualServices[1].name',
+        'virtualServices[1].listen',
+        'virtualServices[2].listen.port',
+      ]),
+    );
+    expect(r.problems.find((p) => p.path === 'virtualServices[1].listen')!.message).toMatch(
+      /already used.*content rules/,
+    );
   });
 
   it('lets a disabled service share an address with an enabled one', () => {

@@ -11,10 +11,18 @@ import { z } from 'zod';
 /** A name other objects can refer to: one word of letters, digits, `-` and `_`. */
 export const ObjectName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'use 1–63 letters, digits, "-" or "_", starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+    'use 1–63 letters, digits, "-" or "_", starting with a letter or digit',
+  )
   .describe('One word: letters, digits, "-" and "_" (at most 63 characters).');
 
-export const Port = z.number().int('a port is a whole number').min(1).max(65535).describe('TCP port, 1–65535.');
+export const Port = z
+  .number()
+  .int('a port is a whole number')
+  .min(1)
+  .max(65535)
+  .describe('TCP port, 1–65535.');
 
 /** An IPv4/IPv6 literal or a DNS host name. */
 export const Host = z
@@ -35,7 +43,9 @@ export const RealServer = z
   .object({
     name: ObjectName.describe('Unique within the virtual service; used in health, stats and cookies.'),
     address: Host.describe('Address of the real server.'),
-    port: Port.describe('Port on the real server; may differ from the listen port (port flipping, 443 → 4443).'),
+    port: Port.describe(
+      'Port on the real server; may differ from the listen port (port flipping, 443 → 4443).',
+    ),
     weight: z
       .number()
       .int()
@@ -98,7 +108,13 @@ export const Persistence = z
 
 const checkCommon = {
   intervalMs: z.number().int().min(100).max(3600000).default(5000).describe('Time between checks.'),
-  timeoutMs: z.number().int().min(10).max(600000).default(2000).describe('A check not answered in time fails.'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(600000)
+    .default(2000)
+    .describe('A check not answered in time fails.'),
   rise: z.number().int().min(1).max(100).default(2).describe('Consecutive passes that mark a server up.'),
   fall: z.number().int().min(1).max(100).default(3).describe('Consecutive failures that mark a server down.'),
   port: Port.optional().describe("Port to check instead of the real server's own."),
@@ -162,7 +178,9 @@ export const ListenerTls = z
     certificates: z
       .array(ObjectName)
       .min(1, 'name at least one certificate from the store')
-      .describe('Certificates from the store; chosen by SNI (exact, then wildcard), the first is the default.'),
+      .describe(
+        'Certificates from the store; chosen by SNI (exact, then wildcard), the first is the default.',
+      ),
     minVersion: TlsVersion.default('TLSv1.2'),
     cipherProfile: z.enum(['modern', 'intermediate', 'legacy']).default('intermediate'),
   })
@@ -174,7 +192,11 @@ export const Reencrypt = z
       .object({
         verify: z.literal('ca'),
         ca: ObjectName.describe('CA bundle from the store that real-server certificates must chain to.'),
-        serverName: z.string().max(253).optional().describe("SNI and expected name; default the server's address."),
+        serverName: z
+          .string()
+          .max(253)
+          .optional()
+          .describe("SNI and expected name; default the server's address."),
       })
       .strict(),
     z
@@ -224,10 +246,7 @@ export const VirtualService = z
       .max(1048576)
       .default(16384)
       .describe('Largest request head accepted (431 beyond).'),
-    forwardedHeaders: z
-      .boolean()
-      .default(true)
-      .describe('Add X-Forwarded-For, -Proto and -Host (L7).'),
+    forwardedHeaders: z.boolean().default(true).describe('Add X-Forwarded-For, -Proto and -Host (L7).'),
     realServers: z.array(RealServer).default([]).describe('The default group of real servers.'),
     contentRules: z
       .array(ContentRule)
@@ -235,7 +254,9 @@ export const VirtualService = z
       .describe('Checked in order; the first match picks its group, otherwise the default group serves.'),
     tls: ListenerTls.optional().describe('Required when protocol is https.'),
     reencrypt: Reencrypt.optional().describe('Speak TLS to the real servers.'),
-    redirect: Redirect.optional().describe('Answer every request with a redirect to HTTPS (port 80 redirector).'),
+    redirect: Redirect.optional().describe(
+      'Answer every request with a redirect to HTTPS (port 80 redirector).',
+    ),
     denyPaths: z
       .array(z.string().startsWith('/'))
       .default([])
@@ -271,14 +292,22 @@ function checkReferences(cfg: { virtualServices: VirtualService[] }, ctx: z.Refi
     const at = (...p: (string | number)[]) => ['virtualServices', i, ...p];
     const prior = names.get(vs.name);
     if (prior !== undefined) {
-      ctx.addIssue({ code: 'custom', path: at('name'), message: `name "${vs.name}" is already used by virtualServices[${prior}]` });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('name'),
+        message: `name "${vs.name}" is already used by virtualServices[${prior}]`,
+      });
     } else names.set(vs.name, i);
 
     if (vs.enabled) {
       const ep = `${vs.listen.address}:${vs.listen.port}`;
       const other = endpoints.get(ep);
       if (other !== undefined) {
-        ctx.addIssue({ code: 'custom', path: at('listen'), message: `${ep} is already used by virtualServices[${other}]; use content rules to share one address` });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('listen'),
+          message: `${ep} is already used by virtualServices[${other}]; use content rules to share one address`,
+        });
       } else endpoints.set(ep, i);
     }
 
@@ -291,28 +320,45 @@ function checkReferences(cfg: { virtualServices: VirtualService[] }, ctx: z.Refi
     }
     if (!l7) {
       if (vs.persistence.mode === 'cookie') {
-        ctx.addIssue({ code: 'custom', path: at('persistence', 'mode'), message: 'cookie persistence needs protocol http or https; use source-ip for tcp' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('persistence', 'mode'),
+          message: 'cookie persistence needs protocol http or https; use source-ip for tcp',
+        });
       }
       for (const [field, empty] of [
         ['contentRules', vs.contentRules.length === 0],
         ['redirect', !vs.redirect],
         ['denyPaths', vs.denyPaths.length === 0],
       ] as const) {
-        if (!empty) ctx.addIssue({ code: 'custom', path: at(field), message: `${field} needs protocol http or https` });
+        if (!empty)
+          ctx.addIssue({ code: 'custom', path: at(field), message: `${field} needs protocol http or https` });
       }
     }
     if (vs.redirect && vs.protocol !== 'http') {
-      ctx.addIssue({ code: 'custom', path: at('redirect'), message: 'a redirect service uses protocol http' });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('redirect'),
+        message: 'a redirect service uses protocol http',
+      });
     }
     if (vs.healthCheck.type === 'https' && !vs.reencrypt) {
-      ctx.addIssue({ code: 'custom', path: at('healthCheck', 'type'), message: 'an https health check needs reencrypt settings' });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('healthCheck', 'type'),
+        message: 'an https health check needs reencrypt settings',
+      });
     }
 
     const rsNames = new Set<string>();
     const checkServers = (list: RealServer[], ...base: (string | number)[]) =>
       list.forEach((rs, j) => {
         if (rsNames.has(rs.name)) {
-          ctx.addIssue({ code: 'custom', path: at(...base, j, 'name'), message: `real server name "${rs.name}" is used twice in this service` });
+          ctx.addIssue({
+            code: 'custom',
+            path: at(...base, j, 'name'),
+            message: `real server name "${rs.name}" is used twice in this service`,
+          });
         }
         rsNames.add(rs.name);
       });
@@ -320,11 +366,19 @@ function checkReferences(cfg: { virtualServices: VirtualService[] }, ctx: z.Refi
     const ruleNames = new Set<string>();
     vs.contentRules.forEach((rule, r) => {
       if (ruleNames.has(rule.name)) {
-        ctx.addIssue({ code: 'custom', path: at('contentRules', r, 'name'), message: `content rule name "${rule.name}" is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('contentRules', r, 'name'),
+          message: `content rule name "${rule.name}" is used twice`,
+        });
       }
       ruleNames.add(rule.name);
       if (!rule.host && !rule.pathPrefix) {
-        ctx.addIssue({ code: 'custom', path: at('contentRules', r), message: 'a content rule needs host or pathPrefix' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('contentRules', r),
+          message: 'a content rule needs host or pathPrefix',
+        });
       }
       checkServers(rule.realServers, 'contentRules', r, 'realServers');
     });

@@ -28,7 +28,9 @@ export function toProblems(error: z.ZodError): ConfigProblem[] {
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.infer<S>> {
   const result = schema.safeParse(input);
-  return result.success ? { ok: true, value: result.data } : { ok: false, problems: toProblems(result.error) };
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, problems: toProblems(result.error) };
 }
 
 export function parseAgentConfig(input: unknown): ParseResult<AgentConfig> {

@@ -46,7 +46,11 @@ const defaultHandler: Handler = (req, res, b) => {
   } else reply();
 };
 
-export async function startBackend(name: string, handler: Handler = defaultHandler, port = 0): Promise<Backend> {
+export async function startBackend(
+  name: string,
+  handler: Handler = defaultHandler,
+  port = 0,
+): Promise<Backend> {
   const sockets = new Set<Socket>();
   const backend: Backend = {
     name,

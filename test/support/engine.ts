@@ -12,7 +12,10 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-export async function startEngine(input: AgentConfigInput, opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
+export async function startEngine(
+  input: AgentConfigInput,
+  opts: Partial<EngineOptions> = {},
+): Promise<TestEngine> {
   const engine = new Engine({ log: silentLogger(), drainMs: 2_000, ...opts });
   await engine.apply(AgentConfig.parse(input));
   const port = (vs: string) => {
@@ -32,7 +35,11 @@ export async function startEngine(input: AgentConfigInput, opts: Partial<EngineO
 }
 
 /** Waits until `check` holds, polling; fails with `what` after `ms`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5_000): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 5_000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;

@@ -39,17 +39,22 @@ export class TestPki {
   }
 
   private key(file: string, keyType: 'rsa' | 'ec'): void {
-    if (keyType === 'ec') this.run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file]);
+    if (keyType === 'ec')
+      this.run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file]);
     else this.run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file]);
   }
 
   private extensions(o: IssueOptions): string {
     const lines = [o.ca ? 'basicConstraints=critical,CA:TRUE' : 'basicConstraints=CA:FALSE'];
-    lines.push(o.ca ? 'keyUsage=critical,keyCertSign,cRLSign' : 'keyUsage=critical,digitalSignature,keyEncipherment');
+    lines.push(
+      o.ca ? 'keyUsage=critical,keyCertSign,cRLSign' : 'keyUsage=critical,digitalSignature,keyEncipherment',
+    );
     if (!o.ca) lines.push('extendedKeyUsage=serverAuth');
     const sans = o.sans ?? (o.ca ? [] : [o.cn]);
     if (sans.length) {
-      lines.push(`subjectAltName=${sans.map((s) => (/^[\d.]+$|:/.test(s) ? `IP:${s}` : `DNS:${s}`)).join(',')}`);
+      lines.push(
+        `subjectAltName=${sans.map((s) => (/^[\d.]+$|:/.test(s) ? `IP:${s}` : `DNS:${s}`)).join(',')}`,
+      );
     }
     lines.push('subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid');
     return lines.join('\n');
@@ -59,8 +64,27 @@ export class TestPki {
   root(name: string, keyType: 'rsa' | 'ec' = 'ec'): Issued {
     const id = `${name}-${this.serial++}`;
     this.key(`${id}.key`, keyType);
-    writeFileSync(join(this.dir, `${id}.ext`), this.extensions({ cn: name, ca: true }).replace('authorityKeyIdentifier=keyid', ''));
-    this.run(['req', '-x509', '-new', '-key', `${id}.key`, '-subj', `/CN=${name}`, '-days', '30', '-extensions', 'v3', '-config', this.reqConfig(id), '-out', `${id}.crt`]);
+    writeFileSync(
+      join(this.dir, `${id}.ext`),
+      this.extensions({ cn: name, ca: true }).replace('authorityKeyIdentifier=keyid', ''),
+    );
+    this.run([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${id}.key`,
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '30',
+      '-extensions',
+      'v3',
+      '-config',
+      this.reqConfig(id),
+      '-out',
+      `${id}.crt`,
+    ]);
     const cert = readFileSync(join(this.dir, `${id}.crt`), 'utf8');
     return { name, key: readFileSync(join(this.dir, `${id}.key`), 'utf8'), cert, chain: cert, root: cert };
   }
@@ -81,12 +105,32 @@ export class TestPki {
     writeFileSync(join(this.dir, `${id}.issuer.key`), issuer.key);
     this.run(['req', '-new', '-key', `${id}.key`, '-subj', `/CN=${o.cn}`, '-out', `${id}.csr`]);
     this.run([
-      'x509', '-req', '-in', `${id}.csr`, '-CA', `${id}.issuer.crt`, '-CAkey', `${id}.issuer.key`,
-      '-set_serial', String(1000 + this.serial), '-days', String(o.days ?? 30), '-extfile', `${id}.ext`, '-out', `${id}.crt`,
+      'x509',
+      '-req',
+      '-in',
+      `${id}.csr`,
+      '-CA',
+      `${id}.issuer.crt`,
+      '-CAkey',
+      `${id}.issuer.key`,
+      '-set_serial',
+      String(1000 + this.serial),
+      '-days',
+      String(o.days ?? 30),
+      '-extfile',
+      `${id}.ext`,
+      '-out',
+      `${id}.crt`,
     ]);
     const cert = readFileSync(join(this.dir, `${id}.crt`), 'utf8');
     const issuerChain = issuer.cert === issuer.root ? '' : issuer.chain;
-    return { name: o.cn, key: readFileSync(join(this.dir, `${id}.key`), 'utf8'), cert, chain: cert + issuerChain, root: issuer.root };
+    return {
+      name: o.cn,
+      key: readFileSync(join(this.dir, `${id}.key`), 'utf8'),
+      cert,
+      chain: cert + issuerChain,
+      root: issuer.root,
+    };
   }
 
   cleanup(): void {

@@ -27,6 +27,13 @@ const MESSAGES: Record<ProxyErrorCode, string> = {
   UPSTREAM_PROTOCOL: 'the real server sent an invalid response (UPSTREAM_PROTOCOL)',
 };
 
+const EXCHANGE = Symbol('exchange');
+type ResponseWithExchange = ServerResponse & { [EXCHANGE]?: Exchange };
+
+function onClientClose(this: ResponseWithExchange): void {
+  this[EXCHANGE]?.clientClosed();
+}
+
 export class Exchange implements Dispatcher.DispatchHandler {
   private readonly svc: ServiceRuntime;
   private readonly group: ServerGroup;
@@ -63,11 +70,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   start(): void {
-    // A client that goes away stops the upstream request too.
-    this.res.once('close', () => {
-      if (!this.done) this.controller?.abort(new Error('client closed the connection'));
-    });
+    // A client that goes away stops the upstream request too. One shared listener function
+    // (no closure per request) finds its exchange on the response.
+    (this.res as ResponseWithExchange)[EXCHANGE] = this;
+    this.res.on('close', onClientClose);
     this.attempt(this.head.persistenceCookie);
+  }
+
+  /** The client went away: stop the upstream request unless it already ended. */
+  clientClosed(): void {
+    if (!this.done) this.controller?.abort(new Error('client closed the connection'));
   }
 
   private attempt(cookie: string | undefined): void {
@@ -78,7 +90,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     const server = pick.server;
     this.server = server;
-    this.setCookie = this.svc.cookieName !== undefined && !pick.byCookie ? this.svc.persistenceCookie(server) : undefined;
+    this.setCookie =
+      this.svc.cookieName !== undefined && !pick.byCookie ? this.svc.persistenceCookie(server) : undefined;
     server.active++;
     server.requests++;
     const req = this.req;
@@ -99,11 +112,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.controller = controller;
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, _headers: unknown, statusMessage?: string): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    _headers: unknown,
+    statusMessage?: string,
+  ): void {
     this.responded = true;
     const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
     const res = this.res;
-    res.writeHead(statusCode, statusMessage ?? '', responseHeaders(raw ?? [], this.setCookie));
+    const headers = responseHeaders(raw ?? [], this.setCookie);
+    if (statusMessage) res.writeHead(statusCode, statusMessage, headers);
+    else res.writeHead(statusCode, headers);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -127,13 +147,17 @@ export class Exchange implements Dispatcher.DispatchHandler {
     server.errors++;
     // Another server may take the request when this one certainly never saw it, or when it
     // failed before answering a request without a body (safe to send again).
-    const retryable = !this.responded && (isConnectFailure(code) || (!this.head.hasBody && code === 'UPSTREAM_RESET'));
+    const retryable =
+      !this.responded && (isConnectFailure(code) || (!this.head.hasBody && code === 'UPSTREAM_RESET'));
     if (retryable) {
       this.lastError = code;
       const tried = (this.tried ??= new Set());
       tried.add(server);
       if (tried.size < MAX_ATTEMPTS) {
-        this.log.warn({ vs: this.svc.name, rs: server.name, code, err: err.message }, 'real server failed, trying another');
+        this.log.warn(
+          { vs: this.svc.name, rs: server.name, code, err: err.message },
+          'real server failed, trying another',
+        );
         this.done = false;
         this.attempt(undefined);
         return;

@@ -3,7 +3,12 @@
  * keep-alive) in front of the request passes and the forwarder. The listener holds the current
  * ServiceRuntime; a reload that keeps the listener only swaps that reference.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -139,7 +144,13 @@ export class HttpListener extends BaseListener {
   private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     const code = err.code ?? '';
     const status =
-      code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : code.startsWith('HPE_') ? 400 : 0;
+      code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 408
+          : code.startsWith('HPE_')
+            ? 400
+            : 0;
     const busy = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
     if (status && !busy) {
       this.log.info({ vs: this.service.name, status, code }, 'client request refused');

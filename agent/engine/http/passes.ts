@@ -7,7 +7,11 @@ import type { ServiceRuntime } from '../service.ts';
 import type { Verdict } from './respond.ts';
 
 /** Kemp's "port 80 redirector": everything goes to the same URL over HTTPS. */
-export function redirectPass(svc: ServiceRuntime, url: string, host: string | undefined): Verdict | undefined {
+export function redirectPass(
+  svc: ServiceRuntime,
+  url: string,
+  host: string | undefined,
+): Verdict | undefined {
   const redirect = svc.config.redirect;
   if (!redirect) return undefined;
   if (!host) return { status: 400, message: 'a Host header is needed to redirect to HTTPS' };

@@ -21,7 +21,12 @@ export function respondText(res: ServerResponse, status: number, message: string
     return;
   }
   const body = bodyOf(status, message);
-  const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(body))];
+  const headers = [
+    'content-type',
+    'text/plain; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(body)),
+  ];
   if (extra) headers.push(...extra);
   res.writeHead(status, headers);
   res.end(body);

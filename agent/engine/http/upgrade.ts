@@ -47,7 +47,12 @@ export function forwardUpgrade(
     const tls = server.upstream.tls;
     const opts = { host: server.address, port: server.port, timeout: server.upstream.connectMs };
     const upstream: Socket = tls
-      ? tlsConnect({ ...opts, ca: tls.ca, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized })
+      ? tlsConnect({
+          ...opts,
+          ca: tls.ca,
+          servername: tls.servername,
+          rejectUnauthorized: tls.rejectUnauthorized,
+        })
       : netConnect(opts);
     let connected = false;
     const onConnectError = (err: Error) => {
@@ -59,7 +64,9 @@ export function forwardUpgrade(
       if (tried.size < MAX_ATTEMPTS && !client.destroyed) tryNext();
       else refuse(client, code);
     };
-    upstream.once('timeout', () => onConnectError(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
+    upstream.once('timeout', () =>
+      onConnectError(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
+    );
     upstream.once('error', onConnectError);
     upstream.once(tls ? 'secureConnect' : 'connect', () => {
       connected = true;

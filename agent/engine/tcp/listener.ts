@@ -18,7 +18,9 @@ export class TcpListener extends BaseListener {
 
   constructor(svc: ServiceRuntime, log: Logger) {
     super(svc, log);
-    this.server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true }, (socket) => this.onConnection(socket));
+    this.server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true }, (socket) =>
+      this.onConnection(socket),
+    );
   }
 
   static settingsKey(svc: ServiceRuntime): string {
@@ -40,7 +42,8 @@ export class TcpListener extends BaseListener {
       const pick = svc.choose(svc.defaultGroup, clientIp, undefined, tried);
       if (!pick) {
         // L4 has no way to say why: closing is the answer (the design's "no RS up → close").
-        if (!tried) this.log.warn({ vs: svc.name, code: 'NO_SERVER' }, 'connection closed: no real server available');
+        if (!tried)
+          this.log.warn({ vs: svc.name, code: 'NO_SERVER' }, 'connection closed: no real server available');
         client.destroy();
         return;
       }
@@ -65,7 +68,9 @@ export class TcpListener extends BaseListener {
         if (tried.size < MAX_ATTEMPTS) attempt();
         else client.destroy();
       };
-      upstream.once('timeout', () => failed(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
+      upstream.once('timeout', () =>
+        failed(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
+      );
       upstream.once('error', failed);
       upstream.once('connect', () => {
         upstream.removeListener('error', failed);
