@@ -1,0 +1,159 @@
+/** Turns measured rounds into medians, ratios, target checks, a text table and a JSON record. */
+import type { Measurement, MetricSpec, Scenario } from '../scenarios/types.ts';
+import { TARGETS } from '../targets.ts';
+import type { BenchOptions } from './options.ts';
+import { median } from './stats.ts';
+
+export interface ColumnInfo {
+  id: string;
+  label: string;
+}
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  /** Targets measured, in column order ("direct" first when the scenario includes it). */
+  columns: ColumnInfo[];
+  /** One map per round: target id → measurement. */
+  rounds: Map<string, Measurement>[];
+  errors: string[];
+}
+
+export interface TargetOutcome {
+  scenario: string;
+  metric: string;
+  target: string;
+  portico: number;
+  ratio: number;
+  status: 'PASS' | 'MISS' | 'n/a';
+}
+
+export function medians(r: ScenarioResult): Map<string, Measurement> {
+  const out = new Map<string, Measurement>();
+  for (const col of r.columns) {
+    const keys = new Set(r.rounds.flatMap((round) => Object.keys(round.get(col.id) ?? {})));
+    const m: Measurement = {};
+    for (const k of keys) m[k] = median(r.rounds.map((round) => round.get(col.id)?.[k] ?? NaN));
+    out.set(col.id, m);
+  }
+  return out;
+}
+
+export function evaluateTargets(results: ScenarioResult[], opts: BenchOptions): TargetOutcome[] {
+  const out: TargetOutcome[] = [];
+  for (const t of TARGETS) {
+    const r = results.find((x) => x.scenario.id === t.scenario);
+    if (!r) continue; // scenario not selected in this run
+    const med = medians(r);
+    const ok = t.check(med, opts);
+    const portico = med.get('portico')?.[t.metric] ?? NaN;
+    out.push({
+      scenario: t.scenario,
+      metric: t.metric,
+      target: t.text,
+      portico,
+      ratio: portico / (med.get('haproxy')?.[t.metric] ?? NaN),
+      status: ok === null ? 'n/a' : ok ? 'PASS' : 'MISS',
+    });
+  }
+  return out;
+}
+
+function fmt(v: number | undefined, digits: number): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function table(rows: string[][], rightAlignFrom: number): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) =>
+          c >= rightAlignFrom && c < r.length - 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The text report: one block per scenario, then the targets. */
+export function renderReport(
+  results: ScenarioResult[],
+  opts: BenchOptions,
+  targets: TargetOutcome[],
+): string {
+  const out: string[] = [];
+  const peers = ['haproxy', 'nginx', 'portico'];
+  const labels: Record<string, string> = {
+    direct: 'direct',
+    haproxy: 'HAProxy',
+    nginx: 'nginx',
+    portico: 'Portico',
+  };
+  for (const r of results) {
+    const med = medians(r);
+    const ids = [...(r.scenario.includeDirect ? ['direct'] : []), ...peers];
+    out.push(`${r.scenario.title} [${r.scenario.id}] — ${r.scenario.describe(opts)}`);
+    const header = [
+      '  metric',
+      'unit',
+      ...ids.map((i) => labels[i] ?? i),
+      'Portico/HAProxy',
+      'better',
+      'target',
+      'result',
+    ];
+    const rows: string[][] = [header];
+    for (const m of r.scenario.metrics as MetricSpec[]) {
+      const vals = ids.map((i) => (i === 'direct' && m.proxyOnly ? undefined : med.get(i)?.[m.key]));
+      const ratio = (med.get('portico')?.[m.key] ?? NaN) / (med.get('haproxy')?.[m.key] ?? NaN);
+      const t = targets.find((x) => x.scenario === r.scenario.id && x.metric === m.key);
+      rows.push([
+        `  ${m.label}`,
+        m.unit,
+        ...vals.map((v) => fmt(v, m.digits)),
+        Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–',
+        m.better,
+        t?.target ?? '',
+        t?.status ?? '',
+      ]);
+    }
+    out.push(table(rows, 2));
+    for (const e of r.errors) out.push(`  ! ${e}`);
+    out.push('');
+  }
+  if (targets.length > 0) {
+    out.push('Targets (Portico):');
+    for (const t of targets) {
+      const r = results.find((x) => x.scenario.id === t.scenario)!;
+      const m = r.scenario.metrics.find((x) => x.key === t.metric)!;
+      out.push(
+        `  ${t.status.padEnd(4)}  ${r.scenario.title}, ${m.label}: ${fmt(t.portico, m.digits)} ${m.unit}` +
+          (Number.isFinite(t.ratio) ? ` (${t.ratio.toFixed(2)}× HAProxy)` : '') +
+          `, target ${t.target}`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+/** A plain-JSON record of the run (maps and functions flattened). */
+export function resultsJson(results: ScenarioResult[], opts: BenchOptions) {
+  return results.map((r) => ({
+    id: r.scenario.id,
+    title: r.scenario.title,
+    load: r.scenario.describe(opts),
+    metrics: r.scenario.metrics,
+    columns: r.columns.map((c) => c.id),
+    rounds: r.rounds.map((round) => Object.fromEntries(round)),
+    medians: Object.fromEntries(medians(r)),
+    ratiosPorticoToHaproxy: Object.fromEntries(
+      r.scenario.metrics.map((m) => {
+        const med = medians(r);
+        return [m.key, (med.get('portico')?.[m.key] ?? NaN) / (med.get('haproxy')?.[m.key] ?? NaN)];
+      }),
+    ),
+    errors: r.errors,
+  }));
+}

@@ -1,0 +1,95 @@
+/** HAProxy: one thread, server-side connection reuse, mode http for L7 and mode tcp for L4. */
+import { writeFileSync } from 'node:fs';
+import { startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
+import { LOOPBACK, type PeerDef, type PeerEnv, type RunningPeer } from './types.ts';
+
+export interface HaproxyParams {
+  maxconn: number;
+  backendPort: number;
+  httpPort: number;
+  tcpPort: number;
+}
+
+export function haproxyConfig(p: HaproxyParams): string {
+  return `# Portico bench: HAProxy (generated)
+global
+    # One thread, like one nginx worker and one Node process.
+    nbthread 1
+    maxconn ${p.maxconn}
+    # HAProxy wants about 2 × maxconn FDs and by default refuses to start when the hard
+    # limit is lower (a container): then run with a warning. 10,000 idle clients return
+    # their server connections to the reuse pool, so real use stays well below the limit.
+    no strict-limits
+
+defaults
+    maxconn ${p.maxconn}
+    timeout connect 5s
+    # Generous: the memory test holds 10,000 idle keep-alive connections for a while.
+    timeout client 300s
+    timeout server 300s
+    timeout http-request 30s
+    timeout http-keep-alive 300s
+
+frontend l7
+    mode http
+    bind ${LOOPBACK}:${p.httpPort}
+    default_backend be_http
+
+backend be_http
+    mode http
+    # Without this HAProxy opens a server connection per client connection, which is not
+    # what the other peers do (upstream keep-alive pools).
+    http-reuse always
+    server b1 ${LOOPBACK}:${p.backendPort}
+
+frontend l4
+    mode tcp
+    bind ${LOOPBACK}:${p.tcpPort}
+    default_backend be_tcp
+
+backend be_tcp
+    mode tcp
+    server b1 ${LOOPBACK}:${p.backendPort}
+`;
+}
+
+export const haproxyPeer: PeerDef = {
+  id: 'haproxy',
+  label: 'HAProxy',
+  async start(env: PeerEnv): Promise<RunningPeer> {
+    const conf = `${env.dir}/haproxy.cfg`;
+    // 10,000 idle clients need maxconn above 10,000 (see `no strict-limits`).
+    const maxconn = Math.max(12_000, env.nofile - 1000);
+    writeFileSync(
+      conf,
+      haproxyConfig({
+        maxconn,
+        backendPort: env.backend.port,
+        httpPort: env.ports.http,
+        tcpPort: env.ports.tcp,
+      }),
+    );
+    // -db: stay in the foreground (our child, stopped by PID).
+    const d = startDaemon('haproxy', env.tools.haproxy, ['-db', '-f', conf], { logDir: env.logDir });
+    try {
+      await waitForPort(d, LOOPBACK, env.ports.http, 10_000);
+      await waitForPort(d, LOOPBACK, env.ports.tcp, 10_000);
+    } catch (e) {
+      await stopDaemon(d);
+      throw new Error(`${(e as Error).message}\n${tailFile(d.stderrPath)}`, { cause: e });
+    }
+    return {
+      id: 'haproxy',
+      label: 'HAProxy',
+      pid: d.pid,
+      endpoints: {
+        http: { host: LOOPBACK, port: env.ports.http },
+        tcp: { host: LOOPBACK, port: env.ports.tcp },
+      },
+      notes: [],
+      alive: () => d.exitInfo() === null,
+      logs: [d.stderrPath],
+      stop: () => stopDaemon(d),
+    };
+  },
+};
