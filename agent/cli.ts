@@ -7,9 +7,11 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startAgent } from './agent.ts';
+import { openCertStore } from './certs/engine-source.ts';
 import { createLogger } from './log.ts';
 import { ConfigFileError, readConfigFile } from './config/config-file.ts';
 import { ApplyError } from './engine/engine.ts';
+import { removePidFile, writePidFile } from './pid-file.ts';
 
 const USAGE = `usage:
   portico-agent [run] --data-dir DIR     run the agent in the foreground
@@ -59,22 +61,16 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const log = createLogger();
-  let certs;
-  try {
-    const { openCertStore } = await import('./certs/engine-source.ts');
-    certs = openCertStore(dataDir);
-  } catch {
-    certs = undefined;
-  }
   let agent;
   try {
-    agent = await startAgent({ dataDir, log, ...(certs ? { certs } : {}) });
+    agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir) });
   } catch (err) {
     if (err instanceof ConfigFileError || err instanceof ApplyError) {
       log.fatal({ problems: err.problems }, 'cannot start: the configuration is not valid');
     } else log.fatal({ err: (err as Error).message }, 'cannot start');
     return 1;
   }
+  await writePidFile(dataDir);
   log.info(
     { dataDir, pid: process.pid, listeners: Object.fromEntries(agent.engine.addresses()) },
     'agent started',
@@ -91,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  await removePidFile(dataDir);
   log.info('stopped');
   return 0;
 }

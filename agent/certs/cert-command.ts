@@ -12,6 +12,7 @@ import type { CertIssue } from '../../shared/certs/summary-types.ts';
 import { CertStore, type CertImportResult, type CertListEntry } from './store.ts';
 import { CertStoreError } from './store-errors.ts';
 import { ConfigUnreadable, readUsedBy } from './used-by.ts';
+import { reloadRunningAgent } from '../pid-file.ts';
 
 export interface CommandIo {
   stdout: { write(chunk: string): unknown };
@@ -124,6 +125,9 @@ async function runImport(
       : { files: await Promise.all(pem.map(readInput)), ...(password === undefined ? {} : { password }) };
   const result = await store.import(name, input, { force: values.force === true });
   printImport(result, io);
+  // A renewed certificate goes live at once: the running agent reloads and swaps contexts.
+  const pid = await reloadRunningAgent(dataDir);
+  if (pid !== undefined) io.stdout.write(`asked the running agent (pid ${pid}) to reload\n`);
   return 0;
 }
 

@@ -1,0 +1,205 @@
+/**
+ * The agent as an admin runs it: a real process on a data dir, certificates imported with the
+ * `cert` command, SIGHUP reloads (a bad file refused, a good one applied), a renewed
+ * certificate going live on import, and SIGTERM draining to a clean exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, request } from 'undici';
+import { runCertCommand } from '../agent/certs/cert-command.ts';
+import { startBackend, type Backend } from './support/backends.ts';
+import { until } from './support/engine.ts';
+import { freePort } from './support/ports.ts';
+import { TestPki, type Issued } from './support/pki.ts';
+
+const repo = new URL('..', import.meta.url).pathname;
+let dir: string;
+let pki: TestPki;
+let root: Issued;
+let ca: Issued;
+let backend: Backend;
+let agent: ChildProcess;
+const logs: Record<string, unknown>[] = [];
+
+async function certCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCertCommand(args, {
+    stdout: { write: (s: string) => ((out += s), true) },
+    stderr: { write: (s: string) => ((err += s), true) },
+  } as never);
+  return { code, out, err };
+}
+
+function importCert(name: string, issued: Issued) {
+  const key = join(dir, `${name}.key.pem`);
+  const chain = join(dir, `${name}.chain.pem`);
+  writeFileSync(key, issued.key, { mode: 0o600 });
+  writeFileSync(chain, issued.chain);
+  return certCommand(['import', '--data-dir', dir, '--name', name, '--pem', key, '--pem', chain]);
+}
+
+function fingerprintAt(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port, servername: 'www.contoso.com', ca: root.cert }, () => {
+      const fp = s.getPeerX509Certificate()!.fingerprint256;
+      s.destroy();
+      resolve(fp);
+    });
+    s.on('error', reject);
+  });
+}
+
+const logged = (msg: string) => logs.some((l) => l.msg === msg);
+
+let ports: { https: number; http: number; extra: number };
+
+function writeConfig(services: unknown[]) {
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ virtualServices: services }, null, 2));
+}
+
+const baseServices = () => [
+  {
+    name: 'www',
+    listen: { address: '127.0.0.1', port: ports.https },
+    protocol: 'https',
+    tls: { certificates: ['www'] },
+    realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
+  },
+  {
+    name: 'redirect',
+    listen: { address: '127.0.0.1', port: ports.http },
+    protocol: 'http',
+    redirect: { toPort: ports.https },
+  },
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-agent-'));
+  pki = new TestPki();
+  root = pki.root('Root');
+  ca = pki.issue(root, { cn: 'Issuing CA', ca: true });
+  backend = await startBackend('rs');
+  ports = { https: await freePort(), http: await freePort(), extra: await freePort() };
+  const imported = await importCert('www', pki.issue(ca, { cn: 'www.contoso.com', keyType: 'rsa' }));
+  expect(imported.code).toBe(0);
+  writeConfig(baseServices());
+  agent = spawn(process.execPath, [join(repo, 'agent/cli.ts'), '--data-dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buf = '';
+  agent.stdout!.on('data', (c: Buffer) => {
+    buf += c.toString();
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      logs.push(JSON.parse(buf.slice(0, nl)));
+      buf = buf.slice(nl + 1);
+    }
+  });
+  await until(() => logged('agent started'), 'the agent to start', 15_000);
+});
+
+afterAll(async () => {
+  if (agent.exitCode === null) agent.kill('SIGKILL');
+  await backend.close();
+  pki.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the agent process', () => {
+  it('serves TLS offload with a certificate from its store and redirects plain HTTP', async () => {
+    const client = new Agent({ connect: { ca: root.cert, servername: 'www.contoso.com' } });
+    const res = await request(`https://127.0.0.1:${ports.https}/hello`, {
+      dispatcher: client,
+      headers: { host: 'www.contoso.com' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(((await res.body.json()) as { backend: string }).backend).toBe('rs');
+    await client.close();
+    const r = await request(`http://127.0.0.1:${ports.http}/owa?x=1`, {
+      headers: { host: 'www.contoso.com' },
+    });
+    await r.body.dump();
+    expect(r.statusCode).toBe(301);
+    expect(r.headers.location).toBe(`https://www.contoso.com:${ports.https}/owa?x=1`);
+    expect(existsSync(join(dir, 'agent.pid'))).toBe(true);
+  });
+
+  it('refuses an invalid config on SIGHUP, lists the problems, and keeps serving', async () => {
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ virtualServices: [{ name: 'bad name', listen: { port: 99999 } }] }),
+    );
+    agent.kill('SIGHUP');
+    await until(() => logged('config refused; the running config stays'), 'the refusal to be logged');
+    const refusal = logs.find((l) => l.msg === 'config refused; the running config stays') as {
+      problems: { path: string }[];
+    };
+    expect(refusal.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        'virtualServices[0].name',
+        'virtualServices[0].listen.port',
+        'virtualServices[0].protocol',
+      ]),
+    );
+    const r = await request(`http://127.0.0.1:${ports.http}/`, { headers: { host: 'a' } });
+    await r.body.dump();
+    expect(r.statusCode).toBe(301);
+  });
+
+  it('applies a valid config on SIGHUP', async () => {
+    writeConfig([
+      ...baseServices(),
+      {
+        name: 'extra',
+        listen: { address: '127.0.0.1', port: ports.extra },
+        protocol: 'http',
+        realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
+      },
+    ]);
+    agent.kill('SIGHUP');
+    await until(async () => {
+      try {
+        const r = await request(`http://127.0.0.1:${ports.extra}/`);
+        await r.body.dump();
+        return r.statusCode === 200;
+      } catch {
+        return false;
+      }
+    }, 'the new service to answer');
+  });
+
+  it('a renewed certificate imported with `cert import` goes live without a restart', async () => {
+    const before = await fingerprintAt(ports.https);
+    const renewed = pki.issue(ca, { cn: 'www.contoso.com' });
+    const result = await importCert('www', renewed);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/asked the running agent \(pid \d+\) to reload/);
+    const expected = new X509Certificate(renewed.cert).fingerprint256;
+    expect(expected).not.toBe(before);
+    await until(
+      async () => (await fingerprintAt(ports.https)) === expected,
+      'the renewed certificate to be served',
+    );
+  });
+
+  it('refuses to remove a certificate a service uses', async () => {
+    const r = await certCommand(['remove', '--data-dir', dir, '--name', 'www']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('www');
+  });
+
+  it('drains and exits 0 on SIGTERM, removing its pid file; no secret reaches the log', async () => {
+    const exited = new Promise<number | null>((resolve) => agent.once('exit', (code) => resolve(code)));
+    agent.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(logged('stopped')).toBe(true);
+    expect(existsSync(join(dir, 'agent.pid'))).toBe(false);
+    expect(JSON.stringify(logs)).not.toMatch(/PRIVATE KEY/);
+  });
+});
