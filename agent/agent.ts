@@ -7,7 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ApplyError, Engine } from './engine/engine.ts';
 import type { CertificateSource } from './engine/tls.ts';
-import { ConfigFileError, readConfigFile } from './config/config-file.ts';
+import { ConfigFileError } from './config/config-file.ts';
+import { ConfigInvalidError, ConfigStore } from './config/config-store.ts';
 
 export interface AgentOptions {
   dataDir: string;
@@ -18,6 +19,7 @@ export interface AgentOptions {
 
 export interface RunningAgent {
   engine: Engine;
+  config: ConfigStore;
   /** Re-reads the config file and applies it; false (with the problems logged) if refused. */
   reload(): Promise<boolean>;
   stop(graceMs?: number): Promise<void>;
@@ -31,25 +33,21 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
   });
   // The first apply must succeed: an agent that cannot run its config says so and exits.
-  await engine.apply(await readConfigFile(opts.dataDir));
+  const config = await ConfigStore.open(opts.dataDir, engine, opts.log);
 
-  let chain = Promise.resolve(true);
-  const reload = (): Promise<boolean> => {
-    // Reloads run one after another, never interleaved.
-    chain = chain.then(async () => {
-      try {
-        await engine.apply(await readConfigFile(opts.dataDir));
-        return true;
-      } catch (err) {
-        if (err instanceof ConfigFileError || err instanceof ApplyError) {
-          opts.log.error({ problems: err.problems }, 'config refused; the running config stays');
-          return false;
-        }
-        opts.log.error({ err: (err as Error).message }, 'reload failed; the running config stays');
+  // Reloads queue behind API changes in the store, never interleaved with them.
+  const reload = async (): Promise<boolean> => {
+    try {
+      await config.reloadFromFile();
+      return true;
+    } catch (err) {
+      if (err instanceof ConfigFileError || err instanceof ApplyError || err instanceof ConfigInvalidError) {
+        opts.log.error({ problems: err.problems }, 'config refused; the running config stays');
         return false;
       }
-    });
-    return chain;
+      opts.log.error({ err: (err as Error).message }, 'reload failed; the running config stays');
+      return false;
+    }
   };
-  return { engine, reload, stop: (graceMs) => engine.stop(graceMs) };
+  return { engine, config, reload, stop: (graceMs) => engine.stop(graceMs) };
 }

@@ -77,8 +77,15 @@ export class Engine {
     return this.current;
   }
 
-  async apply(config: AgentConfig): Promise<ApplySummary> {
-    const enabled = config.virtualServices.filter((vs) => vs.enabled);
+  /**
+   * Everything about a config the engine can check without touching what runs: certificate and
+   * CA names resolve, key material loads. (Whether a port can be bound is only known by binding.)
+   */
+  check(config: AgentConfig): ConfigProblem[] {
+    return this.prepare(config).problems;
+  }
+
+  private prepare(config: AgentConfig) {
     const problems: ConfigProblem[] = [];
     const upstreams = new Map<string, UpstreamSettings>();
     const tlsContexts = new Map<string, ListenerTlsContext>();
@@ -91,6 +98,12 @@ export class Engine {
         problems.push({ path: `virtualServices[${i}]`, message: (err as Error).message });
       }
     });
+    return { problems, upstreams, tlsContexts };
+  }
+
+  async apply(config: AgentConfig): Promise<ApplySummary> {
+    const enabled = config.virtualServices.filter((vs) => vs.enabled);
+    const { problems, upstreams, tlsContexts } = this.prepare(config);
     if (problems.length) throw new ApplyError(problems);
 
     // Build the new runtimes; servers whose identity is unchanged are taken over.

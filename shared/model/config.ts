@@ -267,6 +267,12 @@ export const VirtualService = z
 export const AgentConfig = z
   .object({
     $schema: z.string().optional(),
+    revision: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Managed by the agent: goes up by one with every applied change.'),
     virtualServices: z.array(VirtualService).default([]).describe('The services this agent runs.'),
   })
   .strict()

@@ -1,0 +1,194 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../engine/engine.ts';
+import { silentLogger } from '../log.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { until } from '../../test/support/engine.ts';
+import { ConfigConflictError, ConfigInvalidError, ConfigStore } from './config-store.ts';
+
+const actor = { tokenId: 'ab12cd34', peer: '127.0.0.1' };
+let dir: string;
+let engine: Engine;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-store-'));
+  engine = new Engine({ log: silentLogger(), drainMs: 200 });
+});
+afterEach(async () => {
+  await engine.stop(200);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const vs = (name: string, port: number, extra: Record<string, unknown> = {}) => ({
+  name,
+  listen: { address: '127.0.0.1', port },
+  protocol: 'http',
+  realServers: [{ name: 'a', address: '127.0.0.1', port: 9 }],
+  ...extra,
+});
+const fileText = () => readFileSync(join(dir, 'config.json'), 'utf8');
+const auditLines = () =>
+  readFileSync(join(dir, 'audit.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+describe('config transactions', () => {
+  it('applies, persists with the revision, audits, and notifies', async () => {
+    const store = await ConfigStore.open(dir, engine, silentLogger());
+    expect(store.get().revision).toBe(0);
+    const seen: number[] = [];
+    store.onChange((c) => seen.push(c.revision));
+    const port = await freePort();
+    expect(await store.apply({ virtualServices: [vs('web', port)] }, { actor })).toEqual({ revision: 1 });
+    expect(JSON.parse(fileText())).toMatchObject({ revision: 1, virtualServices: [{ name: 'web' }] });
+    expect(engine.addresses().get('web')?.port).toBe(port);
+    expect(seen).toEqual([1]);
+    // The same config again is not a change.
+    expect(await store.apply({ virtualServices: [vs('web', port)] }, { actor })).toEqual({ revision: 1 });
+    const [entry] = auditLines();
+    expect(entry).toMatchObject({ action: 'config.apply', actor, ok: true, revision: 1 });
+    expect(entry.detail.added).toEqual(['web']);
+    // A restart runs the same revision.
+    const again = await ConfigStore.open(dir, new Engine({ log: silentLogger() }), silentLogger());
+    expect(again.get().revision).toBe(1);
+  });
+
+  it('refuses an invalid config with every problem, leaving engine and file as they were', async () => {
+    const store = await ConfigStore.open(dir, engine, silentLogger());
+    await store.apply({ virtualServices: [vs('web', await freePort())] }, { actor });
+    const before = fileText();
+    const err = await store
+      .apply({ virtualServices: [vs('web', 70000), vs('web', 1, { protocol: 'ftp' })] }, { actor })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigInvalidError);
+    expect((err as ConfigInvalidError).problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['virtualServices[0].listen.port', 'virtualServices[1].protocol']),
+    );
+    expect(fileText()).toBe(before);
+    expect(store.get().revision).toBe(1);
+    expect(auditLines().at(-1)).toMatchObject({ ok: false, actor });
+  });
+
+  it('refuses a config the engine cannot run (port taken) and keeps the old one running', async () => {
+    const store = await ConfigStore.open(dir, engine, silentLogger());
+    const port = await freePort();
+    await store.apply({ virtualServices: [vs('web', port)] }, { actor });
+    const blocker: Server = createServer();
+    const taken = await new Promise<number>((r) =>
+      blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)),
+    );
+    try {
+      const before = fileText();
+      await expect(
+        store.apply({ virtualServices: [vs('web', port), vs('b', taken)] }, { actor }),
+      ).rejects.toThrow(ConfigInvalidError);
+      expect(fileText()).toBe(before);
+      expect(engine.config.virtualServices.map((v) => v.name)).toEqual(['web']);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('expectRevision: of two concurrent applies from the same revision, one wins and one conflicts', async () => {
+    const store = await ConfigStore.open(dir, engine, silentLogger());
+    await store.apply({ virtualServices: [vs('web', await freePort())] }, { actor });
+    const [p1, p2] = [await freePort(), await freePort()];
+    const results = await Promise.allSettled([
+      store.apply({ virtualServices: [vs('one', p1)] }, { actor, expectRevision: 1 }),
+      store.apply({ virtualServices: [vs('two', p2)] }, { actor, expectRevision: 1 }),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { revision: 2 } });
+    expect(results[1]!.status).toBe('rejected');
+    const err = (results[1] as PromiseRejectedResult).reason as ConfigConflictError;
+    expect(err).toBeInstanceOf(ConfigConflictError);
+    expect(err.currentRevision).toBe(2);
+    expect(err.message).toMatch(/revision 2/);
+    expect(store.get().config.virtualServices.map((v) => v.name)).toEqual(['one']);
+  });
+
+  it('update() is a read-modify-write in the same queue', async () => {
+    const store = await ConfigStore.open(dir, engine, silentLogger());
+    await store.apply({ virtualServices: [vs('web', await freePort())] }, { actor });
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        store.update(
+          (c) => ({
+            ...c,
+            virtualServices: c.virtualServices.map((v) => ({
+              ...v,
+              realServers: [
+                ...v.realServers,
+                { name: `r${v.realServers.length}`, address: '127.0.0.1', port: 9 },
+              ],
+            })),
+          }),
+          { actor, action: 'realServer.add' },
+        ),
+      ),
+    );
+    expect(store.get().revision).toBe(4);
+    expect(store.get().config.virtualServices[0]!.realServers.map((r) => r.name)).toEqual([
+      'a',
+      'r1',
+      'r2',
+      'r3',
+    ]);
+  });
+
+  it('when the file cannot be written, the engine goes back to the previous config', async () => {
+    const store = await ConfigStore.open(dir, engine, silentLogger());
+    const port = await freePort();
+    await store.apply({ virtualServices: [vs('web', port)] }, { actor });
+    // A directory where config.json should be: the rename in the atomic write fails.
+    rmSync(join(dir, 'config.json'));
+    mkdirSync(join(dir, 'config.json', 'x'), { recursive: true });
+    await expect(
+      store.apply({ virtualServices: [vs('web', port), vs('b', await freePort())] }, { actor }),
+    ).rejects.toThrow(/could not save/);
+    expect(engine.config.virtualServices.map((v) => v.name)).toEqual(['web']);
+    expect(store.get().revision).toBe(1);
+  });
+});
+
+describe('durability', () => {
+  it('SIGKILL during a stream of applies never leaves a torn file; a restart runs the last acknowledged revision', async () => {
+    writeFileSync(join(dir, 'config.json'), '{"virtualServices":[]}');
+    const child = spawn(
+      process.execPath,
+      [new URL('../../test/fixtures/apply-loop.ts', import.meta.url).pathname, dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const acks: { revision: number; marker: string }[] = [];
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const [, rev, marker] = buf.slice(0, nl).split(' ');
+        acks.push({ revision: Number(rev), marker: marker! });
+        buf = buf.slice(nl + 1);
+      }
+    });
+    await until(() => acks.length >= 40, 'forty acknowledged applies', 20_000);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    const last = acks.at(-1)!;
+    const file = JSON.parse(fileText()) as { revision: number; virtualServices: { name: string }[] };
+    // The file holds the last acknowledged revision, or the one whose reply was still on its way.
+    expect([last.revision, last.revision + 1]).toContain(file.revision);
+    const expectedMarker =
+      file.revision === last.revision ? last.marker : `m${Number(last.marker.slice(1)) + 1}`;
+    expect(file.virtualServices).toHaveLength(20);
+    expect(file.virtualServices.every((v) => v.name.startsWith(`${expectedMarker}-`))).toBe(true);
+    const restarted = await ConfigStore.open(dir, engine, silentLogger());
+    expect(restarted.get().revision).toBe(file.revision);
+  }, 30_000);
+});

@@ -1,0 +1,212 @@
+/**
+ * The running configuration as a series of revisions. Every change is a transaction:
+ * validate fully → apply to the engine → persist (temp file, fsync, rename, fsync dir) →
+ * acknowledge with the new revision → notify. A failure at any step leaves the engine and
+ * the file as they were. Changes run one at a time; `expectRevision` lets two consoles
+ * notice each other instead of overwriting each other.
+ */
+import type { Logger } from 'pino';
+import { AgentConfig } from '../../shared/model/config.ts';
+import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
+import { ApplyError, type Engine } from '../engine/engine.ts';
+import { AuditLog, type Actor } from './audit-log.ts';
+import { readConfigFile, writeConfigFile } from './config-file.ts';
+
+export type { Actor } from './audit-log.ts';
+
+export class ConfigInvalidError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(
+      `the configuration is not valid: ${problems.map((p) => `${p.path || '(config)'}: ${p.message}`).join('; ')}`,
+    );
+    this.name = 'ConfigInvalidError';
+    this.problems = problems;
+  }
+}
+
+export class ConfigConflictError extends Error {
+  readonly currentRevision: number;
+  constructor(expected: number, current: number) {
+    super(`expected revision ${expected} but the agent is at revision ${current}; reload and try again`);
+    this.name = 'ConfigConflictError';
+    this.currentRevision = current;
+  }
+}
+
+export interface ConfigChange {
+  revision: number;
+  config: AgentConfig;
+  actor: Actor;
+}
+
+export interface ChangeOptions {
+  expectRevision?: number | undefined;
+  actor: Actor;
+  /** Audit action name; defaults to config.apply. */
+  action?: string;
+}
+
+const FILE_ACTOR: Actor = { tokenId: 'config-file', peer: 'local' };
+
+export class ConfigStore {
+  private revision: number;
+  private config: AgentConfig;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(change: ConfigChange) => void>();
+  private readonly audit: AuditLog;
+  private readonly dataDir: string;
+  private readonly engine: Engine;
+  private readonly log: Logger;
+
+  private constructor(dataDir: string, engine: Engine, log: Logger, revision: number, config: AgentConfig) {
+    this.dataDir = dataDir;
+    this.engine = engine;
+    this.log = log;
+    this.revision = revision;
+    this.config = config;
+    this.audit = new AuditLog(dataDir);
+  }
+
+  /** Reads `<data-dir>/config.json` and runs it: the last acknowledged revision. */
+  static async open(dataDir: string, engine: Engine, log: Logger): Promise<ConfigStore> {
+    const { revision, config } = split(await readConfigFile(dataDir));
+    await engine.apply(config);
+    return new ConfigStore(dataDir, engine, log, revision, config);
+  }
+
+  get(): { revision: number; config: AgentConfig } {
+    return { revision: this.revision, config: this.config };
+  }
+
+  onChange(listener: (change: ConfigChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every problem with `input`, as an apply would find it, without applying anything. */
+  async validate(input: unknown): Promise<ConfigProblem[]> {
+    const parsed = parseAgentConfig(input);
+    if (!parsed.ok) return parsed.problems;
+    return this.engine.check(split(parsed.value).config);
+  }
+
+  apply(input: unknown, opts: ChangeOptions): Promise<{ revision: number }> {
+    return this.serial(() => {
+      const parsed = parseAgentConfig(input);
+      if (!parsed.ok) return this.refuse(opts, new ConfigInvalidError(parsed.problems));
+      return this.commit(split(parsed.value).config, opts);
+    });
+  }
+
+  /** Read-modify-write of the current config (fine-grained API calls), in the same queue. */
+  update(mutate: (current: AgentConfig) => unknown, opts: ChangeOptions): Promise<{ revision: number }> {
+    return this.serial(() => {
+      const parsed = parseAgentConfig(mutate(structuredClone(this.config)));
+      if (!parsed.ok) return this.refuse(opts, new ConfigInvalidError(parsed.problems));
+      return this.commit(split(parsed.value).config, opts);
+    });
+  }
+
+  /** SIGHUP: the file was edited by hand; run it as the next revision if it differs. */
+  reloadFromFile(): Promise<{ revision: number }> {
+    return this.serial(async () => {
+      const { config } = split(await readConfigFile(this.dataDir));
+      return this.commit(config, { actor: FILE_ACTOR, action: 'config.reload' }, true);
+    });
+  }
+
+  /**
+   * Re-runs the current revision so certificates renewed in the store are picked up: new
+   * handshakes get the new material, listeners and connections stay.
+   */
+  refresh(): Promise<{ revision: number }> {
+    return this.serial(async () => {
+      await this.engine.apply(this.config);
+      return { revision: this.revision };
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refuse(opts: ChangeOptions, err: Error): Promise<never> {
+    await this.record({
+      action: opts.action ?? 'config.apply',
+      actor: opts.actor,
+      ok: false,
+      error: err.message,
+    });
+    throw err;
+  }
+
+  /** @param refresh re-apply even an unchanged config (a reload also re-reads certificates). */
+  private async commit(
+    next: AgentConfig,
+    opts: ChangeOptions,
+    refresh = false,
+  ): Promise<{ revision: number }> {
+    const action = opts.action ?? 'config.apply';
+    if (opts.expectRevision !== undefined && opts.expectRevision !== this.revision) {
+      return this.refuse(opts, new ConfigConflictError(opts.expectRevision, this.revision));
+    }
+    if (JSON.stringify(next) === JSON.stringify(this.config)) {
+      if (refresh) await this.engine.apply(next);
+      return { revision: this.revision };
+    }
+
+    const previous = this.config;
+    let summary;
+    try {
+      summary = await this.engine.apply(next);
+    } catch (err) {
+      if (err instanceof ApplyError) return this.refuse(opts, new ConfigInvalidError(err.problems));
+      throw err;
+    }
+    const revision = this.revision + 1;
+    try {
+      await writeConfigFile(this.dataDir, { revision, ...next });
+    } catch (err) {
+      // The file could not take the change: put the engine back so both still agree.
+      await this.engine
+        .apply(previous)
+        .catch((e: Error) => this.log.error({ err: e.message }, 'rollback failed'));
+      return this.refuse(opts, new Error(`could not save the configuration: ${(err as Error).message}`));
+    }
+    this.revision = revision;
+    this.config = next;
+    await this.record({
+      action,
+      actor: opts.actor,
+      ok: true,
+      revision,
+      detail: { ...summary, unchanged: undefined },
+    });
+    const change = { revision, config: next, actor: opts.actor };
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'config listener failed');
+      }
+    }
+    return { revision };
+  }
+
+  private async record(entry: Parameters<AuditLog['record']>[0]): Promise<void> {
+    try {
+      await this.audit.record(entry);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'could not write the audit log');
+    }
+  }
+}
+
+/** The revision lives in the file, beside the config it numbers. */
+function split(file: AgentConfig): { revision: number; config: AgentConfig } {
+  const { revision = 0, ...config } = file;
+  return { revision, config: AgentConfig.parse(config) };
+}
