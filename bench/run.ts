@@ -11,13 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseOptions, USAGE, type BenchOptions } from './lib/options.ts';
+import { parseOptions, USAGE, UsageError, type BenchOptions } from './lib/options.ts';
 import { childNofile, freePorts, killAllChildren, killAllChildrenSync, tailFile } from './lib/proc.ts';
 import { benchCpuSeconds, cpuSeconds, initClockTicks, machineBusySeconds, rssMB } from './lib/procfs.ts';
 import { evaluateTargets, renderReport, resultsJson, type ScenarioResult } from './lib/report.ts';
 import { ensureTools, toolVersions, type Tools } from './lib/tools.ts';
+import { download } from './load/stream.ts';
 import { runWrk } from './load/wrk.ts';
-import { SMALL_PATH, startBackend, type Backend } from './peers/backend.ts';
+import { BIG_PATH, SMALL_PATH, startBackend, type Backend } from './peers/backend.ts';
 import { haproxyPeer } from './peers/haproxy.ts';
 import { nginxPeer } from './peers/nginx.ts';
 import { porticoPeer } from './peers/portico.ts';
@@ -33,6 +34,8 @@ const FOREIGN_WARN_CORES = 0.1;
 
 /** Total time the whole run may spend waiting for other people's load to pass. */
 let quietBudgetMs = -1;
+/** What was spent waiting beyond the one settle second per measurement, for the report. */
+let extraQuietWaitMs = 0;
 
 /**
  * Before each measurement: one quiet second (the previous target's teardown must not bleed
@@ -54,6 +57,7 @@ async function waitForQuiet(opts: BenchOptions): Promise<number> {
   }
   const waited = Date.now() - start;
   quietBudgetMs = Math.max(0, quietBudgetMs - (waited - 1000));
+  extraQuietWaitMs += waited - 1000;
   return waited;
 }
 
@@ -138,18 +142,28 @@ async function startPeers(opts: BenchOptions, tools: Tools, tmp: string, backend
   return failed;
 }
 
-async function warmUp(opts: BenchOptions, tools: Tools) {
-  // JIT, connection pools and caches warm for everyone alike; not measured.
+async function warmUp(opts: BenchOptions, tools: Tools, backend: Backend, scenarios: Scenario[]) {
+  // JIT, connection pools and caches warm for everyone alike, for the listeners the selected
+  // scenarios use; not measured.
+  const kinds = new Set(scenarios.map((s) => s.needs));
   for (const p of state.peers) {
-    const at = p.endpoints.http;
-    if (!at) continue;
-    progress(`warming up ${p.label} (${opts.warmupSeconds} s)`);
-    await runWrk(tools.wrk, at, {
-      threads: 1,
-      connections: 50,
-      durationS: opts.warmupSeconds,
-      path: SMALL_PATH,
-    }).catch((e) => progress(`warm-up of ${p.label} failed: ${(e as Error).message}`));
+    const http = p.endpoints.http;
+    if (http && kinds.has('http')) {
+      progress(`warming up ${p.label} L7 (${opts.warmupSeconds} s)`);
+      await runWrk(tools.wrk, http, {
+        threads: 1,
+        connections: 50,
+        durationS: opts.warmupSeconds,
+        path: SMALL_PATH,
+      }).catch((e) => progress(`L7 warm-up of ${p.label} failed: ${(e as Error).message}`));
+    }
+    const tcp = p.endpoints.tcp;
+    if (tcp && kinds.has('tcp')) {
+      progress(`warming up ${p.label} L4 (one stream)`);
+      await download(tools.curl, tcp, BIG_PATH, backend.bigBytes).catch((e) =>
+        progress(`L4 warm-up of ${p.label} failed: ${(e as Error).message}`),
+      );
+    }
   }
 }
 
@@ -272,16 +286,18 @@ async function main(): Promise<number> {
   // Before any load: what a freshly started proxy costs (the memory test runs after the others).
   await sleep(1000);
   const startRssMB = new Map(state.peers.map((p) => [p.id as string, p.pid === null ? NaN : rssMB(p.pid)]));
-  await warmUp(opts, tools);
+  await warmUp(opts, tools, backend, scenarios);
 
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
     progress(`scenario ${s.id}: ${s.title}`);
     results.push(await runScenario(s, opts, tools, backend, startRssMB));
+    if (stopping) return 130; // Ctrl-C: the signal handler cleans up and exits
   }
   const notes = state.peers.flatMap((p) => p.notes.map((n) => `${p.label}: ${n}`));
+  const died = state.peers.filter((p) => !p.alive()).map((p) => p.label);
   // A peer that failed to start or died: keep its logs (the error names their paths).
-  if (failedPeers.length > 0 || state.peers.some((p) => !p.alive())) state.keepTmp = true;
+  if (failedPeers.length > 0 || died.length > 0) state.keepTmp = true;
   await cleanup();
 
   const targets = evaluateTargets(results, opts);
@@ -291,11 +307,14 @@ async function main(): Promise<number> {
     `node ${versions.node}, HAProxy ${versions.haproxy}, nginx ${versions.nginx}, wrk ${versions.wrk}, curl ${versions.curl}`,
     `rounds: ${opts.rounds}${opts.quick ? ' (PORTICO_BENCH_QUICK=1)' : ''}, medians shown; all on ${LOOPBACK}; ` +
       `proxies: 1 thread/worker/process each; CPU and RSS summed over each proxy's processes`,
+    `waited ${Math.round(extraQuietWaitMs / 1000)} s in all for other processes' CPU load to pass ` +
+      `(at most 15 s before a measurement); runs still disturbed are flagged with !`,
   ];
   console.log(`\n${header.join('\n')}\n`);
   console.log(renderReport(results, opts, targets));
   for (const f of failedPeers)
     console.log(`\n!! ${PEER_DEFS[f.id].label} was not measured: ${f.reason.split('\n')[0]}`);
+  for (const d of died) console.log(`\n!! ${d} exited during the run: later measurements of it are missing`);
   for (const n of notes) console.log(`note: ${n}`);
 
   const stamp = new Date(t0).toISOString().replace(/[:.]/g, '-');
@@ -306,19 +325,21 @@ async function main(): Promise<number> {
     command,
     startedAt: new Date(t0).toISOString(),
     elapsedSeconds: elapsedS,
+    waitedForQuietSeconds: Math.round(extraQuietWaitMs / 1000),
     host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, kernel: os.release(), nofile },
     versions,
     options: opts,
     peersNotMeasured: failedPeers,
+    peersDied: died,
     notes,
     scenarios: resultsJson(results, opts),
     targets,
   };
   writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
   console.log(`\nresults: ${path.relative(process.cwd(), file)}   (${elapsedS} s)`);
-  // Incomplete run (a requested peer did not start): say so in the exit code too. A missed
-  // target is not a failure.
-  return failedPeers.length > 0 ? 2 : 0;
+  // Incomplete run (a requested peer did not start or died): say so in the exit code too. A
+  // missed target is not a failure.
+  return failedPeers.length > 0 || died.length > 0 ? 2 : 0;
 }
 
 main().then(
@@ -326,6 +347,11 @@ main().then(
     process.exitCode = code;
   },
   async (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     state.keepTmp = true; // its logs explain the failure
     await cleanup();

@@ -22,6 +22,9 @@ export interface BenchOptions {
   keepTmp: boolean;
 }
 
+/** A mistake on the command line: reported without a stack trace. */
+export class UsageError extends Error {}
+
 export const ALL_PEERS: PeerId[] = ['haproxy', 'nginx', 'portico'];
 
 export const USAGE = `usage: npm run bench -- [--only ID,ID] [--peers haproxy,nginx,portico] [--rounds N] [--keep-tmp]
@@ -32,7 +35,7 @@ export const USAGE = `usage: npm run bench -- [--only ID,ID] [--peers haproxy,ng
 env PORTICO_BENCH_QUICK=1   short durations and one round: a check in under ~2 minutes`;
 
 function list(v: string | undefined, flag: string): string[] {
-  if (!v || v.startsWith('--')) throw new Error(`${flag} needs a comma-separated list\n${USAGE}`);
+  if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a comma-separated list\n${USAGE}`);
   return v
     .split(',')
     .map((s) => s.trim())
@@ -64,19 +67,20 @@ export function parseOptions(
     else if (a === '--only') {
       o.only = list(argv[++i], a);
       const bad = o.only.filter((s) => !scenarioIds.includes(s));
-      if (bad.length) throw new Error(`unknown scenario ${bad.join(', ')}; known: ${scenarioIds.join(', ')}`);
+      if (bad.length)
+        throw new UsageError(`unknown scenario ${bad.join(', ')}; known: ${scenarioIds.join(', ')}`);
     } else if (a === '--peers') {
       const ps = list(argv[++i], a);
       const bad = ps.filter((p) => !(ALL_PEERS as string[]).includes(p));
-      if (bad.length) throw new Error(`unknown peer ${bad.join(', ')}; known: ${ALL_PEERS.join(', ')}`);
+      if (bad.length) throw new UsageError(`unknown peer ${bad.join(', ')}; known: ${ALL_PEERS.join(', ')}`);
       o.peers = ALL_PEERS.filter((p) => ps.includes(p));
     } else if (a === '--rounds') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 20)
-        throw new Error('--rounds takes a whole number from 1 to 20');
+        throw new UsageError('--rounds takes a whole number from 1 to 20');
       o.rounds = n;
     } else if (a === '--keep-tmp') o.keepTmp = true;
-    else throw new Error(`unknown argument ${a}\n${USAGE}`);
+    else throw new UsageError(`unknown argument ${a}\n${USAGE}`);
   }
   return o;
 }

@@ -51,11 +51,21 @@ export function evaluateTargets(results: ScenarioResult[], opts: BenchOptions): 
       metric: t.metric,
       target: t.text,
       portico,
-      ratio: portico / (med.get('haproxy')?.[t.metric] ?? NaN),
+      ratio: ratioOf(med, t.metric),
       status: ok === null ? 'n/a' : ok ? 'PASS' : 'MISS',
     });
   }
   return out;
+}
+
+/**
+ * Portico ÷ HAProxy; NaN unless both are positive (a ratio of differences such as "added p99"
+ * that went negative by noise means nothing).
+ */
+export function ratioOf(med: Map<string, Measurement>, key: string): number {
+  const p = med.get('portico')?.[key] ?? NaN;
+  const h = med.get('haproxy')?.[key] ?? NaN;
+  return p > 0 && h > 0 ? p / h : NaN;
 }
 
 function fmt(v: number | undefined, digits: number): string {
@@ -84,7 +94,8 @@ export function renderReport(
   targets: TargetOutcome[],
 ): string {
   const out: string[] = [];
-  const peers = ['haproxy', 'nginx', 'portico'];
+  // Every requested peer gets a column, so one that failed to start shows as "–".
+  const peers: string[] = opts.peers;
   const labels: Record<string, string> = {
     direct: 'direct',
     haproxy: 'HAProxy',
@@ -107,13 +118,14 @@ export function renderReport(
     const rows: string[][] = [header];
     for (const m of r.scenario.metrics as MetricSpec[]) {
       const vals = ids.map((i) => (i === 'direct' && m.proxyOnly ? undefined : med.get(i)?.[m.key]));
-      const ratio = (med.get('portico')?.[m.key] ?? NaN) / (med.get('haproxy')?.[m.key] ?? NaN);
+      const ratio = ratioOf(med, m.key);
       const t = targets.find((x) => x.scenario === r.scenario.id && x.metric === m.key);
       rows.push([
         `  ${m.label}`,
         m.unit,
         ...vals.map((v) => fmt(v, m.digits)),
-        Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–',
+        // Three decimals where a target is checked, so 0.799 is not shown as 0.80 next to MISS.
+        Number.isFinite(ratio) ? `${ratio.toFixed(t ? 3 : 2)}×` : '–',
         m.better,
         t?.target ?? '',
         t?.status ?? '',
@@ -130,7 +142,7 @@ export function renderReport(
       const m = r.scenario.metrics.find((x) => x.key === t.metric)!;
       out.push(
         `  ${t.status.padEnd(4)}  ${r.scenario.title}, ${m.label}: ${fmt(t.portico, m.digits)} ${m.unit}` +
-          (Number.isFinite(t.ratio) ? ` (${t.ratio.toFixed(2)}× HAProxy)` : '') +
+          (Number.isFinite(t.ratio) ? ` (${t.ratio.toFixed(3)}× HAProxy)` : '') +
           `, target ${t.target}`,
       );
     }
@@ -140,20 +152,18 @@ export function renderReport(
 
 /** A plain-JSON record of the run (maps and functions flattened). */
 export function resultsJson(results: ScenarioResult[], opts: BenchOptions) {
-  return results.map((r) => ({
-    id: r.scenario.id,
-    title: r.scenario.title,
-    load: r.scenario.describe(opts),
-    metrics: r.scenario.metrics,
-    columns: r.columns.map((c) => c.id),
-    rounds: r.rounds.map((round) => Object.fromEntries(round)),
-    medians: Object.fromEntries(medians(r)),
-    ratiosPorticoToHaproxy: Object.fromEntries(
-      r.scenario.metrics.map((m) => {
-        const med = medians(r);
-        return [m.key, (med.get('portico')?.[m.key] ?? NaN) / (med.get('haproxy')?.[m.key] ?? NaN)];
-      }),
-    ),
-    errors: r.errors,
-  }));
+  return results.map((r) => {
+    const med = medians(r);
+    return {
+      id: r.scenario.id,
+      title: r.scenario.title,
+      load: r.scenario.describe(opts),
+      metrics: r.scenario.metrics,
+      columns: r.columns.map((c) => c.id),
+      rounds: r.rounds.map((round) => Object.fromEntries(round)),
+      medians: Object.fromEntries(med),
+      ratiosPorticoToHaproxy: Object.fromEntries(r.scenario.metrics.map((m) => [m.key, ratioOf(med, m.key)])),
+      errors: r.errors,
+    };
+  });
 }
