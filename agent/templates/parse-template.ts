@@ -1,0 +1,82 @@
+/**
+ * A template document as it arrives (a built-in file, an admin's import, a management API
+ * call) → a checked Template. Beyond the schema's own rules this renders the template once
+ * with its defaults (or sample values where there are none) and refuses it when a field the
+ * template itself wrote is wrong, e.g. `"protocl": "https"`: that is the author's mistake and
+ * should not wait for the first admin who applies it.
+ */
+import { z } from 'zod';
+import { AgentConfig } from '../../shared/model/config.ts';
+import { Template, type TemplateParameter, type TemplateProblem } from '../../shared/model/template.ts';
+import { toProblems } from '../../shared/model/validate.ts';
+import { explainProblems } from './explain.ts';
+import { nameOf } from './render.ts';
+import { substitute } from './substitute.ts';
+
+export type ParseTemplateResult =
+  { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] };
+
+export function parseTemplate(input: unknown): ParseTemplateResult {
+  const parsed = Template.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
+  const template = parsed.data;
+
+  const values = new Map<string, unknown>();
+  template.parameters.forEach((p, i) => {
+    if (!p.when) values.set(p.name, p.default ?? sample(p, i));
+  });
+  for (const p of template.parameters) {
+    if (p.when && values.get(p.when.param) === p.when.equals) values.set(p.name, p.default ?? sample(p, 0));
+  }
+  const out = substitute(template, values);
+  const services = out.virtualServices as Record<string, unknown>[];
+  const checked = AgentConfig.safeParse({ virtualServices: services });
+  if (checked.success) return { ok: true, template };
+
+  // Keys never come from parameters, so an unknown one is always the author's. Other problems
+  // that trace back to a parameter depend on the values given; only the rest are the template's.
+  const [keys, others] = partition(checked.error.issues, (i) => i.code === 'unrecognized_keys');
+  const explained = explainProblems(toProblems(new z.ZodError(others)), {
+    origins: out.origins,
+    names: services.map(nameOf),
+    templateIndex: (i) => i,
+  });
+  const own = [
+    ...toProblems(new z.ZodError(keys)),
+    ...explained.filter((p) => !p.path.startsWith('params') && !p.params?.length),
+  ];
+  return own.length ? { ok: false, problems: own } : { ok: true, template };
+}
+
+/** A value of the right type for a parameter without a default; distinct per parameter. */
+function sample(p: TemplateParameter, i: number): unknown {
+  switch (p.type) {
+    case 'string':
+      return 'sample';
+    case 'port':
+      return 10000 + i;
+    case 'address':
+      return `192.0.2.${(i % 250) + 1}`;
+    case 'certificate':
+    case 'ca':
+      return 'sample';
+    case 'realServers':
+      return Array.from({ length: Math.max(1, p.minItems) }, (_, k) => ({
+        name: `rs${k + 1}`,
+        address: `198.51.100.${k + 1}`,
+      }));
+    case 'integer':
+      return p.min ?? p.max ?? 1;
+    case 'boolean':
+      return false;
+    case 'enum':
+      return p.values[0];
+  }
+}
+
+function partition<T>(list: readonly T[], test: (x: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const x of list) (test(x) ? yes : no).push(x);
+  return [yes, no];
+}

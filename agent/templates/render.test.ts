@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { Template, type TemplateInput } from '../../shared/model/template.ts';
+import { renderTemplate } from './render.ts';
+
+/** One parameter of every kind, each used somewhere it means something. */
+const everyKind = Template.parse({
+  id: 'every-kind',
+  version: 1,
+  name: 'Every kind',
+  parameters: [
+    { name: 'name', type: 'string', label: 'Name', default: 'site', pattern: '^[a-z0-9-]{1,40}$' },
+    { name: 'address', type: 'address', label: 'VIP', default: '0.0.0.0' },
+    { name: 'port', type: 'port', label: 'Port', default: 443 },
+    { name: 'certificate', type: 'certificate', label: 'Certificate', required: true },
+    { name: 'verify', type: 'enum', label: 'Verify', values: ['ca', 'none'], default: 'ca' },
+    { name: 'ca', type: 'ca', label: 'CA', required: true, when: { param: 'verify', equals: 'ca' } },
+    {
+      name: 'servers',
+      type: 'realServers',
+      label: 'Servers',
+      required: true,
+      minItems: 2,
+      defaultPort: '{{serverPort}}',
+    },
+    { name: 'serverPort', type: 'port', label: 'Server port', default: 8443 },
+    { name: 'idleMs', type: 'integer', label: 'Idle', default: 60000, min: 1000, max: 3600000 },
+    { name: 'forwarded', type: 'boolean', label: 'Forwarded headers', default: true },
+    { name: 'sni', type: 'address', label: 'Back-end name' },
+  ],
+  virtualServices: [
+    {
+      name: '{{name}}-https',
+      listen: { address: '{{address}}', port: '{{port}}' },
+      protocol: 'https',
+      tls: { certificates: ['{{certificate}}'] },
+      reencrypt: { verify: '{{verify}}', ca: '{{ca}}', serverName: '{{sni}}' },
+      forwardedHeaders: '{{forwarded}}',
+      timeouts: { idleMs: '{{idleMs}}' },
+      realServers: '{{servers}}',
+    },
+  ],
+} satisfies TemplateInput);
+
+const good = {
+  certificate: 'www',
+  ca: 'internal',
+  servers: [
+    { name: 'a', address: '10.0.0.1' },
+    { name: 'b', address: 'b.contoso.local', port: 9443, weight: 3 },
+  ],
+};
+
+const problemsOf = (template: Template, params: unknown) => {
+  const r = renderTemplate(template, params);
+  return r.ok ? [] : r.problems;
+};
+
+describe('renderTemplate', () => {
+  it('fills typed values, text, defaults and real servers, and validates the result', () => {
+    const r = renderTemplate(everyKind, good);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [vs] = r.virtualServices;
+    expect(vs).toMatchObject({
+      name: 'site-https',
+      listen: { address: '0.0.0.0', port: 443 },
+      tls: { certificates: ['www'], minVersion: 'TLSv1.2' },
+      reencrypt: { verify: 'ca', ca: 'internal' },
+      forwardedHeaders: true,
+      timeouts: { idleMs: 60000, connectMs: 3000 },
+      realServers: [
+        { name: 'a', address: '10.0.0.1', port: 8443, weight: 1, enabled: true },
+        { name: 'b', address: 'b.contoso.local', port: 9443, weight: 3 },
+      ],
+    });
+    // An optional parameter left empty drops its field out.
+    expect(vs?.reencrypt).not.toHaveProperty('serverName');
+  });
+
+  it('switches a conditional parameter off: not required, and its field drops out', () => {
+    const r = renderTemplate(everyKind, { ...good, verify: 'none', ca: undefined });
+    expect(r.ok && r.virtualServices[0]?.reencrypt).toEqual({ verify: 'none' });
+    expect(problemsOf(everyKind, { ...good, ca: undefined })).toEqual([
+      { path: 'params.ca', message: 'required' },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['a missing required value', { certificate: undefined }, 'params.certificate', 'required'],
+    ['a bad string', { name: 'Site One' }, 'params.name', 'does not match ^[a-z0-9-]{1,40}$'],
+    ['a bad address', { address: '10.0.0.1/24' }, 'params.address', 'use an IP address or a host name'],
+    ['a bad port', { port: 0 }, 'params.port', 'use a port number 1–65535'],
+    [
+      'a bad certificate',
+      { certificate: 'a b' },
+      'params.certificate',
+      expect.stringContaining('certificate'),
+    ],
+    ['a bad CA', { ca: '' }, 'params.ca', expect.stringContaining('CA bundle')],
+    ['a bad enum', { verify: 'maybe' }, 'params.verify', 'use one of "ca", "none"'],
+    ['a bad integer', { idleMs: 10 }, 'params.idleMs', 'use a whole number from 1000 to 3600000'],
+    ['a bad boolean', { forwarded: 'yes' }, 'params.forwarded', 'use true or false'],
+    [
+      'a bad server address',
+      { servers: [good.servers[0], { name: 'b', address: 'not an address' }] },
+      'params.servers[1].address',
+      'use an IP address or a host name',
+    ],
+    ['too few servers', { servers: [good.servers[0]] }, 'params.servers', 'give at least 2 real servers'],
+    ['an unknown parameter', { colour: 'blue' }, 'params.colour', expect.stringContaining('not a parameter')],
+  ])('refuses %s, naming it', (_what, change, path, message) => {
+    expect(problemsOf(everyKind, { ...good, ...change })).toEqual([{ path, message }]);
+  });
+
+  it('names every problem at once', () => {
+    const found = problemsOf(everyKind, { port: 'https', servers: [{ name: 'x', address: '' }] });
+    expect(found.map((p) => p.path).sort()).toEqual([
+      'params.ca',
+      'params.certificate',
+      'params.port',
+      'params.servers',
+      'params.servers[0].address',
+    ]);
+  });
+
+  it('refuses parameters that are not an object', () => {
+    expect(problemsOf(everyKind, ['www'])).toEqual([
+      { path: 'params', message: 'give the parameters as an object' },
+    ]);
+  });
+
+  describe('real-server lists', () => {
+    const lists = (servers: Record<string, unknown>, extra: Record<string, unknown>[] = []) =>
+      Template.parse({
+        id: 'lists',
+        version: 1,
+        name: 'Lists',
+        parameters: [
+          { name: 'servers', type: 'realServers', label: 'Servers', required: true, ...servers },
+          { name: 'httpsPort', type: 'port', label: 'HTTPS', default: 4443 },
+          ...extra,
+        ],
+        virtualServices: [
+          {
+            name: 'a',
+            listen: { port: 443 },
+            protocol: 'http',
+            realServers: [{ name: 'static', address: '10.9.9.9', port: 1 }, '{{servers}}'],
+          },
+          {
+            name: 'b',
+            listen: { port: 80 },
+            protocol: 'http',
+            realServers: { $realServers: '{{servers}}', port: '{{httpsPort}}' },
+          },
+        ],
+      });
+
+    it('splices into an array; a server port beats the use-site port, which beats defaultPort', () => {
+      const r = renderTemplate(lists({ defaultPort: 8080 }), {
+        servers: [
+          { name: 'x', address: '10.0.0.1' },
+          { name: 'y', address: '10.0.0.2', port: 9000 },
+        ],
+      });
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      const ports = r.virtualServices.map((vs) => vs.realServers.map((rs) => `${rs.name}:${rs.port}`));
+      expect(ports).toEqual([
+        ['static:1', 'x:8080', 'y:9000'],
+        ['x:4443', 'y:9000'],
+      ]);
+    });
+
+    it('names the server that ends up without a port', () => {
+      expect(problemsOf(lists({}), { servers: [{ name: 'x', address: '10.0.0.1' }] })).toEqual([
+        {
+          path: 'params.servers[0].port',
+          message: 'required: this template gives these servers no default port',
+        },
+      ]);
+    });
+
+    it('reports a clash with the template’s own servers on the parameter entry', () => {
+      expect(
+        problemsOf(lists({ defaultPort: 80 }), { servers: [{ name: 'static', address: '10.0.0.1' }] }),
+      ).toEqual([
+        {
+          path: 'params.servers[0].name',
+          message: 'real server name "static" is used twice in this service',
+          virtualService: 'a',
+        },
+      ]);
+    });
+  });
+
+  it('reports a config problem in interpolated text on the field, naming the parameter', () => {
+    const t = Template.parse({
+      id: 'long',
+      version: 1,
+      name: 'Long names',
+      parameters: [{ name: 'name', type: 'string', label: 'Name', default: 'web' }],
+      virtualServices: [{ name: '{{name}}-https-frontend', listen: { port: 443 }, protocol: 'http' }],
+    });
+    const [problem, ...rest] = problemsOf(t, { name: 'x'.repeat(60) });
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ path: 'virtualServices[0].name', params: ['name'] });
+  });
+
+  it('reports a field that needed an empty parameter on that parameter', () => {
+    const t = Template.parse({
+      id: 'needs',
+      version: 1,
+      name: 'Needs',
+      parameters: [{ name: 'certificate', type: 'certificate', label: 'Certificate' }],
+      virtualServices: [
+        { name: 'web', listen: { port: 443 }, protocol: 'https', tls: { certificates: ['{{certificate}}'] } },
+      ],
+    });
+    expect(problemsOf(t, {})).toEqual([
+      expect.objectContaining({ path: 'virtualServices[0].tls.certificates', virtualService: 'web' }),
+    ]);
+    const t2 = Template.parse({
+      ...t,
+      virtualServices: [
+        { name: 'web', listen: { port: 443 }, protocol: 'http', reencrypt: { verify: 'ca', ca: '{{ca}}' } },
+      ],
+      parameters: [{ name: 'ca', type: 'ca', label: 'CA' }],
+    });
+    expect(problemsOf(t2, {})).toEqual([
+      {
+        path: 'params.ca',
+        message: 'needed for virtualServices[0].reencrypt.ca: give a value',
+        virtualService: 'web',
+      },
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Fills a template's virtual services with parameter values and remembers where every
+ * substituted value came from, so a problem the config schema finds in the output can be
+ * told to the admin as the parameter they typed (`params.servers[1].name`), not as a field
+ * of a document they never wrote.
+ */
+import {
+  interpolate,
+  placeholdersIn,
+  REAL_SERVERS_KEY,
+  wholePlaceholder,
+  type Template,
+  type TemplateParameter,
+  type TemplateProblem,
+} from '../../shared/model/template.ts';
+import { formatPath } from '../../shared/model/validate.ts';
+import type { ParameterValues } from './params.ts';
+
+export type Path = (string | number)[];
+
+/** Where a field of the output came from. */
+export interface Origin {
+  /** Path in the output, starting at `virtualServices`. */
+  path: Path;
+  /** The parameter (or the entry of a real-server list) behind it, starting at `params`. */
+  param: Path;
+  /**
+   * value: the field is the parameter's value; text: the value was written into a longer
+   * string; omitted: the field was left out because the parameter has no value.
+   */
+  kind: 'value' | 'text' | 'omitted';
+}
+
+export interface Substituted {
+  virtualServices: unknown[];
+  origins: Origin[];
+  /** Values that only fail once placed, e.g. a server without a port where no default exists. */
+  problems: TemplateProblem[];
+}
+
+type RealServersParameter = Extract<TemplateParameter, { type: 'realServers' }>;
+
+/** Marks a field or element that drops out. */
+const OMIT: unique symbol = Symbol('omit');
+/** Real servers that become the value of a field, or are spliced into an array. */
+class Spread {
+  readonly items: { value: Record<string, unknown>; origins: Origin[] }[] = [];
+}
+
+export function substitute(template: Template, values: ParameterValues): Substituted {
+  const params = new Map(template.parameters.map((p) => [p.name, p]));
+  const origins: Origin[] = [];
+  const problems = new Map<string, TemplateProblem>();
+
+  const portOf = (ref: number | string | undefined): { port?: number; param?: string } => {
+    if (typeof ref === 'number') return { port: ref };
+    const name = ref === undefined ? undefined : wholePlaceholder(ref);
+    const value = name === undefined ? undefined : values.get(name);
+    return typeof value === 'number' ? { port: value, param: name } : {};
+  };
+
+  /** Real servers of `p` at one place of use; `usePort` is the port that place gives. */
+  const expand = (p: RealServersParameter, usePort: number | string | undefined): Spread | typeof OMIT => {
+    const list = values.get(p.name) as { name: string; address: string; port?: number; weight?: number }[];
+    if (list === undefined) return OMIT;
+    // Each server's own port, else the port where the list is used, else the defaultPort.
+    const atUse = portOf(usePort);
+    const shared = atUse.port !== undefined ? atUse : portOf(p.defaultPort);
+    const spread = new Spread();
+    list.forEach((entry, k) => {
+      const from: Path = ['params', p.name, k];
+      const { port, param } = entry.port !== undefined ? { port: entry.port, param: undefined } : shared;
+      if (port === undefined) {
+        const path = formatPath([...from, 'port']);
+        problems.set(path, { path, message: 'required: this template gives these servers no default port' });
+      }
+      const value: Record<string, unknown> = { name: entry.name, address: entry.address, port };
+      if (entry.weight !== undefined) value.weight = entry.weight;
+      // Paths are filled in when the item's place in the output is known.
+      const itemOrigins: Origin[] = [{ path: [], param: from, kind: 'value' }];
+      if (param !== undefined) itemOrigins.push({ path: ['port'], param: ['params', param], kind: 'value' });
+      spread.items.push({ value, origins: itemOrigins });
+    });
+    return spread;
+  };
+
+  const place = (item: Spread['items'][number], path: Path) => {
+    for (const o of item.origins) origins.push({ ...o, path: [...path, ...o.path] });
+    return item.value;
+  };
+
+  const walk = (node: unknown, path: Path): unknown => {
+    if (typeof node === 'string') return text(node, path);
+    if (Array.isArray(node)) {
+      const out: unknown[] = [];
+      for (const el of node) {
+        const v = walk(el, [...path, out.length]);
+        if (v instanceof Spread) for (const item of v.items) out.push(place(item, [...path, out.length]));
+        else if (v !== OMIT) out.push(v);
+      }
+      return out;
+    }
+    if (node === null || typeof node !== 'object') return node;
+    const obj = node as Record<string, unknown>;
+    if (REAL_SERVERS_KEY in obj) {
+      const name = wholePlaceholder(String(obj[REAL_SERVERS_KEY]))!;
+      const list = expand(params.get(name) as RealServersParameter, obj.port as number | string | undefined);
+      if (list === OMIT) origins.push({ path, param: ['params', name], kind: 'omitted' });
+      return list;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(obj)) {
+      const v = walk(value, [...path, key]);
+      if (v instanceof Spread) out[key] = v.items.map((item, k) => place(item, [...path, key, k]));
+      else if (v !== OMIT) out[key] = v;
+    }
+    return out;
+  };
+
+  const text = (node: string, path: Path): unknown => {
+    const names = placeholdersIn(node);
+    if (names.length === 0) return node;
+    const missing = names.filter((n) => !values.has(n));
+    if (missing.length) {
+      for (const n of new Set(missing)) origins.push({ path, param: ['params', n], kind: 'omitted' });
+      return OMIT;
+    }
+    const whole = wholePlaceholder(node);
+    if (whole !== undefined) {
+      const p = params.get(whole)!;
+      if (p.type === 'realServers') return expand(p, undefined);
+      origins.push({ path, param: ['params', whole], kind: 'value' });
+      return values.get(whole);
+    }
+    for (const n of new Set(names)) origins.push({ path, param: ['params', n], kind: 'text' });
+    return interpolate(node, (n) => String(values.get(n)));
+  };
+
+  const virtualServices = template.virtualServices.map((vs, i) => walk(vs, ['virtualServices', i]));
+  return { virtualServices, origins, problems: [...problems.values()] };
+}
