@@ -4,7 +4,8 @@
  * SHA-256 fingerprint on first contact, so the certificate must not change while the key stays.
  * The SANs are still filled in so that curl, openssl s_client and browsers see sensible names.
  */
-import './reflect-shim.ts';
+// @peculiar/x509 (via tsyringe) needs the Reflect metadata API before it loads.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import {
   createPrivateKey,
