@@ -1,0 +1,493 @@
+/**
+ * The protocol's methods end to end: a real wss session against the real core — engine,
+ * config store (transactions, revisions, audit) and certificate store in a temp data dir.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../shared/protocol/codes.ts';
+import { startBackend, type Backend } from '../../test/support/backends.ts';
+import { TestPki, type Issued } from '../../test/support/pki.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { makeIdentity, startTestAgent, type Identity, type TestAgent, type TestClient } from './testing.ts';
+
+let identity: Identity;
+let pki: TestPki;
+let root: Issued;
+let intermediate: Issued;
+let agent: TestAgent;
+let client: TestClient;
+
+beforeAll(() => {
+  identity = makeIdentity();
+  pki = new TestPki();
+  root = pki.root('Mgmt Test Root');
+  intermediate = pki.issue(root, { cn: 'Mgmt Test Intermediate', ca: true });
+});
+afterAll(() => pki.cleanup());
+beforeEach(async () => {
+  agent = await startTestAgent({ identity });
+  client = await agent.connect();
+});
+afterEach(async () => {
+  client.close();
+  await agent.close();
+});
+
+const errorOf = (response: Awaited<ReturnType<TestClient['call']>>) =>
+  'error' in response ? response.error : undefined;
+
+const http = (name: string, port: number, rsPort = 9, extra: Record<string, unknown> = {}) => ({
+  name,
+  listen: { address: '127.0.0.1', port },
+  protocol: 'http' as const,
+  realServers: [
+    { name: 'a', address: '127.0.0.1', port: rsPort },
+    { name: 'b', address: '127.0.0.1', port: rsPort },
+  ],
+  ...extra,
+});
+
+describe('config', () => {
+  it('applies a config as a transaction and answers with the new revision', async () => {
+    expect(await client.result('config.get')).toEqual({ revision: 0, config: { virtualServices: [] } });
+    const port = await freePort();
+    expect(await client.result('config.apply', { config: { virtualServices: [http('web', port)] } })).toEqual(
+      {
+        revision: 1,
+      },
+    );
+    const got = await client.result('config.get');
+    expect(got).toMatchObject({
+      revision: 1,
+      config: { virtualServices: [{ name: 'web', scheduler: 'round-robin' }] },
+    });
+    expect(agent.engine.addresses().get('web')?.port).toBe(port);
+    expect(await client.result('agent.info')).toMatchObject({
+      revision: 1,
+      engine: { virtualServices: 1, listening: 1 },
+    });
+  });
+
+  it('refuses a stale expectRevision with CONFLICT naming the current revision', async () => {
+    const port = await freePort();
+    await client.result('config.apply', { config: { virtualServices: [http('web', port)] } });
+    const stale = await client.call('config.apply', { config: { virtualServices: [] }, expectRevision: 0 });
+    expect(errorOf(stale)).toMatchObject({ code: ERROR_CODES.CONFLICT, data: { currentRevision: 1 } });
+    expect(agent.engine.addresses().has('web')).toBe(true);
+  });
+
+  it('lets exactly one of two consoles win a race on the same revision', async () => {
+    const other = await agent.connect();
+    const [p1, p2] = [await freePort(), await freePort()];
+    const answers = await Promise.all([
+      client.call('config.apply', { config: { virtualServices: [http('one', p1)] }, expectRevision: 0 }),
+      other.call('config.apply', { config: { virtualServices: [http('two', p2)] }, expectRevision: 0 }),
+    ]);
+    const errors = answers.map(errorOf);
+    expect(errors.filter((e) => e === undefined)).toHaveLength(1);
+    expect(errors.find((e) => e !== undefined)).toMatchObject({
+      code: ERROR_CODES.CONFLICT,
+      data: { currentRevision: 1 },
+    });
+    expect((await client.result('config.get')).revision).toBe(1);
+    other.close();
+  });
+
+  it('refuses an invalid config with every problem and its path, changing nothing', async () => {
+    const port = await freePort();
+    const bad = await client.call('config.apply', {
+      config: {
+        virtualServices: [
+          { ...http('web', port), protocol: 'https' },
+          { ...http('web', port), listen: { port: 70000 } },
+        ],
+      },
+    });
+    const error = errorOf(bad);
+    expect(error?.code).toBe(ERROR_CODES.INVALID_CONFIG);
+    const paths = (error?.data as { problems: { path: string }[] }).problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['virtualServices[1].listen.port']));
+    expect(await client.result('config.get')).toMatchObject({ revision: 0 });
+    expect(readFileSync(join(agent.dataDir, 'audit.log'), 'utf8')).toContain('"ok":false');
+  });
+
+  it('reports what only the engine can know (a port in use) as INVALID_CONFIG', async () => {
+    const squatter = createServer();
+    const port = await new Promise<number>((resolve) =>
+      squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)),
+    );
+    try {
+      const answer = await client.call('config.apply', { config: { virtualServices: [http('web', port)] } });
+      expect(errorOf(answer)).toMatchObject({ code: ERROR_CODES.INVALID_CONFIG });
+      expect(errorOf(answer)?.message).toMatch(/in use/);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('validates without applying', async () => {
+    const port = await freePort();
+    expect(
+      await client.result('config.validate', { config: { virtualServices: [http('web', port)] } }),
+    ).toEqual({
+      problems: [],
+    });
+    const withMissingCert = await client.result('config.validate', {
+      config: {
+        virtualServices: [{ ...http('web', port), protocol: 'https', tls: { certificates: ['nope'] } }],
+      },
+    });
+    expect(withMissingCert.problems).toMatchObject([{ path: 'virtualServices[0]' }]);
+    expect(agent.engine.addresses().size).toBe(0);
+  });
+
+  it('upserts and removes single virtual services, leaving the others alone', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    expect(await client.result('virtualService.upsert', { virtualService: http('one', p1) })).toEqual({
+      revision: 1,
+      created: true,
+    });
+    expect(await client.result('virtualService.upsert', { virtualService: http('two', p2) })).toEqual({
+      revision: 2,
+      created: true,
+    });
+    expect(
+      await client.result('virtualService.upsert', {
+        virtualService: http('one', p1, 9, { scheduler: 'least-connections' }),
+        expectRevision: 2,
+      }),
+    ).toEqual({ revision: 3, created: false });
+    const names = async () =>
+      (
+        (await client.result('config.get')).config as { virtualServices: { name: string }[] }
+      ).virtualServices.map((v) => v.name);
+    expect(await names()).toEqual(['one', 'two']);
+    expect(agent.engine.service('one')?.config.scheduler).toBe('least-connections');
+
+    expect(errorOf(await client.call('virtualService.remove', { name: 'three' }))).toMatchObject({
+      code: ERROR_CODES.NOT_FOUND,
+      data: { kind: 'virtual service', name: 'three' },
+    });
+    expect(await client.result('virtualService.remove', { name: 'one' })).toEqual({ revision: 4 });
+    expect(await names()).toEqual(['two']);
+    expect(agent.engine.addresses().has('one')).toBe(false);
+
+    const invalid = await client.call('virtualService.upsert', {
+      virtualService: { ...http('bad', p1), protocol: 'gopher' },
+    });
+    expect(errorOf(invalid)).toMatchObject({
+      code: ERROR_CODES.INVALID_CONFIG,
+      data: { problems: [{ path: 'virtualServices[1].protocol' }] },
+    });
+  });
+
+  it('drains and re-enables a real server (realServer.setEnabled)', async () => {
+    let backend: Backend | undefined;
+    try {
+      backend = await startBackend('rs');
+      const port = await freePort();
+      await client.result('config.apply', { config: { virtualServices: [http('web', port, backend.port)] } });
+      expect(
+        await client.result('realServer.setEnabled', {
+          virtualService: 'web',
+          realServer: 'b',
+          enabled: false,
+        }),
+      ).toEqual({ revision: 2 });
+      const rs = (name: string) => agent.engine.service('web')?.servers.find((s) => s.name === name);
+      expect(rs('b')?.enabled).toBe(false);
+      expect(rs('a')?.enabled).toBe(true);
+      // Traffic now goes to a only.
+      for (let i = 0; i < 4; i++) await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+      expect(rs('b')?.requests).toBe(0);
+      expect(rs('a')?.requests).toBe(4);
+      const stats = await client.result('stats.snapshot');
+      expect(stats.virtualServices).toMatchObject([
+        {
+          name: 'web',
+          requests: 4,
+          realServers: [
+            { name: 'a', requests: 4 },
+            { name: 'b', requests: 0, state: 'disabled' },
+          ],
+        },
+      ]);
+
+      expect(
+        errorOf(
+          await client.call('realServer.setEnabled', {
+            virtualService: 'web',
+            realServer: 'z',
+            enabled: false,
+          }),
+        ),
+      ).toMatchObject({
+        code: ERROR_CODES.NOT_FOUND,
+        data: { kind: 'real server', name: 'web/z' },
+      });
+      expect(
+        errorOf(
+          await client.call('realServer.setEnabled', {
+            virtualService: 'nope',
+            realServer: 'a',
+            enabled: false,
+          }),
+        ),
+      ).toMatchObject({
+        code: ERROR_CODES.NOT_FOUND,
+      });
+      expect(
+        await client.result('realServer.setEnabled', {
+          virtualService: 'web',
+          realServer: 'b',
+          enabled: true,
+        }),
+      ).toEqual({ revision: 3 });
+      expect(rs('b')?.enabled).toBe(true);
+    } finally {
+      await backend?.close();
+    }
+  });
+});
+
+describe('certificates', () => {
+  const leafFor = (cn: string) => pki.issue(intermediate, { cn, sans: [cn, '127.0.0.1'] });
+
+  const servedFingerprint = (port: number) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({
+        host: '127.0.0.1',
+        port,
+        servername: 'www.mgmt.test',
+        rejectUnauthorized: false,
+      });
+      socket.once('secureConnect', () => {
+        resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+
+  it('imports PEM, lists with usedBy, refuses removal while in use, renews in place', async () => {
+    const first = leafFor('www.mgmt.test');
+    const imported = await client.result('cert.import', { name: 'www', pem: [first.key, first.chain] });
+    expect(imported).toMatchObject({ name: 'www', kind: 'certificate', replaced: false, reloaded: [] });
+    expect((imported.summary as { subject: { cn: string } }).subject.cn).toBe('www.mgmt.test');
+
+    const port = await freePort();
+    await client.result('virtualService.upsert', {
+      virtualService: { ...http('secure', port), protocol: 'https', tls: { certificates: ['www'] } },
+    });
+    expect(await servedFingerprint(port)).toBe(new X509Certificate(first.cert).fingerprint256);
+
+    const listed = await client.result('cert.list');
+    expect(listed.certificates).toMatchObject([{ name: 'www', usedBy: ['secure'], certificates: 2 }]);
+
+    expect(errorOf(await client.call('cert.remove', { name: 'www' }))).toMatchObject({
+      code: ERROR_CODES.IN_USE,
+      data: { usedBy: ['secure'] },
+    });
+
+    // A renewal while in use: the service serves the new certificate without a config change.
+    const renewed = leafFor('www.mgmt.test');
+    const again = await client.result('cert.import', { name: 'www', pem: [renewed.key, renewed.chain] });
+    expect(again).toMatchObject({ replaced: true, reloaded: ['secure'] });
+    expect(await servedFingerprint(port)).toBe(new X509Certificate(renewed.cert).fingerprint256);
+
+    await client.result('virtualService.remove', { name: 'secure' });
+    expect(await client.result('cert.remove', { name: 'www' })).toEqual({ name: 'www' });
+    expect((await client.result('cert.list')).certificates).toEqual([]);
+
+    // The audit log names who, never the key or a password.
+    const audit = readFileSync(join(agent.dataDir, 'audit.log'), 'utf8');
+    expect(audit).toContain('"action":"cert.import"');
+    expect(audit).toContain('"action":"cert.remove"');
+    expect(audit).not.toContain('PRIVATE KEY');
+  });
+
+  it('imports a PFX given as base64 with its password', async () => {
+    const leaf = leafFor('pfx.mgmt.test');
+    const dir = pki.dir;
+    writeFileSync(join(dir, 'pfx.key'), leaf.key);
+    writeFileSync(join(dir, 'pfx.crt'), leaf.cert);
+    writeFileSync(join(dir, 'pfx-chain.crt'), intermediate.cert + root.cert);
+    execFileSync(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        'pfx.key',
+        '-in',
+        'pfx.crt',
+        '-certfile',
+        'pfx-chain.crt',
+        '-passout',
+        'pass:s3cret',
+        '-out',
+        'x.pfx',
+      ],
+      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const pfx = readFileSync(join(dir, 'x.pfx')).toString('base64');
+
+    const wrong = await client.call('cert.import', { name: 'pfx', pfx, password: 'nope' });
+    expect(errorOf(wrong)).toMatchObject({ code: ERROR_CODES.CERT_ERROR, data: { code: 'WRONG_PASSWORD' } });
+
+    const ok = await client.result('cert.import', { name: 'pfx', pfx, password: 's3cret' });
+    expect(ok).toMatchObject({ name: 'pfx', kind: 'certificate', notStored: [{ reason: 'root' }] });
+    const chain = ok.chain as { fingerprint: string }[];
+    expect(chain).toHaveLength(2);
+    expect(chain[0]?.fingerprint.replaceAll(':', '').toLowerCase()).toBe(
+      createHash('sha256').update(new X509Certificate(leaf.cert).raw).digest('hex'),
+    );
+  });
+
+  it('says exactly what is wrong with refused material', async () => {
+    const a = leafFor('a.mgmt.test');
+    const b = leafFor('b.mgmt.test');
+    const mismatch = errorOf(await client.call('cert.import', { name: 'x', pem: [a.key, b.chain] }));
+    expect(mismatch?.code).toBe(ERROR_CODES.CERT_ERROR);
+    expect((mismatch?.data as { issues: { code: string }[] }).issues.map((i) => i.code)).toContain(
+      'KEY_MISMATCH',
+    );
+
+    const garbage = errorOf(await client.call('cert.import', { name: 'x', pem: ['hello'] }));
+    expect(garbage).toMatchObject({ code: ERROR_CODES.CERT_ERROR });
+    expect(errorOf(await client.call('cert.remove', { name: 'ghost' }))).toMatchObject({
+      code: ERROR_CODES.NOT_FOUND,
+      data: { kind: 'certificate', name: 'ghost' },
+    });
+    expect(
+      errorOf(await client.call('cert.import', { name: '../etc', pem: [a.key, a.chain] })),
+    ).toMatchObject({
+      code: ERROR_CODES.INVALID_PARAMS,
+    });
+  });
+});
+
+describe('without a templates module', () => {
+  it('answers the template methods with UNAVAILABLE', async () => {
+    client.close();
+    await agent.close();
+    agent = await startTestAgent({ identity, core: { templates: null } });
+    client = await agent.connect();
+    for (const answer of [
+      await client.call('template.list'),
+      await client.call('template.preview', { template: 'tcp', params: {} }),
+      await client.call('template.apply', { template: 'tcp', params: {} }),
+    ])
+      expect(errorOf(answer)).toMatchObject({ code: ERROR_CODES.UNAVAILABLE });
+  });
+});
+
+describe('templates', () => {
+  it('lists the built-ins as documents a Console can build forms from', async () => {
+    const { templates } = (await client.result('template.list')) as {
+      templates: { id: string; parameters: { name: string; type: string; required: boolean }[] }[];
+    };
+    expect(templates.map((t) => t.id).sort()).toEqual([
+      'exchange-2010-cas',
+      'http-redirect',
+      'https-offload',
+      'https-reencrypt',
+      'lync-reverse-proxy',
+      'tcp',
+    ]);
+    const tcp = templates.find((t) => t.id === 'tcp');
+    expect(tcp?.parameters).toContainEqual(
+      expect.objectContaining({ name: 'port', type: 'port', required: true }),
+    );
+  });
+
+  it('previews, refuses what the engine cannot run, then applies once the certificate is there', async () => {
+    const port = await freePort();
+    const params = {
+      name: 'www',
+      listenAddress: '127.0.0.1',
+      port,
+      certificate: 'www-cert',
+      servers: [{ name: 'web01', address: '127.0.0.1', port: 9 }],
+    };
+    const preview = await client.result('template.preview', { template: 'https-offload', params });
+    expect(preview).toMatchObject({
+      revision: 0,
+      changes: [{ op: 'add', virtualService: 'www' }],
+      unchanged: [],
+    });
+    expect(agent.engine.addresses().size).toBe(0);
+
+    // The store has no "www-cert" yet: the engine refuses, nothing changes.
+    const refused = errorOf(await client.call('template.apply', { template: 'https-offload', params }));
+    expect(refused).toMatchObject({ code: ERROR_CODES.INVALID_CONFIG });
+    expect(refused?.message).toMatch(/www-cert/);
+
+    const leaf = pki.issue(intermediate, { cn: 'www.mgmt.test' });
+    await client.result('cert.import', { name: 'www-cert', pem: [leaf.key, leaf.chain] });
+    expect(
+      await client.result('template.apply', { template: 'https-offload', params, expectRevision: 0 }),
+    ).toEqual({
+      revision: 1,
+      created: ['www'],
+      replaced: [],
+      unchanged: [],
+    });
+    expect(agent.engine.addresses().get('www')?.port).toBe(port);
+
+    // Applying the same again changes nothing.
+    expect(await client.result('template.preview', { template: 'https-offload', params })).toMatchObject({
+      revision: 1,
+      changes: [],
+      unchanged: ['www'],
+    });
+  });
+
+  it('names each problem with the parameters, and unknown templates', async () => {
+    const missing = errorOf(
+      await client.call('template.preview', { template: 'tcp', params: { servers: [] } }),
+    );
+    expect(missing?.code).toBe(ERROR_CODES.TEMPLATE_INVALID);
+    const problems = (missing?.data as { problems: { path: string }[] }).problems.map((p) => p.path);
+    expect(problems).toEqual(expect.arrayContaining(['params.port', 'params.servers']));
+
+    expect(
+      errorOf(await client.call('template.apply', { template: 'no-such-template', params: {} })),
+    ).toMatchObject({
+      code: ERROR_CODES.NOT_FOUND,
+      data: { kind: 'template', name: 'no-such-template' },
+    });
+  });
+
+  it('takes a whole template document, and refuses a broken one', async () => {
+    const port = await freePort();
+    const doc = {
+      id: 'echo',
+      version: 1,
+      name: 'Echo',
+      parameters: [{ name: 'port', type: 'port', label: 'Port', required: true }],
+      virtualServices: [
+        {
+          name: 'echo',
+          listen: { address: '127.0.0.1', port: '{{port}}' },
+          protocol: 'tcp',
+          realServers: [{ name: 'a', address: '127.0.0.1', port: 9 }],
+        },
+      ],
+    };
+    expect(await client.result('template.apply', { template: doc, params: { port } })).toMatchObject({
+      created: ['echo'],
+    });
+    const broken = errorOf(
+      await client.call('template.preview', {
+        template: { ...doc, virtualServices: [{ protocl: 'tcp' }] },
+        params: {},
+      }),
+    );
+    expect(broken).toMatchObject({ code: ERROR_CODES.TEMPLATE_INVALID });
+  });
+});

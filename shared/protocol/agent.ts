@@ -1,0 +1,65 @@
+/**
+ * `agent.info`: who the agent is and what it runs.
+ *
+ * Fields carry JSDoc for editors and `.describe()` for docs/protocol.md (generated from these
+ * schemas); keep the two sentences the same. Runtime-neutral: zod only.
+ */
+import { z } from 'zod';
+import { IsoDate, method, NoParams, Revision } from './common.ts';
+
+/** Version of this protocol; raised only for changes an older Console cannot handle. */
+export const PROTOCOL_VERSION = 1;
+
+const count = z.number().int().min(0);
+
+export const EngineSummary = z
+  .object({
+    /** Virtual services in the configuration. */
+    virtualServices: count.describe('Virtual services in the configuration.'),
+    /** Enabled virtual services with a bound listener. */
+    listening: count.describe('Enabled virtual services with a bound listener.'),
+    /** Real servers of the enabled virtual services, counted per health state. */
+    realServers: z
+      .object({ up: count, down: count, disabled: count, unknown: count })
+      .strict()
+      .describe('Real servers of the enabled virtual services, counted per health state.'),
+  })
+  .strict();
+export type EngineSummary = z.infer<typeof EngineSummary>;
+
+export const AgentInfo = z
+  .object({
+    /** Stable agent id, generated at first start. */
+    id: z.string().describe('Stable agent id, generated at first start.'),
+    /** Display name (--name). */
+    name: z.string().describe('Display name (--name).'),
+    /** Site (--site), for grouping in the Console. */
+    site: z.string().describe('Site (--site), for grouping in the Console.'),
+    /** portico-agent version. */
+    version: z.string().describe('portico-agent version.'),
+    /** Protocol version the agent speaks (PROTOCOL_VERSION). */
+    protocolVersion: z.number().int().describe('Protocol version the agent speaks.'),
+    /** SHA-256 of the identity certificate, colon-separated hex: what the Console pins. */
+    fingerprint: z
+      .string()
+      .describe('SHA-256 of the identity certificate, colon-separated hex: what the Console pins.'),
+    /** When the agent process started. */
+    startedAt: IsoDate.describe('When the agent process started.'),
+    /** Seconds since start. */
+    uptimeSeconds: z.number().min(0).describe('Seconds since start.'),
+    /** Revision of the running configuration. */
+    revision: Revision,
+    /** What the engine runs right now. */
+    engine: EngineSummary.describe('What the engine runs right now.'),
+  })
+  .strict();
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+export const AGENT_METHODS = {
+  'agent.info': method({
+    description: "The agent's identity, version, uptime and a summary of what its engine runs.",
+    params: NoParams,
+    result: AgentInfo,
+    errors: [],
+  }),
+};
