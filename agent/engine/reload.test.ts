@@ -184,14 +184,14 @@ describe('reload under load', () => {
         expect(await r.body.json()).toMatchObject({ backend: 'd' });
       }
       if (what === 'the second service removed') expect(e.engine.addresses().has('other')).toBe(false);
-      await pause(150);
-      expect(traffic.ok, `requests kept flowing after "${what}"`).toBeGreaterThan(okBefore);
+      // Requests keep flowing after each step (waiting on progress, not on a clock).
+      await until(() => traffic.ok >= okBefore + 20, `requests to keep flowing after "${what}"`, 10_000);
     }
     expect(listenerOf()?.port).toBe(port);
     await traffic.stop();
 
     expect(traffic.failures, traffic.failures.slice(0, 5).join('\n')).toEqual([]);
-    expect(traffic.ok).toBeGreaterThan(200);
+    expect(traffic.ok).toBeGreaterThan(7 * 20);
     // Every server of every step took part, and the removed one took no more after.
     expect([...traffic.servedBy.keys()].sort()).toEqual(['a', 'b', 'c']);
     expect(e.engine.service('web')).not.toBe(before);
@@ -357,14 +357,19 @@ describe('failed applies under connection churn', () => {
     const traffic = load(e.url('web'), 8, { connectionPerRequest: true });
     await pause(50);
     let refused = 0;
-    for (let i = 0; i < 40; i++) {
+    let applies = 0;
+    // At least 40 refused applies, and on until real traffic has crossed them (a slow machine
+    // serves fewer requests per apply; the deadline only bounds the loop).
+    const deadline = Date.now() + 20_000;
+    while ((applies < 40 || traffic.ok <= 100) && Date.now() < deadline) {
+      applies++;
       await e.apply(bad).catch((err: unknown) => {
         if (err instanceof ApplyError) refused++;
       });
       await pause(5);
     }
     await traffic.stop();
-    expect(refused).toBe(40);
+    expect(refused).toBe(applies);
     expect(traffic.failures, traffic.failures.slice(0, 5).join('\n')).toEqual([]);
     expect(traffic.ok).toBeGreaterThan(100);
     expect([...traffic.servedBy.keys()]).toEqual(['a']);
