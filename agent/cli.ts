@@ -1,48 +1,54 @@
 /**
- * `portico-agent` command line.
- *   portico-agent [run] --data-dir DIR      run in the foreground (JSON logs on stdout)
- *   portico-agent check --data-dir DIR      validate DIR/config.json and print every problem
- *   portico-agent cert …                    the certificate store (see `cert --help`)
+ * `portico-agent` command line: parses arguments and hands over to the module that does the
+ * work. Exit status: 0 ok, 1 failed or refused, 2 usage.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { startAgent } from './agent.ts';
-import { openCertStore } from './certs/engine-source.ts';
-import { createLogger } from './log.ts';
+import { parseArgs } from 'node:util';
 import { ConfigFileError, readConfigFile } from './config/config-file.ts';
+import { ConfigInvalidError } from './config/config-store.ts';
 import { ApplyError } from './engine/engine.ts';
-import { removePidFile, writePidFile } from './pid-file.ts';
+import { createLogger } from './log.ts';
+import { parseEndpoint, runAgent } from './run.ts';
 
 const USAGE = `usage:
-  portico-agent [run] --data-dir DIR     run the agent in the foreground
-  portico-agent check --data-dir DIR     validate DIR/config.json
-  portico-agent cert (import|list|remove) --data-dir DIR …   manage certificates`;
+  portico-agent [run] --data-dir DIR [--api HOST:PORT] [--name NAME] [--site SITE]
+                [--mdns-interface ADDR|IFACE]... [--no-mdns] [--metrics HOST:PORT]
+      run the agent in the foreground (JSON logs on stdout); the API defaults to 127.0.0.1:7443
+  portico-agent check --data-dir DIR       validate DIR/config.json and list every problem
+  portico-agent cert (import|list|remove) --data-dir DIR …   the certificate store (cert --help)
+  portico-agent token [rotate] --data-dir DIR                 print or replace the admin token
+`;
+
+const RUN_OPTIONS = {
+  'data-dir': { type: 'string' },
+  api: { type: 'string' },
+  name: { type: 'string' },
+  site: { type: 'string' },
+  'mdns-interface': { type: 'string', multiple: true },
+  'no-mdns': { type: 'boolean' },
+  metrics: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'run';
   const rest = command === argv[0] ? argv.slice(1) : argv;
-  if (command === 'cert') {
-    const { runCertCommand } = await import('./certs/cert-command.ts');
-    return runCertCommand(rest, { stdout: process.stdout, stderr: process.stderr });
-  }
-  let values: { 'data-dir'?: string | undefined; help?: boolean | undefined };
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  if (command === 'cert') return (await import('./certs/cert-command.ts')).runCertCommand(rest, io);
+  if (command === 'token') return (await import('./identity/token-command.ts')).runTokenCommand(rest, io);
+  if (command !== 'run' && command !== 'check') return usage(`unknown command "${command}"`);
+
+  let values;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
+    ({ values } = parseArgs({ args: rest, options: RUN_OPTIONS }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usage((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(USAGE);
     return 0;
   }
-  if (!values['data-dir']) {
-    process.stderr.write(`--data-dir is required\n${USAGE}\n`);
-    return 2;
-  }
+  if (!values['data-dir']) return usage('--data-dir is required');
   const dataDir = resolve(values['data-dir']);
 
   if (command === 'check') {
@@ -55,41 +61,39 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  if (command !== 'run') {
-    process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
-    return 2;
-  }
 
-  const log = createLogger();
-  let agent;
+  let api;
+  let metrics;
   try {
-    agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir) });
+    api = parseEndpoint(values.api ?? '127.0.0.1:7443', '--api');
+    metrics = values.metrics === undefined ? undefined : parseEndpoint(values.metrics, '--metrics');
   } catch (err) {
-    if (err instanceof ConfigFileError || err instanceof ApplyError) {
+    return usage((err as Error).message);
+  }
+  const log = createLogger();
+  try {
+    return await runAgent({
+      dataDir,
+      log,
+      api,
+      metrics,
+      name: values.name,
+      site: values.site,
+      mdns: !values['no-mdns'],
+      mdnsInterfaces: values['mdns-interface'],
+      console: process.stderr,
+    });
+  } catch (err) {
+    if (err instanceof ConfigFileError || err instanceof ApplyError || err instanceof ConfigInvalidError) {
       log.fatal({ problems: err.problems }, 'cannot start: the configuration is not valid');
     } else log.fatal({ err: (err as Error).message }, 'cannot start');
     return 1;
   }
-  await writePidFile(dataDir);
-  log.info(
-    { dataDir, pid: process.pid, listeners: Object.fromEntries(agent.engine.addresses()) },
-    'agent started',
-  );
-  process.on('SIGHUP', () => {
-    log.info('SIGHUP: reloading config');
-    void agent.reload();
-  });
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'draining and stopping');
-      void agent.stop(10_000).then(done);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
-  await removePidFile(dataDir);
-  log.info('stopped');
-  return 0;
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`${problem}\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
+import { readFileSync } from 'node:fs';
 import { runCertCommand } from '../agent/certs/cert-command.ts';
+import { runTokenCommand } from '../agent/identity/token-command.ts';
+import { TestClient } from '../agent/mgmt/testing.ts';
 import { startBackend, type Backend } from './support/backends.ts';
 import { until } from './support/engine.ts';
 import { freePort } from './support/ports.ts';
@@ -55,9 +58,27 @@ function fingerprintAt(port: number): Promise<string> {
   });
 }
 
+async function tokenCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runTokenCommand([...args, '--data-dir', dir], {
+    stdout: { write: (s: string) => ((out += s), true) },
+    stderr: { write: (s: string) => ((err += s), true) },
+  } as never);
+  return { code, out, err };
+}
+
+function openApi(token: string, identityCert: string): Promise<TestClient> {
+  return TestClient.open(`wss://127.0.0.1:${ports.api}/v1`, {
+    ca: identityCert,
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
 const logged = (msg: string) => logs.some((l) => l.msg === msg);
 
-let ports: { https: number; http: number; extra: number };
+let ports: { https: number; http: number; extra: number; api: number; metrics: number };
+let stderr = '';
 
 function writeConfig(services: unknown[]) {
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ virtualServices: services }, null, 2));
@@ -85,13 +106,35 @@ beforeAll(async () => {
   root = pki.root('Root');
   ca = pki.issue(root, { cn: 'Issuing CA', ca: true });
   backend = await startBackend('rs');
-  ports = { https: await freePort(), http: await freePort(), extra: await freePort() };
+  ports = {
+    https: await freePort(),
+    http: await freePort(),
+    extra: await freePort(),
+    api: await freePort(),
+    metrics: await freePort(),
+  };
   const imported = await importCert('www', pki.issue(ca, { cn: 'www.contoso.com', keyType: 'rsa' }));
   expect(imported.code).toBe(0);
   writeConfig(baseServices());
-  agent = spawn(process.execPath, [join(repo, 'agent/cli.ts'), '--data-dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  agent = spawn(
+    process.execPath,
+    [
+      join(repo, 'agent/cli.ts'),
+      '--data-dir',
+      dir,
+      '--api',
+      `127.0.0.1:${ports.api}`,
+      '--metrics',
+      `127.0.0.1:${ports.metrics}`,
+      '--name',
+      'lb-test',
+      '--site',
+      'lab',
+      '--no-mdns',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  agent.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   let buf = '';
   agent.stdout!.on('data', (c: Buffer) => {
     buf += c.toString();
@@ -128,6 +171,70 @@ describe('the agent process', () => {
     expect(r.statusCode).toBe(301);
     expect(r.headers.location).toBe(`https://www.contoso.com:${ports.https}/owa?x=1`);
     expect(existsSync(join(dir, 'agent.pid'))).toBe(true);
+  });
+
+  it('shows the admin token once at first start and serves the API over wss with its pinned identity', async () => {
+    const printed = await tokenCommand([]);
+    expect(printed.code).toBe(0);
+    const token = printed.out.trim();
+    expect(stderr).toContain(token);
+    expect(JSON.stringify(logs)).not.toContain(token);
+    const agentFile = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')) as {
+      id: string;
+      fingerprint: string;
+    };
+    const identityCert = readFileSync(join(dir, 'identity.crt'), 'utf8');
+    expect(new X509Certificate(identityCert).fingerprint256).toBe(agentFile.fingerprint);
+    const client = await openApi(token, identityCert);
+    try {
+      const info = await client.result('agent.info');
+      expect(info).toMatchObject({
+        id: agentFile.id,
+        name: 'lb-test',
+        site: 'lab',
+        fingerprint: agentFile.fingerprint,
+      });
+      const { revision } = (await client.result('config.get')) as { revision: number };
+      const changed = baseServices();
+      changed[0]!.realServers = [
+        { name: 'rs', address: '127.0.0.1', port: backend.port, weight: 2 } as never,
+      ];
+      const applied = (await client.result('config.apply', {
+        config: { virtualServices: changed },
+        expectRevision: revision,
+      } as never)) as { revision: number };
+      expect(applied.revision).toBe(revision + 1);
+      const stale = await client.call('config.apply', {
+        config: { virtualServices: baseServices() },
+        expectRevision: revision,
+      } as never);
+      expect('error' in stale && stale.error.message).toMatch(/revision/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('token rotate closes sessions that use the old token; the new one works', async () => {
+    const old = (await tokenCommand([])).out.trim();
+    const identityCert = readFileSync(join(dir, 'identity.crt'), 'utf8');
+    const session = await openApi(old, identityCert);
+    const rotated = await tokenCommand(['rotate']);
+    expect(rotated.code).toBe(0);
+    const fresh = rotated.out.trim();
+    expect(fresh).not.toBe(old);
+    expect(await session.closed()).toBe(4001);
+    await expect(openApi(old, identityCert)).rejects.toThrow(/401/);
+    const again = await openApi(fresh, identityCert);
+    expect(await again.result('health.snapshot')).toBeDefined();
+    again.close();
+  });
+
+  it('serves Prometheus metrics for its real servers', async () => {
+    const res = await request(`http://127.0.0.1:${ports.metrics}/metrics`);
+    const text = await res.body.text();
+    expect(res.statusCode).toBe(200);
+    expect(text).toMatch(/portico_real_server_up\{[^}]*virtual_service="www"[^}]*\} 1/);
+    expect(text).toMatch(/portico_requests_total\{[^}]*virtual_service="www"[^}]*\} [1-9]/);
   });
 
   it('refuses an invalid config on SIGHUP, lists the problems, and keeps serving', async () => {

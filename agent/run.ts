@@ -1,0 +1,165 @@
+/**
+ * `portico-agent run`: everything a running appliance needs, started in order and stopped in
+ * reverse — identity, the engine and its config store, the management API (wss), mDNS
+ * advertisement and the metrics endpoint. Each piece is its own module; this file only wires
+ * them and handles the signals.
+ */
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { startAgent } from './agent.ts';
+import { AuditLog } from './config/audit-log.ts';
+import { CertStore } from './certs/store.ts';
+import { openCertStore } from './certs/engine-source.ts';
+import { startAdvertising } from './discovery/advertise.ts';
+import { loadOrCreateIdentity, readToken } from './identity/index.ts';
+import { createAgentCore } from './mgmt/agent-core.ts';
+import { startManagementServer } from './mgmt/server.ts';
+import { snapshotFromEngine } from './metrics/from-engine.ts';
+import { startMetricsServer } from './metrics/server.ts';
+import { removePidFile, writePidFile } from './pid-file.ts';
+import { VERSION } from './version.ts';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface RunOptions {
+  dataDir: string;
+  log: Logger;
+  api: Endpoint;
+  name?: string | undefined;
+  site?: string | undefined;
+  /** Interfaces (addresses or names) to advertise on; undefined = the library's defaults. */
+  mdnsInterfaces?: string[] | undefined;
+  mdns: boolean;
+  metrics?: Endpoint | undefined;
+  /** Where the token is shown once at first start (never the log). */
+  console: { write(text: string): unknown };
+}
+
+/** Runs until SIGTERM/SIGINT; resolves with the exit code. */
+export async function runAgent(opts: RunOptions): Promise<number> {
+  const { log, dataDir } = opts;
+  const publicHost = opts.api.host === '0.0.0.0' || opts.api.host === '::' ? hostname() : opts.api.host;
+  const identity = await loadOrCreateIdentity(dataDir, {
+    name: opts.name,
+    site: opts.site,
+    apiUrl: `wss://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${opts.api.port}/v1`,
+  });
+  if (identity.created) {
+    opts.console.write(
+      `Admin token for this agent (shown once; \`portico-agent token --data-dir ${dataDir}\` prints it again):\n` +
+        `  ${identity.token}\nFingerprint to compare when pairing: ${identity.fingerprint}\n`,
+    );
+  }
+
+  const agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir) });
+  const core = createAgentCore({
+    engine: agent.engine,
+    configStore: agent.config,
+    certStore: new CertStore(dataDir),
+    health: agent.health,
+    identity: {
+      id: identity.id,
+      name: identity.name,
+      site: identity.site,
+      fingerprint: identity.fingerprint,
+      version: VERSION,
+    },
+    log,
+    audit: new AuditLog(dataDir),
+  });
+  let token = identity.token;
+  const api = await startManagementServer({
+    host: opts.api.host,
+    port: opts.api.port,
+    tls: { key: identity.key, cert: identity.cert },
+    token: () => token,
+    core,
+    log,
+  });
+
+  let advert: { stop(): Promise<void> } | undefined;
+  if (opts.mdns) {
+    try {
+      advert = await startAdvertising({
+        name: `${identity.name} (${identity.id.slice(0, 8)})`,
+        port: api.port,
+        interfaces: opts.mdnsInterfaces,
+        txt: {
+          id: identity.id,
+          name: identity.name,
+          site: identity.site,
+          version: VERSION,
+          fingerprint: identity.fingerprint,
+        },
+      });
+    } catch (err) {
+      // Discovery is a convenience: an agent without it is still managed by address.
+      log.warn({ err: (err as Error).message }, 'mDNS advertisement failed; continuing without it');
+    }
+  }
+  const metrics = opts.metrics
+    ? await startMetricsServer({
+        host: opts.metrics.host,
+        port: opts.metrics.port,
+        collect: () => snapshotFromEngine(agent.engine),
+      })
+    : undefined;
+
+  await writePidFile(dataDir);
+  log.info(
+    {
+      dataDir,
+      pid: process.pid,
+      id: identity.id,
+      api: `wss://${opts.api.host}:${api.port}/v1`,
+      fingerprint: identity.fingerprint,
+      metrics: metrics ? `http://${opts.metrics!.host}:${metrics.port}/metrics` : undefined,
+      listeners: Object.fromEntries(agent.engine.addresses()),
+    },
+    'agent started',
+  );
+
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reloading config, certificates and token');
+    void agent.reload();
+    void readToken(dataDir).then(
+      (t) => {
+        if (t.token === token) return;
+        token = t.token;
+        const closed = api.closeSessionsWithOldToken();
+        log.info({ tokenId: t.tokenId, closed }, 'token rotated; sessions using the old token closed');
+      },
+      (err: Error) => log.error({ err: err.message }, 'could not re-read the token; the old one stays valid'),
+    );
+  });
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'draining and stopping');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await advert?.stop().catch(() => undefined);
+  await api.close();
+  core.close();
+  await metrics?.close();
+  await agent.stop(10_000);
+  await removePidFile(dataDir);
+  log.info('stopped');
+  return 0;
+}
+
+/** `HOST:PORT`, `[v6]:PORT` or `:PORT` (all interfaces); throws a message an admin can act on. */
+export function parseEndpoint(text: string, option: string): Endpoint {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 0 || port > 65535) {
+    throw new Error(`${option} "${text}": use HOST:PORT, e.g. 127.0.0.1:7443, [::1]:7443 or :7443`);
+  }
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
