@@ -12,23 +12,7 @@ import { startEngine, until, type TestEngine } from '../../test/support/engine.t
 import { startBackend } from '../../test/support/backends.ts';
 import { freePort } from '../../test/support/ports.ts';
 import type { AgentConfigInput } from '../../shared/model/config.ts';
-import type { CertificateSource } from './tls.ts';
-
-/** An in-memory certificate store: the engine only needs load() and loadCa(). */
-class MemoryCerts implements CertificateSource {
-  readonly certs = new Map<string, { key: string; chain: string }>();
-  readonly cas = new Map<string, string>();
-  load(name: string) {
-    const c = this.certs.get(name);
-    if (!c) throw new Error(`no certificate named "${name}"`);
-    return c;
-  }
-  loadCa(name: string) {
-    const c = this.cas.get(name);
-    if (!c) throw new Error(`no CA bundle named "${name}"`);
-    return c;
-  }
-}
+import { MemoryCerts } from '../../test/support/memory-certs.ts';
 
 interface TlsBackend {
   name: string;

@@ -6,24 +6,10 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
-import type { CertificateSource } from '../engine/tls.ts';
+import { MemoryCerts } from '../../test/support/memory-certs.ts';
 import { TestPki, type Issued } from '../../test/support/pki.ts';
 
-/** The engine only needs load() and loadCa() from the store. */
-export class MemoryCerts implements CertificateSource {
-  readonly certs = new Map<string, { key: string; chain: string }>();
-  readonly cas = new Map<string, string>();
-  load(name: string) {
-    const c = this.certs.get(name);
-    if (!c) throw new Error(`no certificate named "${name}"`);
-    return c;
-  }
-  loadCa(name: string) {
-    const c = this.cas.get(name);
-    if (!c) throw new Error(`no CA bundle named "${name}"`);
-    return c;
-  }
-}
+export { MemoryCerts };
 
 export interface TestPkiSet {
   pki: TestPki;

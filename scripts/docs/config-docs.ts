@@ -5,23 +5,9 @@
  */
 import { z } from 'zod';
 import { AgentConfig } from '../../shared/model/config.ts';
+import type { JsonSchema } from './json-schema.ts';
 
-type Json = {
-  type?: string | string[];
-  properties?: Record<string, Json>;
-  required?: string[];
-  items?: Json;
-  oneOf?: Json[];
-  anyOf?: Json[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  pattern?: string;
-};
+type Json = JsonSchema;
 
 export function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(AgentConfig, { io: 'input', unrepresentable: 'any' }) as Record<

@@ -21,25 +21,9 @@ import { EVENTS, TOPICS } from '../../shared/protocol/events.ts';
 import { METHODS } from '../../shared/protocol/methods.ts';
 import { MAX_DEPTH } from '../../shared/protocol/parse-frame.ts';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_PAYLOAD } from '../../agent/mgmt/server.ts';
+import type { JsonSchema } from './json-schema.ts';
 
-type Json = {
-  $ref?: string;
-  type?: string | string[];
-  properties?: Record<string, Json>;
-  required?: string[];
-  items?: Json;
-  oneOf?: Json[];
-  anyOf?: Json[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-  format?: string;
-  additionalProperties?: Json | boolean;
-};
+type Json = JsonSchema;
 
 const REFS = new Map<unknown, { ref: string; title: string }>([
   [AgentConfig, { ref: 'config.schema.json', title: 'AgentConfig' }],
