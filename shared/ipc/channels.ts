@@ -1,0 +1,42 @@
+/**
+ * The one channel map: name → params schema and result type, for everything the renderer may
+ * ask of the main process (podman-desktop keeps its IPC the same way). The preload, the
+ * handlers, browser mode and the web client are all typed from it.
+ *
+ * Runtime-neutral: zod only.
+ */
+import type { z } from 'zod';
+import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
+import { CERT_CHANNELS } from './certs.ts';
+import type { ChannelSpec } from './channel.ts';
+import { FLEET_CHANNELS } from './fleet.ts';
+import { HEALTH_CHANNELS } from './health.ts';
+import type { ChannelName } from './names.ts';
+import { TEMPLATE_CHANNELS } from './templates.ts';
+
+export const CHANNELS = {
+  ...FLEET_CHANNELS,
+  ...HEALTH_CHANNELS,
+  ...AGENT_CONFIG_CHANNELS,
+  ...CERT_CHANNELS,
+  ...TEMPLATE_CHANNELS,
+};
+
+export type Channels = typeof CHANNELS;
+
+/** Fails to compile when names.ts and the map disagree (a channel missing from either). */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameKeys: SameKeys<keyof Channels, ChannelName> = true;
+void sameKeys;
+
+/** Params as the renderer writes them. */
+export type ParamsInput<C extends ChannelName> = z.input<Channels[C]['params']>;
+/** Params as the handler receives them: validated, defaults filled in, base64 decoded. */
+export type ParamsOf<C extends ChannelName> = z.output<Channels[C]['params']>;
+/** What the channel answers with. */
+export type ResultOf<C extends ChannelName> = Channels[C] extends ChannelSpec<z.ZodType, infer R> ? R : never;
+
+/** Own keys only: `toString` or `__proto__` from a URL must not look like channels. */
+export function isChannelName(name: string): name is ChannelName {
+  return Object.hasOwn(CHANNELS, name);
+}

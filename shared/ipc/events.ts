@@ -1,0 +1,43 @@
+/**
+ * What the main process pushes to the renderer on the one event channel. Each event carries
+ * enough to update the renderer's cache without a refetch; `config` only announces a revision
+ * (configs are large), and the renderer refetches the one agent if it shows it.
+ *
+ * Runtime-neutral: no zod needed: events come from our own core, never from a renderer.
+ */
+import type { RealServerHealth } from '../model/health.ts';
+import type { DiscoveredAgent, AgentView } from './fleet.ts';
+import type { IpcError } from './errors.ts';
+
+/** Electron channel of pushed events; browser mode sends the same objects over SSE. */
+export const EVENT_CHANNEL = 'portico:event';
+
+export type ConsoleEvent =
+  /**
+   * Events may have been missed (browser mode reconnected its event stream): refetch what is
+   * shown. Electron IPC never loses events, so the shell never sends it.
+   */
+  | { type: 'resync' }
+  /** An agent was paired or changed state, name, site, revision … (the whole view, replace it). */
+  | { type: 'agent'; agent: AgentView }
+  | { type: 'agent-removed'; agentId: string }
+  /** The discovered list changed (the whole list: it is short). */
+  | { type: 'discovered'; agents: DiscoveredAgent[] }
+  /** A real server changed health state. */
+  | { type: 'health'; agentId: string; server: RealServerHealth }
+  /** A new configuration revision runs on an agent (from any console, the CLI or SIGHUP). */
+  | { type: 'config'; agentId: string; revision: number }
+  /** One agent's step of a fan-out operation (certificate push, template apply). */
+  | {
+      type: 'progress';
+      operationId: string;
+      agentId: string;
+      status: 'pending' | 'running' | 'ok' | 'error';
+      /** What it is doing now ("importing", "binding www"), or why it failed. */
+      message?: string;
+      error?: IpcError;
+    };
+
+export type ConsoleEventType = ConsoleEvent['type'];
+
+export type EventListener = (event: ConsoleEvent) => void;

@@ -1,0 +1,67 @@
+/**
+ * What the IPC handlers (Electron and browser mode alike) call: the Console core. The fleet
+ * manager, the certificate pipeline and the template library implement these; the handlers
+ * only map channels onto them (src-main/ipc/handlers.ts), so the core never sees IPC and the
+ * transports never see the core's insides.
+ *
+ * Params arrive validated by the channel's schema (types are the schemas' outputs). Throw a
+ * ConsoleError (shared/ipc/errors.ts) for anything the renderer should see with a code;
+ * anything else becomes INTERNAL with a log reference.
+ */
+import type { AgentConfigView, RevisionResult } from '../shared/ipc/agent-config.ts';
+import type { FanOutResult } from '../shared/ipc/channel.ts';
+import type { ParamsOf } from '../shared/ipc/channels.ts';
+import type { CertificateUsageView, CertInspection, PushOutcome } from '../shared/ipc/certs.ts';
+import type { EventListener } from '../shared/ipc/events.ts';
+import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../shared/ipc/fleet.ts';
+import type { HealthHistory, HealthView } from '../shared/ipc/health.ts';
+import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../shared/ipc/templates.ts';
+
+export interface FleetCore {
+  /** Paired agents grouped by site (sites sorted, agents by name). */
+  list(): Promise<FleetView>;
+  discovered(): Promise<DiscoveredAgent[]>;
+  /** Check the presented fingerprint against the advertised/expected ones, then send the token and pin it. */
+  pair(params: ParamsOf<'pairAgent'>): Promise<PairResult>;
+  /** Pin a new fingerprint the admin accepted; refused when the agent presents another. */
+  rePair(params: ParamsOf<'rePairAgent'>): Promise<AgentView>;
+  /** NOT_FOUND for an unknown id. */
+  remove(agentId: string): Promise<void>;
+}
+
+export interface HealthCore {
+  snapshot(): Promise<HealthView>;
+  history(agentId: string, key: string): Promise<HealthHistory>;
+}
+
+export interface AgentConfigCore {
+  get(agentId: string): Promise<AgentConfigView>;
+  upsertVirtualService(
+    params: ParamsOf<'applyVirtualService'>,
+  ): Promise<RevisionResult & { created: boolean }>;
+  setRealServerEnabled(params: ParamsOf<'setRealServerEnabled'>): Promise<RevisionResult>;
+}
+
+export interface CertCore {
+  /** Runs the pipeline off the main thread; keeps the key under the returned inspectionId. */
+  inspect(params: ParamsOf<'inspectCertificates'>): Promise<CertInspection>;
+  /** Fan-out with a result per target and `progress` events under the operation id. */
+  push(params: ParamsOf<'pushCertificate'>): Promise<FanOutResult<PushOutcome>>;
+  usage(): Promise<CertificateUsageView>;
+}
+
+export interface TemplateCore {
+  list(): Promise<{ templates: TemplateEntry[] }>;
+  preview(params: ParamsOf<'previewTemplate'>): Promise<FanOutResult<TemplatePreview>>;
+  apply(params: ParamsOf<'applyTemplate'>): Promise<FanOutResult<TemplateApplied>>;
+}
+
+export interface ConsoleCore {
+  fleet: FleetCore;
+  health: HealthCore;
+  config: AgentConfigCore;
+  certs: CertCore;
+  templates: TemplateCore;
+  /** Pushed updates for every window and browser session; returns the function that unsubscribes. */
+  subscribe(listener: EventListener): () => void;
+}

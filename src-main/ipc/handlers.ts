@@ -1,0 +1,35 @@
+/**
+ * Channel → core call, one line each. Kept apart from the transports so Electron IPC and
+ * browser mode run exactly the same handlers.
+ */
+import type { ParamsOf, ResultOf } from '../../shared/ipc/channels.ts';
+import type { ChannelName } from '../../shared/ipc/names.ts';
+import type { ConsoleCore } from '../core-types.ts';
+
+export type Handler<C extends ChannelName> = (params: ParamsOf<C>) => Promise<ResultOf<C>>;
+export type Handlers = { readonly [C in ChannelName]: Handler<C> };
+
+export function createHandlers(core: ConsoleCore): Handlers {
+  const { fleet, health, config, certs, templates } = core;
+  return {
+    listAgents: () => fleet.list(),
+    listDiscovered: () => fleet.discovered(),
+    pairAgent: (p) => fleet.pair(p),
+    rePairAgent: (p) => fleet.rePair(p),
+    removeAgent: async ({ agentId }) => {
+      await fleet.remove(agentId);
+      return { agentId };
+    },
+    healthSnapshot: () => health.snapshot(),
+    healthHistory: ({ agentId, key }) => health.history(agentId, key),
+    getAgentConfig: ({ agentId }) => config.get(agentId),
+    applyVirtualService: (p) => config.upsertVirtualService(p),
+    setRealServerEnabled: (p) => config.setRealServerEnabled(p),
+    inspectCertificates: (p) => certs.inspect(p),
+    pushCertificate: (p) => certs.push(p),
+    certificateUsage: () => certs.usage(),
+    listTemplates: () => templates.list(),
+    previewTemplate: (p) => templates.preview(p),
+    applyTemplate: (p) => templates.apply(p),
+  };
+}
