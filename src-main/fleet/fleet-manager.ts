@@ -1,0 +1,286 @@
+/**
+ * The fleet as the Console sees it: one AgentClient per paired agent, their states grouped by
+ * site, the live view of every virtual service and real server (kept current from `health` and
+ * `config` events, refetched on every connect and on config changes), an hour of health
+ * history, pairing and re-pairing, and fan-out operations with a result per agent.
+ *
+ * No Electron, no IPC here: the shell forwards `onChange` and calls these methods.
+ */
+import type { RealServerHealth } from '../../shared/model/health.ts';
+import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
+import { AgentClient, type ClientTuning } from './agent-client.ts';
+import type { AgentState } from './agent-state.ts';
+import { fanOut, type FanOutOperation, type FanOutProgress, type FanOutResult } from './fan-out.ts';
+import { HealthHistory, type HealthSeries, type HistoryOptions } from './health-history.ts';
+import { LiveView, type VirtualServiceView } from './live-view.ts';
+import { pairAgent, repairAgent, type PairRequest, type PairResult, type RepairRequest } from './pairing.ts';
+import type { AgentEvent } from './rpc-session.ts';
+
+export interface AgentSummary extends KnownAgent {
+  state: AgentState;
+}
+
+export interface SiteGroup<A extends AgentSummary = AgentSummary> {
+  /** '' for agents without a site. */
+  site: string;
+  agents: A[];
+}
+
+export interface AgentLiveView extends AgentSummary {
+  /** Revision of the configuration shown; undefined until fetched. */
+  revision?: number;
+  virtualServices: VirtualServiceView[];
+}
+
+export type FleetChange =
+  /** Paired, re-paired, renamed or removed: re-read agents(). */
+  | { kind: 'agents' }
+  | { kind: 'state'; agentId: string; state: AgentState }
+  /** The agent's configuration was fetched (a new revision, or a refetch after a reconnect). */
+  | { kind: 'config'; agentId: string; revision: number }
+  | { kind: 'health'; agentId: string; health: RealServerHealth };
+
+export interface FleetManagerOptions {
+  store: ConsoleStore;
+  tuning?: Partial<ClientTuning>;
+  history?: Partial<HistoryOptions>;
+  pairingTimeoutMs?: number;
+  random?: () => number;
+  now?: () => number;
+  onProblem?: (agentId: string | undefined, message: string) => void;
+}
+
+interface Entry {
+  client: AgentClient;
+  refreshing: boolean;
+  /** A refresh was asked for while one ran: run once more when it ends. */
+  dirty: boolean;
+}
+
+export class FleetManager {
+  private readonly opts: FleetManagerOptions;
+  private readonly store: ConsoleStore;
+  private readonly entries = new Map<string, Entry>();
+  private readonly live = new LiveView();
+  private readonly historyStore: HealthHistory;
+  private readonly listeners = new Set<(change: FleetChange) => void>();
+
+  constructor(opts: FleetManagerOptions) {
+    this.opts = opts;
+    this.store = opts.store;
+    this.historyStore = new HealthHistory(opts.history, opts.now);
+  }
+
+  /** Connects to every paired agent. */
+  start(): void {
+    for (const agent of this.store.listAgents()) this.ensureClient(agent);
+  }
+
+  agents(): SiteGroup[] {
+    return groupBySite(this.store.listAgents().map((a) => this.summary(a)));
+  }
+
+  agent(agentId: string): AgentSummary | undefined {
+    const known = this.store.getAgent(agentId);
+    return known && this.summary(known);
+  }
+
+  client(agentId: string): AgentClient | undefined {
+    return this.entries.get(agentId)?.client;
+  }
+
+  /** Every virtual service and real server of every agent, with health, grouped by site. */
+  view(): SiteGroup<AgentLiveView>[] {
+    return groupBySite(
+      this.store.listAgents().map((a) => {
+        const revision = this.live.revision(a.id);
+        return {
+          ...this.summary(a),
+          ...(revision === undefined ? {} : { revision }),
+          virtualServices: this.live.virtualServices(a.id),
+        };
+      }),
+    );
+  }
+
+  history(agentId: string, key: string): HealthSeries {
+    return this.historyStore.series(agentId, key);
+  }
+
+  fanOut<T>(
+    agentIds: readonly string[],
+    operation: FanOutOperation<T>,
+    onProgress?: (progress: FanOutProgress<T>) => void,
+  ): Promise<FanOutResult<T>[]> {
+    return fanOut(agentIds, (id) => this.client(id), operation, onProgress);
+  }
+
+  onChange(listener: (change: FleetChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async pair(req: PairRequest): Promise<PairResult> {
+    const result = await pairAgent(req, { store: this.store, timeoutMs: this.opts.pairingTimeoutMs });
+    const entry = this.entries.get(result.agent.id);
+    if (entry) entry.client.retryNow(endpointOf(result.agent));
+    else this.ensureClient(result.agent);
+    this.emit({ kind: 'agents' });
+    return result;
+  }
+
+  /** Accepts a changed certificate deliberately (see pairing.ts), then reconnects with the new pin. */
+  async repair(agentId: string, req: RepairRequest): Promise<KnownAgent> {
+    const agent = await repairAgent(agentId, req, {
+      store: this.store,
+      timeoutMs: this.opts.pairingTimeoutMs,
+    });
+    this.entries.get(agentId)?.client.retryNow(endpointOf(agent));
+    this.emit({ kind: 'agents' });
+    return agent;
+  }
+
+  /** After auth-failed: store the new token and connect again. */
+  setToken(agentId: string, token: string): void {
+    this.store.setToken(agentId, token);
+    this.entries.get(agentId)?.client.retryNow();
+  }
+
+  /** Connect again now (skips a backoff wait, or retries after the agent side was fixed). */
+  retry(agentId: string): void {
+    this.entries.get(agentId)?.client.retryNow();
+  }
+
+  async remove(agentId: string): Promise<void> {
+    const entry = this.entries.get(agentId);
+    this.entries.delete(agentId);
+    this.store.removeAgent(agentId);
+    this.live.drop(agentId);
+    this.historyStore.dropAgent(agentId);
+    await entry?.client.stop();
+    this.emit({ kind: 'agents' });
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.entries.values()].map((e) => e.client);
+    this.entries.clear();
+    await Promise.all(clients.map((c) => c.stop()));
+  }
+
+  private ensureClient(agent: KnownAgent): void {
+    if (this.entries.has(agent.id)) return;
+    const agentId = agent.id;
+    const client = new AgentClient({
+      endpoint: endpointOf(agent),
+      token: () => this.store.tokenOf(agentId),
+      topics: ['health', 'config'],
+      ...(this.opts.tuning ? { tuning: this.opts.tuning } : {}),
+      ...(this.opts.random ? { random: this.opts.random } : {}),
+      ...(this.opts.now ? { now: () => new Date(this.opts.now!()) } : {}),
+      onProblem: (message) => this.opts.onProblem?.(agentId, message),
+    });
+    const entry: Entry = { client, refreshing: false, dirty: false };
+    this.entries.set(agentId, entry);
+    client.onState((state) => {
+      // Subscribed before 'online' (AgentClient), so nothing falls between snapshot and events.
+      if (state.kind === 'online') {
+        void this.refresh(agentId, entry);
+        void this.refreshIdentity(agentId, client);
+      }
+      this.emit({ kind: 'state', agentId, state });
+    });
+    client.onEvent((event) => this.onEvent(agentId, entry, event));
+    client.start();
+  }
+
+  private onEvent(agentId: string, entry: Entry, event: AgentEvent): void {
+    if (event.topic === 'health') {
+      if (!this.live.applyHealth(agentId, event.data)) return;
+      this.historyStore.record(agentId, event.data);
+      this.emit({ kind: 'health', agentId, health: event.data });
+    } else if (event.topic === 'config') {
+      const held = this.live.revision(agentId);
+      if (held === undefined || event.data.revision > held) void this.refresh(agentId, entry);
+    }
+  }
+
+  /** config.get + health.snapshot, coalesced: at most one in flight per agent, plus one queued. */
+  private async refresh(agentId: string, entry: Entry): Promise<void> {
+    if (entry.refreshing) {
+      entry.dirty = true;
+      return;
+    }
+    entry.refreshing = true;
+    try {
+      do {
+        entry.dirty = false;
+        const [config, health] = await Promise.all([
+          entry.client.request('config.get'),
+          entry.client.request('health.snapshot'),
+        ]);
+        if (this.entries.get(agentId) !== entry) return;
+        const configChanged = this.live.setConfig(agentId, config.revision, config.config);
+        this.live.setHealth(agentId, health.servers);
+        for (const server of health.servers) this.historyStore.record(agentId, server);
+        this.historyStore.retain(agentId, this.live.keys(agentId));
+        if (configChanged) this.emit({ kind: 'config', agentId, revision: config.revision });
+        for (const server of health.servers) {
+          const current = this.live.health(agentId, server.key);
+          if (current) this.emit({ kind: 'health', agentId, health: current });
+        }
+      } while (entry.dirty);
+    } catch (err) {
+      // Usually the connection dropped mid-refresh; the next 'online' refreshes again.
+      this.opts.onProblem?.(agentId, `refresh failed: ${(err as Error).message}`);
+    } finally {
+      entry.refreshing = false;
+    }
+  }
+
+  /** Name and site are the agent's to change (--name, --site); follow them. */
+  private async refreshIdentity(agentId: string, client: AgentClient): Promise<void> {
+    try {
+      const info = await client.request('agent.info');
+      const known = this.store.getAgent(agentId);
+      if (!known || (known.name === info.name && known.site === info.site)) return;
+      this.store.updateAgent(agentId, { name: info.name, site: info.site });
+      this.emit({ kind: 'agents' });
+    } catch (err) {
+      this.opts.onProblem?.(agentId, `agent.info failed: ${(err as Error).message}`);
+    }
+  }
+
+  private summary(agent: KnownAgent): AgentSummary {
+    const state = this.entries.get(agent.id)?.client.state ?? {
+      kind: 'stopped',
+      since: new Date(0).toISOString(),
+    };
+    return { ...agent, state };
+  }
+
+  private emit(change: FleetChange): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.opts.onProblem?.(undefined, `change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+function endpointOf(agent: KnownAgent) {
+  return { address: agent.address, port: agent.port, fingerprint: agent.fingerprint };
+}
+
+function groupBySite<A extends AgentSummary>(agents: A[]): SiteGroup<A>[] {
+  const sites = new Map<string, A[]>();
+  for (const agent of agents) {
+    const list = sites.get(agent.site) ?? [];
+    list.push(agent);
+    sites.set(agent.site, list);
+  }
+  return [...sites.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([site, list]) => ({ site, agents: list.sort((a, b) => a.name.localeCompare(b.name)) }));
+}

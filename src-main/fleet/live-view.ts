@@ -1,0 +1,129 @@
+/**
+ * What each agent runs and how its real servers are, kept current from snapshots and pushed
+ * events. Snapshots and events can arrive in either order relative to each other (answers
+ * are awaited, events are not), so every update is applied by the data, not by arrival: a
+ * config only moves to a higher revision, a server's health only to a later `since`.
+ */
+import type { AgentConfig } from '../../shared/model/config.ts';
+import type { RealServerHealth } from '../../shared/model/health.ts';
+
+export interface RealServerView {
+  /** `<virtual service>/<real server>`, as in health events. */
+  key: string;
+  name: string;
+  /** The content rule whose group it is in; undefined for the default group. */
+  rule?: string;
+  address: string;
+  port: number;
+  weight: number;
+  enabled: boolean;
+  /** Undefined until the agent reported it. */
+  health?: RealServerHealth;
+}
+
+export interface VirtualServiceView {
+  name: string;
+  enabled: boolean;
+  protocol: 'tcp' | 'http' | 'https';
+  listen: { address: string; port: number };
+  realServers: RealServerView[];
+}
+
+interface AgentLive {
+  revision?: number;
+  config?: AgentConfig;
+  health: Map<string, RealServerHealth>;
+}
+
+export class LiveView {
+  private readonly agents = new Map<string, AgentLive>();
+
+  revision(agentId: string): number | undefined {
+    return this.agents.get(agentId)?.revision;
+  }
+
+  /** Returns false (and changes nothing) for a revision older than the one held. */
+  setConfig(agentId: string, revision: number, config: AgentConfig): boolean {
+    const live = this.live(agentId);
+    if (live.revision !== undefined && revision < live.revision) return false;
+    live.revision = revision;
+    live.config = config;
+    return true;
+  }
+
+  /** A full snapshot: servers it does not list are gone; entries newer than it are kept. */
+  setHealth(agentId: string, servers: readonly RealServerHealth[]): void {
+    const live = this.live(agentId);
+    const next = new Map<string, RealServerHealth>();
+    for (const s of servers) {
+      const held = live.health.get(s.key);
+      next.set(s.key, held && isNewer(held, s) ? held : s);
+    }
+    live.health = next;
+  }
+
+  /** One pushed change; returns false when it is older than what is held. */
+  applyHealth(agentId: string, health: RealServerHealth): boolean {
+    const live = this.live(agentId);
+    const held = live.health.get(health.key);
+    if (held && isNewer(held, health)) return false;
+    live.health.set(health.key, health);
+    return true;
+  }
+
+  health(agentId: string, key: string): RealServerHealth | undefined {
+    return this.agents.get(agentId)?.health.get(key);
+  }
+
+  /** Every key the agent's config has: the servers history should keep. */
+  keys(agentId: string): Set<string> {
+    return new Set(this.virtualServices(agentId).flatMap((vs) => vs.realServers.map((rs) => rs.key)));
+  }
+
+  virtualServices(agentId: string): VirtualServiceView[] {
+    const live = this.agents.get(agentId);
+    if (!live?.config) return [];
+    return live.config.virtualServices.map((vs) => ({
+      name: vs.name,
+      enabled: vs.enabled,
+      protocol: vs.protocol,
+      listen: { address: vs.listen.address, port: vs.listen.port },
+      realServers: [
+        ...vs.realServers.map((rs) => ({ rs, rule: undefined as string | undefined })),
+        ...vs.contentRules.flatMap((r) =>
+          r.realServers.map((rs) => ({ rs, rule: r.name as string | undefined })),
+        ),
+      ].map(({ rs, rule }) => {
+        const key = `${vs.name}/${rs.name}`;
+        const health = live.health.get(key);
+        return {
+          key,
+          name: rs.name,
+          ...(rule === undefined ? {} : { rule }),
+          address: rs.address,
+          port: rs.port,
+          weight: rs.weight,
+          enabled: rs.enabled,
+          ...(health ? { health } : {}),
+        };
+      }),
+    }));
+  }
+
+  drop(agentId: string): void {
+    this.agents.delete(agentId);
+  }
+
+  private live(agentId: string): AgentLive {
+    let live = this.agents.get(agentId);
+    if (!live) this.agents.set(agentId, (live = { health: new Map() }));
+    return live;
+  }
+}
+
+/** Whether `a` describes a later moment than `b`: a later state change, or a later check. */
+function isNewer(a: RealServerHealth, b: RealServerHealth): boolean {
+  const since = Date.parse(a.since) - Date.parse(b.since);
+  if (since !== 0) return since > 0;
+  return Date.parse(a.lastCheck ?? a.since) > Date.parse(b.lastCheck ?? b.since);
+}
