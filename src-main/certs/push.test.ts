@@ -1,0 +1,198 @@
+/**
+ * Pushing to real agents (agent/mgmt's test agent: engine, stores and wss server on 127.0.0.1):
+ * import per agent with one agent down, binding to a virtual service, and replacing a
+ * certificate everywhere it is used. The fleet here is a plain fan-out over test clients —
+ * the shape FleetManager.fanOut has.
+ */
+import { X509Certificate } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdentity, startTestAgent, type TestAgent, type TestClient } from '../../agent/mgmt/testing.ts';
+import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { inspectCertificates } from './inspect.ts';
+import {
+  pushCertificate,
+  replaceCertificateEverywhere,
+  type AgentProgress,
+  type AgentRequester,
+  type AgentResult,
+  type PushFleet,
+} from './push.ts';
+import type { PushPayload } from './types.ts';
+
+let corpus: Corpus;
+const agents = new Map<string, TestAgent>();
+const clients = new Map<string, TestClient>();
+let rsa: PushPayload;
+let ec: PushPayload;
+
+beforeAll(async () => {
+  corpus = makeCorpus();
+  const identity = makeIdentity();
+  for (const id of ['a', 'b']) {
+    const agent = await startTestAgent({ identity });
+    agents.set(id, agent);
+    clients.set(id, await agent.connect());
+  }
+  rsa = await payloadOf('rsa-default.pfx');
+  ec = await payloadOf('ec-default.pfx');
+});
+afterAll(async () => {
+  for (const client of clients.values()) client.close();
+  for (const agent of agents.values()) await agent.close();
+  corpus.cleanup();
+});
+
+async function payloadOf(file: string): Promise<PushPayload> {
+  const result = await inspectCertificates([{ name: file, data: corpus.read(file) }], {
+    password: PASSWORD,
+    aia: false,
+    pushPayload: true,
+  });
+  if (!result.push) throw new Error(`no payload for ${file}: ${JSON.stringify(result.errors)}`);
+  return result.push;
+}
+
+const requester = (client: TestClient): AgentRequester => ({
+  request: (method, params) => client.result(method, params) as never,
+});
+
+/** What the fleet manager does, reduced to the contract: results per agent, failures contained. */
+const fleet: PushFleet = {
+  fanOut(agentIds, operation, onProgress) {
+    let completed = 0;
+    return Promise.all(
+      agentIds.map(async (agentId) => {
+        type R = AgentResult<Awaited<ReturnType<typeof operation>>>;
+        let result: R;
+        try {
+          const client = clients.get(agentId);
+          if (!client)
+            throw Object.assign(new Error(`agent ${agentId} is offline`), { code: 'not-connected' });
+          result = { agentId, ok: true, value: await operation(requester(client), agentId) };
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? 'ERROR';
+          result = { agentId, ok: false, error: { code, message: (error as Error).message } };
+        }
+        onProgress?.({ result, completed: ++completed, total: agentIds.length });
+        return result;
+      }),
+    );
+  },
+};
+
+const served = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: RSA_LEAF_CN,
+      rejectUnauthorized: false,
+    });
+    socket.once('secureConnect', () => {
+      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+const leafOf = (payload: PushPayload) => new X509Certificate(payload.chainPem).fingerprint256;
+
+describe('pushCertificate', () => {
+  it('imports key and chain (no root) on each agent, with progress, and one agent down fails alone', async () => {
+    const progress: AgentProgress<unknown>[] = [];
+    const results = await pushCertificate(fleet, ['a', 'b', 'down'], rsa, {
+      name: 'www',
+      onProgress: (p) => progress.push(p),
+    });
+    expect(results.map((r) => [r.agentId, r.ok])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['down', false],
+    ]);
+    const [a] = results;
+    if (!a?.ok) throw new Error('agent a failed');
+    expect(a.value.imported).toMatchObject({
+      name: 'www',
+      kind: 'certificate',
+      replaced: false,
+      notStored: [],
+    });
+    expect(a.value.imported.chain.map((c) => c.subject.cn)).toEqual([
+      RSA_LEAF_CN,
+      'Portico Test Intermediate CA',
+    ]);
+    expect(results[2]).toEqual({
+      agentId: 'down',
+      ok: false,
+      error: { code: 'not-connected', message: 'agent down is offline' },
+    });
+    expect(progress.map((p) => [p.completed, p.total])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
+
+  it('binds to a virtual service as its default certificate, checking every service first', async () => {
+    const client = clients.get('a') as TestClient;
+    const port = await freePort();
+    await client.result('cert.import', { name: 'old', pem: [ec.keyPem, ec.chainPem] });
+    await client.result('virtualService.upsert', {
+      virtualService: {
+        name: 'secure',
+        listen: { address: '127.0.0.1', port },
+        protocol: 'https',
+        tls: { certificates: ['old'] },
+        realServers: [{ name: 'rs', address: '127.0.0.1', port: 9 }],
+      },
+    });
+    expect(await served(port)).toBe(leafOf(ec));
+
+    const refused = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure', 'nope'] });
+    expect(refused[0]).toMatchObject({
+      ok: false,
+      error: {
+        message: 'imported as "www", but binding it failed: there is no virtual service "nope" on this agent',
+      },
+    });
+    expect(await served(port)).toBe(leafOf(ec));
+
+    const [bound] = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure'] });
+    if (!bound?.ok) throw new Error(JSON.stringify(bound));
+    expect(bound.value.bound).toEqual([{ virtualService: 'secure', revision: expect.any(Number) }]);
+    const { config } = (await client.result('config.get')) as { config: { virtualServices: unknown[] } };
+    expect(config.virtualServices).toEqual([
+      expect.objectContaining({
+        name: 'secure',
+        tls: expect.objectContaining({ certificates: ['www', 'old'] }),
+      }),
+    ]);
+    expect(await served(port)).toBe(leafOf(rsa));
+
+    // Already bound: nothing to change, no new revision.
+    const [again] = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure'] });
+    expect(again).toMatchObject({ ok: true, value: { bound: [{ virtualService: 'secure' }] } });
+    expect(again?.ok && again.value.bound[0]?.revision).toBeUndefined();
+  });
+});
+
+describe('replaceCertificateEverywhere', () => {
+  it('renews every entry holding the old leaf, on every agent, and the services using it switch', async () => {
+    const results = await replaceCertificateEverywhere(fleet, ['a', 'b'], ec, { fingerprint: leafOf(rsa) });
+    expect(results).toEqual([
+      { agentId: 'a', ok: true, value: { replaced: [{ name: 'www', reloaded: ['secure'] }] } },
+      { agentId: 'b', ok: true, value: { replaced: [{ name: 'www', reloaded: [] }] } },
+    ]);
+    const client = clients.get('a') as TestClient;
+    const { virtualServices } = (
+      (await client.result('config.get')) as { config: { virtualServices: { listen: { port: number } }[] } }
+    ).config;
+    expect(await served(virtualServices[0]?.listen.port ?? 0)).toBe(leafOf(ec));
+    // Nothing holds the old leaf any more: a second run replaces nothing.
+    const second = await replaceCertificateEverywhere(fleet, ['a', 'b'], ec, {
+      fingerprint: leafOf(rsa).replaceAll(':', '').toLowerCase(),
+    });
+    expect(second.map((r) => r.ok && r.value.replaced)).toEqual([[], []]);
+  });
+});

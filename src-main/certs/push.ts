@@ -1,0 +1,169 @@
+/**
+ * Pushing a checked certificate to agents: `cert.import` with the key and the chain (the root
+ * already left out by the inspection), then optionally binding it to virtual services; and
+ * "replace this certificate everywhere it is used". Written against the management protocol
+ * only: the fleet is anything that fans an operation out to agents with a result per agent —
+ * FleetManager.fanOut fits — so one agent's failure never stops the others.
+ */
+import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
+import type { PushPayload } from './types.ts';
+
+/** One JSON-RPC call to one agent, rejecting with the agent's error. The fleet's AgentClient fits. */
+export interface AgentRequester {
+  request<M extends MethodName>(method: M, params?: ParamsInput<M>): Promise<ResultOf<M>>;
+}
+
+export type AgentResult<T> =
+  | { agentId: string; ok: true; value: T }
+  | { agentId: string; ok: false; error: { code: string; message: string; data?: unknown } };
+
+export interface AgentProgress<T> {
+  result: AgentResult<T>;
+  completed: number;
+  total: number;
+}
+
+export interface PushFleet {
+  fanOut<T>(
+    agentIds: readonly string[],
+    operation: (client: AgentRequester, agentId: string) => Promise<T>,
+    onProgress?: (progress: AgentProgress<T>) => void,
+  ): Promise<AgentResult<T>[]>;
+}
+
+export interface PushOptions {
+  /** The store entry on each agent; an entry of that name is replaced as a whole (a renewal). */
+  name: string;
+  /** Virtual services (https) that should serve it as their default certificate. */
+  bind?: readonly string[];
+  /** Store an expired or not-yet-valid certificate anyway (the agent never stores a broken one). */
+  force?: boolean;
+  onProgress?: (progress: AgentProgress<AgentPushOutcome>) => void;
+}
+
+export interface AgentPushOutcome {
+  imported: ResultOf<'cert.import'>;
+  /** One entry per service in `bind`; `revision` is set when the service had to change. */
+  bound: { virtualService: string; revision?: number }[];
+}
+
+export function pushCertificate(
+  fleet: PushFleet,
+  agentIds: readonly string[],
+  payload: PushPayload,
+  options: PushOptions,
+): Promise<AgentResult<AgentPushOutcome>[]> {
+  return fleet.fanOut(agentIds, (client) => pushToAgent(client, payload, options), options.onProgress);
+}
+
+/** The import succeeded and the binding did not: the agent has the certificate, no service uses it yet. */
+export class BindError extends Error {
+  readonly imported: ResultOf<'cert.import'>;
+  constructor(imported: ResultOf<'cert.import'>, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`imported as "${imported.name}", but binding it failed: ${why}`, { cause });
+    this.name = 'BindError';
+    this.imported = imported;
+  }
+}
+
+export async function pushToAgent(
+  client: AgentRequester,
+  payload: PushPayload,
+  options: Omit<PushOptions, 'onProgress'>,
+): Promise<AgentPushOutcome> {
+  const imported = await client.request('cert.import', {
+    name: options.name,
+    pem: [payload.keyPem, payload.chainPem],
+    ...(options.force ? { force: true } : {}),
+  });
+  if (!options.bind?.length) return { imported, bound: [] };
+  try {
+    return { imported, bound: await bind(client, options.name, options.bind) };
+  } catch (error) {
+    throw new BindError(imported, error);
+  }
+}
+
+/**
+ * Puts `name` first in each service's certificate list (first = served when SNI matches none),
+ * keeping the others for their SNI names. Every service is checked before any is changed, and
+ * each change carries the revision it was computed from, so a concurrent edit is refused
+ * (CONFLICT) instead of overwritten.
+ */
+async function bind(
+  client: AgentRequester,
+  name: string,
+  services: readonly string[],
+): Promise<AgentPushOutcome['bound']> {
+  const current = await client.request('config.get');
+  const { config } = current;
+  let { revision } = current;
+  const targets = services.map((service) => {
+    const vs = config.virtualServices.find((v) => v.name === service);
+    if (!vs) throw new Error(`there is no virtual service "${service}" on this agent`);
+    if (vs.protocol !== 'https' || !vs.tls)
+      throw new Error(`virtual service "${service}" is ${vs.protocol}, not https: it serves no certificate`);
+    return { vs, tls: vs.tls };
+  });
+  const bound: AgentPushOutcome['bound'] = [];
+  for (const { vs, tls } of targets) {
+    if (tls.certificates[0] === name) {
+      bound.push({ virtualService: vs.name });
+      continue;
+    }
+    const certificates = [name, ...tls.certificates.filter((c) => c !== name)];
+    ({ revision } = await client.request('virtualService.upsert', {
+      virtualService: { ...vs, tls: { ...tls, certificates } },
+      expectRevision: revision,
+    }));
+    bound.push({ virtualService: vs.name, revision });
+  }
+  return bound;
+}
+
+export interface ReplaceOptions {
+  /** SHA-256 fingerprint of the leaf being replaced (any case, colons optional). */
+  fingerprint: string;
+  force?: boolean;
+  onProgress?: (progress: AgentProgress<AgentReplaceOutcome>) => void;
+}
+
+export interface AgentReplaceOutcome {
+  /** Each store entry that held the old certificate, now the new one, and the services reloaded. */
+  replaced: { name: string; reloaded: string[] }[];
+}
+
+/**
+ * "Replace this certificate everywhere it is used": on each agent, every store entry whose leaf
+ * is the old certificate is imported again under its own name — a renewal, so every service
+ * using it switches to the new one without a configuration change.
+ */
+export function replaceCertificateEverywhere(
+  fleet: PushFleet,
+  agentIds: readonly string[],
+  payload: PushPayload,
+  options: ReplaceOptions,
+): Promise<AgentResult<AgentReplaceOutcome>[]> {
+  const wanted = normalizeFingerprint(options.fingerprint);
+  return fleet.fanOut(
+    agentIds,
+    async (client) => {
+      const { certificates } = await client.request('cert.list');
+      const replaced: AgentReplaceOutcome['replaced'] = [];
+      for (const entry of certificates.filter((e) => normalizeFingerprint(e.fingerprint) === wanted)) {
+        const { imported } = await pushToAgent(client, payload, {
+          name: entry.name,
+          ...(options.force ? { force: true } : {}),
+        });
+        replaced.push({ name: entry.name, reloaded: imported.reloaded });
+      }
+      return { replaced };
+    },
+    options.onProgress,
+  );
+}
+
+function normalizeFingerprint(fingerprint: string): string {
+  return fingerprint.replaceAll(':', '').toUpperCase();
+}

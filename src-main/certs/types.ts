@@ -1,0 +1,118 @@
+/**
+ * What a certificate inspection takes and gives, as plain data: it crosses the worker
+ * boundary (structured clone) and later IPC, so no KeyObjects, no X509Certificates, no
+ * functions. Types only — importing this pulls in no Node code.
+ */
+import type { CertIssue, CertName, CertSource, CertSummary } from '../../shared/certs/summary-types.ts';
+import type { InputFormat } from '../../shared/certs/parse.ts';
+
+/** One file the admin dropped or named. */
+export interface InspectFile {
+  /** Shown in messages; only the content decides the format. */
+  name: string;
+  data: Uint8Array;
+}
+
+export interface InspectOptions {
+  /** PFX password, or the password of an encrypted key; undefined = none given. */
+  password?: string;
+  /** Names clients will use; each must be among the leaf's SANs. */
+  expectedNames?: string[];
+  /** Download missing issuers from AIA caIssuers URLs (default true). */
+  aia?: boolean;
+  /** How long one AIA download may take, in milliseconds (default 5000). */
+  aiaTimeoutMs?: number;
+  /** Largest AIA answer accepted (default 1 MiB): a certificate is ~2 KiB, a P7C a few. */
+  aiaMaxBytes?: number;
+  /** AIA downloads in one chain at most (default 4): real chains are 1–3 issuers deep. */
+  aiaMaxHops?: number;
+  /** The certificate library directory; none = no library (nothing looked up, nothing learned). */
+  libraryDir?: string;
+  /** Use this machine's trusted roots (Node's bundled store and the OS store; default true). */
+  systemRoots?: boolean;
+  /** More trusted roots (PEM text or DER/PEM bytes), e.g. a test root or a company CA. */
+  trustedRoots?: (string | Uint8Array)[];
+  /** A key is required even when no PFX was given (the push flow). A PFX always needs one. */
+  requireKey?: boolean;
+  /** Judge dates at this instant (ISO 8601); default now. */
+  now?: string;
+  /**
+   * Include what `cert.import` needs (key PEM + chain PEM). Off by default so the private key
+   * stays in the worker when the caller only wants to show the chain.
+   */
+  pushPayload?: boolean | { includeRoot?: boolean };
+}
+
+/** A certificate of the result with where it came from. */
+export interface InspectedCert {
+  summary: CertSummary;
+  source: CertSource;
+  /** The file name (source 'file') or the URL (source 'aia') it came from. */
+  origin?: string;
+}
+
+/** One AIA download and how it went. */
+export interface AiaAttempt {
+  url: string;
+  ok: boolean;
+  /** Why it gave no usable issuer, when it did not. */
+  error?: string;
+}
+
+/** What is still missing when the chain cannot be completed. */
+export interface MissingReport {
+  /** The last certificate of the chain: the one whose issuer was not found. */
+  subject: CertName;
+  fingerprint: string;
+  /** The name to look for. */
+  issuer: CertName;
+  /** The AIA caIssuers URLs of `subject` and why each gave nothing; empty when it has none. */
+  aia: AiaAttempt[];
+}
+
+/** A problem or warning; `file` when it is about one input file (e.g. a wrong PFX password). */
+export interface InspectIssue extends CertIssue {
+  file?: string;
+}
+
+export interface InspectedFile {
+  name: string;
+  /** What the content turned out to be; undefined when it could not be read (see errors). */
+  format?: InputFormat;
+  certificates: number;
+  keys: number;
+  /** PEM blocks recognised and not used (CSR, CRL …). */
+  ignored: string[];
+}
+
+export interface PushPayload {
+  /** PKCS#8 PEM of the leaf's key. */
+  keyPem: string;
+  /** Leaf first, then intermediates; the root only when asked for. */
+  chainPem: string;
+  includesRoot: boolean;
+}
+
+export interface InspectResult {
+  /** Leaf first. Empty when no certificate could be read. */
+  chain: InspectedCert[];
+  /** Ends in a self-signed root or a trusted root. */
+  complete: boolean;
+  /** Ends in a root this machine (or the caller) trusts. */
+  trusted: boolean;
+  /** Set when not complete. */
+  missing?: MissingReport;
+  /** The key that belongs to the leaf (or the first one given when none does). */
+  key?: { keyType: string; matchesLeaf: boolean; file?: string };
+  /** Input certificates that are not part of the chain. */
+  unused: InspectedCert[];
+  files: InspectedFile[];
+  /** Every AIA download made, in order. */
+  aia: AiaAttempt[];
+  /** Fingerprints added to the library by this inspection. */
+  learned: string[];
+  errors: InspectIssue[];
+  warnings: InspectIssue[];
+  /** Only when asked for, and only when there are no errors and the key matches the leaf. */
+  push?: PushPayload;
+}

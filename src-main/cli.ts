@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `portico`: the Console's command line, over the same core as the app (src-main/certs, later
+ * the fleet manager). A subcommand is a file under src-main/cli/ plus one line in COMMANDS.
+ * Exit status: 0 ok, 1 failed (or, for checks, problems found), 2 usage error.
+ */
+import { EXIT, UsageError, type CliCommand, type CliIo } from './cli/command.ts';
+
+export const COMMANDS: readonly CliCommand[] = [
+  {
+    words: ['cert', 'inspect'],
+    synopsis: 'cert inspect FILE... [--password-file F] [--no-aia] [--json]   parse, complete and check',
+    load: () => import('./cli/cert-inspect.ts'),
+  },
+];
+
+export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {
+  // The longest match wins, so `cert push` and `cert inspect` can sit beside a future `cert`.
+  const command = [...commands]
+    .sort((a, b) => b.words.length - a.words.length)
+    .find((c) => c.words.every((word, i) => argv[i] === word));
+  if (!command) {
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      io.stdout.write(overview(commands));
+      return EXIT.ok;
+    }
+    const problem = argv.length === 0 ? 'missing command' : `unknown command "${argv.slice(0, 2).join(' ')}"`;
+    io.stderr.write(`error: ${problem}\n${overview(commands)}`);
+    return EXIT.usage;
+  }
+  const module = await command.load();
+  try {
+    return await module.run(argv.slice(command.words.length), io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\n${module.usage}`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+function overview(commands: readonly CliCommand[]): string {
+  return `usage: portico COMMAND … (COMMAND --help for details)\n\n${commands.map((c) => `  portico ${c.synopsis}`).join('\n')}\n`;
+}
+
+if (import.meta.main) {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  // exitCode, not exit(): stdout to a pipe is flushed asynchronously and must not be cut off.
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

@@ -1,0 +1,40 @@
+/**
+ * What a `portico` subcommand is: the words that select it and a module that runs it. Each
+ * subcommand lives in its own file under src-main/cli/ and is listed once in cli.ts's table,
+ * loaded only when chosen (so `cert inspect` does not load the fleet client, and vice versa).
+ */
+
+export interface CliIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Relative file arguments are read from here. */
+  cwd: string;
+}
+
+/** What a subcommand's module exports. */
+export interface CliCommandModule {
+  /** Shown with --help and after a usage error. */
+  usage: string;
+  /** `args`: the words after the command's own words. Resolves to the exit status. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+export interface CliCommand {
+  /** The words that select it: `['cert', 'inspect']`. */
+  words: readonly string[];
+  /** One line for `portico --help`. */
+  synopsis: string;
+  load(): Promise<CliCommandModule>;
+}
+
+/** Wrong arguments: exit status 2, the message and the command's usage on stderr. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit statuses shared by every subcommand. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
