@@ -1,0 +1,286 @@
+/**
+ * The Console core over real agent processes on two sites, real back ends and an openssl
+ * certificate corpus: pairing into a grouped fleet, a certificate pushed and bound so HTTPS
+ * through each agent shows it, a template previewed and applied per agent, one agent stopped
+ * failing alone, and the browser mode answering over HTTP with this core behind it.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleEvent } from '../shared/ipc/events.ts';
+import { makeCorpus, RSA_LEAF_CN, type Corpus } from '../shared/certs/testing/corpus.ts';
+import { startBackend, type Backend } from '../test/support/backends.ts';
+import { until } from '../test/support/engine.ts';
+import { freePort } from '../test/support/ports.ts';
+import { createConsoleCore, type RunningConsoleCore } from './core.ts';
+import { FleetManager } from './fleet/index.ts';
+import { startAgentProcess, type AgentProcess } from './fleet/testing/agent-process.ts';
+import { openNodeConsoleStore } from './store/index.ts';
+import { startWebServer } from './web.ts';
+
+const tuning = {
+  connectTimeoutMs: 3_000,
+  requestTimeoutMs: 5_000,
+  heartbeatMs: 2_000,
+  backoff: { baseMs: 50, maxMs: 300, factor: 2, jitter: 0.5 },
+};
+const log = pino({ level: 'silent' });
+
+let a: AgentProcess;
+let b: AgentProcess;
+let rs1: Backend;
+let rs2: Backend;
+let corpus: Corpus;
+let dir: string;
+let fleet: FleetManager;
+let core: RunningConsoleCore;
+const events: ConsoleEvent[] = [];
+
+beforeAll(async () => {
+  [a, b, rs1, rs2] = await Promise.all([
+    startAgentProcess({ name: 'lb-a', site: 'east' }),
+    startAgentProcess({ name: 'lb-b', site: 'west' }),
+    startBackend('rs1'),
+    startBackend('rs2'),
+  ]);
+  corpus = makeCorpus();
+  dir = mkdtempSync(join(tmpdir(), 'portico-core-'));
+  const store = openNodeConsoleStore({ cwd: dir });
+  fleet = new FleetManager({ store, tuning });
+  core = createConsoleCore({
+    store,
+    fleet,
+    log,
+    configDir: dir,
+    certs: { systemRoots: false, trustedRoots: [corpus.read('root.pem')] },
+  });
+  core.subscribe((event) => events.push(event));
+  fleet.start();
+}, 60_000);
+
+afterAll(async () => {
+  core?.close();
+  await fleet?.close();
+  await Promise.all([a, b, rs1, rs2].map((x) => x && ('dispose' in x ? x.dispose() : x.close())));
+  corpus?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const ids = () => [a.id, b.id];
+const online = async (agentId: string) =>
+  (await core.fleet.list()).sites.some((s) =>
+    s.agents.some((x) => x.id === agentId && x.state.kind === 'online'),
+  );
+
+/** The leaf an HTTPS listener on this port presents for that SNI name. */
+const served = (port: number, servername = RSA_LEAF_CN) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
+    socket.once('secureConnect', () => {
+      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+const file = (name: string) => ({ name, bytes: new Uint8Array(corpus.read(name)) });
+const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
+const httpsPorts = new Map<string, number>();
+
+describe('ConsoleCore over real agents', () => {
+  it('pairs two agents on two sites; the fleet view is grouped by site', async () => {
+    for (const agent of [a, b]) {
+      const paired = await core.fleet.pair({
+        address: '127.0.0.1',
+        port: agent.port,
+        token: agent.token,
+        expectedFingerprint: agent.fingerprint,
+      });
+      expect(paired).toMatchObject({
+        fingerprint: agent.fingerprint,
+        refreshed: false,
+        agent: { id: agent.id },
+      });
+    }
+    await until(async () => (await online(a.id)) && (await online(b.id)), 'both agents online', 15_000);
+    const { sites } = await core.fleet.list();
+    expect(sites.map((s) => [s.site, s.agents.map((x) => x.name)])).toEqual([
+      ['east', ['lb-a']],
+      ['west', ['lb-b']],
+    ]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'agent', agent: expect.objectContaining({ id: a.id }) }),
+    );
+    await expect(core.fleet.remove('nobody')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 30_000);
+
+  it('pushes key + chain (no root) to both agents and binds it: HTTPS through each shows it', async () => {
+    const www = await core.certs.inspect({
+      files: [file('leaf-rsa.key'), file('leaf-rsa.pem'), file('intermediate.pem'), file('root.pem')],
+      aia: false,
+    });
+    expect(www).toMatchObject({ pushable: true, complete: true, errors: [] });
+    const first = await core.certs.push({
+      inspectionId: www.inspectionId,
+      targets: ids().map((agentId) => ({ agentId, name: 'www' })),
+    });
+    expect(first.results.map((r) => [r.agentId, r.ok])).toEqual([
+      [a.id, true],
+      [b.id, true],
+    ]);
+
+    // An https service on each agent (its own port) serving 'www', through the config channel.
+    for (const agentId of ids()) {
+      const port = await freePort();
+      httpsPorts.set(agentId, port);
+      const { revision } = await core.config.get(agentId);
+      const virtualService = {
+        name: 'secure',
+        listen: { address: '127.0.0.1', port },
+        protocol: 'https',
+        tls: { certificates: ['www'] },
+        realServers: [{ name: 'rs1', address: '127.0.0.1', port: rs1.port }],
+      };
+      const upserted = await core.config.upsertVirtualService({
+        agentId,
+        expectRevision: revision,
+        virtualService,
+      });
+      expect(upserted).toEqual({ revision: revision + 1, created: true });
+      // A second console still editing the old revision is refused, not merged.
+      await expect(
+        core.config.upsertVirtualService({ agentId, expectRevision: revision, virtualService }),
+      ).rejects.toMatchObject({ code: 'CONFLICT', details: { currentRevision: revision + 1 } });
+      expect(await served(port)).toBe(leafOf('leaf-rsa.pem'));
+    }
+
+    const mail = await core.certs.inspect({ files: [file('leaf-ec-bundle.pem')], aia: false });
+    expect(mail.pushable).toBe(true);
+    const operationId = 'push-mail-0001';
+    events.length = 0;
+    const pushed = await core.certs.push({
+      inspectionId: mail.inspectionId,
+      operationId,
+      targets: ids().map((agentId) => ({ agentId, name: 'mail', bind: ['secure'] })),
+    });
+    expect(pushed.operationId).toBe(operationId);
+    for (const r of pushed.results)
+      expect(r).toMatchObject({ ok: true, result: { name: 'mail', bound: ['secure'] } });
+    for (const agentId of ids()) {
+      // Bound = first in the list: served to clients whose SNI names no other certificate.
+      expect(await served(httpsPorts.get(agentId)!, 'lb.portico.test')).toBe(leafOf('leaf-ec.pem'));
+      const statuses = events.flatMap((e) =>
+        e.type === 'progress' && e.agentId === agentId ? [e.status] : [],
+      );
+      expect(statuses[0]).toBe('pending');
+      expect(statuses.at(-1)).toBe('ok');
+    }
+
+    const usage = await core.certs.usage();
+    expect(usage.unreachable).toEqual([]);
+    const mailUsage = usage.certificates.find((c) => c.fingerprint === leafOf('leaf-ec.pem'));
+    expect(mailUsage?.placements.map((p) => [p.agentName, p.entry, p.usedBy])).toEqual([
+      ['lb-a', 'mail', ['secure']],
+      ['lb-b', 'mail', ['secure']],
+    ]);
+    const listed = await fleet.client(a.id)!.request('cert.list');
+    // The root stayed home: leaf + intermediate only.
+    expect(listed.certificates.find((c) => c.name === 'www')?.certificates).toBe(2);
+  }, 60_000);
+
+  it('previews, then applies lync-reverse-proxy on both agents, with results per agent', async () => {
+    const templates = await core.templates.list();
+    expect(templates.templates.map((t) => t.template.id)).toContain('lync-reverse-proxy');
+    const params = {
+      listenAddress: '127.0.0.1',
+      // Both agents run on this host; the engine listens with SO_REUSEPORT, so they share the ports.
+      httpsPort: await freePort(),
+      httpPort: await freePort(),
+      certificate: 'www',
+      backendVerify: 'none',
+      servers: [
+        { name: 'fe01', address: '127.0.0.1' },
+        { name: 'fe02', address: '127.0.0.2' },
+      ],
+    };
+    const preview = await core.templates.preview({ template: 'lync-reverse-proxy', params, agentIds: ids() });
+    const revisions = preview.results.map((r) => {
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      expect(r.result.changes.map((c) => c.op)).toEqual(['add', 'add']);
+      return { agentId: r.agentId, expectRevision: r.result.revision };
+    });
+    const applied = await core.templates.apply({
+      template: 'lync-reverse-proxy',
+      params,
+      targets: revisions,
+    });
+    for (const r of applied.results) {
+      expect(r).toMatchObject({
+        ok: true,
+        result: { created: expect.arrayContaining([expect.any(String)]) },
+      });
+      if (r.ok) expect(r.result.created).toHaveLength(2);
+    }
+    // Applying again against the now stale revision is refused per agent.
+    const stale = await core.templates.apply({ template: 'lync-reverse-proxy', params, targets: revisions });
+    expect(stale.results.map((r) => !r.ok && r.error.code)).toEqual(['CONFLICT', 'CONFLICT']);
+  }, 60_000);
+
+  it('serves the same core to a browser: listAgents and healthSnapshot over HTTP with the secret', async () => {
+    const web = await startWebServer({ core, staticDir: join(dir, 'no-renderer'), log });
+    try {
+      const call = async (channel: string) => {
+        const res = await fetch(`http://127.0.0.1:${web.port}/api/${channel}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${web.secret}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()) as {
+          result: { sites: { site: string; agents: Record<string, unknown>[] }[] };
+        };
+      };
+      const agents = await call('listAgents');
+      expect(agents.result.sites.map((s) => s.site)).toEqual(['east', 'west']);
+      await until(
+        async () => {
+          const { result } = await call('healthSnapshot');
+          return result.sites.every((s) =>
+            s.agents.every((x) => (x.virtualServices as { name: string }[]).some((v) => v.name === 'secure')),
+          );
+        },
+        'the health view to show the new services',
+        10_000,
+      );
+      const refused = await fetch(`http://127.0.0.1:${web.port}/api/listAgents`, {
+        method: 'POST',
+        body: '{}',
+      });
+      expect(refused.status).toBe(401);
+    } finally {
+      await web.close();
+    }
+  }, 30_000);
+
+  it('with one agent stopped, its result is an error and the other succeeds', async () => {
+    await b.stop();
+    await until(async () => !(await online(b.id)), 'agent b offline', 15_000);
+    const { revision } = await core.config.get(a.id);
+    const result = await core.templates.apply({
+      template: 'http-redirect',
+      params: { listenAddress: '127.0.0.1', port: await freePort() },
+      targets: [
+        { agentId: a.id, expectRevision: revision },
+        { agentId: b.id, expectRevision: 0 },
+      ],
+    });
+    expect(result.results[0]).toMatchObject({ agentId: a.id, ok: true });
+    expect(result.results[1]).toMatchObject({ agentId: b.id, ok: false, error: { code: 'AGENT_OFFLINE' } });
+    await expect(core.config.get(b.id)).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+    const usage = await core.certs.usage();
+    expect(usage.unreachable.map((u) => u.agentId)).toEqual([b.id]);
+  }, 30_000);
+});

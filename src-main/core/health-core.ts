@@ -1,0 +1,25 @@
+/** Health channels: FleetManager's live view and history, reshaped for IPC. */
+import type { HealthCore } from '../core-types.ts';
+import type { FleetManager } from '../fleet/index.ts';
+import { agentView } from './views.ts';
+
+export function createHealthCore(fleet: FleetManager): HealthCore {
+  return {
+    async snapshot() {
+      return {
+        at: new Date().toISOString(),
+        sites: fleet.view().map((g) => ({
+          site: g.site,
+          agents: g.agents.map((a) => ({
+            ...agentView(a),
+            ...(a.revision === undefined ? {} : { revision: a.revision }),
+            virtualServices: a.virtualServices,
+          })),
+        })),
+      };
+    },
+    async history(agentId, key) {
+      return { agentId, key, ...fleet.history(agentId, key) };
+    },
+  };
+}

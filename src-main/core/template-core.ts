@@ -1,0 +1,90 @@
+/**
+ * Templates across agents. Preview and apply go to each agent (`template.preview`,
+ * `template.apply`), so each one renders and validates against its own configuration and
+ * certificate store; the Console renders nothing itself. The library is the agents' built-ins
+ * (from any online agent, else this repository's copy) plus template files imported into
+ * `<configDir>/templates`.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listBuiltinTemplates } from '../../agent/templates/builtin.ts';
+import { parseTemplate } from '../../agent/templates/parse-template.ts';
+import type { TemplateEntry } from '../../shared/ipc/templates.ts';
+import { TemplateInfo } from '../../shared/protocol/template.ts';
+import type { TemplateCore } from '../core-types.ts';
+import type { FleetManager } from '../fleet/index.ts';
+import type { EventHub } from './events.ts';
+import { fanOutWithProgress } from './fan-out.ts';
+
+export interface TemplateCoreOptions {
+  /** Imported templates are the JSON files in `<dir>`; none = only built-ins. */
+  importedDir?: string;
+  onProblem?: (message: string) => void;
+}
+
+export function createTemplateCore(
+  fleet: FleetManager,
+  events: EventHub,
+  options: TemplateCoreOptions = {},
+): TemplateCore {
+  const ctx = { fleet, events };
+  return {
+    async list() {
+      const builtin = (await fromAgents(fleet)) ?? listBuiltinTemplates().map((t) => TemplateInfo.parse(t));
+      const imported = options.importedDir ? await readImported(options.importedDir, options.onProblem) : [];
+      return {
+        templates: [
+          ...builtin.map((template): TemplateEntry => ({ source: 'builtin', template })),
+          ...imported.map((template): TemplateEntry => ({ source: 'imported', template })),
+        ],
+      };
+    },
+    preview: ({ template, params, agentIds }) =>
+      fanOutWithProgress(ctx, agentIds, (client) => client.request('template.preview', { template, params })),
+    apply: ({ template, params, targets, operationId }) =>
+      fanOutWithProgress(
+        ctx,
+        targets.map((t) => t.agentId),
+        (client, agentId) => {
+          const { expectRevision } = targets.find((t) => t.agentId === agentId)!;
+          return client.request('template.apply', { template, params, expectRevision });
+        },
+        operationId,
+      ),
+  };
+}
+
+/** The first online agent's built-ins: what the fleet actually runs (a newer agent may have more). */
+async function fromAgents(fleet: FleetManager): Promise<TemplateInfo[] | undefined> {
+  for (const group of fleet.agents()) {
+    for (const agent of group.agents) {
+      if (agent.state.kind !== 'online') continue;
+      try {
+        return (await fleet.client(agent.id)!.request('template.list')).templates;
+      } catch {
+        // Went offline in between, or an agent build without templates: ask the next one.
+      }
+    }
+  }
+  return undefined;
+}
+
+async function readImported(dir: string, onProblem?: (message: string) => void): Promise<TemplateInfo[]> {
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+  const templates: TemplateInfo[] = [];
+  for (const file of files) {
+    try {
+      const parsed = parseTemplate(JSON.parse(await readFile(join(dir, file), 'utf8')));
+      if (parsed.ok) templates.push(TemplateInfo.parse(parsed.template));
+      else onProblem?.(`imported template ${file} is not valid and was skipped`);
+    } catch (err) {
+      onProblem?.(`imported template ${file} cannot be read: ${(err as Error).message}`);
+    }
+  }
+  return templates;
+}
