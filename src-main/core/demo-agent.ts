@@ -1,0 +1,116 @@
+/**
+ * `npm run web -- --demo`: a real portico-agent in this process (agent/run.ts, as an admin runs
+ * it, on loopback without mDNS) with two demo real servers behind one virtual service, paired
+ * with the Console automatically, so a newcomer sees a live fleet at once. Its data dir is a
+ * temporary directory: the demo leaves nothing behind but the pairing entry.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { runAgent } from '../../agent/run.ts';
+import { ConsoleError } from '../../shared/ipc/errors.ts';
+import type { ConsoleCore } from '../core-types.ts';
+
+export interface DemoAgent {
+  agentId: string;
+  /** The demo virtual service: open it in a browser to see round-robin. */
+  url: string;
+  /** Resolves when the agent has stopped (it stops on SIGINT/SIGTERM, like portico-agent). */
+  stopped: Promise<void>;
+}
+
+export async function startDemoAgent(core: ConsoleCore, log: Logger): Promise<DemoAgent> {
+  const servers = await Promise.all([demoServer('rs1', '#e8f4ff'), demoServer('rs2', '#fff4e0')]);
+  const [apiPort, webPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+  const dataDir = await mkdtemp(join(tmpdir(), 'portico-demo-agent-'));
+  const config = {
+    virtualServices: [
+      {
+        name: 'demo-web',
+        listen: { address: '127.0.0.1', port: webPort },
+        protocol: 'http',
+        healthCheck: { type: 'http', path: '/health', intervalMs: 1000, timeoutMs: 500, rise: 1, fall: 2 },
+        realServers: servers.map((s) => ({ name: s.name, address: '127.0.0.1', port: s.port })),
+      },
+    ],
+  };
+  await writeFile(join(dataDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const running = runAgent({
+    dataDir,
+    log: log.child({ demoAgent: true }),
+    api: { host: '127.0.0.1', port: apiPort },
+    name: 'demo-agent',
+    site: 'demo',
+    mdns: false,
+    // The token is read from its file below; nobody needs it on the terminal.
+    console: { write: () => undefined },
+  });
+  const stopped = running.then(async () => {
+    await Promise.all(servers.map((s) => new Promise((done) => s.server.close(done))));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const agentId = await pairWhenReady(core, dataDir, apiPort, running);
+  return { agentId, url: `http://127.0.0.1:${webPort}/`, stopped };
+}
+
+/** The API listens a moment after the identity files exist: retry UNREACHABLE, for at most 15 s. */
+async function pairWhenReady(
+  core: ConsoleCore,
+  dataDir: string,
+  port: number,
+  running: Promise<number>,
+): Promise<string> {
+  let exited = false;
+  void running.then(() => (exited = true));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (exited) throw new Error('the demo agent stopped before it could be paired');
+    try {
+      const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+      const { fingerprint } = JSON.parse(await readFile(join(dataDir, 'agent.json'), 'utf8')) as {
+        fingerprint: string;
+      };
+      const paired = await core.fleet.pair({
+        address: '127.0.0.1',
+        port,
+        token,
+        expectedFingerprint: fingerprint,
+      });
+      return paired.agent.id;
+    } catch (err) {
+      const retry =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err instanceof ConsoleError && err.code === 'UNREACHABLE');
+      if (!retry || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function demoServer(name: string, colour: string): Promise<{ name: string; server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/health') return void res.end('ok');
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(
+      `<!doctype html><title>${name}</title><body style="font:16px system-ui;background:${colour};padding:2em">` +
+        `<h1>Answered by real server ${name}</h1><p>Reload to see round-robin.</p></body>`,
+    );
+  });
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done({ name, server, port: (server.address() as AddressInfo).port })),
+  );
+}
+
+/** A port the system hands out now; the agent binds it a moment later (a race only a busy host loses). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Opens the Console outside Electron (browser mode, the CLI): the settings store next to its
+ * key file, the fleet manager connecting to every paired agent, discovery when wanted, and the
+ * core over them. One function, so `npm run web` and `portico` see the same fleet.
+ */
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { defaultLibraryDir } from '../certs/index.ts';
+import { createConsoleCore, type RunningConsoleCore } from '../core.ts';
+import { FleetManager, startDiscovery, type Discovery } from '../fleet/index.ts';
+import { openNodeConsoleStore, type ConsoleStore } from '../store/index.ts';
+import type { CertCoreOptions } from './cert-core.ts';
+
+export interface OpenConsoleOptions {
+  log: Logger;
+  /** Directory of the settings file; default: the per-user config dir (`conf`'s). */
+  configDir?: string;
+  /** Browse mDNS for agents on the interfaces in the settings (default false). */
+  discovery?: boolean;
+  /** Connect to every paired agent now (default true; the CLI's `pair` needs no connections). */
+  connect?: boolean;
+  certs?: CertCoreOptions;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface OpenConsole {
+  store: ConsoleStore;
+  fleet: FleetManager;
+  core: RunningConsoleCore;
+  close(): Promise<void>;
+}
+
+export function openConsole(options: OpenConsoleOptions): OpenConsole {
+  const { log } = options;
+  const store = openNodeConsoleStore({
+    ...(options.configDir === undefined ? {} : { cwd: options.configDir }),
+    onProblem: (message) => log.warn(message),
+  });
+  const fleet = new FleetManager({
+    store,
+    onProblem: (agentId, message) => log.warn({ agentId }, message),
+  });
+  const core = createConsoleCore({
+    store,
+    fleet,
+    log,
+    configDir: dirname(store.path),
+    certs: { libraryDir: defaultLibraryDir(options.env ?? process.env), ...options.certs },
+  });
+  let discovery: Discovery | undefined;
+  if (options.discovery) {
+    discovery = startDiscovery({
+      interfaces: store.settings().mdnsInterfaces,
+      pinned: (agentId) => store.getAgent(agentId)?.fingerprint,
+      onChange: () => core.discoveryChanged(),
+      onProblem: (err) => log.warn({ err: err.message }, 'discovery problem'),
+    });
+    core.setDiscovery(discovery);
+  }
+  if (options.connect !== false) fleet.start();
+  return {
+    store,
+    fleet,
+    core,
+    async close() {
+      core.close();
+      await discovery?.stop().catch(() => undefined);
+      await fleet.close();
+    },
+  };
+}
