@@ -12,6 +12,27 @@ export const COMMANDS: readonly CliCommand[] = [
     synopsis: 'cert inspect FILE... [--password-file F] [--no-aia] [--json]   parse, complete and check',
     load: () => import('./cli/cert-inspect.ts'),
   },
+  {
+    words: ['agents'],
+    synopsis: 'agents [--json]                                                  the paired agents by site',
+    load: () => import('./cli/agents.ts'),
+  },
+  {
+    words: ['pair'],
+    synopsis: 'pair ADDRESS[:PORT] --token-file F [--fingerprint FP]            pair with an agent',
+    load: () => import('./cli/pair.ts'),
+  },
+  {
+    words: ['cert', 'push'],
+    synopsis: 'cert push FILE... --agents A,B [--name N] [--bind VS,…]          push key + chain to agents',
+    load: () => import('./cli/cert-push.ts'),
+  },
+  {
+    words: ['template', 'apply'],
+    synopsis:
+      'template apply ID --agents A,B [--params FILE] [--dry-run]       preview, then apply per agent',
+    load: () => import('./cli/template-apply.ts'),
+  },
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {

@@ -1,0 +1,125 @@
+/**
+ * `portico cert push FILE... --agents a,b`: inspect the files as `cert inspect` does, then
+ * push key + chain (without the root unless --include-root) to each agent, optionally binding
+ * it to virtual services. One line per agent; exit status 1 when the files have errors or any
+ * agent failed.
+ */
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { inspectCertificates } from '../certs/inspect.ts';
+import { EXIT, UsageError, type CliIo } from './command.ts';
+import {
+  openSession,
+  reportOutcomes,
+  resolveAgents,
+  SESSION_OPTIONS,
+  SESSION_USAGE,
+  waitForConnections,
+} from './fleet-session.ts';
+import { firstLine, readInputFile } from './read-file.ts';
+
+export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [--name NAME] [--bind VS[,…]]
+                          [--password-file F] [--include-root] [--force] [--no-aia] [--config-dir DIR]
+
+  FILE...               key and certificates as for cert inspect (PFX, PEM, DER, P7B)
+  --agents A,B          paired agents, by id or name
+  --name NAME           the store entry on each agent (default: from the leaf's common name);
+                        an existing entry of that name is replaced (a renewal)
+  --bind VS,VS          https virtual services to serve it (first in their certificate list)
+  --password-file F     the PFX (or encrypted key) password: the first line of F
+  --include-root        push the root too (clients normally have it)
+  --force               store an expired or not-yet-valid certificate anyway
+  --no-aia              do not download missing issuers from their AIA URLs
+${SESSION_USAGE}
+
+exit status: 0 pushed everywhere, 1 the files have errors or an agent failed, 2 usage error
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        ...SESSION_OPTIONS,
+        agents: { type: 'string' },
+        name: { type: 'string' },
+        bind: { type: 'string' },
+        'password-file': { type: 'string' },
+        'include-root': { type: 'boolean' },
+        force: { type: 'boolean' },
+        'no-aia': { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals: files } = parsed;
+  if (values.help) {
+    io.stdout.write(usage);
+    return EXIT.ok;
+  }
+  if (files.length === 0) throw new UsageError('give at least one certificate file');
+  if (values.name !== undefined && !ENTRY_NAME.test(values.name))
+    throw new UsageError('--name is 1–63 letters, digits, "-" or "_", starting with a letter or digit');
+  const password =
+    values['password-file'] === undefined
+      ? undefined
+      : firstLine(await readInputFile(io.cwd, values['password-file']));
+  const dropped = await Promise.all(
+    files.map(async (file) => ({
+      name: basename(file),
+      bytes: new Uint8Array(await readInputFile(io.cwd, file)),
+      ...(password === undefined ? {} : { password }),
+    })),
+  );
+  // No UI to keep responsive: the pipeline runs in-process, as in `cert inspect`.
+  const session = openSession(io, values['config-dir'], { certs: { inspect: inspectCertificates } });
+  try {
+    const agentIds = resolveAgents(session, values.agents);
+    const inspection = await session.core.certs.inspect({ files: dropped, aia: values['no-aia'] !== true });
+    for (const issue of inspection.errors) io.stderr.write(`error ${issue.code}: ${issue.message}\n`);
+    for (const issue of inspection.warnings) io.stderr.write(`warning ${issue.code}: ${issue.message}\n`);
+    if (!inspection.pushable) {
+      io.stderr.write('not pushed: fix the errors above (portico cert inspect shows the whole chain)\n');
+      return EXIT.failed;
+    }
+    const name = values.name ?? entryNameOf(inspection.chain[0]?.summary.subject.cn);
+    const bind = values.bind
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    await waitForConnections(session, agentIds);
+    const pushed = await session.core.certs.push({
+      inspectionId: inspection.inspectionId,
+      targets: agentIds.map((agentId) => ({ agentId, name, ...(bind?.length ? { bind } : {}) })),
+      ...(values['include-root'] ? { includeRoot: true } : {}),
+      ...(values.force ? { force: true } : {}),
+    });
+    return reportOutcomes(io, session, pushed.results, (r) =>
+      [
+        `${r.replaced ? 'replaced' : 'imported'} "${r.name}"`,
+        r.reloaded.length ? `reloaded ${r.reloaded.join(', ')}` : '',
+        r.bound.length ? `bound to ${r.bound.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+/** `*.example.com` → `wildcard-example-com`: a store name an admin recognises. */
+function entryNameOf(cn: string | undefined): string {
+  const name = (cn ?? 'certificate')
+    .replace(/^\*\./, 'wildcard-')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 63);
+  return ENTRY_NAME.test(name) ? name : 'certificate';
+}

@@ -1,0 +1,104 @@
+/**
+ * The fleet subcommands through runCli over real agent processes: pair, agents, cert push and
+ * template apply with a line per agent, and exit status 1 when one agent is down.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCorpus, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { runCli } from '../cli.ts';
+import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
+import type { CliIo } from './command.ts';
+
+let a: AgentProcess;
+let b: AgentProcess;
+let corpus: Corpus;
+let dir: string;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([
+    startAgentProcess({ name: 'cli-a', site: 'east' }),
+    startAgentProcess({ name: 'cli-b', site: 'west' }),
+  ]);
+  corpus = makeCorpus();
+  dir = mkdtempSync(join(tmpdir(), 'portico-cli-fleet-'));
+  writeFileSync(join(dir, 'a.token'), `${a.token}\n`);
+  writeFileSync(join(dir, 'b.token'), `${b.token}\n`);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a, b].map((x) => x?.dispose()));
+  corpus?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: {
+      PORTICO_CONSOLE_DIR: join(dir, 'console'),
+      PORTICO_CERT_LIBRARY: join(dir, 'library'),
+      PORTICO_LOG_LEVEL: 'silent',
+    },
+    cwd: corpus.dir,
+  };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+describe('portico fleet commands', () => {
+  it('pairs agents and lists them by site', async () => {
+    for (const [agent, token] of [
+      [a, 'a.token'],
+      [b, 'b.token'],
+    ] as const) {
+      const paired = await cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
+      expect(paired).toMatchObject({ code: 0, out: expect.stringContaining(agent.fingerprint) });
+    }
+    const wrong = await cli('pair', `127.0.0.1:${a.port}`, '--token-file', join(dir, 'b.token'));
+    expect(wrong).toMatchObject({ code: 1, err: expect.stringContaining('AUTH_FAILED') });
+    const listed = await cli('agents');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/^east\n {2}cli-a .* online\nwest\n {2}cli-b .* online\n$/);
+  }, 30_000);
+
+  it('pushes a certificate and applies a template, a line per agent; one agent down → exit 1', async () => {
+    const files = ['leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem', 'root.pem'];
+    const pushed = await cli(
+      'cert',
+      'push',
+      ...files,
+      '--agents',
+      'cli-a,cli-b',
+      '--name',
+      'www',
+      '--no-aia',
+    );
+    expect(pushed.code, pushed.err).toBe(0);
+    expect(pushed.out).toMatch(/^ok {4}cli-a .*imported "www"\nok {4}cli-b .*imported "www"\n$/);
+
+    writeFileSync(
+      join(dir, 'params.json'),
+      JSON.stringify({ listenAddress: '127.0.0.1', port: await freePort(), toPort: 443 }),
+    );
+    await b.stop();
+    const applied = await cli(
+      'template',
+      'apply',
+      'http-redirect',
+      '--params',
+      join(dir, 'params.json'),
+      '--agents',
+      'cli-a,cli-b',
+    );
+    expect(applied.code).toBe(1);
+    expect(applied.out).toContain('plan  cli-a');
+    expect(applied.out).toMatch(/ok {4}cli-a \(.*\): revision \d+: created http-redirect/);
+    expect(applied.out).toMatch(/FAIL {2}cli-b \(.*\): AGENT_OFFLINE/);
+  }, 60_000);
+});

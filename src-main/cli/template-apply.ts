@@ -1,0 +1,106 @@
+/**
+ * `portico template apply ID --params FILE --agents a,b`: preview on each agent (each renders
+ * and validates against its own configuration), then apply with the revision each preview saw,
+ * so a change made in between is refused rather than overwritten. One line per agent.
+ */
+import { parseArgs } from 'node:util';
+import type { AgentOutcome } from '../../shared/ipc/channel.ts';
+import type { TemplateApplied } from '../../shared/ipc/templates.ts';
+import { EXIT, UsageError, type CliIo } from './command.ts';
+import {
+  agentLabel,
+  openSession,
+  reportOutcomes,
+  resolveAgents,
+  SESSION_OPTIONS,
+  SESSION_USAGE,
+  waitForConnections,
+} from './fleet-session.ts';
+import { readInputFile } from './read-file.ts';
+
+export const usage = `usage: portico template apply ID|FILE.json --agents ID|NAME[,…] [--params FILE] [--dry-run]
+                              [--config-dir DIR]
+
+  ID|FILE.json          a built-in template id (e.g. lync-reverse-proxy) or a template document
+  --agents A,B          paired agents, by id or name
+  --params FILE         parameter values as a JSON object
+  --dry-run             only show what would change on each agent
+${SESSION_USAGE}
+
+exit status: 0 applied everywhere, 1 any agent failed, 2 usage error
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        ...SESSION_OPTIONS,
+        agents: { type: 'string' },
+        params: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(usage);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('give one template id or file');
+  const ref = positionals[0]!;
+  const template = ref.endsWith('.json') ? await readJsonObject(io, ref) : ref;
+  const params = values.params === undefined ? {} : await readJsonObject(io, values.params);
+  const session = openSession(io, values['config-dir']);
+  try {
+    const agentIds = resolveAgents(session, values.agents);
+    await waitForConnections(session, agentIds);
+    const preview = await session.core.templates.preview({ template, params, agentIds });
+    for (const r of preview.results) {
+      if (!r.ok) continue;
+      const changes = r.result.changes.map((c) => `${c.op} ${c.virtualService}`);
+      io.stdout.write(
+        `plan  ${agentLabel(session, r.agentId)}: ${changes.join(', ') || 'nothing to change'}` +
+          ` (revision ${r.result.revision})\n`,
+      );
+    }
+    if (values['dry-run']) return reportOutcomes(io, session, preview.results, () => 'previewed');
+    const targets = preview.results.flatMap((r) =>
+      r.ok ? [{ agentId: r.agentId, expectRevision: r.result.revision }] : [],
+    );
+    const applied = targets.length
+      ? await session.core.templates.apply({ template, params, targets })
+      : { results: [] };
+    // Agents whose preview failed keep that failure as their result, in the order asked.
+    const results = preview.results.map((p): AgentOutcome<TemplateApplied> =>
+      p.ok ? applied.results.find((a) => a.agentId === p.agentId)! : p,
+    );
+    return reportOutcomes(io, session, results, (r) => {
+      const parts = [
+        r.created.length ? `created ${r.created.join(', ')}` : '',
+        r.replaced.length ? `replaced ${r.replaced.join(', ')}` : '',
+        r.unchanged.length ? `unchanged ${r.unchanged.join(', ')}` : '',
+      ].filter(Boolean);
+      return `revision ${r.revision}: ${parts.join('; ') || 'nothing changed'}`;
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+async function readJsonObject(io: CliIo, file: string): Promise<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse((await readInputFile(io.cwd, file)).toString('utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${file} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}
