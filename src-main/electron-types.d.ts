@@ -136,6 +136,16 @@ declare module 'electron' {
     openExternal(url: string): Promise<void>;
   }
 
+  /** The OS keychain (Keychain, DPAPI, libsecret/kwallet). */
+  interface SafeStorage {
+    isEncryptionAvailable(): boolean;
+    encryptString(plainText: string): Buffer;
+    decryptString(encrypted: Buffer): string;
+    /** Linux only: 'basic_text' means no keyring, i.e. no real protection. */
+    getSelectedStorageBackend?(): string;
+  }
+
+  const safeStorage: SafeStorage;
   const app: App;
   const ipcMain: IpcMain;
   const ipcRenderer: IpcRenderer;

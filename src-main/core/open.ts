@@ -1,7 +1,8 @@
 /**
- * Opens the Console outside Electron (browser mode, the CLI): the settings store next to its
- * key file, the fleet manager connecting to every paired agent, discovery when wanted, and the
- * core over them. One function, so `npm run web` and `portico` see the same fleet.
+ * Opens the Console: the settings store (next to its key file outside Electron; the Electron
+ * shell passes its safeStorage-backed one), the fleet manager connecting to every paired agent,
+ * discovery when wanted, and the core over them. One function, so the app, `npm run web` and
+ * `portico` see the same fleet.
  */
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
@@ -21,6 +22,8 @@ export interface OpenConsoleOptions {
   connect?: boolean;
   certs?: CertCoreOptions;
   env?: Readonly<Record<string, string | undefined>>;
+  /** A store opened by the caller (the Electron shell's); default: conf + key file. */
+  store?: ConsoleStore;
 }
 
 export interface OpenConsole {
@@ -32,10 +35,12 @@ export interface OpenConsole {
 
 export function openConsole(options: OpenConsoleOptions): OpenConsole {
   const { log } = options;
-  const store = openNodeConsoleStore({
-    ...(options.configDir === undefined ? {} : { cwd: options.configDir }),
-    onProblem: (message) => log.warn(message),
-  });
+  const store =
+    options.store ??
+    openNodeConsoleStore({
+      ...(options.configDir === undefined ? {} : { cwd: options.configDir }),
+      onProblem: (message) => log.warn(message),
+    });
   const fleet = new FleetManager({
     store,
     onProblem: (agentId, message) => log.warn({ agentId }, message),

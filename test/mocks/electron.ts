@@ -277,6 +277,27 @@ export const contextBridge = new MockContextBridge();
 
 export const shell = { openExternal: vi.fn(async (_url: string): Promise<void> => {}) };
 
+/**
+ * safeStorage as the OS would offer it: a reversible transform that is not the plain text,
+ * switchable to "no keyring" (Linux's basic_text backend) or "unavailable".
+ */
+export const safeStorage = {
+  backend: 'gnome_libsecret',
+  available: true,
+  isEncryptionAvailable: (): boolean => safeStorage.available,
+  getSelectedStorageBackend: (): string => safeStorage.backend,
+  encryptString: (plain: string): Buffer => Buffer.from(`mock-keychain:${plain}`, 'utf8').reverse(),
+  decryptString: (box: Buffer): string => {
+    const text = Buffer.from(box).reverse().toString('utf8');
+    if (!text.startsWith('mock-keychain:')) throw new Error('Error while decrypting the ciphertext provided');
+    return text.slice('mock-keychain:'.length);
+  },
+  reset(): void {
+    safeStorage.backend = 'gnome_libsecret';
+    safeStorage.available = true;
+  },
+};
+
 /** Back to a fresh Electron: call in beforeEach. */
 export function resetElectronMock(): void {
   app.reset();
@@ -285,5 +306,6 @@ export function resetElectronMock(): void {
   ipcRenderer.reset();
   contextBridge.reset();
   shell.openExternal.mockClear();
+  safeStorage.reset();
   BrowserWindow.instances.length = 0;
 }

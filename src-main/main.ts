@@ -1,0 +1,24 @@
+/**
+ * The Electron app's entry: the shell (src-main/index.ts) with the Console core over the
+ * safeStorage-backed store. The bundler builds this and the preload into out/main.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { pino } from 'pino';
+import { openConsole } from './core/open.ts';
+import { startShell } from './index.ts';
+import { openElectronConsoleStore } from './store/electron-store.ts';
+
+const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'info' });
+const here = import.meta.dirname;
+
+startShell({
+  log,
+  // In development the renderer's dev server; packaged, the built index next to this file.
+  appUrl: process.env.PORTICO_RENDERER_URL ?? pathToFileURL(join(here, '..', 'renderer', 'index.html')).href,
+  preload: join(here, 'preload.cjs'),
+  createCore: async () => {
+    const store = openElectronConsoleStore((message) => log.warn(message));
+    return openConsole({ log, store, discovery: true }).core;
+  },
+});
