@@ -1,0 +1,45 @@
+/**
+ * Wires one pushed event into the react-query cache: each cached view goes through its pure
+ * reducer; what a reducer cannot know (a new config revision's contents, events missed while
+ * the browser's stream was down) becomes an invalidation, so only views on screen refetch.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import type { ConsoleEvent } from '../../shared/ipc/events.ts';
+import type { DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
+import type { HealthHistory, HealthView } from '../../shared/ipc/health.ts';
+import { type OperationProgress, reduceOperation } from './operations.ts';
+import { queryKeys } from './query-keys.ts';
+import { isNewerRevision, reduceDiscovered, reduceFleet, reduceHealth, reduceHistory } from './reducers.ts';
+
+export function applyEvent(client: QueryClient, event: ConsoleEvent): void {
+  switch (event.type) {
+    case 'resync':
+      void client.invalidateQueries();
+      return;
+    case 'config': {
+      const health = client.getQueryData<HealthView>(queryKeys.healthSnapshot());
+      if (!isNewerRevision(health, event.agentId, event.revision)) return;
+      void client.invalidateQueries({ queryKey: queryKeys.agent(event.agentId) });
+      void client.invalidateQueries({ queryKey: queryKeys.healthSnapshot() });
+      return;
+    }
+    case 'agent-removed':
+      client.removeQueries({ queryKey: queryKeys.agent(event.agentId) });
+      break;
+    case 'progress':
+      client.setQueryData<OperationProgress>(queryKeys.operation(event.operationId), (held) =>
+        reduceOperation(held, event),
+      );
+      return;
+    case 'health':
+      for (const [key] of client.getQueriesData<HealthHistory>({ queryKey: queryKeys.healthHistories() })) {
+        client.setQueryData<HealthHistory>(key, (held) => reduceHistory(held, event));
+      }
+      break;
+    default:
+      break;
+  }
+  client.setQueryData<FleetView>(queryKeys.agents(), (held) => reduceFleet(held, event));
+  client.setQueryData<DiscoveredAgent[]>(queryKeys.discovered(), (held) => reduceDiscovered(held, event));
+  client.setQueryData<HealthView>(queryKeys.healthSnapshot(), (held) => reduceHealth(held, event));
+}

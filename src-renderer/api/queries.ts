@@ -1,0 +1,44 @@
+/**
+ * Query factories: one place says how each view is fetched and under which key, so screens,
+ * prefetching and tests all agree. Every function goes through unwrap(): a `{ error }` reply
+ * becomes a thrown ConsoleError, which is what react-query reports as the query's error.
+ */
+import { queryOptions } from '@tanstack/react-query';
+import type { DesktopApi } from '../../shared/ipc/api.ts';
+import { unwrap } from '../../shared/ipc/errors.ts';
+import { queryKeys } from './query-keys.ts';
+
+/** A minute: the history changes through pushed events, a refetch only fills gaps. */
+const HISTORY_STALE_MS = 60_000;
+
+export const fleetQueries = {
+  agents: (api: DesktopApi) =>
+    queryOptions({ queryKey: queryKeys.agents(), queryFn: async () => unwrap(await api.listAgents()) }),
+  discovered: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.discovered(),
+      queryFn: async () => unwrap(await api.listDiscovered()),
+    }),
+};
+
+export const healthQueries = {
+  snapshot: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.healthSnapshot(),
+      queryFn: async () => unwrap(await api.healthSnapshot()),
+    }),
+  history: (api: DesktopApi, agentId: string, key: string) =>
+    queryOptions({
+      queryKey: queryKeys.healthHistory(agentId, key),
+      queryFn: async () => unwrap(await api.healthHistory({ agentId, key })),
+      staleTime: HISTORY_STALE_MS,
+    }),
+};
+
+export const agentQueries = {
+  config: (api: DesktopApi, agentId: string) =>
+    queryOptions({
+      queryKey: queryKeys.agentConfig(agentId),
+      queryFn: async () => unwrap(await api.getAgentConfig({ agentId })),
+    }),
+};

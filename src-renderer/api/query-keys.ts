@@ -1,0 +1,20 @@
+/**
+ * Hierarchical query keys: invalidating a prefix (`['fleet']`, `['agent', id]`) reaches every
+ * query below it, so event handling and mutations name what changed, not every query by hand.
+ * Pure data: no React, no DesktopApi.
+ */
+export const queryKeys = {
+  fleet: ['fleet'] as const,
+  agents: () => [...queryKeys.fleet, 'agents'] as const,
+  discovered: () => [...queryKeys.fleet, 'discovered'] as const,
+
+  health: ['health'] as const,
+  healthSnapshot: () => [...queryKeys.health, 'snapshot'] as const,
+  healthHistories: () => [...queryKeys.health, 'history'] as const,
+  healthHistory: (agentId: string, key: string) => [...queryKeys.healthHistories(), agentId, key] as const,
+
+  agent: (agentId: string) => ['agent', agentId] as const,
+  agentConfig: (agentId: string) => [...queryKeys.agent(agentId), 'config'] as const,
+
+  operation: (operationId: string) => ['operation', operationId] as const,
+};

@@ -1,0 +1,146 @@
+/**
+ * Pure reducers that apply one pushed ConsoleEvent to one cached view (headlamp's
+ * useKubeObjectList does the same with watch events). Each returns the SAME object when the
+ * event does not change the view (unrelated, or stale), so setQueryData notifies nobody.
+ *
+ * Staleness: a snapshot fetched after an event may already contain it, and an event may be
+ * older than the snapshot it lands on. So health moves only to a later `since` (or, at the same
+ * `since`, a later check), an agent's state only to a later `since`, and a revision only up.
+ * `undefined` in → `undefined` out: nothing cached, nothing to update (the next fetch has it).
+ */
+import type { ConsoleEvent } from '../../shared/ipc/events.ts';
+import type { AgentView, DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
+import type { AgentHealthView, HealthHistory, HealthView } from '../../shared/ipc/health.ts';
+import type { RealServerHealth } from '../../shared/model/health.ts';
+import { isoCompare } from './compare.ts';
+import { findAgent, removeAgent, updateAgent, upsertAgent } from './site-groups.ts';
+
+/** Whether `incoming` describes an earlier moment than `held` (and must be ignored). */
+export function isStaleHealth(held: RealServerHealth | undefined, incoming: RealServerHealth): boolean {
+  if (!held) return false;
+  const since = isoCompare(incoming.since, held.since);
+  if (since !== 0) return since < 0;
+  return isoCompare(incoming.lastCheck ?? incoming.since, held.lastCheck ?? held.since) < 0;
+}
+
+function isStaleAgent(held: AgentView | undefined, incoming: AgentView): boolean {
+  return held !== undefined && isoCompare(incoming.state.since, held.state.since) < 0;
+}
+
+export function reduceFleet(view: FleetView | undefined, event: ConsoleEvent): FleetView | undefined {
+  if (!view) return view;
+  switch (event.type) {
+    case 'agent': {
+      if (isStaleAgent(findAgent(view.sites, event.agent.id), event.agent)) return view;
+      return { sites: upsertAgent(view.sites, event.agent) };
+    }
+    case 'agent-removed': {
+      const sites = removeAgent(view.sites, event.agentId);
+      return sites === view.sites ? view : { sites };
+    }
+    default:
+      return view;
+  }
+}
+
+export function reduceDiscovered(
+  list: DiscoveredAgent[] | undefined,
+  event: ConsoleEvent,
+): DiscoveredAgent[] | undefined {
+  // The whole list travels in each event (it is short): replace, even when nothing was cached,
+  // so the Pair list is current the moment it opens.
+  return event.type === 'discovered' ? event.agents : list;
+}
+
+export function reduceHealth(view: HealthView | undefined, event: ConsoleEvent): HealthView | undefined {
+  if (!view) return view;
+  let sites = view.sites;
+  switch (event.type) {
+    case 'agent': {
+      const held = findAgent(sites, event.agent.id);
+      if (isStaleAgent(held, event.agent)) return view;
+      // The agent view replaces the connection fields; what it runs stays until a refetch.
+      const merged: AgentHealthView = held
+        ? { ...held, ...event.agent }
+        : { ...event.agent, virtualServices: [] };
+      sites = upsertAgent(sites, merged);
+      break;
+    }
+    case 'agent-removed':
+      sites = removeAgent(sites, event.agentId);
+      break;
+    case 'health':
+      sites = updateAgent(sites, event.agentId, (agent) => applyServerHealth(agent, event.server));
+      break;
+    default:
+      return view;
+  }
+  return sites === view.sites ? view : { ...view, sites };
+}
+
+function applyServerHealth(agent: AgentHealthView, server: RealServerHealth): AgentHealthView {
+  const [vsName] = server.key.split('/');
+  let changed = false;
+  const virtualServices = agent.virtualServices.map((vs) => {
+    if (vs.name !== vsName) return vs;
+    const realServers = vs.realServers.map((rs) => {
+      if (rs.key !== server.key || isStaleHealth(rs.health, server)) return rs;
+      changed = true;
+      return { ...rs, health: server };
+    });
+    return changed ? { ...vs, realServers } : vs;
+  });
+  return changed ? { ...agent, virtualServices } : agent;
+}
+
+/** Drain/enable answered with a revision: reflect it now rather than refetching 50,000 servers. */
+export function reduceRealServerEnabled(
+  view: HealthView | undefined,
+  change: { agentId: string; key: string; enabled: boolean; revision: number },
+): HealthView | undefined {
+  if (!view) return view;
+  const sites = updateAgent(view.sites, change.agentId, (agent) => {
+    if (agent.revision !== undefined && change.revision < agent.revision) return agent;
+    return {
+      ...agent,
+      revision: change.revision,
+      virtualServices: agent.virtualServices.map((vs) =>
+        vs.realServers.some((rs) => rs.key === change.key)
+          ? {
+              ...vs,
+              realServers: vs.realServers.map((rs) =>
+                rs.key === change.key ? { ...rs, enabled: change.enabled } : rs,
+              ),
+            }
+          : vs,
+      ),
+    };
+  });
+  return sites === view.sites ? view : { ...view, sites };
+}
+
+/** A state change of the server the history is of: append it, unless it is not newer. */
+export function reduceHistory(
+  history: HealthHistory | undefined,
+  event: ConsoleEvent,
+): HealthHistory | undefined {
+  if (!history || event.type !== 'health') return history;
+  if (event.agentId !== history.agentId || event.server.key !== history.key) return history;
+  const last = history.samples.at(-1) ?? history.baseline;
+  // A later check in the same state is not a new sample: samples mark state changes.
+  if (last && isoCompare(event.server.since, last.at) <= 0) return history;
+  const { since, state, reason, latencyMs } = event.server;
+  const sample = {
+    at: since,
+    state,
+    ...(reason === undefined ? {} : { reason }),
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+  };
+  return { ...history, samples: [...history.samples, sample] };
+}
+
+/** Whether a `config` event announces a revision newer than the one the health view shows. */
+export function isNewerRevision(view: HealthView | undefined, agentId: string, revision: number): boolean {
+  const held = view ? findAgent(view.sites, agentId)?.revision : undefined;
+  return held === undefined || revision > held;
+}
