@@ -1,0 +1,49 @@
+/** The agents of one site, one row each. */
+import type { AgentView } from '../../../shared/ipc/fleet.ts';
+import { AgentState } from './agent-state.tsx';
+import type { AgentCounts } from './fleet-counts.ts';
+
+interface Props {
+  agents: AgentView[];
+  counts: Map<string, AgentCounts>;
+  versions: Map<string, string>;
+}
+
+export function AgentTable({ agents, counts, versions }: Props) {
+  return (
+    <table className="agents">
+      <thead>
+        <tr>
+          <th scope="col">Agent</th>
+          <th scope="col">State</th>
+          <th scope="col">Version</th>
+          <th scope="col">Virtual services</th>
+          <th scope="col">Real servers</th>
+          <th scope="col">Down</th>
+        </tr>
+      </thead>
+      <tbody>
+        {agents.map((agent) => {
+          const c = counts.get(agent.id);
+          return (
+            <tr key={agent.id} aria-label={agent.name}>
+              <th scope="row">
+                {agent.name}
+                <div className="muted">
+                  {agent.address}:{agent.port}
+                </div>
+              </th>
+              <td>
+                <AgentState state={agent.state} />
+              </td>
+              <td>{versions.get(agent.id) ?? '—'}</td>
+              <td>{c?.virtualServices ?? '—'}</td>
+              <td>{c?.realServers ?? '—'}</td>
+              <td className={c && c.down > 0 ? 'down' : undefined}>{c?.down ?? '—'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

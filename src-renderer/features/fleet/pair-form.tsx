@@ -1,0 +1,125 @@
+/**
+ * Pairing: the admin enters the agent's token; the fingerprint discovery advertised is shown
+ * and sent along, so the core refuses an agent presenting another one (trust on first use,
+ * with the admin looking). Params are checked with the same zod schema the main process uses,
+ * so a problem is named per field before anything is sent; the core's refusal (unreachable,
+ * token refused, mismatch) stays in the form.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import type { ParamsInput } from '../../../shared/ipc/channels.ts';
+import {
+  DEFAULT_AGENT_PORT,
+  type DiscoveredAgent,
+  PairAgentParams,
+  type PairResult,
+} from '../../../shared/ipc/fleet.ts';
+import { unwrap } from '../../../shared/ipc/errors.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { queryKeys } from '../../api/query-keys.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+
+type Field = 'address' | 'port' | 'token';
+
+export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone: () => void }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const id = useId();
+  const [address, setAddress] = useState(target?.addresses[0] ?? target?.host ?? '');
+  const [port, setPort] = useState(String(target?.port ?? DEFAULT_AGENT_PORT));
+  const [token, setToken] = useState('');
+  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
+
+  const pair = useMutation({
+    mutationFn: async (params: ParamsInput<'pairAgent'>) => unwrap(await api.pairAgent(params)),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.fleet }),
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = PairAgentParams.safeParse({
+      address: address.trim(),
+      port: Number(port),
+      token,
+      ...(target?.fingerprint ? { advertisedFingerprint: target.fingerprint } : {}),
+    });
+    if (!parsed.success) {
+      const next: Partial<Record<Field, string>> = {};
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0] as Field;
+        next[field] ??= issue.message;
+      }
+      setProblems(next);
+      return;
+    }
+    setProblems({});
+    pair.mutate(parsed.data);
+  };
+
+  if (pair.data) return <Paired result={pair.data} onDone={onDone} />;
+
+  const field = (name: Field, label: string, value: string, set: (v: string) => void, type = 'text') => (
+    <div className="field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        type={type}
+        value={value}
+        autoComplete="off"
+        aria-invalid={problems[name] ? true : undefined}
+        aria-describedby={problems[name] ? `${id}-${name}-problem` : undefined}
+        onChange={(e) => set(e.target.value)}
+      />
+      {problems[name] && (
+        <span id={`${id}-${name}-problem`} className="field-problem">
+          {problems[name]}
+        </span>
+      )}
+    </div>
+  );
+
+  return (
+    <form className="pair-form" onSubmit={submit} aria-label={`Pair ${target?.name ?? 'an agent'}`}>
+      <h3>Pair {target?.name ?? 'an agent by address'}</h3>
+      {target && (
+        <p>
+          Advertised fingerprint:{' '}
+          <span className="fingerprint">
+            {target.fingerprint ?? 'none advertised: it will be shown after pairing'}
+          </span>
+          <br />
+          <span className="muted">Compare it with the one the agent printed at its first start.</span>
+        </p>
+      )}
+      {field('address', 'Address', address, setAddress)}
+      {field('port', 'Port', port, setPort)}
+      {field('token', 'Token', token, setToken, 'password')}
+      {pair.error && <ErrorMessage title="Pairing failed" error={pair.error} />}
+      <div className="actions">
+        <button type="submit" disabled={pair.isPending}>
+          {pair.isPending ? 'Pairing…' : 'Pair'}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Paired({ result, onDone }: { result: PairResult; onDone: () => void }) {
+  return (
+    <div className="pair-form" role="status">
+      <p>
+        {result.refreshed ? 'Already paired; refreshed' : 'Paired with'} <strong>{result.agent.name}</strong>{' '}
+        (version {result.info.version}).
+      </p>
+      <p>
+        Pinned fingerprint: <span className="fingerprint">{result.fingerprint}</span>
+      </p>
+      <button type="button" onClick={onDone}>
+        Done
+      </button>
+    </div>
+  );
+}
