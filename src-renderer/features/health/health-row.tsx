@@ -1,0 +1,89 @@
+/**
+ * One real server: where it is, its state and why it is down, the last hour, and drain/enable.
+ * The answer's revision goes straight into the cached view (reduceRealServerEnabled) instead
+ * of refetching the whole fleet; a refusal (revision conflict, agent offline) stays on the row.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { memo } from 'react';
+import { unwrap } from '../../../shared/ipc/errors.ts';
+import type { HealthView } from '../../../shared/ipc/health.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { queryKeys } from '../../api/query-keys.ts';
+import { reduceRealServerEnabled } from '../../api/reducers.ts';
+import { errorText } from '../../components/error-message.tsx';
+import { ago } from '../../components/time.ts';
+import type { HealthRow as Row } from './health-rows.ts';
+import { Sparkline } from './sparkline.tsx';
+
+export const HealthRow = memo(function HealthRow({ row }: { row: Row }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const { server } = row;
+  const toggle = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.setRealServerEnabled({
+          agentId: row.agentId,
+          virtualService: row.virtualService,
+          realServer: server.name,
+          enabled: !server.enabled,
+          expectRevision: row.revision ?? 0,
+        }),
+      ),
+    onSuccess: ({ revision }) =>
+      client.setQueryData<HealthView>(queryKeys.healthSnapshot(), (view) =>
+        reduceRealServerEnabled(view, {
+          agentId: row.agentId,
+          key: server.key,
+          enabled: !server.enabled,
+          revision,
+        }),
+      ),
+  });
+  const stale = row.agentState !== 'online';
+  const health = server.health;
+
+  return (
+    <div className={`health-row state-${row.state}`} role="row" aria-label={`${row.agentName} ${server.key}`}>
+      <span role="cell" className="cell-state">
+        <span className={`badge state-${row.state}`}>{row.state}</span>
+        {!server.enabled && <span className="badge">drained</span>}
+      </span>
+      <span role="cell" className="cell-name">
+        <strong>{server.name}</strong> <span className="muted">{row.virtualService}</span>
+        <div className="muted">
+          {server.address}:{server.port}
+        </div>
+      </span>
+      <span role="cell" className="cell-agent">
+        {row.agentName}
+        <div className="muted">
+          {row.site || '(no site)'}
+          {stale && ' · agent not connected, last known state'}
+        </div>
+      </span>
+      <span role="cell" className="cell-reason">
+        {health?.reason && row.state !== 'up' ? health.reason : ''}
+        {health && <div className="muted">since {ago(health.since)}</div>}
+      </span>
+      <span role="cell" className="cell-history">
+        <Sparkline agentId={row.agentId} serverKey={server.key} />
+      </span>
+      <span role="cell" className="cell-actions">
+        <button
+          type="button"
+          disabled={toggle.isPending || row.revision === undefined}
+          onClick={() => toggle.mutate()}
+          aria-label={`${server.enabled ? 'Drain' : 'Enable'} ${server.name} on ${row.agentName}`}
+        >
+          {server.enabled ? 'Drain' : 'Enable'}
+        </button>
+        {toggle.error && (
+          <div role="alert" className="error">
+            {errorText(toggle.error)}
+          </div>
+        )}
+      </span>
+    </div>
+  );
+});

@@ -1,0 +1,179 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { HealthHistory } from '../../../shared/ipc/health.ts';
+import { agent, at, health, healthAgent, server } from '../../test/fixtures.ts';
+import { largeFleet } from '../../test/large-fleet.ts';
+import { renderWithApi } from '../../test/render.tsx';
+import { createTestApi, fail, ok, pending, type Handlers } from '../../test/test-api.ts';
+import { HealthScreen } from './health-screen.tsx';
+
+// happy-dom does no layout: give the scroller a viewport so the virtualiser renders rows.
+const VIEWPORT = 600;
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('health-scroller') ? VIEWPORT : 0;
+    },
+  });
+});
+afterAll(() => {
+  delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
+});
+afterEach(cleanup);
+
+const view = () =>
+  health(
+    healthAgent(agent('a1', 'east'), {
+      web: [
+        server('web', 'alpha', 'up'),
+        server('web', 'bravo', 'down', at(3), 'HTTP 503 from /owa/healthcheck.htm'),
+      ],
+    }),
+    healthAgent(agent('a2', 'west'), { mail: [server('mail', 'charlie', 'up')] }),
+  );
+
+function setup(handlers: Handlers = {}) {
+  const test = createTestApi({ healthSnapshot: ok(view()), ...handlers });
+  return { test, ...renderWithApi(<HealthScreen />, test) };
+}
+
+const rowNames = () => screen.queryAllByRole('row').map((r) => r.getAttribute('aria-label'));
+
+describe('HealthScreen', () => {
+  it('shows loading', () => {
+    setup({ healthSnapshot: () => pending() });
+    expect(screen.getByText('Loading health…')).toBeTruthy();
+  });
+
+  it('shows a failure inline', async () => {
+    setup({ healthSnapshot: fail('TRANSPORT', 'the Console did not answer') });
+    expect((await screen.findByRole('alert')).textContent).toContain('the Console did not answer');
+  });
+
+  it('says when there is nothing to show', async () => {
+    setup({ healthSnapshot: ok(health(healthAgent(agent('a1', 'east'), {}))) });
+    expect(await screen.findByText(/No real servers/)).toBeTruthy();
+  });
+
+  it('lists every server, down first, with the reason', async () => {
+    setup();
+    await waitFor(() => expect(rowNames()).toEqual(['a1 web/bravo', 'a1 web/alpha', 'a2 mail/charlie']));
+    const bravo = screen.getByRole('row', { name: 'a1 web/bravo' });
+    expect(bravo.textContent).toContain('HTTP 503 from /owa/healthcheck.htm');
+    expect(screen.getByRole('status').textContent).toContain('3 real servers, 1 down');
+  });
+
+  it('filters by site, state and name, and sorts', async () => {
+    setup();
+    await waitFor(() => expect(rowNames()).toHaveLength(3));
+    fireEvent.change(screen.getByLabelText('Site'), { target: { value: 'west' } });
+    await waitFor(() => expect(rowNames()).toEqual(['a2 mail/charlie']));
+    fireEvent.change(screen.getByLabelText('Site'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('State'), { target: { value: 'up' } });
+    await waitFor(() => expect(rowNames()).toEqual(['a1 web/alpha', 'a2 mail/charlie']));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'char' } });
+    await waitFor(() => expect(rowNames()).toEqual(['a2 mail/charlie']));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'nothing-like-it' } });
+    expect(await screen.findByText('No real server matches these filters.')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('State'), { target: { value: 'all' } });
+    fireEvent.change(screen.getByLabelText('Sort by'), { target: { value: 'name' } });
+    await waitFor(() => expect(rowNames()).toEqual(['a1 web/alpha', 'a1 web/bravo', 'a2 mail/charlie']));
+  });
+
+  it('changes a row when a health event is pushed, and ignores a stale one', async () => {
+    const { test } = setup();
+    await screen.findByRole('row', { name: 'a2 mail/charlie' });
+    act(() =>
+      test.emit({
+        type: 'health',
+        agentId: 'a2',
+        server: {
+          key: 'mail/charlie',
+          virtualService: 'mail',
+          realServer: 'charlie',
+          state: 'down',
+          since: at(10),
+          reason: 'connect ETIMEDOUT',
+        },
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('row', { name: 'a2 mail/charlie' }).textContent).toContain('connect ETIMEDOUT'),
+    );
+    act(() =>
+      test.emit({
+        type: 'health',
+        agentId: 'a2',
+        server: {
+          key: 'mail/charlie',
+          virtualService: 'mail',
+          realServer: 'charlie',
+          state: 'up',
+          since: at(5),
+        },
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByRole('row', { name: 'a2 mail/charlie' }).textContent).toMatch(/^down/);
+  });
+
+  it('drains a server with the revision it shows, and reflects the answer', async () => {
+    const { test } = setup({ setRealServerEnabled: ok({ revision: 2 }) });
+    const row = await screen.findByRole('row', { name: 'a1 web/alpha' });
+    fireEvent.click(within(row).getByRole('button', { name: 'Drain alpha on a1' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Enable alpha on a1' })).toBeTruthy());
+    expect(test.calls.find((c) => c.channel === 'setRealServerEnabled')?.params).toEqual({
+      agentId: 'a1',
+      virtualService: 'web',
+      realServer: 'alpha',
+      enabled: false,
+      expectRevision: 1,
+    });
+  });
+
+  it('keeps a refused drain on the row', async () => {
+    setup({
+      setRealServerEnabled: fail('CONFLICT', 'Another console changed the configuration (revision 3).'),
+    });
+    const row = await screen.findByRole('row', { name: 'a1 web/alpha' });
+    fireEvent.click(within(row).getByRole('button', { name: 'Drain alpha on a1' }));
+    expect((await within(row).findByRole('alert')).textContent).toContain('revision 3');
+  });
+
+  it('draws the last hour and appends pushed state changes', async () => {
+    const history: HealthHistory = {
+      agentId: 'a1',
+      key: 'web/alpha',
+      baseline: { at: new Date(Date.now() - 2 * 3_600_000).toISOString(), state: 'up' },
+      samples: [],
+    };
+    const { test } = setup({
+      healthHistory: (params) => (params.key === 'web/alpha' ? ok(history) : fail('NOT_FOUND', 'no history')),
+    });
+    expect(await screen.findByRole('img', { name: 'last hour: never down' })).toBeTruthy();
+    act(() =>
+      test.emit({
+        type: 'health',
+        agentId: 'a1',
+        server: {
+          key: 'web/alpha',
+          virtualService: 'web',
+          realServer: 'alpha',
+          state: 'down',
+          since: new Date().toISOString(),
+        },
+      }),
+    );
+    expect(await screen.findByRole('img', { name: 'last hour: down 1 time' })).toBeTruthy();
+  });
+
+  it('renders only the rows in view for 50,000 servers', async () => {
+    setup({ healthSnapshot: ok(largeFleet()), healthHistory: () => pending() });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('50000 real servers'));
+    await waitFor(() => expect(rowNames().length).toBeGreaterThan(0));
+    expect(rowNames().length).toBeLessThan(40);
+    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('50000');
+  });
+});
