@@ -11,7 +11,12 @@
 import type { AgentConfigView, RevisionResult } from '../shared/ipc/agent-config.ts';
 import type { FanOutResult } from '../shared/ipc/channel.ts';
 import type { ParamsOf } from '../shared/ipc/channels.ts';
-import type { CertificateUsageView, CertInspection, PushOutcome } from '../shared/ipc/certs.ts';
+import type {
+  CertificateUsageView,
+  CertInspection,
+  PushOutcome,
+  ReplaceOutcome,
+} from '../shared/ipc/certs.ts';
 import type { EventListener } from '../shared/ipc/events.ts';
 import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../shared/ipc/fleet.ts';
 import type { HealthHistory, HealthView } from '../shared/ipc/health.ts';
@@ -47,6 +52,8 @@ export interface CertCore {
   inspect(params: ParamsOf<'inspectCertificates'>): Promise<CertInspection>;
   /** Fan-out with a result per target and `progress` events under the operation id. */
   push(params: ParamsOf<'pushCertificate'>): Promise<FanOutResult<PushOutcome>>;
+  /** On each agent (default: all paired), every entry holding `fingerprint` gets the new certificate. */
+  replaceEverywhere(params: ParamsOf<'replaceCertificate'>): Promise<FanOutResult<ReplaceOutcome>>;
   usage(): Promise<CertificateUsageView>;
 }
 

@@ -8,7 +8,16 @@
 import { z } from 'zod';
 import type { CertIssue, CertName, CertSource, CertSummary } from '../certs/summary-types.ts';
 import { fromBase64 } from './base64.ts';
-import { AgentId, channel, NoParams, ObjectRef, OperationId, type FanOutResult } from './channel.ts';
+import {
+  AgentId,
+  AgentIds,
+  channel,
+  NoParams,
+  ObjectRef,
+  OperationId,
+  type FanOutResult,
+} from './channel.ts';
+import { Fingerprint } from './fleet.ts';
 
 /** Real certificate files are a few KiB; a P7B bundle a few dozen. 1 MiB leaves a wide margin. */
 export const MAX_CERT_FILE_BYTES = 1024 * 1024;
@@ -124,6 +133,32 @@ export const PushCertificateParams = z
   })
   .strict();
 
+export const ReplaceCertificateParams = z
+  .object({
+    inspectionId: z.string().min(1).max(128),
+    /** SHA-256 of the leaf being replaced, colon hex (CertificateUsage.fingerprint). */
+    fingerprint: Fingerprint,
+    /** Agents to replace it on (default: every paired agent). */
+    agentIds: AgentIds.optional(),
+    /** Push the root too (default: no, clients have it). */
+    includeRoot: z.boolean().optional(),
+    /** Store an expired or not-yet-valid certificate anyway (never a wrong key or broken chain). */
+    force: z.boolean().optional(),
+    operationId: OperationId.optional(),
+  })
+  .strict();
+
+/** On one agent: each store entry that held the old certificate, now the new one. */
+export interface ReplaceOutcome {
+  /** Empty when the agent had no entry with that certificate. */
+  replaced: {
+    /** Store entry name, kept as it was. */
+    name: string;
+    /** Virtual services that now serve the new certificate. */
+    reloaded: string[];
+  }[];
+}
+
 export interface PushOutcome {
   name: string;
   replaced: boolean;
@@ -167,6 +202,8 @@ export const CERT_CHANNELS = {
   inspectCertificates: channel<CertInspection>()(InspectCertificatesParams),
   /** Push an inspected certificate (key + chain) to agents, optionally binding it. */
   pushCertificate: channel<FanOutResult<PushOutcome>>()(PushCertificateParams),
+  /** Re-import an inspected certificate under every entry holding the old one, on each agent. */
+  replaceCertificate: channel<FanOutResult<ReplaceOutcome>>()(ReplaceCertificateParams),
   /** Every certificate stored on any agent, with where it is used. */
   certificateUsage: channel<CertificateUsageView>()(NoParams),
 };

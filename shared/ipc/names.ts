@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'setRealServerEnabled',
   'inspectCertificates',
   'pushCertificate',
+  'replaceCertificate',
   'certificateUsage',
   'listTemplates',
   'previewTemplate',

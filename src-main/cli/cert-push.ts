@@ -1,8 +1,9 @@
 /**
  * `portico cert push FILE... --agents a,b`: inspect the files as `cert inspect` does, then
  * push key + chain (without the root unless --include-root) to each agent, optionally binding
- * it to virtual services. One line per agent; exit status 1 when the files have errors or any
- * agent failed.
+ * it to virtual services. With `--replace FINGERPRINT`, every store entry holding that
+ * certificate on each agent (default: all paired) gets the new one under its own name instead.
+ * One line per agent; exit status 1 when the files have errors or any agent failed.
  */
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,9 +21,14 @@ import { firstLine, readInputFile } from './read-file.ts';
 
 export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [--name NAME] [--bind VS[,…]]
                           [--password-file F] [--include-root] [--force] [--no-aia] [--config-dir DIR]
+       portico cert push FILE... --replace FINGERPRINT [--agents ID|NAME[,…]]
+                          [--password-file F] [--include-root] [--force] [--no-aia] [--config-dir DIR]
 
   FILE...               key and certificates as for cert inspect (PFX, PEM, DER, P7B)
-  --agents A,B          paired agents, by id or name
+  --agents A,B          paired agents, by id or name (with --replace: default every paired agent)
+  --replace FP          replace the certificate with this SHA-256 fingerprint (hex, colons optional)
+                        everywhere it is stored: each entry holding it gets the new one under its
+                        own name, and the services using it reload; not with --name or --bind
   --name NAME           the store entry on each agent (default: from the leaf's common name);
                         an existing entry of that name is replaced (a renewal)
   --bind VS,VS          https virtual services to serve it (first in their certificate list)
@@ -32,7 +38,7 @@ export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [-
   --no-aia              do not download missing issuers from their AIA URLs
 ${SESSION_USAGE}
 
-exit status: 0 pushed everywhere, 1 the files have errors or an agent failed, 2 usage error
+exit status: 0 pushed (or nothing to replace) everywhere, 1 the files have errors or an agent failed, 2 usage error
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -45,6 +51,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         agents: { type: 'string' },
         name: { type: 'string' },
         bind: { type: 'string' },
+        replace: { type: 'string' },
         'password-file': { type: 'string' },
         'include-root': { type: 'boolean' },
         force: { type: 'boolean' },
@@ -62,6 +69,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (files.length === 0) throw new UsageError('give at least one certificate file');
+  const replace = values.replace === undefined ? undefined : fingerprintOf(values.replace);
+  if (replace !== undefined && (values.name !== undefined || values.bind !== undefined))
+    throw new UsageError("--replace keeps each entry's name and bindings: not with --name or --bind");
   if (values.name !== undefined && !ENTRY_NAME.test(values.name))
     throw new UsageError('--name is 1–63 letters, digits, "-" or "_", starting with a letter or digit');
   const password =
@@ -78,13 +88,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // No UI to keep responsive: the pipeline runs in-process, as in `cert inspect`.
   const session = openSession(io, values['config-dir'], { certs: { inspect: inspectCertificates } });
   try {
-    const agentIds = resolveAgents(session, values.agents);
+    const agentIds =
+      replace !== undefined && values.agents === undefined
+        ? session.store.listAgents().map((a) => a.id)
+        : resolveAgents(session, values.agents);
+    if (agentIds.length === 0) throw new UsageError('no paired agents (portico pair adds one)');
     const inspection = await session.core.certs.inspect({ files: dropped, aia: values['no-aia'] !== true });
     for (const issue of inspection.errors) io.stderr.write(`error ${issue.code}: ${issue.message}\n`);
     for (const issue of inspection.warnings) io.stderr.write(`warning ${issue.code}: ${issue.message}\n`);
     if (!inspection.pushable) {
       io.stderr.write('not pushed: fix the errors above (portico cert inspect shows the whole chain)\n');
       return EXIT.failed;
+    }
+    if (replace !== undefined) {
+      await waitForConnections(session, agentIds);
+      const replaced = await session.core.certs.replaceEverywhere({
+        inspectionId: inspection.inspectionId,
+        fingerprint: replace,
+        agentIds,
+        ...(values['include-root'] ? { includeRoot: true } : {}),
+        ...(values.force ? { force: true } : {}),
+      });
+      return reportOutcomes(io, session, replaced.results, describeReplaced);
     }
     const name = values.name ?? entryNameOf(inspection.chain[0]?.summary.subject.cn);
     const bind = values.bind
@@ -110,6 +135,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+/** `replaced "www", "www-old"; reloaded exchange-https`, or `nothing to replace`. */
+function describeReplaced({ replaced }: { replaced: { name: string; reloaded: string[] }[] }): string {
+  if (replaced.length === 0) return 'nothing to replace';
+  const reloaded = [...new Set(replaced.flatMap((r) => r.reloaded))];
+  return [
+    `replaced ${replaced.map((r) => `"${r.name}"`).join(', ')}`,
+    reloaded.length ? `reloaded ${reloaded.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** Any case, colons optional (as openssl or a browser shows it) → `AB:CD:…`, what the channel takes. */
+function fingerprintOf(text: string): string {
+  const hex = text.trim().replaceAll(':', '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex))
+    throw new UsageError('--replace takes a SHA-256 fingerprint: 64 hex digits');
+  return hex.match(/../g)!.join(':');
 }
 
 const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;

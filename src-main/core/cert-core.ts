@@ -1,17 +1,26 @@
 /**
  * Certificates: inspect dropped files with src-main/certs' pipeline (in a worker by default),
  * keep the key here under an inspection id, push key + chain to agents with progress per
- * agent and optional binding, and list where each certificate is used across the fleet.
+ * agent and optional binding, replace one certificate everywhere it is stored, and list where
+ * each certificate is used across the fleet.
  */
 import { ConsoleError } from '../../shared/ipc/errors.ts';
-import type { CertificateUsage, CertInspection, CertIssueView, PushOutcome } from '../../shared/ipc/certs.ts';
+import type {
+  CertificateUsage,
+  CertInspection,
+  CertIssueView,
+  PushOutcome,
+  ReplaceOutcome,
+} from '../../shared/ipc/certs.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import {
   inspectInWorker,
   pushToAgent,
+  replaceCertificateEverywhere,
   type InspectFile,
   type InspectOptions,
   type InspectResult,
+  type PushFleet,
 } from '../certs/index.ts';
 import type { CertCore } from '../core-types.ts';
 import type { FleetManager } from '../fleet/index.ts';
@@ -56,6 +65,26 @@ export function createCertCore(
     return { inspectionId: cache.keep(push), ...view, pushable: push !== undefined };
   };
 
+  /** The kept key + chain of an inspection, root removed unless asked for. */
+  const pushable = (inspectionId: string, includeRoot: boolean | undefined) => {
+    const kept = cache.get(inspectionId);
+    if (!kept) {
+      throw new ConsoleError(
+        'NOT_FOUND',
+        'That inspection is gone (too old, or the Console restarted): drop the files again.',
+        { inspectionId },
+      );
+    }
+    if (!kept.payload) {
+      throw new ConsoleError(
+        'CERT_ERROR',
+        'This inspection found problems or no matching key: it cannot be pushed.',
+        { inspectionId },
+      );
+    }
+    return includeRoot ? kept.payload : withoutRoot(kept.payload);
+  };
+
   const core: ReturnType<typeof createCertCore> = {
     inspectFiles: (files, password) => run(files, password === undefined ? {} : { password }),
 
@@ -80,22 +109,7 @@ export function createCertCore(
     },
 
     async push({ inspectionId, targets, includeRoot, force, operationId }) {
-      const kept = cache.get(inspectionId);
-      if (!kept) {
-        throw new ConsoleError(
-          'NOT_FOUND',
-          'That inspection is gone (too old, or the Console restarted): drop the files again.',
-          { inspectionId },
-        );
-      }
-      if (!kept.payload) {
-        throw new ConsoleError(
-          'CERT_ERROR',
-          'This inspection found problems or no matching key: it cannot be pushed.',
-          { inspectionId },
-        );
-      }
-      const payload = includeRoot ? kept.payload : withoutRoot(kept.payload);
+      const payload = pushable(inspectionId, includeRoot);
       // An agent may take several entries: one fan-out per round, each agent at most once in a round.
       const rounds: (typeof targets)[] = [];
       for (const target of targets) {
@@ -132,6 +146,32 @@ export function createCertCore(
         round.forEach((t, i) => byTarget.set(t, result.results[i]!));
       }
       return { operationId: id!, results: targets.map((t) => byTarget.get(t)!) };
+    },
+
+    async replaceEverywhere({ inspectionId, fingerprint, agentIds, includeRoot, force, operationId }) {
+      const payload = pushable(inspectionId, includeRoot);
+      const ids = agentIds ?? fleet.agents().flatMap((g) => g.agents.map((a) => a.id));
+      return fanOutWithProgress(
+        { fleet, events },
+        ids,
+        async (client, agentId, step) => {
+          step(`replacing ${fingerprint}`);
+          // The fleet fan-out already isolates agents; run the shared per-agent logic on this one
+          // client so its errors reach fanOutWithProgress (and ipcErrorOf) as thrown, like push's.
+          const single: PushFleet = {
+            fanOut: async (_ids, operation) => [
+              { agentId, ok: true, value: await operation(client, agentId) },
+            ],
+          };
+          const [result] = await replaceCertificateEverywhere(single, [agentId], payload, {
+            fingerprint,
+            ...(force ? { force: true } : {}),
+          });
+          if (!result?.ok) throw new Error('unreachable: a single-agent replace either returns or throws');
+          return { replaced: result.value.replaced } satisfies ReplaceOutcome;
+        },
+        operationId,
+      );
     },
 
     async usage() {

@@ -27,6 +27,7 @@ export function createHandlers(core: ConsoleCore): Handlers {
     setRealServerEnabled: (p) => config.setRealServerEnabled(p),
     inspectCertificates: (p) => certs.inspect(p),
     pushCertificate: (p) => certs.push(p),
+    replaceCertificate: (p) => certs.replaceEverywhere(p),
     certificateUsage: () => certs.usage(),
     listTemplates: () => templates.list(),
     previewTemplate: (p) => templates.preview(p),

@@ -156,6 +156,10 @@ export function createMemoryCore(): MemoryCore {
         record('certs.push', params);
         return { operationId: params.operationId ?? 'op-1', results: [] };
       },
+      async replaceEverywhere(params) {
+        record('certs.replaceEverywhere', params);
+        return { operationId: params.operationId ?? 'op-1', results: [] };
+      },
       async usage() {
         record('certs.usage');
         return { certificates: [], unreachable: [] };

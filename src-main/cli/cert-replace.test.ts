@@ -1,0 +1,168 @@
+/**
+ * `portico cert push FILE... --replace FINGERPRINT` through runCli over real agent processes:
+ * the old certificate under different names on two agents, served by https services; a line per
+ * agent, HTTPS through each then shows the new one; an agent down → its own FAIL line, exit 1.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCorpus, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { runCli } from '../cli.ts';
+import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
+import type { CliIo } from './command.ts';
+
+let a: AgentProcess;
+let b: AgentProcess;
+let corpus: Corpus;
+let dir: string;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([
+    startAgentProcess({ name: 'rcli-a', site: 'east' }),
+    startAgentProcess({ name: 'rcli-b', site: 'west' }),
+  ]);
+  corpus = makeCorpus();
+  dir = mkdtempSync(join(tmpdir(), 'portico-cli-replace-'));
+  writeFileSync(join(dir, 'a.token'), `${a.token}\n`);
+  writeFileSync(join(dir, 'b.token'), `${b.token}\n`);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a, b].map((x) => x?.dispose()));
+  corpus?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: {
+      PORTICO_CONSOLE_DIR: join(dir, 'console'),
+      PORTICO_CERT_LIBRARY: join(dir, 'library'),
+      PORTICO_LOG_LEVEL: 'silent',
+    },
+    cwd: corpus.dir,
+  };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+const served = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: RSA_LEAF_CN,
+      rejectUnauthorized: false,
+    });
+    socket.once('secureConnect', () => {
+      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
+const OLD = ['leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem'];
+
+/** An https service `{name}-https` on that agent serving `certificate`, via the lync template. */
+async function httpsService(agent: string, name: string, certificate: string): Promise<number> {
+  const httpsPort = await freePort();
+  const params = join(dir, `${agent}-${name}.json`);
+  writeFileSync(
+    params,
+    JSON.stringify({
+      name,
+      listenAddress: '127.0.0.1',
+      httpsPort,
+      httpPort: await freePort(),
+      certificate,
+      backendVerify: 'none',
+      servers: [{ name: 'fe01', address: '127.0.0.1' }],
+    }),
+  );
+  const applied = await cli('template', 'apply', 'lync-reverse-proxy', '--params', params, '--agents', agent);
+  expect(applied.code, applied.out + applied.err).toBe(0);
+  return httpsPort;
+}
+
+describe('portico cert push --replace', () => {
+  it('replaces the certificate under every entry holding it, a line per agent', async () => {
+    for (const [agent, token] of [
+      [a, 'a.token'],
+      [b, 'b.token'],
+    ] as const) {
+      const paired = await cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
+      expect(paired.code, paired.err).toBe(0);
+    }
+    for (const [agent, name] of [
+      ['rcli-a', 'www'],
+      ['rcli-a', 'www-old'],
+      ['rcli-b', 'edge'],
+    ]) {
+      const pushed = await cli('cert', 'push', ...OLD, '--agents', agent!, '--name', name!, '--no-aia');
+      expect(pushed.code, pushed.err).toBe(0);
+    }
+    const ports = [
+      await httpsService('rcli-a', 'site', 'www'),
+      await httpsService('rcli-a', 'legacy', 'www-old'),
+      await httpsService('rcli-b', 'edge', 'edge'),
+    ];
+    for (const port of ports) expect(await served(port)).toBe(leafOf('leaf-rsa.pem'));
+
+    // Colons optional, any case: as a browser or openssl shows it.
+    const fingerprint = leafOf('leaf-rsa.pem').replaceAll(':', '').toLowerCase();
+    const replaced = await cli('cert', 'push', 'leaf-ec-bundle.pem', '--replace', fingerprint, '--no-aia');
+    expect(replaced.code, replaced.err).toBe(0);
+    expect(replaced.out).toMatch(
+      /^ok {4}rcli-a \(.*\): replaced "www", "www-old"; reloaded site-https, legacy-https\nok {4}rcli-b \(.*\): replaced "edge"; reloaded edge-https\n$/,
+    );
+    for (const port of ports) expect(await served(port)).toBe(leafOf('leaf-ec.pem'));
+
+    // Nothing holds the old certificate any more.
+    const again = await cli(
+      'cert',
+      'push',
+      'leaf-ec-bundle.pem',
+      '--replace',
+      leafOf('leaf-rsa.pem'),
+      '--agents',
+      'rcli-b',
+      '--no-aia',
+    );
+    expect(again).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^ok {4}rcli-b \(.*\): nothing to replace\n$/),
+    });
+  }, 60_000);
+
+  it('refuses a bad fingerprint or --name with --replace as usage errors', async () => {
+    expect((await cli('cert', 'push', 'leaf-ec-bundle.pem', '--replace', 'AB:CD')).code).toBe(2);
+    const both = await cli(
+      'cert',
+      'push',
+      'leaf-ec-bundle.pem',
+      '--replace',
+      leafOf('leaf-ec.pem'),
+      '--name',
+      'x',
+    );
+    expect(both.code).toBe(2);
+  });
+
+  it('with one agent stopped: its own FAIL line, the other replaced, exit 1', async () => {
+    await b.stop();
+    const replaced = await cli('cert', 'push', ...OLD, '--replace', leafOf('leaf-ec.pem'), '--no-aia');
+    expect(replaced.code).toBe(1);
+    expect(replaced.out).toMatch(
+      /^ok {4}rcli-a \(.*\): replaced "www", "www-old"; reloaded site-https, legacy-https\n/m,
+    );
+    expect(replaced.out).toMatch(/^FAIL {2}rcli-b \(.*\): AGENT_OFFLINE/m);
+  }, 60_000);
+});

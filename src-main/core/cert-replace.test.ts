@@ -1,0 +1,224 @@
+/**
+ * "Replace this certificate everywhere it is used" through the Console core over real agent
+ * processes: the old certificate stored under different names on two agents and served by https
+ * services; after the replace, HTTPS through each agent shows the new one. An agent without the
+ * old certificate replaces nothing; a stopped agent fails alone.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleEvent } from '../../shared/ipc/events.ts';
+import { makeCorpus, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { startBackend, type Backend } from '../../test/support/backends.ts';
+import { until } from '../../test/support/engine.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { createConsoleCore, type RunningConsoleCore } from '../core.ts';
+import { FleetManager } from '../fleet/index.ts';
+import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
+import { openNodeConsoleStore } from '../store/index.ts';
+
+const tuning = {
+  connectTimeoutMs: 3_000,
+  requestTimeoutMs: 5_000,
+  heartbeatMs: 2_000,
+  backoff: { baseMs: 50, maxMs: 300, factor: 2, jitter: 0.5 },
+};
+
+let a: AgentProcess;
+let b: AgentProcess;
+let rs: Backend;
+let corpus: Corpus;
+let dir: string;
+let fleet: FleetManager;
+let core: RunningConsoleCore;
+const events: ConsoleEvent[] = [];
+
+beforeAll(async () => {
+  [a, b, rs] = await Promise.all([
+    startAgentProcess({ name: 'rep-a', site: 'east' }),
+    startAgentProcess({ name: 'rep-b', site: 'west' }),
+    startBackend('rs'),
+  ]);
+  corpus = makeCorpus();
+  dir = mkdtempSync(join(tmpdir(), 'portico-replace-'));
+  const store = openNodeConsoleStore({ cwd: dir });
+  fleet = new FleetManager({ store, tuning });
+  core = createConsoleCore({
+    store,
+    fleet,
+    log: pino({ level: 'silent' }),
+    configDir: dir,
+    certs: { systemRoots: false, trustedRoots: [corpus.read('root.pem')] },
+  });
+  core.subscribe((event) => events.push(event));
+  fleet.start();
+}, 60_000);
+
+afterAll(async () => {
+  core?.close();
+  await fleet?.close();
+  await Promise.all([a, b, rs].map((x) => x && ('dispose' in x ? x.dispose() : x.close())));
+  corpus?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const online = async (agentId: string) =>
+  (await core.fleet.list()).sites.some((s) =>
+    s.agents.some((x) => x.id === agentId && x.state.kind === 'online'),
+  );
+/** The leaf an HTTPS listener on this port presents. */
+const served = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: RSA_LEAF_CN,
+      rejectUnauthorized: false,
+    });
+    socket.once('secureConnect', () => {
+      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+const file = (name: string) => ({ name, bytes: new Uint8Array(corpus.read(name)) });
+const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
+const inspectOld = () =>
+  core.certs.inspect({
+    files: [file('leaf-rsa.key'), file('leaf-rsa.pem'), file('intermediate.pem')],
+    aia: false,
+  });
+
+/** Agent → https service → its port. */
+const ports = new Map<string, Map<string, number>>();
+
+async function httpsService(agentId: string, name: string, certificate: string): Promise<void> {
+  const port = await freePort();
+  const { revision } = await core.config.get(agentId);
+  await core.config.upsertVirtualService({
+    agentId,
+    expectRevision: revision,
+    virtualService: {
+      name,
+      listen: { address: '127.0.0.1', port },
+      protocol: 'https',
+      tls: { certificates: [certificate] },
+      realServers: [{ name: 'rs', address: '127.0.0.1', port: rs.port }],
+    },
+  });
+  if (!ports.has(agentId)) ports.set(agentId, new Map());
+  ports.get(agentId)!.set(name, port);
+}
+
+describe('certs.replaceEverywhere over real agents', () => {
+  it('replaces every entry holding the old certificate on each agent: HTTPS shows the new one', async () => {
+    for (const agent of [a, b]) {
+      await core.fleet.pair({
+        address: '127.0.0.1',
+        port: agent.port,
+        token: agent.token,
+        expectedFingerprint: agent.fingerprint,
+      });
+    }
+    await until(async () => (await online(a.id)) && (await online(b.id)), 'both agents online', 15_000);
+
+    const old = await inspectOld();
+    expect(old.pushable).toBe(true);
+    const pushed = await core.certs.push({
+      inspectionId: old.inspectionId,
+      targets: [
+        { agentId: a.id, name: 'www' },
+        { agentId: a.id, name: 'www-old' },
+        { agentId: b.id, name: 'edge' },
+      ],
+    });
+    expect(pushed.results.every((r) => r.ok)).toBe(true);
+    await httpsService(a.id, 'site-https', 'www');
+    await httpsService(a.id, 'legacy-https', 'www-old');
+    await httpsService(b.id, 'edge-https', 'edge');
+    for (const [, services] of ports)
+      for (const port of services.values()) expect(await served(port)).toBe(leafOf('leaf-rsa.pem'));
+
+    const renewed = await core.certs.inspect({ files: [file('leaf-ec-bundle.pem')], aia: false });
+    expect(renewed.pushable).toBe(true);
+    events.length = 0;
+    const operationId = 'replace-www-0001';
+    const result = await core.certs.replaceEverywhere({
+      inspectionId: renewed.inspectionId,
+      fingerprint: leafOf('leaf-rsa.pem'),
+      operationId,
+    });
+    expect(result.operationId).toBe(operationId);
+    expect(result.results).toEqual([
+      {
+        agentId: a.id,
+        ok: true,
+        result: {
+          replaced: [
+            { name: 'www', reloaded: ['site-https'] },
+            { name: 'www-old', reloaded: ['legacy-https'] },
+          ],
+        },
+      },
+      { agentId: b.id, ok: true, result: { replaced: [{ name: 'edge', reloaded: ['edge-https'] }] } },
+    ]);
+    for (const [, services] of ports)
+      for (const port of services.values()) expect(await served(port)).toBe(leafOf('leaf-ec.pem'));
+    for (const agentId of [a.id, b.id]) {
+      const statuses = events.flatMap((e) =>
+        e.type === 'progress' && e.operationId === operationId && e.agentId === agentId ? [e.status] : [],
+      );
+      expect(statuses[0]).toBe('pending');
+      expect(statuses.at(-1)).toBe('ok');
+    }
+    // The root stayed home, as with push.
+    const listed = await fleet.client(b.id)!.request('cert.list');
+    expect(listed.certificates.find((c) => c.name === 'edge')?.certificates).toBe(2);
+  }, 60_000);
+
+  it('an agent without the certificate reports nothing replaced', async () => {
+    const old = await inspectOld();
+    await core.certs.push({ inspectionId: old.inspectionId, targets: [{ agentId: a.id, name: 'spare' }] });
+    const renewed = await core.certs.inspect({ files: [file('leaf-ec-bundle.pem')], aia: false });
+    const result = await core.certs.replaceEverywhere({
+      inspectionId: renewed.inspectionId,
+      fingerprint: leafOf('leaf-rsa.pem').toLowerCase(),
+      agentIds: [a.id, b.id],
+    });
+    expect(result.results).toEqual([
+      { agentId: a.id, ok: true, result: { replaced: [{ name: 'spare', reloaded: [] }] } },
+      { agentId: b.id, ok: true, result: { replaced: [] } },
+    ]);
+    await expect(
+      core.certs.replaceEverywhere({ inspectionId: 'gone', fingerprint: leafOf('leaf-rsa.pem') }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 30_000);
+
+  it('with one agent stopped, its result is its own error and the other succeeds', async () => {
+    // The old certificate back on both, so each has something to replace.
+    const old = await inspectOld();
+    await core.certs.push({
+      inspectionId: old.inspectionId,
+      targets: [
+        { agentId: a.id, name: 'www' },
+        { agentId: b.id, name: 'edge' },
+      ],
+    });
+    await b.stop();
+    await until(async () => !(await online(b.id)), 'agent b offline', 15_000);
+    const renewed = await core.certs.inspect({ files: [file('leaf-ec-bundle.pem')], aia: false });
+    const result = await core.certs.replaceEverywhere({
+      inspectionId: renewed.inspectionId,
+      fingerprint: leafOf('leaf-rsa.pem'),
+    });
+    expect(result.results).toEqual([
+      { agentId: a.id, ok: true, result: { replaced: [{ name: 'www', reloaded: ['site-https'] }] } },
+      { agentId: b.id, ok: false, error: expect.objectContaining({ code: 'AGENT_OFFLINE' }) },
+    ]);
+    expect(await served(ports.get(a.id)!.get('site-https')!)).toBe(leafOf('leaf-ec.pem'));
+  }, 30_000);
+});
