@@ -16,13 +16,25 @@ import { childNofile, freePorts, killAllChildren, killAllChildrenSync, tailFile 
 import { benchCpuSeconds, cpuSeconds, initClockTicks, machineBusySeconds, rssMB } from './lib/procfs.ts';
 import { evaluateTargets, renderReport, resultsJson, type ScenarioResult } from './lib/report.ts';
 import { ensureTools, toolVersions, type Tools } from './lib/tools.ts';
+import { makeBenchPki } from './lib/pki.ts';
 import { download } from './load/stream.ts';
+import { runHandshakes } from './load/tls-handshakes.ts';
 import { runWrk } from './load/wrk.ts';
 import { BIG_PATH, SMALL_PATH, startBackend, type Backend } from './peers/backend.ts';
 import { haproxyPeer } from './peers/haproxy.ts';
 import { nginxPeer } from './peers/nginx.ts';
 import { porticoPeer } from './peers/portico.ts';
-import { LOOPBACK, type PeerDef, type PeerId, type RunningPeer } from './peers/types.ts';
+import {
+  LOOPBACK,
+  TLS_KINDS,
+  TLS_SERVER_NAME,
+  type BenchPki,
+  type EndpointKind,
+  type PeerDef,
+  type PeerId,
+  type RunningPeer,
+  type TlsPorts,
+} from './peers/types.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 import type { Measurement, Scenario } from './scenarios/types.ts';
 
@@ -112,14 +124,27 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 // Last resort (e.g. process.exit from elsewhere): no awaiting possible here, so SIGKILL.
 process.on('exit', killAllChildrenSync);
 
-async function startPeers(opts: BenchOptions, tools: Tools, tmp: string, backend: Backend, nofile: number) {
-  const ports = await freePorts(opts.peers.length * 2);
+async function startPeers(
+  opts: BenchOptions,
+  tools: Tools,
+  tmp: string,
+  backend: Backend,
+  nofile: number,
+  kinds: Set<EndpointKind>,
+  pki: BenchPki | null,
+) {
+  // http and tcp always (as before); TLS listeners only for the kinds the scenarios need.
+  const tlsKinds = TLS_KINDS.filter((k) => kinds.has(k));
+  const perPeer = 2 + tlsKinds.length;
+  const ports = await freePorts(opts.peers.length * perPeer);
   const failed: { id: PeerId; reason: string }[] = [];
   for (const [i, id] of opts.peers.entries()) {
     const def = PEER_DEFS[id];
     const dir = path.join(tmp, id);
     mkdirSync(dir, { recursive: true });
     progress(`starting ${def.label}`);
+    const mine = ports.slice(i * perPeer, (i + 1) * perPeer) as number[];
+    const tlsPorts: TlsPorts = Object.fromEntries(tlsKinds.map((k, j) => [k, mine[2 + j] as number]));
     try {
       const peer = await def.start({
         tools,
@@ -127,8 +152,10 @@ async function startPeers(opts: BenchOptions, tools: Tools, tmp: string, backend
         dir,
         logDir: path.join(tmp, 'logs'),
         backend: backend.addr,
+        backendTls: backend.tlsAddr,
+        pki,
         nofile,
-        ports: { http: ports[2 * i] as number, tcp: ports[2 * i + 1] as number },
+        ports: { http: mine[0] as number, tcp: mine[1] as number, ...tlsPorts },
         log: progress,
       });
       state.peers.push(peer);
@@ -163,6 +190,31 @@ async function warmUp(opts: BenchOptions, tools: Tools, backend: Backend, scenar
       await download(tools.curl, tcp, BIG_PATH, backend.bigBytes).catch((e) =>
         progress(`L4 warm-up of ${p.label} failed: ${(e as Error).message}`),
       );
+    }
+    // TLS: the handshake path (and the request behind it) for the offload listeners, the
+    // upstream TLS pool for re-encrypt. At most 2 s each: four TLS scenarios share the run.
+    const tlsWarmS = Math.min(2, opts.warmupSeconds);
+    for (const kind of ['https-rsa', 'https-ecdsa'] as const) {
+      const at = p.endpoints[kind];
+      if (!at || !kinds.has(kind)) continue;
+      progress(`warming up ${p.label} ${kind} (${tlsWarmS} s of full handshakes)`);
+      await runHandshakes(at, {
+        connections: opts.handshakeConnections,
+        seconds: tlsWarmS,
+        path: SMALL_PATH,
+        servername: TLS_SERVER_NAME,
+      }).catch((e) => progress(`${kind} warm-up of ${p.label} failed: ${(e as Error).message}`));
+    }
+    const re = p.endpoints['https-reencrypt'];
+    if (re && kinds.has('https-reencrypt')) {
+      progress(`warming up ${p.label} https-reencrypt (${tlsWarmS} s)`);
+      await runWrk(tools.wrk, re, {
+        threads: 1,
+        connections: 50,
+        durationS: tlsWarmS,
+        path: SMALL_PATH,
+        scheme: 'https',
+      }).catch((e) => progress(`https-reencrypt warm-up of ${p.label} failed: ${(e as Error).message}`));
     }
   }
 }
@@ -271,8 +323,18 @@ async function main(): Promise<number> {
   chmodSync(tmp, 0o755);
   mkdirSync(path.join(tmp, 'logs'));
 
-  const [backendPort] = await freePorts(1);
-  progress(`starting back end nginx on ${LOOPBACK}:${backendPort}`);
+  // The listeners the selected scenarios use: TLS ones (and their certificates) only if needed.
+  const kinds = new Set<EndpointKind>(scenarios.map((s) => s.needs));
+  let pki: BenchPki | null = null;
+  if (TLS_KINDS.some((k) => kinds.has(k))) {
+    progress('making certificates (RSA 2048, ECDSA P-256, internal CA) with openssl');
+    pki = makeBenchPki(path.join(tmp, 'pki'));
+  }
+  const [backendPort, backendTlsPort] = await freePorts(2);
+  const backendTls = kinds.has('https-reencrypt') && pki ? { port: backendTlsPort as number, pki } : null;
+  progress(
+    `starting back end nginx on ${LOOPBACK}:${backendPort}${backendTls ? ` (TLS on ${backendTls.port})` : ''}`,
+  );
   const backend = await startBackend({
     tools,
     dir: path.join(tmp, 'backend'),
@@ -280,10 +342,12 @@ async function main(): Promise<number> {
     port: backendPort as number,
     nofile,
     bigBytes: opts.streamBytes,
+    ...(backendTls ? { tls: backendTls } : {}),
   });
   state.backend = backend;
-  const failedPeers = await startPeers(opts, tools, tmp, backend, nofile);
-  // Before any load: what a freshly started proxy costs (the memory test runs after the others).
+  const failedPeers = await startPeers(opts, tools, tmp, backend, nofile, kinds, pki);
+  // Before any load: what a freshly started proxy costs (the memory test runs after the plain
+  // HTTP and L4 scenarios).
   await sleep(1000);
   const startRssMB = new Map(state.peers.map((p) => [p.id as string, p.pid === null ? NaN : rssMB(p.pid)]));
   await warmUp(opts, tools, backend, scenarios);
@@ -304,7 +368,8 @@ async function main(): Promise<number> {
   const elapsedS = Math.round((Date.now() - t0) / 1000);
   const header = [
     `Portico bench, ${new Date(t0).toISOString()}, ${os.cpus().length} CPUs, ${os.type()} ${os.release()}`,
-    `node ${versions.node}, HAProxy ${versions.haproxy}, nginx ${versions.nginx}, wrk ${versions.wrk}, curl ${versions.curl}`,
+    `node ${versions.node}, HAProxy ${versions.haproxy}, nginx ${versions.nginx}, wrk ${versions.wrk}, curl ${versions.curl}; ` +
+      `OpenSSL ${versions.opensslSystem} (HAProxy, nginx, wrk), ${versions.opensslNode} (Node: Portico, handshake client)`,
     `rounds: ${opts.rounds}${opts.quick ? ' (PORTICO_BENCH_QUICK=1)' : ''}, medians shown; all on ${LOOPBACK}; ` +
       `proxies: 1 thread/worker/process each; CPU and RSS summed over each proxy's processes`,
     `waited ${Math.round(extraQuietWaitMs / 1000)} s in all for other processes' CPU load to pass ` +

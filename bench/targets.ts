@@ -30,6 +30,15 @@ function ratioAtLeast(scenario: string, metric: string, min: number, text: strin
 export const TARGETS: TargetSpec[] = [
   ratioAtLeast('l7', 'rps', 0.5, '≥ 0.5× HAProxy'),
   ratioAtLeast('l4', 'mibps', 0.8, '≥ 0.8× HAProxy'),
+  // Issue 3 ("Measured"): full handshakes ≥ 0.9× HAProxy; re-encrypt keep-alive ≥ 0.5×. No
+  // target was set for offload keep-alive: its ratio is reported only. Handshakes are checked
+  // twice: as measured (handshakes/s, which the client's own cost limits too on 2 cores) and
+  // per CPU-second of the proxy (what it would do with a core to itself).
+  ratioAtLeast('tls-hs-rsa', 'hsps', 0.9, '≥ 0.9× HAProxy'),
+  ratioAtLeast('tls-hs-rsa', 'hsPerCpuS', 0.9, '≥ 0.9× HAProxy'),
+  ratioAtLeast('tls-hs-ecdsa', 'hsps', 0.9, '≥ 0.9× HAProxy'),
+  ratioAtLeast('tls-hs-ecdsa', 'hsPerCpuS', 0.9, '≥ 0.9× HAProxy'),
+  ratioAtLeast('tls-reencrypt-ka', 'rps', 0.5, '≥ 0.5× HAProxy'),
   {
     scenario: 'p99',
     metric: 'addedP99Ms',

@@ -6,6 +6,10 @@ export interface BenchOptions {
   rounds: number;
   /** wrk duration for the closed-loop scenarios (l7, cps). */
   wrkSeconds: number;
+  /** Duration of each TLS measurement (handshakes/s and keep-alive over TLS). */
+  tlsSeconds: number;
+  /** Concurrent connections of the full-handshake client (closed loop). */
+  handshakeConnections: number;
   /** Duration of the fixed-rate latency test, per target. */
   fixedRateSeconds: number;
   /** Requests per second of the fixed-rate latency test. */
@@ -32,7 +36,7 @@ export const USAGE = `usage: npm run bench -- [--only ID,ID] [--peers haproxy,ng
   --peers     proxies to compare (default haproxy,nginx,portico)
   --rounds    rounds per scenario, medians reported (default 3; 1 with PORTICO_BENCH_QUICK=1)
   --keep-tmp  keep the temp dir (configs, logs) for inspection
-env PORTICO_BENCH_QUICK=1   short durations and one round: a check in under ~2 minutes`;
+env PORTICO_BENCH_QUICK=1   short durations and one round: a check in 2–3 minutes`;
 
 function list(v: string | undefined, flag: string): string[] {
   if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a comma-separated list\n${USAGE}`);
@@ -52,6 +56,9 @@ export function parseOptions(
     quick,
     rounds: quick ? 1 : 3,
     wrkSeconds: quick ? 3 : 10,
+    // Shorter than the plain runs: four TLS scenarios must fit in the ~12-minute full run.
+    tlsSeconds: quick ? 2 : 4,
+    handshakeConnections: 32,
     fixedRateSeconds: quick ? 3 : 10,
     rate: 1000,
     idleConnections: 10_000,

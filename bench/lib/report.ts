@@ -126,7 +126,7 @@ export function renderReport(
         ...vals.map((v) => fmt(v, m.digits)),
         // Three decimals where a target is checked, so 0.799 is not shown as 0.80 next to MISS.
         Number.isFinite(ratio) ? `${ratio.toFixed(t ? 3 : 2)}×` : '–',
-        m.better,
+        m.better === 'neither' ? '' : m.better,
         t?.target ?? '',
         t?.status ?? '',
       ]);

@@ -10,8 +10,8 @@ export interface Tools {
   nginx: string;
   wrk: string;
   curl: string;
-  /** Not used by today's scenarios; the TLS handshake scenarios will need it. */
-  h2load: string | null;
+  /** The openssl command line, which makes the TLS scenarios' certificates. */
+  openssl: string;
   /** Path of nginx's dynamic stream module, or null: then nginx has no L4 listener. */
   nginxStreamModule: string | null;
 }
@@ -21,8 +21,10 @@ const PACKAGES: Record<string, string> = {
   nginx: 'nginx-light',
   wrk: 'wrk',
   curl: 'curl',
-  h2load: 'nghttp2-client',
+  openssl: 'openssl',
 };
+// h2load is not used: it resumes the TLS session whenever it reconnects a client, and the
+// handshake scenarios need full handshakes (see load/tls-handshakes.ts).
 
 // Debian's nginx-light has no stream (L4) module built in; it comes as a dynamic module.
 const STREAM_MODULE_PACKAGE = 'libnginx-mod-stream';
@@ -93,7 +95,7 @@ export async function ensureTools(log: (m: string) => void): Promise<Tools> {
     nginx: need('nginx'),
     wrk: need('wrk'),
     curl: need('curl'),
-    h2load: which('h2load'),
+    openssl: need('openssl'),
     nginxStreamModule: streamModule(),
   };
 }
@@ -111,5 +113,8 @@ export async function toolVersions(t: Tools): Promise<Record<string, string>> {
     nginx: await first(t.nginx, ['-v'], /nginx version: nginx\/(\S+)/),
     wrk: await first(t.wrk, ['-v'], /wrk (\S+)/),
     curl: await first(t.curl, ['--version'], /curl (\S+)/),
+    // HAProxy and nginx use the system's OpenSSL, Portico and the handshake client Node's own.
+    opensslSystem: await first(t.openssl, ['version'], /OpenSSL (\S+)/),
+    opensslNode: process.versions.openssl,
   };
 }

@@ -8,6 +8,8 @@ export interface WrkOptions {
   durationS: number;
   path: string;
   headers?: string[];
+  /** https: wrk's TLS (keep-alive, one handshake per connection); default http. */
+  scheme?: 'http' | 'https';
 }
 
 export interface WrkResult {
@@ -47,7 +49,7 @@ export function parseWrk(text: string): Omit<WrkResult, 'command'> {
 export async function runWrk(wrk: string, target: HostPort, o: WrkOptions): Promise<WrkResult> {
   const args = [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`, '--latency'];
   for (const h of o.headers ?? []) args.push('-H', h);
-  args.push(`http://${target.host}:${target.port}${o.path}`);
+  args.push(`${o.scheme ?? 'http'}://${target.host}:${target.port}${o.path}`);
   const command = ['wrk', ...args.map((a) => (/\s/.test(a) ? `'${a}'` : a))].join(' ');
   // Bounded: wrk stops itself after -d; the margin covers start-up and slow final responses.
   const r = await runTool(wrk, args, { timeoutMs: o.durationS * 1000 + 30_000, raiseLimit: true });

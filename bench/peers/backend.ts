@@ -1,10 +1,11 @@
 /**
  * The back end every peer forwards to: one nginx worker serving a 1 KiB body (keep-alive) and
- * a large sparse file for the stream test. Run in the foreground as our child process.
+ * a large sparse file for the stream test, on plain HTTP and, for re-encrypt, on a TLS port
+ * with a certificate from the internal CA. Run in the foreground as our child process.
  */
 import { closeSync, mkdirSync, openSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
-import { LOOPBACK, type HostPort, type RunningPeer } from './types.ts';
+import { LOOPBACK, type BenchPki, type HostPort, type RunningPeer } from './types.ts';
 import type { Tools } from '../lib/tools.ts';
 import { nginxCommonMain, nginxTempPaths } from './nginx.ts';
 
@@ -18,6 +19,21 @@ export interface BackendParams {
   port: number;
   /** Open-files limit the worker may use (our hard limit). */
   nofile: number;
+  /** A TLS listener too (the re-encrypt back end): its port and certificate. */
+  tls?: { port: number; cert: { key: string; chain: string } };
+}
+
+function tlsServer(p: BackendParams): string {
+  if (!p.tls) return '';
+  return `
+    server {
+        listen ${LOOPBACK}:${p.tls.port} ssl backlog=4096;
+        ssl_certificate ${p.tls.cert.chain};
+        ssl_certificate_key ${p.tls.cert.key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        root ${p.wwwDir};
+        location / { }
+    }`;
 }
 
 export function backendNginxConfig(p: BackendParams): string {
@@ -43,7 +59,7 @@ ${nginxTempPaths(p.dir)}
         listen ${LOOPBACK}:${p.port} backlog=4096;
         root ${p.wwwDir};
         location / { }
-    }
+    }${tlsServer(p)}
 }
 `;
 }
@@ -69,6 +85,8 @@ function warmPageCache(file: string, bytes: number): void {
 
 export interface Backend {
   addr: HostPort;
+  /** The TLS listener, when it was asked for. */
+  tlsAddr: HostPort | null;
   bigBytes: number;
   /**
    * Reads the big file again so it is in the page cache for the next stream. The kernel may
@@ -86,6 +104,7 @@ export async function startBackend(opts: {
   port: number;
   nofile: number;
   bigBytes: number;
+  tls?: { port: number; pki: BenchPki };
 }): Promise<Backend> {
   const wwwDir = `${opts.dir}/www`;
   mkdirSync(wwwDir, { recursive: true });
@@ -96,7 +115,17 @@ export async function startBackend(opts: {
   truncateSync(`${wwwDir}${BIG_PATH}`, opts.bigBytes);
   warmPageCache(`${wwwDir}${BIG_PATH}`, opts.bigBytes);
   const conf = `${opts.dir}/nginx.conf`;
-  writeFileSync(conf, backendNginxConfig({ dir: opts.dir, wwwDir, port: opts.port, nofile: opts.nofile }));
+  const tls = opts.tls ? { port: opts.tls.port, cert: opts.tls.pki.backend } : undefined;
+  writeFileSync(
+    conf,
+    backendNginxConfig({
+      dir: opts.dir,
+      wwwDir,
+      port: opts.port,
+      nofile: opts.nofile,
+      ...(tls ? { tls } : {}),
+    }),
+  );
   const d = startDaemon(
     'backend-nginx',
     opts.tools.nginx,
@@ -107,6 +136,7 @@ export async function startBackend(opts: {
   );
   try {
     await waitForPort(d, LOOPBACK, opts.port, 10_000);
+    if (tls) await waitForPort(d, LOOPBACK, tls.port, 10_000);
   } catch (e) {
     await stopDaemon(d);
     throw new Error(
@@ -117,6 +147,7 @@ export async function startBackend(opts: {
   const addr = { host: LOOPBACK, port: opts.port };
   return {
     addr,
+    tlsAddr: tls ? { host: LOOPBACK, port: tls.port } : null,
     bigBytes: opts.bigBytes,
     warmBigFile: () => warmPageCache(`${wwwDir}${BIG_PATH}`, opts.bigBytes),
     peer: {

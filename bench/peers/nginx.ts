@@ -1,7 +1,21 @@
-/** nginx as a proxy: one worker, upstream keep-alive pool; L4 through the stream module. */
+/**
+ * nginx as a proxy: one worker, upstream keep-alive pool; L4 through the stream module; TLS
+ * offload with tickets and the session cache off, re-encrypt with a verified, kept-alive
+ * upstream.
+ */
 import { writeFileSync } from 'node:fs';
 import { startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
-import { LOOPBACK, type PeerDef, type PeerEnv, type RunningPeer } from './types.ts';
+import {
+  BACKEND_TLS_NAME,
+  LOOPBACK,
+  tlsListeners,
+  type BenchPki,
+  type HostPort,
+  type PeerDef,
+  type PeerEnv,
+  type RunningPeer,
+  type TlsPorts,
+} from './types.ts';
 
 /** Main-context lines shared by the back end and the proxy. */
 export function nginxCommonMain(dir: string, nofile: number, streamModule: string | null): string {
@@ -33,6 +47,58 @@ export interface NginxProxyParams {
   backendPort: number;
   httpPort: number;
   tcpPort: number;
+  /** TLS listeners to open; their certificates and the back end's TLS port. */
+  tls?: { ports: TlsPorts; pki: BenchPki; backendTlsPort: number | null };
+}
+
+/** Same upstream settings for plain HTTP and re-encrypt. */
+const PROXY_COMMON = `            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_connect_timeout 5s;
+            proxy_read_timeout 300s;`;
+
+function tlsServers(t: NonNullable<NginxProxyParams['tls']>): string {
+  const out: string[] = [];
+  if (t.ports['https-reencrypt']) {
+    if (t.backendTlsPort === null) throw new Error('https-reencrypt needs the back end TLS port');
+    out.push(`
+    upstream backend_https {
+        server ${LOOPBACK}:${t.backendTlsPort};
+        keepalive 64;
+        keepalive_requests 10000000;
+        keepalive_timeout 300s;
+    }`);
+  }
+  for (const { kind, port } of tlsListeners(t.ports)) {
+    const cert = kind === 'https-ecdsa' ? t.pki.ecdsa : t.pki.rsa;
+    const upstream =
+      kind === 'https-reencrypt'
+        ? `            proxy_pass https://backend_https;
+            # Verify the back end against the internal CA, by the name on its certificate.
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate ${t.pki.internalCa};
+            proxy_ssl_name ${BACKEND_TLS_NAME};
+            proxy_ssl_server_name on;
+            proxy_ssl_protocols TLSv1.2 TLSv1.3;
+            proxy_ssl_session_reuse on;`
+        : `            proxy_pass http://backend_http;`;
+    out.push(`
+    server {
+        listen ${LOOPBACK}:${port} ssl backlog=4096;
+        ssl_certificate ${cert.chain};
+        ssl_certificate_key ${cert.key};
+        # nginx 1.22 offers TLS 1.3 only when asked.
+        ssl_protocols TLSv1.2 TLSv1.3;
+        # Nothing a client could resume with: every handshake is a full one.
+        ssl_session_tickets off;
+        ssl_session_cache off;
+        location / {
+${upstream}
+${PROXY_COMMON}
+        }
+    }`);
+  }
+  return out.join('\n');
 }
 
 export function nginxProxyConfig(p: NginxProxyParams): string {
@@ -74,12 +140,9 @@ ${nginxTempPaths(p.dir)}
         listen ${LOOPBACK}:${p.httpPort} backlog=4096;
         location / {
             proxy_pass http://backend_http;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_connect_timeout 5s;
-            proxy_read_timeout 300s;
+${PROXY_COMMON}
         }
-    }
+    }${p.tls ? tlsServers(p.tls) : ''}
 }
 ${stream}`;
 }
@@ -99,8 +162,12 @@ export const nginxPeer: PeerDef = {
         backendPort: env.backend.port,
         httpPort: env.ports.http,
         tcpPort: env.ports.tcp,
+        ...(env.pki
+          ? { tls: { ports: env.ports, pki: env.pki, backendTlsPort: env.backendTls?.port ?? null } }
+          : {}),
       }),
     );
+    const tls = tlsListeners(env.ports);
     const d = startDaemon(
       'nginx-proxy',
       env.tools.nginx,
@@ -112,6 +179,7 @@ export const nginxPeer: PeerDef = {
     try {
       await waitForPort(d, LOOPBACK, env.ports.http, 10_000);
       if (streamModule) await waitForPort(d, LOOPBACK, env.ports.tcp, 10_000);
+      for (const l of tls) await waitForPort(d, LOOPBACK, l.port, 10_000);
     } catch (e) {
       await stopDaemon(d);
       throw new Error(
@@ -126,6 +194,7 @@ export const nginxPeer: PeerDef = {
       endpoints: {
         http: { host: LOOPBACK, port: env.ports.http },
         ...(streamModule ? { tcp: { host: LOOPBACK, port: env.ports.tcp } } : {}),
+        ...Object.fromEntries(tls.map((l): [string, HostPort] => [l.kind, { host: LOOPBACK, port: l.port }])),
       },
       notes: streamModule
         ? []

@@ -1,21 +1,62 @@
-/** Portico's agent, started from source exactly as `npm run agent` does, with its own data dir. */
+/**
+ * Portico's agent, started from source exactly as `npm run agent` does, with its own data dir.
+ * TLS certificates go into the data dir's store with `cert import` before the agent starts.
+ */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { AgentConfig, type AgentConfigInput } from '../../shared/model/config.ts';
-import { startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
-import { LOOPBACK, type PeerDef, type PeerEnv, type RunningPeer } from './types.ts';
+import { runTool, startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
+import {
+  BACKEND_TLS_NAME,
+  LOOPBACK,
+  tlsListeners,
+  type BenchPki,
+  type HostPort,
+  type PeerDef,
+  type PeerEnv,
+  type RunningPeer,
+  type TlsPorts,
+} from './types.ts';
 
 const START_TIMEOUT_MS = 10_000;
+
+/** Names in the agent's certificate store. */
+export const STORE_NAMES = { rsa: 'bench-rsa', ecdsa: 'bench-ecdsa', internalCa: 'bench-internal-ca' };
 
 export interface PorticoParams {
   backendPort: number;
   httpPort: number;
   tcpPort: number;
+  /** TLS listeners to open and the back end's TLS port (re-encrypt). */
+  tls?: { ports: TlsPorts; backendTlsPort: number | null };
 }
 
 export function porticoConfig(p: PorticoParams): AgentConfigInput {
   const realServers = [{ name: 'b1', address: LOOPBACK, port: p.backendPort }];
   // Same generous client idle time as the other peers (the memory test holds idle clients).
   const timeouts = { idleMs: 300_000, clientHeaderMs: 30_000, connectMs: 5000, serverMs: 300_000 };
+  const tlsServices: AgentConfigInput['virtualServices'] = tlsListeners(p.tls?.ports ?? {}).map(
+    ({ kind, port }) => {
+      const common = {
+        name: kind.replace('-', '_'),
+        listen: { address: LOOPBACK, port },
+        protocol: 'https' as const,
+        forwardedHeaders: false,
+        timeouts,
+        // Session resumption cannot be switched off in Portico's config: the handshake client
+        // never offers a session or ticket, which is what makes each handshake a full one.
+        tls: { certificates: [kind === 'https-ecdsa' ? STORE_NAMES.ecdsa : STORE_NAMES.rsa] },
+      };
+      if (kind !== 'https-reencrypt') return { ...common, realServers };
+      if (!p.tls?.backendTlsPort) throw new Error('https-reencrypt needs the back end TLS port');
+      return {
+        ...common,
+        // Verified against the internal CA, by the name on the back end's certificate (also
+        // sent as SNI), like HAProxy's `verify required … sni` and nginx's proxy_ssl_name.
+        reencrypt: { verify: 'ca', ca: STORE_NAMES.internalCa, serverName: BACKEND_TLS_NAME },
+        realServers: [{ name: 'b1', address: LOOPBACK, port: p.tls.backendTlsPort }],
+      };
+    },
+  );
   return {
     virtualServices: [
       {
@@ -28,8 +69,32 @@ export function porticoConfig(p: PorticoParams): AgentConfigInput {
         realServers,
       },
       { name: 'l4', listen: { address: LOOPBACK, port: p.tcpPort }, protocol: 'tcp', timeouts, realServers },
+      ...tlsServices,
     ],
   };
+}
+
+/** `cert import` of what the TLS listeners use, into the data dir's store. */
+async function importCertificates(cli: string, env: PeerEnv, dataDir: string, pki: BenchPki): Promise<void> {
+  const kinds = new Set(tlsListeners(env.ports).map((l) => l.kind));
+  const imports: { name: string; pem: string[] }[] = [];
+  if (kinds.has('https-rsa') || kinds.has('https-reencrypt'))
+    imports.push({ name: STORE_NAMES.rsa, pem: [pki.rsa.key, pki.rsa.chain] });
+  if (kinds.has('https-ecdsa'))
+    imports.push({ name: STORE_NAMES.ecdsa, pem: [pki.ecdsa.key, pki.ecdsa.chain] });
+  // Only CA certificates: stored as a CA bundle.
+  if (kinds.has('https-reencrypt')) imports.push({ name: STORE_NAMES.internalCa, pem: [pki.internalCa] });
+  for (const i of imports) {
+    const args = [cli, 'cert', 'import', '--data-dir', dataDir, '--name', i.name];
+    for (const f of i.pem) args.push('--pem', f);
+    const r = await runTool(process.execPath, args, { timeoutMs: 30_000 });
+    if (r.code !== 0) {
+      throw new Error(
+        `portico cert import --name ${i.name} failed (code ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stderr.trim()}${r.stdout.trim()}`,
+      );
+    }
+    env.log(`imported ${i.name} into Portico's certificate store`);
+  }
 }
 
 export const porticoPeer: PeerDef = {
@@ -40,10 +105,12 @@ export const porticoPeer: PeerDef = {
     if (!existsSync(cli)) throw new Error(`${cli} does not exist (the agent is not written yet?)`);
     const dataDir = `${env.dir}/data`;
     mkdirSync(dataDir, { recursive: true });
+    const tls = tlsListeners(env.ports);
     const cfg = porticoConfig({
       backendPort: env.backend.port,
       httpPort: env.ports.http,
       tcpPort: env.ports.tcp,
+      ...(tls.length > 0 ? { tls: { ports: env.ports, backendTlsPort: env.backendTls?.port ?? null } } : {}),
     });
     // Fail here, with the schema's words, if the config model moved away from what we write.
     const checked = AgentConfig.safeParse(cfg);
@@ -52,16 +119,20 @@ export const porticoPeer: PeerDef = {
         `bench's Portico config no longer matches shared/model/config.ts:\n${checked.error.message}`,
       );
     }
+    if (tls.length > 0) {
+      if (!env.pki) throw new Error('TLS listeners need the bench PKI');
+      await importCertificates(cli, env, dataDir, env.pki);
+    }
     writeFileSync(`${dataDir}/config.json`, JSON.stringify(cfg, null, 2) + '\n');
-    const d = startDaemon('portico', process.execPath, [cli, '--data-dir', dataDir], {
-      cwd: env.repoRoot,
-      logDir: env.logDir,
-    });
+    // The management API on a port of the kernel's choosing (its default, 7443, may be taken on
+    // a shared machine) and no mDNS advertisement: neither is part of what is measured.
+    const args = [cli, '--data-dir', dataDir, '--api', `${LOOPBACK}:0`, '--no-mdns'];
+    const d = startDaemon('portico', process.execPath, args, { cwd: env.repoRoot, logDir: env.logDir });
     try {
-      // One start-up budget for both listeners.
+      // One start-up budget for every listener.
       const deadline = Date.now() + START_TIMEOUT_MS;
-      await waitForPort(d, LOOPBACK, env.ports.http, START_TIMEOUT_MS);
-      await waitForPort(d, LOOPBACK, env.ports.tcp, Math.max(100, deadline - Date.now()));
+      for (const port of [env.ports.http, env.ports.tcp, ...tls.map((l) => l.port)])
+        await waitForPort(d, LOOPBACK, port, Math.max(100, deadline - Date.now()));
     } catch (e) {
       await stopDaemon(d);
       throw new Error(
@@ -77,6 +148,7 @@ export const porticoPeer: PeerDef = {
       endpoints: {
         http: { host: LOOPBACK, port: env.ports.http },
         tcp: { host: LOOPBACK, port: env.ports.tcp },
+        ...Object.fromEntries(tls.map((l): [string, HostPort] => [l.kind, { host: LOOPBACK, port: l.port }])),
       },
       notes: [],
       alive: () => d.exitInfo() === null,

@@ -24,7 +24,7 @@ export const memory: Scenario = {
     },
     {
       key: 'rssBeforeMB',
-      label: 'RSS before (after the other tests)',
+      label: 'RSS before (after l7, cps, l4, p99)',
       unit: 'MB',
       better: 'lower',
       digits: 1,

@@ -12,7 +12,8 @@ export interface MetricSpec {
   key: string;
   label: string;
   unit: string;
-  better: 'higher' | 'lower';
+  /** 'neither' for context figures (how busy a process was), shown without a judgement. */
+  better: 'higher' | 'lower' | 'neither';
   digits: number;
   /** Only meaningful for a proxy process (CPU, memory): no "direct" value. */
   proxyOnly?: boolean;
