@@ -7,27 +7,9 @@
 import type { AgentConfig } from '../../shared/model/config.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 
-export interface RealServerView {
-  /** `<virtual service>/<real server>`, as in health events. */
-  key: string;
-  name: string;
-  /** The content rule whose group it is in; undefined for the default group. */
-  rule?: string;
-  address: string;
-  port: number;
-  weight: number;
-  enabled: boolean;
-  /** Undefined until the agent reported it. */
-  health?: RealServerHealth;
-}
-
-export interface VirtualServiceView {
-  name: string;
-  enabled: boolean;
-  protocol: 'tcp' | 'http' | 'https';
-  listen: { address: string; port: number };
-  realServers: RealServerView[];
-}
+// The view shapes are the IPC contract's: one definition, the renderer sees exactly these.
+export type { RealServerView, VirtualServiceView } from '../../shared/ipc/health.ts';
+import type { VirtualServiceView } from '../../shared/ipc/health.ts';
 
 interface AgentLive {
   revision?: number;
