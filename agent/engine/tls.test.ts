@@ -293,6 +293,45 @@ describe('scenario: several HTTPS services on one IP:port', () => {
   });
 });
 
+describe('clients that leave early', () => {
+  it('a TLS client that half-closes after its request leaves no upstream request behind', async () => {
+    const backend = await startBackend('rs');
+    try {
+      const port = await freePort();
+      const e = await run([
+        {
+          name: 'www',
+          listen: { address: '127.0.0.1', port },
+          protocol: 'https',
+          tls: { certificates: ['www'] },
+          realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
+        },
+      ]);
+      // Node's TLS server tears the response down when the client's FIN arrives first; the
+      // upstream request must be aborted with it, not left paused waiting for a drain.
+      const once = () =>
+        new Promise<void>((resolve) => {
+          const s = tlsConnect(
+            { host: '127.0.0.1', port, servername: 'www.contoso.com', ca: publicRoot.cert },
+            () => s.end('GET /slow?ms=30 HTTP/1.1\r\nHost: www.contoso.com\r\nConnection: close\r\n\r\n'),
+          );
+          s.on('data', () => undefined);
+          s.on('close', () => resolve());
+          s.on('error', () => resolve());
+        });
+      for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, once));
+      const rs = e.engine.service('www')!.servers[0]!;
+      await until(
+        () => rs.active === 0 && rs.httpPool().stats.running === 0,
+        'every upstream request to end',
+      );
+      expect(rs.requests).toBe(100);
+    } finally {
+      await backend.close();
+    }
+  });
+});
+
 describe('scenario: certificate replaced under load', () => {
   it('new handshakes see the new certificate and no request fails', async () => {
     const backend = await startBackend('rs');

@@ -50,6 +50,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private responded = false;
   private done = false;
+  /**
+   * The client closed before undici started the request (it was queued): abort as soon as it
+   * starts, or it would run to completion for nobody, holding a pooled connection.
+   */
+  private clientGone = false;
 
   constructor(
     svc: ServiceRuntime,
@@ -79,6 +84,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   /** The client went away: stop the upstream request unless it already ended. */
   clientClosed(): void {
+    this.clientGone = true;
     if (!this.done) this.controller?.abort(new Error('client closed the connection'));
   }
 
@@ -110,6 +116,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    if (this.clientGone) controller.abort(new Error('client closed the connection'));
   }
 
   onResponseStart(
@@ -129,6 +136,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.server!.bytesOut += chunk.length;
     if (!this.res.write(chunk)) {
+      // A destroyed response never drains: pausing would hold the upstream request forever.
+      if (this.res.destroyed) {
+        controller.abort(new Error('client closed the connection'));
+        return;
+      }
       controller.pause();
       this.res.once('drain', () => controller.resume());
     }
