@@ -41,6 +41,8 @@ export interface AgentView {
   /** When the current fingerprint was pinned (differs from pairedAt after a re-pair). */
   pinnedAt: string;
   state: AgentConnectionState;
+  /** portico-agent version reported by the agent; absent until it was reached. */
+  version?: string;
 }
 
 export interface SiteGroup<T> {

@@ -14,6 +14,7 @@ export function agentView(agent: AgentSummary): AgentView {
     pairedAt: agent.pairedAt,
     pinnedAt: agent.pinnedAt,
     state: agent.state,
+    ...(agent.version === undefined ? {} : { version: agent.version }),
   };
 }
 

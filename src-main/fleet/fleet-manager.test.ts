@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startBackend, type Backend } from '../../test/support/backends.ts';
 import { until } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
@@ -14,6 +14,7 @@ import { openNodeConsoleStore } from '../store/index.ts';
 import type { AgentState } from './agent-state.ts';
 import { FleetManager, type FleetChange } from './fleet-manager.ts';
 import { startAgentProcess, type AgentProcess } from './testing/agent-process.ts';
+import { VERSION } from '../../agent/version.ts';
 
 const tuning = {
   connectTimeoutMs: 3_000,
@@ -95,13 +96,21 @@ const configChanges = (agent: AgentProcess) =>
   changes.filter((x) => x.kind === 'config' && x.agentId === agent.id).length;
 
 describe('FleetManager', () => {
-  it('groups paired agents by site with their state', () => {
+  it('groups paired agents by site with their state', async () => {
     const groups = fleet.agents();
     expect(groups.map((g) => [g.site, g.agents.map((x) => x.name)])).toEqual([
       ['east', ['lb-a', 'lb-b']],
       ['west', ['lb-c']],
     ]);
     expect(groups.flatMap((g) => g.agents).every((x) => x.state.kind === 'online')).toBe(true);
+    // Each agent's own version, from agent.info once it was reached (asked right after connecting).
+    await vi.waitFor(() =>
+      expect(fleet.agents().flatMap((g) => g.agents.map((x) => x.version))).toEqual([
+        VERSION,
+        VERSION,
+        VERSION,
+      ]),
+    );
     expect(fleet.agent(a.id)).toMatchObject({
       fingerprint: a.fingerprint,
       port: a.port,

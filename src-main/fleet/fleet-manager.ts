@@ -18,6 +18,8 @@ import type { AgentEvent } from './rpc-session.ts';
 
 export interface AgentSummary extends KnownAgent {
   state: AgentState;
+  /** portico-agent version from agent.info; undefined until the agent was reached. */
+  version?: string;
 }
 
 export interface SiteGroup<A extends AgentSummary = AgentSummary> {
@@ -52,6 +54,8 @@ export interface FleetManagerOptions {
 
 interface Entry {
   client: AgentClient;
+  /** From agent.info on each connect; not persisted (an upgrade changes it). */
+  version?: string;
   refreshing: boolean;
   /** A refresh was asked for while one ran: run once more when it ends. */
   dirty: boolean;
@@ -241,10 +245,13 @@ export class FleetManager {
   private async refreshIdentity(agentId: string, client: AgentClient): Promise<void> {
     try {
       const info = await client.request('agent.info');
+      const entry = this.entries.get(agentId);
+      const newVersion = entry !== undefined && entry.version !== info.version;
+      if (entry) entry.version = info.version;
       const known = this.store.getAgent(agentId);
-      if (!known || (known.name === info.name && known.site === info.site)) return;
-      this.store.updateAgent(agentId, { name: info.name, site: info.site });
-      this.emit({ kind: 'agents' });
+      const renamed = known !== undefined && (known.name !== info.name || known.site !== info.site);
+      if (renamed) this.store.updateAgent(agentId, { name: info.name, site: info.site });
+      if (renamed || newVersion) this.emit({ kind: 'agents' });
     } catch (err) {
       this.opts.onProblem?.(agentId, `agent.info failed: ${(err as Error).message}`);
     }
@@ -255,7 +262,8 @@ export class FleetManager {
       kind: 'stopped',
       since: new Date(0).toISOString(),
     };
-    return { ...agent, state };
+    const version = this.entries.get(agent.id)?.version;
+    return { ...agent, state, ...(version === undefined ? {} : { version }) };
   }
 
   private emit(change: FleetChange): void {

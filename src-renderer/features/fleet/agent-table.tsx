@@ -36,7 +36,7 @@ export function AgentTable({ agents, counts, versions }: Props) {
               <td>
                 <AgentState state={agent.state} />
               </td>
-              <td>{versions.get(agent.id) ?? '—'}</td>
+              <td>{agent.version ?? versions.get(agent.id) ?? '—'}</td>
               <td>{c?.virtualServices ?? '—'}</td>
               <td>{c?.realServers ?? '—'}</td>
               <td className={c && c.down > 0 ? 'down' : undefined}>{c?.down ?? '—'}</td>

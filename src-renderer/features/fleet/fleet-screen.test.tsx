@@ -77,6 +77,12 @@ describe('FleetScreen', () => {
     ).toBeTruthy();
   });
 
+  it('shows the version the agent reported, even when discovery does not hear it', async () => {
+    setup({ listAgents: ok(fleet({ ...agent('a1', 'east'), version: '2.0.1' })), listDiscovered: ok([]) });
+    const row = await screen.findByRole('row', { name: 'a1' });
+    await waitFor(() => expect(within(row).getByText('2.0.1')).toBeTruthy());
+  });
+
   it.each<[string, AgentConnectionState, RegExp[]]>([
     ['online', { kind: 'online', since: T0 }, [/online/]],
     [

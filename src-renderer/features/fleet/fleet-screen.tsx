@@ -25,7 +25,7 @@ export function FleetScreen() {
   const [pairing, setPairing] = useState<Pairing>(undefined);
 
   const counts = useMemo(() => countByAgent(health.data), [health.data]);
-  // The fleet view has no version; discovery's TXT record does (for agents it hears).
+  // The agent's own report comes first; discovery's TXT record covers agents not reached yet.
   const versions = useMemo(
     () => new Map((discovered.data ?? []).map((d) => [d.id, d.version])),
     [discovered.data],
