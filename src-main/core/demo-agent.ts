@@ -5,11 +5,10 @@
  * temporary directory: the demo leaves nothing behind but the pairing entry.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { demoConfig, loopbackPort, startDemoServers, stopDemoServers } from '../../agent/demo-fleet.ts';
 import { runAgent } from '../../agent/run.ts';
 import { ConsoleError } from '../../shared/ipc/errors.ts';
 import type { ConsoleCore } from '../core-types.ts';
@@ -23,21 +22,10 @@ export interface DemoAgent {
 }
 
 export async function startDemoAgent(core: ConsoleCore, log: Logger): Promise<DemoAgent> {
-  const servers = await Promise.all([demoServer('rs1', '#e8f4ff'), demoServer('rs2', '#fff4e0')]);
-  const [apiPort, webPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+  const servers = await startDemoServers();
+  const [apiPort, webPort] = [await loopbackPort(), await loopbackPort()];
   const dataDir = await mkdtemp(join(tmpdir(), 'portico-demo-agent-'));
-  const config = {
-    virtualServices: [
-      {
-        name: 'demo-web',
-        listen: { address: '127.0.0.1', port: webPort },
-        protocol: 'http',
-        healthCheck: { type: 'http', path: '/health', intervalMs: 1000, timeoutMs: 500, rise: 1, fall: 2 },
-        realServers: servers.map((s) => ({ name: s.name, address: '127.0.0.1', port: s.port })),
-      },
-    ],
-  };
-  await writeFile(join(dataDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeFile(join(dataDir, 'config.json'), `${JSON.stringify(demoConfig(webPort, servers), null, 2)}\n`);
   const running = runAgent({
     dataDir,
     log: log.child({ demoAgent: true }),
@@ -49,7 +37,7 @@ export async function startDemoAgent(core: ConsoleCore, log: Logger): Promise<De
     console: { write: () => undefined },
   });
   const stopped = running.then(async () => {
-    await Promise.all(servers.map((s) => new Promise((done) => s.server.close(done))));
+    await stopDemoServers(servers);
     await rm(dataDir, { recursive: true, force: true });
   });
   const agentId = await pairWhenReady(core, dataDir, apiPort, running);
@@ -88,29 +76,4 @@ async function pairWhenReady(
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-}
-
-function demoServer(name: string, colour: string): Promise<{ name: string; server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/health') return void res.end('ok');
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(
-      `<!doctype html><title>${name}</title><body style="font:16px system-ui;background:${colour};padding:2em">` +
-        `<h1>Answered by real server ${name}</h1><p>Reload to see round-robin.</p></body>`,
-    );
-  });
-  return new Promise((done) =>
-    server.listen(0, '127.0.0.1', () => done({ name, server, port: (server.address() as AddressInfo).port })),
-  );
-}
-
-/** A port the system hands out now; the agent binds it a moment later (a race only a busy host loses). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
 }
