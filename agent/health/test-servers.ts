@@ -2,13 +2,10 @@
  * Real servers on 127.0.0.1 for the health tests: they count what reaches them so tests can
  * prove a probe happened, did not happen, or let go of its socket.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { selfSigned as makeSelfSigned } from '../../test/support/pki.ts';
 
 export interface Counted {
   port: number;
@@ -78,7 +75,7 @@ export interface HttpTestServer extends Counted {
 }
 
 export async function httpServer(
-  options: { tls?: { key: Buffer; cert: Buffer } } = {},
+  options: { tls?: SelfSigned } = {},
 ): Promise<HttpTestServer> {
   const requests: SeenRequest[] = [];
   const handler: http.RequestListener = (req, res) => {
@@ -114,39 +111,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 export interface SelfSigned {
-  key: Buffer;
-  cert: Buffer;
+  key: string;
+  cert: string;
 }
 
-/** A fresh P-256 certificate for `localhost`, made with the openssl command line. */
+/** A fresh P-256 certificate for `localhost`. */
 export function selfSigned(): SelfSigned {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-health-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost',
-        '-days',
-        '2',
-        '-keyout',
-        'k.pem',
-        '-out',
-        'c.pem',
-      ],
-      { cwd: dir, stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return makeSelfSigned('localhost', ['DNS:localhost']);
 }

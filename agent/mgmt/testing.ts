@@ -4,8 +4,7 @@
  * identity made by the openssl CLI, and a small JSON-RPC client on `ws` that trusts exactly
  * that certificate.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
@@ -22,6 +21,7 @@ import { silentLogger } from '../log.ts';
 import { createAgentCore, type AgentCoreHandle, type AgentCoreOptions } from './agent-core.ts';
 import { Fanout } from './fanout.ts';
 import { startManagementServer, type ManagementServer, type ManagementServerOptions } from './server.ts';
+import { selfSigned } from '../../test/support/pki.ts';
 
 export interface Identity {
   key: string;
@@ -30,38 +30,7 @@ export interface Identity {
 
 /** A self-signed ECDSA P-256 certificate for 127.0.0.1, like the agent's identity. */
 export function makeIdentity(): Identity {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-mgmt-id-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=portico-agent-test',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return selfSigned('portico-agent-test', ['IP:127.0.0.1']);
 }
 
 export const TEST_TOKEN = 'test-token-0123456789abcdefghijklmnop';

@@ -137,3 +137,42 @@ export class TestPki {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A lone self-signed ECDSA P-256 server certificate (no CA above it), like an agent's identity
+ * or a back end with its own certificate. `sans` are `DNS:name` or `IP:addr` entries.
+ */
+export function selfSigned(cn: string, sans: string[]): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-self-signed-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-subj',
+        `/CN=${cn}`,
+        '-addext',
+        `subjectAltName=${sans.join(',')}`,
+        '-days',
+        '2',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+      ],
+      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
