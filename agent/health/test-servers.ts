@@ -74,9 +74,7 @@ export interface HttpTestServer extends Counted {
   status: number;
 }
 
-export async function httpServer(
-  options: { tls?: SelfSigned } = {},
-): Promise<HttpTestServer> {
+export async function httpServer(options: { tls?: SelfSigned } = {}): Promise<HttpTestServer> {
   const requests: SeenRequest[] = [];
   const handler: http.RequestListener = (req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
