@@ -6,7 +6,7 @@
  * notice each other instead of overwriting each other.
  */
 import type { Logger } from 'pino';
-import { AgentConfig } from '../../shared/model/config.ts';
+import type { AgentConfig } from '../../shared/model/config.ts';
 import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
 import { ApplyError, type Engine } from '../engine/engine.ts';
 import { AuditLog, type Actor } from './audit-log.ts';
@@ -205,8 +205,8 @@ export class ConfigStore {
   }
 }
 
-/** The revision lives in the file, beside the config it numbers. */
+/** The revision lives in the file, beside the config it numbers (already validated by the caller). */
 function split(file: AgentConfig): { revision: number; config: AgentConfig } {
   const { revision = 0, ...config } = file;
-  return { revision, config: AgentConfig.parse(config) };
+  return { revision, config };
 }
