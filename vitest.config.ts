@@ -1,7 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // One configuration, one project per runtime: Node for the agent, the shared contract and the
-// Console's main process; happy-dom for the renderer's components.
+// Console's main process; happy-dom for the renderer's components; Chromium for end to end.
 export default defineConfig({
   test: {
     projects: [
@@ -15,9 +15,23 @@ export default defineConfig({
             'src-main/**/*.test.ts',
             'test/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'packaging/**/*.test.ts',
           ],
+          exclude: [...configDefaults.exclude, 'test/e2e/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          // Real agents, browser mode and Debian's Chromium: one scenario after another.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/build-renderer.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

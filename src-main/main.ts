@@ -1,6 +1,7 @@
 /**
  * The Electron app's entry: the shell (src-main/index.ts) with the Console core over the
- * safeStorage-backed store. The bundler builds this and the preload into out/main.
+ * safeStorage-backed store. scripts/build-desktop.ts bundles this and the preload into out/main.
+ * `--demo` (what `npm start` passes) also runs a demo agent in this process, paired at once.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +20,13 @@ startShell({
   preload: join(here, 'preload.cjs'),
   createCore: async () => {
     const store = openElectronConsoleStore((message) => log.warn(message));
-    return openConsole({ log, store, discovery: true }).core;
+    const { core } = openConsole({ log, store, discovery: true });
+    if (process.argv.includes('--demo')) {
+      // Loaded only for the demo: the agent and its engine stay out of the Console's start-up.
+      const { startDemoAgent } = await import('./core/demo-agent.ts');
+      const demo = await startDemoAgent(core, log);
+      log.info({ url: demo.url }, 'demo agent paired (site "demo")');
+    }
+    return core;
   },
 });

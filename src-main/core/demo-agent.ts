@@ -4,6 +4,7 @@
  * with the Console automatically, so a newcomer sees a live fleet at once. Its data dir is a
  * temporary directory: the demo leaves nothing behind but the pairing entry.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +22,24 @@ export interface DemoAgent {
   stopped: Promise<void>;
 }
 
+export const DEMO_AGENT_NAME = 'demo-agent';
+export const DEMO_SITE = 'demo';
+
 export async function startDemoAgent(core: ConsoleCore, log: Logger): Promise<DemoAgent> {
+  await forgetEarlierDemoAgents(core);
   const servers = await startDemoServers();
   const [apiPort, webPort] = [await loopbackPort(), await loopbackPort()];
   const dataDir = await mkdtemp(join(tmpdir(), 'portico-demo-agent-'));
+  // The Electron app may exit without the signal the agent stops on; the demo leaves no files.
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   await writeFile(join(dataDir, 'config.json'), `${JSON.stringify(demoConfig(webPort, servers), null, 2)}\n`);
   const running = runAgent({
     dataDir,
-    log: log.child({ demoAgent: true }),
+    // Warnings only: its start-up chatter would bury the URL the newcomer needs.
+    log: log.child({ demoAgent: true }, { level: 'warn' }),
     api: { host: '127.0.0.1', port: apiPort },
-    name: 'demo-agent',
-    site: 'demo',
+    name: DEMO_AGENT_NAME,
+    site: DEMO_SITE,
     mdns: false,
     // The token is read from its file below; nobody needs it on the terminal.
     console: { write: () => undefined },
@@ -42,6 +50,17 @@ export async function startDemoAgent(core: ConsoleCore, log: Logger): Promise<De
   });
   const agentId = await pairWhenReady(core, dataDir, apiPort, running);
   return { agentId, url: `http://127.0.0.1:${webPort}/`, stopped };
+}
+
+/**
+ * Each demo agent has a new identity; one from an earlier run that was not shut down cleanly
+ * would only show up as offline forever.
+ */
+async function forgetEarlierDemoAgents(core: ConsoleCore): Promise<void> {
+  const fleet = await core.fleet.list();
+  for (const agent of fleet.sites.find((s) => s.site === DEMO_SITE)?.agents ?? []) {
+    if (agent.name === DEMO_AGENT_NAME) await core.fleet.remove(agent.id).catch(() => undefined);
+  }
 }
 
 /** The API listens a moment after the identity files exist: retry UNREACHABLE, for at most 15 s. */

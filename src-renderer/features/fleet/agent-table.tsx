@@ -1,5 +1,6 @@
 /** The agents of one site, one row each. */
 import type { AgentView } from '../../../shared/ipc/fleet.ts';
+import { AgentActions } from './agent-actions.tsx';
 import { AgentState } from './agent-state.tsx';
 import type { AgentCounts } from './fleet-counts.ts';
 
@@ -7,9 +8,10 @@ interface Props {
   agents: AgentView[];
   counts: Map<string, AgentCounts>;
   versions: Map<string, string>;
+  onOpenAgent?: (agentId: string) => void;
 }
 
-export function AgentTable({ agents, counts, versions }: Props) {
+export function AgentTable({ agents, counts, versions, onOpenAgent }: Props) {
   return (
     <table className="agents">
       <thead>
@@ -20,6 +22,9 @@ export function AgentTable({ agents, counts, versions }: Props) {
           <th scope="col">Virtual services</th>
           <th scope="col">Real servers</th>
           <th scope="col">Down</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -40,6 +45,9 @@ export function AgentTable({ agents, counts, versions }: Props) {
               <td>{c?.virtualServices ?? '—'}</td>
               <td>{c?.realServers ?? '—'}</td>
               <td className={c && c.down > 0 ? 'down' : undefined}>{c?.down ?? '—'}</td>
+              <td>
+                <AgentActions agent={agent} {...(onOpenAgent ? { onOpen: onOpenAgent } : {})} />
+              </td>
             </tr>
           );
         })}

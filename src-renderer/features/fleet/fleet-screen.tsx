@@ -17,7 +17,7 @@ import { PairForm } from './pair-form.tsx';
 /** undefined = closed; null = pair by address; else the discovered agent being paired. */
 type Pairing = DiscoveredAgent | null | undefined;
 
-export function FleetScreen() {
+export function FleetScreen({ onOpenAgent }: { onOpenAgent?: (agentId: string) => void } = {}) {
   const api = useApi();
   const agents = useQuery(fleetQueries.agents(api));
   const discovered = useQuery(fleetQueries.discovered(api));
@@ -60,7 +60,12 @@ export function FleetScreen() {
       {agents.data?.sites.map((group) => (
         <section key={group.site} aria-label={`Site ${group.site || '(no site)'}`}>
           <h3>{group.site || '(no site)'}</h3>
-          <AgentTable agents={group.agents} counts={counts} versions={versions} />
+          <AgentTable
+            agents={group.agents}
+            counts={counts}
+            versions={versions}
+            {...(onOpenAgent ? { onOpenAgent } : {})}
+          />
         </section>
       ))}
 

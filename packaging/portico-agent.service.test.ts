@@ -1,0 +1,63 @@
+/**
+ * The systemd unit's commands, run for real: ExecStart through the npm bin (what
+ * `/usr/bin/env portico-agent` finds after `npm install -g`), ExecReload's signal, then the stop
+ * signal, which must drain and exit 0 so systemd does not count it as a failure. Only the data
+ * dir and the API address change, to a temporary dir and loopback, and mDNS stays off in tests.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../test/support/engine.ts';
+import { freePort } from '../test/support/ports.ts';
+
+const UNIT = readFileSync(new URL('./portico-agent.service', import.meta.url), 'utf8');
+const BIN = new URL('../agent/bin/portico-agent.js', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'portico-unit-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function directive(name: string): string {
+  const line = UNIT.split('\n').find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`the unit has no ${name}=`);
+  return line.slice(name.length + 1);
+}
+
+describe('packaging/portico-agent.service', () => {
+  it('starts, reloads and stops the agent as systemd would', async () => {
+    const [env, command, ...args] = directive('ExecStart').split(' ');
+    expect([env, command]).toEqual(['/usr/bin/env', 'portico-agent']);
+    const port = await freePort();
+    const testArgs = args.map((a) =>
+      a === '/var/lib/portico-agent' ? dataDir : a === '0.0.0.0:7443' ? `127.0.0.1:${port}` : a,
+    );
+    expect(testArgs).toContain(dataDir);
+    expect(testArgs).toContain(`127.0.0.1:${port}`);
+
+    const child = spawn(process.execPath, [BIN, ...testArgs, '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await until(() => out.includes('"msg":"agent started"'), 'the agent to start', 20_000);
+      expect(statSync(join(dataDir, 'token')).mode & 0o777).toBe(0o600);
+
+      expect(directive('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
+      child.kill('SIGHUP');
+      await until(() => out.includes('SIGHUP: reloading'), 'the reload', 10_000);
+
+      expect(directive('KillSignal')).toBe('SIGTERM');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('keeps the state directory private and runs unprivileged', () => {
+    expect(directive('StateDirectoryMode')).toBe('0700');
+    expect(directive('User')).not.toBe('root');
+    expect(directive('NoNewPrivileges')).toBe('yes');
+  });
+});

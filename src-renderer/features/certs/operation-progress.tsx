@@ -1,0 +1,87 @@
+/**
+ * Per-agent progress of one fan-out (push, replace) and then each agent's outcome. Progress
+ * comes from the `progress` events that api/apply-event.ts reduces into the cache entry
+ * `queryKeys.operation(id)`; the screen subscribes to that entry and never fetches it
+ * (skipToken: there is nothing to fetch, and a resync must not wipe it). The final outcome
+ * comes from the FanOutResult; it wins over a progress event that has not arrived yet.
+ * Errors stay on screen next to their agent.
+ */
+import { skipToken, useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { FanOutResult } from '../../../shared/ipc/channel.ts';
+import type { AgentProgress, OperationProgress } from '../../api/operations.ts';
+import { queryKeys } from '../../api/query-keys.ts';
+
+export function useOperationProgress(operationId: string): OperationProgress | undefined {
+  return useQuery<OperationProgress>({ queryKey: queryKeys.operation(operationId), queryFn: skipToken }).data;
+}
+
+/** Steps an agent goes through: queued → running → finished. */
+const STEPS = 2;
+
+type Status = AgentProgress['status'] | 'waiting';
+
+const STATUS_TEXT: Record<Status, string> = {
+  waiting: 'waiting',
+  pending: 'queued',
+  running: 'running',
+  ok: 'done',
+  error: 'failed',
+};
+
+const STEP: Record<Status, number> = { waiting: 0, pending: 0, running: 1, ok: 2, error: 2 };
+
+interface Props<T> {
+  operationId: string;
+  /** What the operation is called in labels: "Push", "Replace". */
+  label: string;
+  /** Agents asked, in order; agents only heard of through events are added after them. */
+  agentIds: readonly string[];
+  agentName: (agentId: string) => string;
+  result?: FanOutResult<T> | undefined;
+  renderOk: (result: T) => ReactNode;
+}
+
+export function OperationProgressList<T>({ operationId, label, agentIds, agentName, result, renderOk }: Props<T>) {
+  const progress = useOperationProgress(operationId);
+  const ids = [
+    ...new Set([...agentIds, ...(result?.results.map((r) => r.agentId) ?? []), ...Object.keys(progress ?? {})]),
+  ];
+  return (
+    <ul className="operation" aria-label={`${label} progress`}>
+      {ids.map((agentId) => {
+        const outcome = result?.results.find((r) => r.agentId === agentId);
+        const held = progress?.[agentId];
+        const status: Status = outcome ? (outcome.ok ? 'ok' : 'error') : (held?.status ?? 'waiting');
+        const name = agentName(agentId);
+        return (
+          <li key={agentId} className={`operation-agent status-${status}`} aria-label={name}>
+            <span className="operation-name">{name}</span>
+            <progress
+              max={STEPS}
+              value={STEP[status]}
+              aria-label={`${label} on ${name}`}
+              aria-valuetext={STATUS_TEXT[status]}
+              className={`status-${status}`}
+            />
+            <span className="operation-status">
+              {STATUS_TEXT[status]}
+              {!outcome && held?.status === 'running' && held.message ? `: ${held.message}` : ''}
+            </span>
+            {outcome?.ok && <div className="operation-result">{renderOk(outcome.result)}</div>}
+            {outcome && !outcome.ok && (
+              <div role="alert" className="error">
+                {outcome.error.message} <span className="error-code">({outcome.error.code})</span>
+              </div>
+            )}
+            {!outcome && held?.status === 'error' && held.message && (
+              <div role="alert" className="error">
+                {held.message}
+              </div>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,210 @@
+/**
+ * Push the inspected certificate (its key stays in the main process, named by inspectionId)
+ * to the agents the admin ticks, under one store entry name, optionally bound to virtual
+ * services. Progress per agent comes from pushed events, then each agent's outcome; one
+ * agent's failure stays next to it and does not hide the others' success.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useMemo, useState } from 'react';
+import type { ParamsInput } from '../../../shared/ipc/channels.ts';
+import { type CertInspection, PushCertificateParams, type PushOutcome } from '../../../shared/ipc/certs.ts';
+import { unwrap } from '../../../shared/ipc/errors.ts';
+import type { AgentView } from '../../../shared/ipc/fleet.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { fleetQueries } from '../../api/queries.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { Loading } from '../../components/loading.tsx';
+import { certsKeys } from './certs-queries.ts';
+import { sentence } from './cert-text.ts';
+import { entryNameFromCn, nameProblem, splitNames } from './entry-name.ts';
+import { whyNotPushable } from './inspection-facts.ts';
+import { OperationProgressList } from './operation-progress.tsx';
+
+type Field = 'agents' | 'name' | 'bind';
+
+export function PushPanel({ inspection }: { inspection: CertInspection }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const id = useId();
+  const fleet = useQuery(fleetQueries.agents(api));
+  const agents = useMemo(() => fleet.data?.sites.flatMap((s) => s.agents) ?? [], [fleet.data]);
+  const names = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
+
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [name, setName] = useState(() => entryNameFromCn(inspection.chain[0]?.summary.subject.cn));
+  const [bind, setBind] = useState('');
+  const [includeRoot, setIncludeRoot] = useState(false);
+  const [force, setForce] = useState(false);
+  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
+  const [operation, setOperation] = useState<{ id: string; agentIds: string[] }>();
+
+  const push = useMutation({
+    mutationFn: async (params: ParamsInput<'pushCertificate'>) => unwrap(await api.pushCertificate(params)),
+    onSuccess: (result) => {
+      if (result.results.some((r) => r.ok)) void client.invalidateQueries({ queryKey: certsKeys.usage() });
+    },
+  });
+
+  const blocked = whyNotPushable(inspection);
+  const isOnline = (a: AgentView) => a.state.kind === 'online';
+  const chosen = agents.filter((a) => isOnline(a) && selected.has(a.id)).map((a) => a.id);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (blocked || push.isPending) return;
+    const services = splitNames(bind);
+    const entry = name.trim();
+    const next: Partial<Record<Field, string>> = {};
+    if (chosen.length === 0) next.agents = 'Choose at least one online agent.';
+    const badName = nameProblem(entry);
+    if (badName) next.name = `Entry name: ${badName}.`;
+    const badService = services.find((s) => nameProblem(s));
+    if (badService) next.bind = `"${badService}" is not a virtual service name: ${nameProblem(badService)}.`;
+    const params = {
+      inspectionId: inspection.inspectionId,
+      targets: chosen.map((agentId) => ({ agentId, name: entry, ...(services.length ? { bind: services } : {}) })),
+      ...(includeRoot ? { includeRoot } : {}),
+      ...(force ? { force } : {}),
+      operationId: crypto.randomUUID(),
+    };
+    // The channel's own schema, so anything it would refuse is named here, before sending.
+    const parsed = PushCertificateParams.safeParse(params);
+    if (!parsed.success && Object.keys(next).length === 0) {
+      for (const issue of parsed.error.issues) {
+        const field: Field = issue.path.includes('bind') ? 'bind' : issue.path.includes('name') ? 'name' : 'agents';
+        next[field] ??= issue.message;
+      }
+    }
+    setProblems(next);
+    if (Object.keys(next).length > 0 || !parsed.success) return;
+    setOperation({ id: params.operationId, agentIds: chosen });
+    push.mutate(params);
+  };
+
+  const problem = (field: Field) =>
+    problems[field] && (
+      <span id={`${id}-${field}-problem`} className="field-problem">
+        {problems[field]}
+      </span>
+    );
+  const described = (field: Field) =>
+    problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-problem` } : {};
+
+  return (
+    <section className="push-panel" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Push to agents</h3>
+      {blocked && (
+        <p className="push-blocked" id={`${id}-blocked`}>
+          {blocked}
+        </p>
+      )}
+      <form onSubmit={submit} aria-label="Push certificate">
+        <fieldset className="push-agents" {...described('agents')}>
+          <legend>Agents</legend>
+          {fleet.isPending && <Loading what="agents" />}
+          {fleet.error && (
+            <ErrorMessage title="Could not list agents" error={fleet.error} onRetry={() => void fleet.refetch()} />
+          )}
+          {fleet.data && agents.length === 0 && <p className="empty">No agents paired yet.</p>}
+          {agents.map((a) => (
+            <label key={a.id} className={`push-agent${isOnline(a) ? '' : ' unavailable'}`}>
+              <input
+                type="checkbox"
+                checked={isOnline(a) && selected.has(a.id)}
+                disabled={!isOnline(a)}
+                onChange={(e) =>
+                  setSelected((held) => {
+                    const next = new Set(held);
+                    if (e.target.checked) next.add(a.id);
+                    else next.delete(a.id);
+                    return next;
+                  })
+                }
+              />
+              {a.name} <span className="muted">{a.site || '(no site)'}</span>{' '}
+              <span className={`badge state-${a.state.kind}`}>{a.state.kind}</span>
+            </label>
+          ))}
+          {problem('agents')}
+        </fieldset>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Store entry name</label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            autoComplete="off"
+            onChange={(e) => setName(e.target.value)}
+            {...described('name')}
+          />
+          {problem('name')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-bind`}>Bind to virtual services</label>
+          <input
+            id={`${id}-bind`}
+            value={bind}
+            placeholder="optional: web, owa"
+            autoComplete="off"
+            onChange={(e) => setBind(e.target.value)}
+            {...described('bind')}
+          />
+          {problem('bind')}
+        </div>
+        <p className="muted field-hint">
+          An existing entry of that name is replaced, and the virtual services using it reload. The names
+          to bind are applied on every agent chosen.
+        </p>
+        <label className="check">
+          <input type="checkbox" checked={includeRoot} onChange={(e) => setIncludeRoot(e.target.checked)} />
+          Include the root certificate (clients have it already; rarely needed)
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+          Force: store it even if it is expired or not valid yet
+        </label>
+        <div className="actions">
+          <button
+            type="submit"
+            disabled={blocked !== undefined || push.isPending}
+            aria-describedby={blocked ? `${id}-blocked` : undefined}
+          >
+            {push.isPending ? 'Pushing…' : `Push to ${chosen.length === 1 ? '1 agent' : `${chosen.length} agents`}`}
+          </button>
+        </div>
+      </form>
+      {push.error && <ErrorMessage title="Push failed" error={push.error} />}
+      {operation && (
+        <OperationProgressList<PushOutcome>
+          operationId={operation.id}
+          label="Push"
+          agentIds={operation.agentIds}
+          agentName={(agentId) => names.get(agentId) ?? agentId}
+          result={push.data}
+          renderOk={(r) => <PushResult outcome={r} />}
+        />
+      )}
+    </section>
+  );
+}
+
+function PushResult({ outcome }: { outcome: PushOutcome }) {
+  return (
+    <div className="push-result">
+      <p>
+        Stored as “{outcome.name}”{outcome.replaced ? ', replacing the previous certificate' : ''}.
+        {outcome.reloaded.length > 0 && <> Reloaded: {outcome.reloaded.join(', ')}.</>}
+        {outcome.bound.length > 0 && <> Bound to: {outcome.bound.join(', ')}.</>}
+      </p>
+      {outcome.warnings.length > 0 && (
+        <ul className="cert-warnings">
+          {outcome.warnings.map((w, i) => (
+            <li key={i}>
+              <strong>Warning: </strong>
+              {sentence(w.message)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

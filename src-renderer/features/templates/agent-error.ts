@@ -1,0 +1,36 @@
+/**
+ * What an agent's refusal carries beyond its message (src-main/core/errors.ts copies the
+ * agent's data into `details`): TEMPLATE_INVALID and INVALID_CONFIG list every problem,
+ * CONFLICT says which revision runs now. Read defensively: details are `unknown` on the wire.
+ */
+import type { IpcError } from '../../../shared/ipc/errors.ts';
+
+export interface AgentProblem {
+  path: string;
+  message: string;
+  params?: string[];
+  virtualService?: string;
+}
+
+export function problemsOf(error: IpcError): AgentProblem[] {
+  const list = (error.details as { problems?: unknown } | undefined)?.problems;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((p: unknown): AgentProblem[] => {
+    if (typeof p !== 'object' || p === null) return [];
+    const o = p as Record<string, unknown>;
+    if (typeof o.message !== 'string') return [];
+    return [
+      {
+        path: typeof o.path === 'string' ? o.path : '',
+        message: o.message,
+        ...(Array.isArray(o.params) ? { params: o.params.filter((x) => typeof x === 'string') } : {}),
+        ...(typeof o.virtualService === 'string' ? { virtualService: o.virtualService } : {}),
+      },
+    ];
+  });
+}
+
+export function currentRevisionOf(error: IpcError): number | undefined {
+  const rev = (error.details as { currentRevision?: unknown } | undefined)?.currentRevision;
+  return typeof rev === 'number' ? rev : undefined;
+}

@@ -1,0 +1,170 @@
+/**
+ * The parameter form's values (what the inputs hold: text, a checkbox, real-server rows) →
+ * the `params` sent to the agents, with every problem named by parameter and field.
+ *
+ * The rules are the agent's (agent/templates/params.ts resolveParameters): each value checked
+ * with shared/model/template.ts's parameterValueSchema, an empty field means "not given" (the
+ * template's default applies, or "required"), and a parameter with `when` counts only while
+ * its condition holds. So the form names a problem before anything is sent, in the words the
+ * agent would use. The agent checks again (it also checks what the template renders).
+ */
+import { parameterValueSchema } from '../../../shared/model/template.ts';
+import type { FormParameter } from './template-source.ts';
+
+export interface RealServerRow {
+  name: string;
+  address: string;
+  port: string;
+  weight: string;
+}
+
+/** Text for text and number inputs and selects; boolean for a checkbox; rows for a list. */
+export type FieldValue = string | boolean | RealServerRow[];
+export type FormValues = Readonly<Record<string, FieldValue>>;
+
+export interface ParamProblem {
+  param: string;
+  /** Inside the value: `[1, 'address']` for the second row's address; empty for the whole value. */
+  path: (string | number)[];
+  message: string;
+}
+
+export type ResolvedForm =
+  | { ok: true; params: Record<string, unknown>; active: ReadonlySet<string> }
+  | { ok: false; problems: ParamProblem[]; active: ReadonlySet<string> };
+
+export const emptyRow = (): RealServerRow => ({ name: '', address: '', port: '', weight: '' });
+
+/**
+ * A boolean without a default is a choice of yes / no / "not set": a plain checkbox would
+ * always send false, which is not the same as leaving the config's own default in place.
+ */
+export function isCheckbox(p: FormParameter): boolean {
+  return p.type === 'boolean' && (p.default !== undefined || p.required);
+}
+
+/** The form as first shown: defaults prefilled, one empty row for a list without one. */
+export function initialValues(params: readonly FormParameter[]): Record<string, FieldValue> {
+  const values: Record<string, FieldValue> = {};
+  for (const p of params) values[p.name] = initialValue(p);
+  return values;
+}
+
+function initialValue(p: FormParameter): FieldValue {
+  switch (p.type) {
+    case 'boolean':
+      return isCheckbox(p) ? (p.default ?? false) : '';
+    case 'enum':
+      return p.default === undefined ? '' : String(p.values.indexOf(p.default));
+    case 'realServers':
+      return p.default?.length
+        ? p.default.map((rs) => ({
+            name: rs.name,
+            address: rs.address,
+            port: rs.port === undefined ? '' : String(rs.port),
+            weight: rs.weight === undefined ? '' : String(rs.weight),
+          }))
+        : [emptyRow()];
+    default:
+      return p.default === undefined || p.default === null ? '' : String(p.default);
+  }
+}
+
+/** The value the agent would get, or undefined for "not given". Unconvertible text is kept as text so the schema names it. */
+function given(p: FormParameter, raw: FieldValue | undefined): { value: unknown; rows?: number[] } {
+  if (raw === undefined) return { value: undefined };
+  switch (p.type) {
+    case 'boolean':
+      if (typeof raw === 'boolean') return { value: raw };
+      return { value: raw === 'true' ? true : raw === 'false' ? false : undefined };
+    case 'enum': {
+      if (raw === '' || typeof raw !== 'string') return { value: undefined };
+      return { value: p.values[Number(raw)] };
+    }
+    case 'port':
+    case 'integer':
+      return { value: typeof raw === 'string' ? number(raw) : undefined };
+    case 'realServers': {
+      if (!Array.isArray(raw)) return { value: undefined };
+      // A row left entirely blank is not a server; remember where the others sit in the form.
+      const rows: number[] = [];
+      const list = raw.flatMap((row, i) => {
+        if (!row.name.trim() && !row.address.trim() && !row.port.trim() && !row.weight.trim()) return [];
+        rows.push(i);
+        const port = p.portPerServer ? number(row.port) : undefined;
+        const weight = number(row.weight);
+        return [
+          {
+            name: row.name.trim(),
+            address: row.address.trim(),
+            ...(port === undefined ? {} : { port }),
+            ...(weight === undefined ? {} : { weight }),
+          },
+        ];
+      });
+      return list.length ? { value: list, rows } : { value: undefined };
+    }
+    default: {
+      if (typeof raw !== 'string') return { value: undefined };
+      const text = raw.trim();
+      return { value: text === '' ? undefined : text };
+    }
+  }
+}
+
+function number(text: string): number | string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const n = Number(t);
+  return Number.isNaN(n) ? t : n;
+}
+
+export function resolveForm(params: readonly FormParameter[], values: FormValues): ResolvedForm {
+  const problems: ParamProblem[] = [];
+  const out: Record<string, unknown> = {};
+  // What each parameter counts as, defaults included: conditions test these.
+  const effective = new Map<string, unknown>();
+  const active = new Set<string>();
+
+  const resolve = (p: FormParameter) => {
+    active.add(p.name);
+    const { value, rows } = given(p, values[p.name]);
+    if (value === undefined) {
+      if (p.default !== undefined) effective.set(p.name, p.default);
+      else if (p.required) problems.push({ param: p.name, path: [], message: 'required' });
+      return;
+    }
+    if (p.type === 'other') {
+      out[p.name] = value;
+      effective.set(p.name, value);
+      return;
+    }
+    const r = parameterValueSchema(p).safeParse(value);
+    if (r.success) {
+      out[p.name] = r.data;
+      effective.set(p.name, r.data);
+      return;
+    }
+    for (const issue of r.error.issues) {
+      const path = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
+      // Issues count the sent list; the form's rows include blank ones.
+      if (rows && typeof path[0] === 'number') path[0] = rows[path[0]] ?? path[0];
+      problems.push({ param: p.name, path, message: issue.message });
+    }
+  };
+  // Plain parameters first: conditions test them (a condition never tests a conditional one).
+  for (const p of params) if (!p.when) resolve(p);
+  for (const p of params) if (p.when && effective.get(p.when.param) === p.when.equals) resolve(p);
+  return problems.length ? { ok: false, problems, active } : { ok: true, params: out, active };
+}
+
+/** Problems of one parameter at one place in its value (`[]`: the value as a whole). */
+export function problemsAt(
+  problems: readonly ParamProblem[],
+  param: string,
+  path: readonly (string | number)[] = [],
+): string[] {
+  return problems
+    .filter((p) => p.param === param && p.path.length === path.length && p.path.every((k, i) => k === path[i]))
+    .map((p) => p.message);
+}

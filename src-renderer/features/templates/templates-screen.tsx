@@ -1,0 +1,217 @@
+/**
+ * Templates: pick a template (built-in, imported, or a file), fill in its parameters, choose
+ * agents, preview what it would change on each of them, then apply exactly that preview. Each
+ * agent's apply names the revision its preview was computed against, so a configuration that
+ * changed in between is refused (CONFLICT) instead of being overwritten unseen; and any edit
+ * to the parameters or the agents after a preview disables Apply until the next preview.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { FanOutResult } from '../../../shared/ipc/channel.ts';
+import { unwrap } from '../../../shared/ipc/errors.ts';
+import type { ParamsInput } from '../../../shared/ipc/channels.ts';
+import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { fleetQueries } from '../../api/queries.ts';
+import { queryKeys } from '../../api/query-keys.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { AgentPicker } from './agent-picker.tsx';
+import { ApplyResults } from './apply-results.tsx';
+import { ParamForm } from './param-form.tsx';
+import { type FieldValue, type FormValues, initialValues, resolveForm } from './param-values.ts';
+import { PreviewList } from './preview-list.tsx';
+import { TemplatePicker } from './template-picker.tsx';
+import type { ChosenTemplate } from './template-source.ts';
+import './templates.css';
+
+type PreviewRequest = ParamsInput<'previewTemplate'> & { params: Record<string, unknown> };
+
+/** A preview as shown: `key` says which template, values and agents it was computed for. */
+interface PreviewRun {
+  templateKey: string;
+  key: string;
+  request: PreviewRequest;
+  result: FanOutResult<TemplatePreview>;
+}
+
+interface ApplyRun {
+  templateKey: string;
+  operationId: string;
+  agentIds: string[];
+  /** The preview applied: applying it twice would only meet a CONFLICT. */
+  preview: PreviewRun;
+}
+
+export function TemplatesScreen() {
+  const api = useApi();
+  const client = useQueryClient();
+  const id = useId();
+  const fleet = useQuery(fleetQueries.agents(api));
+  const [chosen, setChosen] = useState<ChosenTemplate>();
+  const [values, setValues] = useState<FormValues>({});
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [attempted, setAttempted] = useState(false);
+  const [focusProblem, setFocusProblem] = useState(0);
+  const [preview, setPreview] = useState<PreviewRun>();
+  const [run, setRun] = useState<ApplyRun>();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const names = useMemo(
+    () => new Map(fleet.data?.sites.flatMap((s) => s.agents.map((a) => [a.id, a.name] as const))),
+    [fleet.data],
+  );
+  const nameOf = (agentId: string) => names.get(agentId) ?? agentId;
+  // Fleet order (site, then name), so the preview and the apply list agents the same way.
+  const agentIds = useMemo(() => {
+    const inFleet = fleet.data?.sites.flatMap((s) => s.agents.map((a) => a.id)) ?? [];
+    return [...inFleet.filter((a) => selected.has(a)), ...[...selected].filter((a) => !names.has(a))];
+  }, [fleet.data, selected, names]);
+
+  const resolved = useMemo(() => resolveForm(chosen?.parameters ?? [], values), [chosen, values]);
+  const currentKey =
+    chosen && resolved.ok && agentIds.length
+      ? JSON.stringify([chosen.key, resolved.params, agentIds])
+      : undefined;
+
+  const previewMutation = useMutation({
+    mutationFn: async (request: PreviewRequest) => unwrap(await api.previewTemplate(request)),
+  });
+  const applyMutation = useMutation({
+    mutationFn: async (request: ParamsInput<'applyTemplate'>) => unwrap(await api.applyTemplate(request)),
+    onSuccess: (result) => {
+      for (const r of result.results) {
+        if (r.ok) void client.invalidateQueries({ queryKey: queryKeys.agent(r.agentId) });
+      }
+    },
+  });
+
+  useEffect(() => {
+    if (focusProblem) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusProblem]);
+
+  const choose = (template: ChosenTemplate) => {
+    setChosen(template);
+    setValues(initialValues(template.parameters));
+    setAttempted(false);
+    setPreview(undefined);
+    setRun(undefined);
+    previewMutation.reset();
+    applyMutation.reset();
+  };
+
+  const onPreview = (e: FormEvent) => {
+    e.preventDefault();
+    setAttempted(true);
+    if (!chosen || !agentIds.length) return;
+    if (!resolved.ok || currentKey === undefined) {
+      setFocusProblem((n) => n + 1);
+      return;
+    }
+    const request: PreviewRequest = { template: chosen.ref, params: resolved.params, agentIds };
+    const key = currentKey;
+    const templateKey = chosen.key;
+    previewMutation.mutate(request, {
+      onSuccess: (result) => setPreview({ templateKey, key, request, result }),
+    });
+  };
+
+  const shown = preview && preview.templateKey === chosen?.key ? preview : undefined;
+  const stale = shown !== undefined && shown.key !== currentKey;
+  const targets =
+    shown?.result.results.flatMap((r) => (r.ok ? [{ agentId: r.agentId, expectRevision: r.result.revision }] : [])) ??
+    [];
+  const applied = shown !== undefined && run?.preview === shown;
+
+  const onApply = () => {
+    if (!shown || stale || !targets.length) return;
+    const operationId = crypto.randomUUID();
+    setRun({ templateKey: shown.templateKey, operationId, agentIds: targets.map((t) => t.agentId), preview: shown });
+    applyMutation.mutate({ template: shown.request.template, params: shown.request.params, targets, operationId });
+  };
+
+  const problems = attempted && !resolved.ok ? resolved.problems : [];
+  const paramCount = new Set(problems.map((p) => p.param)).size;
+
+  return (
+    <section aria-labelledby={`${id}-title`} className="tpl-screen">
+      <header className="screen-header">
+        <h2 id={`${id}-title`}>Templates</h2>
+        <span className="muted">Preview what a template changes on each agent, then apply exactly that.</span>
+      </header>
+
+      <TemplatePicker chosen={chosen} onChoose={choose} />
+
+      {chosen && (
+        <form ref={formRef} aria-label="Parameters and agents" onSubmit={onPreview} noValidate>
+          <section className="tpl-step" aria-labelledby={`${id}-params`}>
+            <h3 id={`${id}-params`}>2. Parameters of {chosen.name}</h3>
+            <ParamForm
+              params={chosen.parameters}
+              values={values}
+              onChange={(name: string, value: FieldValue) => setValues((v) => ({ ...v, [name]: value }))}
+              problems={problems}
+              active={resolved.active}
+              agentIds={agentIds}
+              idPrefix={`${id}-p`}
+            />
+          </section>
+          <section className="tpl-step" aria-labelledby={`${id}-agents`}>
+            <h3 id={`${id}-agents`}>3. Agents</h3>
+            <AgentPicker selected={selected} onChange={setSelected} />
+          </section>
+          {paramCount > 0 && (
+            <p role="alert" className="field-problem">
+              {paramCount === 1 ? '1 parameter needs' : `${paramCount} parameters need`} attention; nothing was
+              sent.
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" disabled={agentIds.length === 0 || previewMutation.isPending}>
+              {previewMutation.isPending ? 'Previewing…' : 'Preview'}
+            </button>
+            {agentIds.length === 0 && <span className="muted">Choose at least one agent to preview on.</span>}
+          </div>
+          {previewMutation.error && <ErrorMessage title="Preview failed" error={previewMutation.error} />}
+        </form>
+      )}
+
+      {shown && (
+        <section className={`tpl-step${stale ? ' tpl-stale' : ''}`} aria-labelledby={`${id}-preview`}>
+          <h3 id={`${id}-preview`}>4. Preview</h3>
+          {stale && (
+            <p role="status" className="tpl-warning">
+              The parameters or agents changed since this preview: preview again before applying.
+            </p>
+          )}
+          <PreviewList preview={shown.result} nameOf={nameOf} />
+          <div className="actions">
+            <button
+              type="button"
+              onClick={onApply}
+              disabled={stale || applied || targets.length === 0 || applyMutation.isPending}
+            >
+              {targets.length === 1 ? 'Apply to 1 agent' : `Apply to ${targets.length} agents`}
+            </button>
+            {targets.length === 0 && <span className="muted">The preview failed on every agent.</span>}
+            {applied && !applyMutation.isPending && (
+              <span className="muted">Applied. Preview again to apply further changes.</span>
+            )}
+          </div>
+        </section>
+      )}
+
+      {run && run.templateKey === chosen?.key && (
+        <section className="tpl-step" aria-labelledby={`${id}-apply`}>
+          <h3 id={`${id}-apply`}>5. Apply</h3>
+          <ApplyResults
+            operationId={run.operationId}
+            agentIds={run.agentIds}
+            result={applyMutation.data}
+            nameOf={nameOf}
+          />
+          {applyMutation.error && <ErrorMessage title="Apply failed" error={applyMutation.error} />}
+        </section>
+      )}
+    </section>
+  );
+}
