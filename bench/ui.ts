@@ -1,0 +1,129 @@
+/**
+ * Console UI benchmark (not a test): `npm run bench:ui`. The built renderer in Debian's Chromium,
+ * over browser mode, with the large fleet the Health screen must stay smooth with
+ * (100 agents × 50 virtual services × 10 real servers = 50,000 rows, virtualised):
+ *
+ *   first render   — Health opened for the first time: snapshot fetched over HTTP, flattened,
+ *                    sorted and the first rows drawn (median of 5 page loads).
+ *   cached render  — Fleet → Health again with the snapshot cached (median of 10).
+ *   1,000 events   — 1,000 health events pushed at once (SSE → reducer → cache → render);
+ *                    timed until the last one is on screen (median of 5 bursts).
+ *
+ * The core behind browser mode is the in-memory one, so only the renderer and its transport are
+ * measured. Times include one Chrome DevTools Protocol round trip (well under a millisecond here).
+ */
+import { chromium, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { build } from 'vite';
+import type { HealthView } from '../shared/ipc/health.ts';
+import type { HealthState } from '../shared/model/health.ts';
+import { createMemoryCore } from '../src-main/ipc/testing/memory-core.ts';
+import { startWebServer } from '../src-main/web.ts';
+import { largeFleet } from '../src-renderer/test/large-fleet.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await action();
+  return performance.now() - start;
+}
+
+async function openHealth(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Health', exact: true }).click();
+  await page.locator('.health-row').first().waitFor();
+}
+
+async function main(): Promise<void> {
+  await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
+  const view: HealthView = largeFleet();
+  const rows = view.sites.reduce(
+    (n, s) =>
+      n + s.agents.reduce((m, a) => m + a.virtualServices.reduce((k, v) => k + v.realServers.length, 0), 0),
+    0,
+  );
+  const core = createMemoryCore();
+  core.health.snapshot = async () => view;
+  core.fleet.list = async () => ({ sites: view.sites.map((s) => ({ site: s.site, agents: s.agents })) });
+  const web = await startWebServer({ core, staticDir: `${ROOT}out/renderer`, log: pino({ level: 'silent' }) });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
+    const first: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      // A new document each time: going to the same URL again would only move to its fragment.
+      await page.goto('about:blank');
+      await page.goto(web.url);
+      await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+      first.push(await timed(() => openHealth(page)));
+    }
+    const cached: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await page.getByRole('button', { name: 'Fleet', exact: true }).click();
+      await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+      cached.push(await timed(() => openHealth(page)));
+    }
+
+    // 999 servers of other agents turn unknown (ranked below down, so the top row stays put),
+    // then agent-0's vs-0/rs-1 goes down: it sorts first, so the burst is done when it shows.
+    const bursts: number[] = [];
+    for (let burst = 1; burst <= 5; burst++) {
+      const since = new Date(Date.UTC(2026, 0, 1, 0, burst)).toISOString();
+      const target = page.locator(`.health-row.state-down[aria-label="agent-0 vs-0/rs-1"]`);
+      const reset = (state: HealthState) =>
+        core.emit({
+          type: 'health',
+          agentId: 'agent-0',
+          server: { key: 'vs-0/rs-1', virtualService: 'vs-0', realServer: 'rs-1', state, since },
+        });
+      bursts.push(
+        await timed(async () => {
+          for (let i = 0; i < 999; i++) {
+            const agent = 1 + (i % 99);
+            const vs = Math.floor(i / 99) % 50;
+            const rs = (i + burst) % 10;
+            core.emit({
+              type: 'health',
+              agentId: `agent-${agent}`,
+              server: {
+                key: `vs-${vs}/rs-${rs}`,
+                virtualService: `vs-${vs}`,
+                realServer: `rs-${rs}`,
+                state: burst % 2 ? 'unknown' : 'up',
+                since,
+              },
+            });
+          }
+          reset('down');
+          await target.waitFor();
+        }),
+      );
+      reset('up');
+      await target.waitFor({ state: 'detached' });
+    }
+
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    process.stdout.write(
+      `Console UI, Chromium ${browser.version()}, ${rows.toLocaleString('en')} real servers ` +
+        `(${view.sites.reduce((n, s) => n + s.agents.length, 0)} agents)\n` +
+        `  Health first render (fetch + draw), median of 5   ${ms(median(first))}   [${first.map(ms).join(', ')}]\n` +
+        `  Health render with cached data, median of 10     ${ms(median(cached))}\n` +
+        `  1,000 health events applied and shown, median of 5  ${ms(median(bursts))}   ` +
+        `(${(median(bursts) / 1000).toFixed(2)} ms per event)   [${bursts.map(ms).join(', ')}]\n`,
+    );
+  } finally {
+    await browser.close();
+    await web.close();
+  }
+}
+
+await main();
