@@ -15,5 +15,16 @@ export default defineConfig({
     emptyOutDir: true,
     // No eval-based source maps: the CSP forbids unsafe-eval.
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: their own chunks stay cached across builds.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'libs', test: /node_modules/ },
+          ],
+        },
+      },
+    },
   },
 });

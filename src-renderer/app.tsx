@@ -10,12 +10,14 @@ import { ApiProvider } from './api/api-context.tsx';
 import { createQueryClient } from './api/query-client.ts';
 import { useConsoleEvents } from './api/use-console-events.ts';
 import { Nav, type Screen } from './components/nav.tsx';
+import { AgentScreen } from './features/agent/agent-screen.tsx';
 import { FleetScreen } from './features/fleet/fleet-screen.tsx';
 import { HealthScreen } from './features/health/health-screen.tsx';
 
 const SCREENS: Screen[] = [
   { id: 'fleet', label: 'Fleet' },
   { id: 'health', label: 'Health' },
+  { id: 'agent', label: 'Agent' },
 ];
 
 export function App({ api }: { api: DesktopApi }) {
@@ -32,6 +34,12 @@ export function App({ api }: { api: DesktopApi }) {
 function Shell({ api }: { api: DesktopApi }) {
   useConsoleEvents(api);
   const [screen, setScreen] = useState('fleet');
+  // The agent the Agent screen shows: kept here so Fleet's "Open" and the screen's picker agree.
+  const [agentId, setAgentId] = useState<string>();
+  const openAgent = (id: string) => {
+    setAgentId(id);
+    setScreen('agent');
+  };
   return (
     <div className="app">
       <header className="app-header">
@@ -39,8 +47,9 @@ function Shell({ api }: { api: DesktopApi }) {
         <Nav screens={SCREENS} current={screen} onSelect={setScreen} />
       </header>
       <main id="main" tabIndex={-1}>
-        {screen === 'fleet' && <FleetScreen />}
+        {screen === 'fleet' && <FleetScreen onOpenAgent={openAgent} />}
         {screen === 'health' && <HealthScreen />}
+        {screen === 'agent' && <AgentScreen agentId={agentId} onSelectAgent={setAgentId} />}
       </main>
     </div>
   );

@@ -34,7 +34,11 @@ export function AgentScreen({
 
       {fleet.isPending && <Loading what="agents" />}
       {fleet.error && (
-        <ErrorMessage title="Could not list agents" error={fleet.error} onRetry={() => void fleet.refetch()} />
+        <ErrorMessage
+          title="Could not list agents"
+          error={fleet.error}
+          onRetry={() => void fleet.refetch()}
+        />
       )}
       {!agentId && none && <p className="empty">No agents paired yet: pair one on the Fleet screen.</p>}
       {!agentId && !none && (

@@ -148,8 +148,7 @@ function fromConfigPaths(
   );
 }
 
-export type Validation =
-  { ok: true; document: VirtualService } | { ok: false; problems: FormProblems };
+export type Validation = { ok: true; document: VirtualService } | { ok: false; problems: FormProblems };
 
 /**
  * The form's check before anything is sent: the VirtualService schema first (each field), then
@@ -163,7 +162,10 @@ export function validateForm(
 ): Validation {
   const parsed = VirtualService.safeParse(toDocument(values, base));
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path as PathPart[], message: messageOf(issue) }));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path as PathPart[],
+      message: messageOf(issue),
+    }));
     return { ok: false, problems: fileProblems(issues, values) };
   }
   const document = parsed.data;
@@ -181,7 +183,10 @@ export function validateForm(
   services[indexOf(context)] = document;
   const whole = AgentConfig.safeParse({ virtualServices: services });
   if (!whole.success) {
-    const issues = whole.error.issues.map((issue) => ({ path: issue.path as PathPart[], message: messageOf(issue) }));
+    const issues = whole.error.issues.map((issue) => ({
+      path: issue.path as PathPart[],
+      message: messageOf(issue),
+    }));
     return { ok: false, problems: fromConfigPaths(issues, values, context) };
   }
   return { ok: true, document };

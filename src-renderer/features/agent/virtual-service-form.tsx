@@ -261,7 +261,10 @@ export function VirtualServiceForm({
         <legend>Service</legend>
         {text('name', 'Name', {
           readOnly: editing !== undefined,
-          hint: editing !== undefined ? 'The name identifies the service; create a new one to rename.' : undefined,
+          hint:
+            editing !== undefined
+              ? 'The name identifies the service; create a new one to rename.'
+              : undefined,
         })}
         {select('type', 'Type', SERVICE_TYPES, TYPE_LABELS)}
         {text('listenAddress', 'Listen address', { placeholder: '0.0.0.0' })}
@@ -269,7 +272,10 @@ export function VirtualServiceForm({
         {values.type === 'https' &&
           text('certificate', 'TLS certificate', {
             placeholder: 'name in the certificate store',
-            hint: extraCertificates.length > 0 ? `Also kept, chosen by SNI: ${extraCertificates.join(', ')}` : undefined,
+            hint:
+              extraCertificates.length > 0
+                ? `Also kept, chosen by SNI: ${extraCertificates.join(', ')}`
+                : undefined,
           })}
         {values.type === 'redirect' && text('redirectPort', 'Redirect to port', { numeric: true })}
         {select('scheduler', 'Scheduler', SCHEDULERS)}
@@ -321,7 +327,9 @@ export function VirtualServiceForm({
             title={`The configuration changed elsewhere${currentRevision === undefined ? '' : ` (now revision ${currentRevision})`}`}
             error={error}
           />
-          <p>Nothing was applied. Your edits are still here; reload to apply them on top of the newer revision.</p>
+          <p>
+            Nothing was applied. Your edits are still here; reload to apply them on top of the newer revision.
+          </p>
           <button type="button" disabled={reload.isPending} onClick={() => reload.mutate()}>
             {reload.isPending ? 'Reloading…' : 'Reload and keep my edits'}
           </button>
