@@ -11,6 +11,7 @@ import { createQueryClient } from './api/query-client.ts';
 import { useConsoleEvents } from './api/use-console-events.ts';
 import { Nav, type Screen } from './components/nav.tsx';
 import { AgentScreen } from './features/agent/agent-screen.tsx';
+import { CertificatesScreen } from './features/certs/certificates-screen.tsx';
 import { FleetScreen } from './features/fleet/fleet-screen.tsx';
 import { HealthScreen } from './features/health/health-screen.tsx';
 
@@ -18,6 +19,7 @@ const SCREENS: Screen[] = [
   { id: 'fleet', label: 'Fleet' },
   { id: 'health', label: 'Health' },
   { id: 'agent', label: 'Agent' },
+  { id: 'certificates', label: 'Certificates' },
 ];
 
 export function App({ api }: { api: DesktopApi }) {
@@ -50,6 +52,7 @@ function Shell({ api }: { api: DesktopApi }) {
         {screen === 'fleet' && <FleetScreen onOpenAgent={openAgent} />}
         {screen === 'health' && <HealthScreen />}
         {screen === 'agent' && <AgentScreen agentId={agentId} onSelectAgent={setAgentId} />}
+        {screen === 'certificates' && <CertificatesScreen />}
       </main>
     </div>
   );

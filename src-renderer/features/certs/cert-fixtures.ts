@@ -75,7 +75,11 @@ export function inspection(overrides: Partial<CertInspection> = {}): CertInspect
   };
 }
 
-export function usage(cn: string, notAfter: string, overrides: Partial<CertificateUsage> = {}): CertificateUsage {
+export function usage(
+  cn: string,
+  notAfter: string,
+  overrides: Partial<CertificateUsage> = {},
+): CertificateUsage {
   return {
     fingerprint: fp('DD'),
     subject: { cn, dn: `CN=${cn}` },

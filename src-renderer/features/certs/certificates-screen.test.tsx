@@ -26,6 +26,9 @@ function drop(...files: File[]) {
   fireEvent.drop(screen.getByRole('region', { name: 'Certificate files' }), { dataTransfer: { files } });
 }
 
+/** Lets a wrongly started inspection reach the api before asserting that nothing was sent. */
+const settle = () => act(async () => new Promise<void>((r) => setTimeout(r, 0)));
+
 type InspectParams = { files: { name: string; bytes: Uint8Array; password?: string }[] };
 const inspectCalls = (test: ReturnType<typeof createTestApi>) =>
   test.calls.filter((c) => c.channel === 'inspectCertificates').map((c) => c.params as InspectParams);
@@ -35,6 +38,7 @@ describe('CertificatesScreen: dropping files', () => {
     const { test } = setup();
     expect(screen.getByText(/No certificate inspected yet/)).toBeTruthy();
     expect(await screen.findByText(/No certificates are stored/)).toBeTruthy();
+    await settle();
     expect(screen.queryByRole('list', { name: 'Chain, leaf first' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Choose files…' })).toBeTruthy();
     expect(inspectCalls(test)).toEqual([]);
@@ -54,7 +58,9 @@ describe('CertificatesScreen: dropping files', () => {
 
   it('takes files from the picker too', async () => {
     const { test } = setup();
-    fireEvent.change(screen.getByLabelText('Choose certificate files'), { target: { files: [file('leaf.cer')] } });
+    fireEvent.change(screen.getByLabelText('Choose certificate files'), {
+      target: { files: [file('leaf.cer')] },
+    });
     await waitFor(() => expect(inspectCalls(test)).toHaveLength(1));
     expect(inspectCalls(test)[0]?.files[0]?.name).toBe('leaf.cer');
   });
@@ -67,6 +73,7 @@ describe('CertificatesScreen: dropping files', () => {
     expect(alert.textContent).toContain('Nothing was sent');
     expect(alert.textContent).toContain('"huge.pfx" is 2 MiB; a certificate file is at most 1 MiB.');
     expect(screen.queryByLabelText(/Password for/)).toBeNull();
+    await settle();
     expect(inspectCalls(test)).toEqual([]);
   });
 
@@ -76,6 +83,7 @@ describe('CertificatesScreen: dropping files', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('"empty.crt" is empty.');
     drop(...Array.from({ length: 17 }, (_, i) => file(`${i}.crt`)));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('at most 16'));
+    await settle();
     expect(inspectCalls(test)).toEqual([]);
   });
 });
@@ -100,6 +108,7 @@ describe('CertificatesScreen: passwords', () => {
 
     const field = (await screen.findByLabelText('Password for site.pfx')) as HTMLInputElement;
     expect(field.type).toBe('password');
+    await settle();
     expect(inspectCalls(test)).toEqual([]);
     fireEvent.change(field, { target: { value: 'not-it-42' } });
     fireEvent.click(screen.getByRole('button', { name: 'Inspect' }));
@@ -147,6 +156,7 @@ describe('CertificatesScreen: passwords', () => {
     fireEvent.change(screen.getByLabelText('Password for b.p12'), { target: { value: 'two' } });
     fireEvent.click(screen.getByRole('button', { name: 'Inspect' }));
     expect(screen.getByRole('alert').textContent).toMatch(/share one password/);
+    await settle();
     expect(inspectCalls(test)).toEqual([]);
   });
 });
@@ -219,14 +229,26 @@ describe('CertificatesScreen: the inspection', () => {
     await inspected(
       inspection({
         errors: [{ code: 'KEY_MISMATCH', message: 'the private key does not belong to this certificate' }],
-        warnings: [{ code: 'CHAIN_REORDERED', message: 'the certificates were out of order', file: 'leaf.pem' }],
+        warnings: [
+          { code: 'CHAIN_REORDERED', message: 'the certificates were out of order', file: 'leaf.pem' },
+        ],
         unused: [{ summary: INTERMEDIATE.summary, source: 'file', origin: 'old.crt' }],
-        files: [{ name: 'leaf.pem', format: 'mixed', certificates: 2, keys: 1, ignored: ['a CERTIFICATE REQUEST block'] }],
+        files: [
+          {
+            name: 'leaf.pem',
+            format: 'mixed',
+            certificates: 2,
+            keys: 1,
+            ignored: ['a CERTIFICATE REQUEST block'],
+          },
+        ],
         key: { keyType: 'EC P-256', matchesLeaf: false, file: 'leaf.pem' },
         pushable: false,
       }),
     );
-    const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('private key does not belong'));
+    const alert = screen
+      .getAllByRole('alert')
+      .find((a) => a.textContent?.includes('private key does not belong'));
     expect(alert?.textContent).toBe('Error: The private key does not belong to this certificate.');
     expect(screen.getByRole('list', { name: 'Warnings' }).textContent).toContain(
       'Warning in leaf.pem: The certificates were out of order.',

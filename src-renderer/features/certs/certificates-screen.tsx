@@ -37,7 +37,11 @@ export function CertificatesScreen() {
   const inspect = useMutation({
     mutationFn: async (list: Dropped[]) => {
       const params: ParamsInput<'inspectCertificates'> = {
-        files: list.map((f) => ({ name: f.name, bytes: f.bytes, ...(f.password ? { password: f.password } : {}) })),
+        files: list.map((f) => ({
+          name: f.name,
+          bytes: f.bytes,
+          ...(f.password ? { password: f.password } : {}),
+        })),
       };
       return unwrap(await api.inspectCertificates(params));
     },
@@ -71,7 +75,9 @@ export function CertificatesScreen() {
   const requests: PasswordRequest[] = inspect.isPending
     ? []
     : files.flatMap((f, index) =>
-        (askFirst && isPfxName(f.name)) || issues.has(f.name) ? [{ index, name: f.name, issue: issues.get(f.name) }] : [],
+        (askFirst && isPfxName(f.name)) || issues.has(f.name)
+          ? [{ index, name: f.name, issue: issues.get(f.name) }]
+          : [],
       );
 
   const withPasswords = (passwords: Map<number, string>) => {
@@ -120,7 +126,7 @@ export function CertificatesScreen() {
 
       {requests.length > 0 && (
         <PasswordPrompt
-          key={inspection?.inspectionId ?? 'first'}
+          key={`passwords-${inspection?.inspectionId ?? 'first'}`}
           requests={requests}
           onSubmit={withPasswords}
           busy={busy}
@@ -136,7 +142,7 @@ export function CertificatesScreen() {
         <ErrorMessage title="Inspection failed" error={inspect.error} onRetry={() => inspect.mutate(files)} />
       )}
       {inspection && <ChainView inspection={inspection} />}
-      {inspection && <PushPanel key={inspection.inspectionId} inspection={inspection} />}
+      {inspection && <PushPanel key={`push-${inspection.inspectionId}`} inspection={inspection} />}
 
       <UsagePanel inspection={inspection} />
     </section>

@@ -56,8 +56,8 @@ export function ChainView({ inspection }: { inspection: CertInspection }) {
                   <span className="badge">Missing</span> {nameOf(missing.issuer)}
                 </h4>
                 <p>
-                  The issuer of {nameOf(missing.subject)} — “{missing.issuer.dn}” — was not found in the files, the
-                  Console&apos;s library or this machine&apos;s roots.
+                  The issuer of {nameOf(missing.subject)} — “{missing.issuer.dn}” — was not found in the
+                  files, the Console&apos;s library or this machine&apos;s roots.
                 </p>
                 {missing.aia.length === 0 ? (
                   <p className="muted">The certificate names no AIA URL to download it from.</p>
@@ -105,17 +105,16 @@ export function ChainView({ inspection }: { inspection: CertInspection }) {
       <ul className="inspected-files" aria-label="Files read">
         {inspection.files.map((f, i) => (
           <li key={`${f.name}-${i}`}>
-            <strong>{f.name}</strong>:{' '}
-            {f.format ? FORMAT_NAMES[f.format] : 'not readable'}, {plural(f.certificates, 'certificate')},{' '}
-            {plural(f.keys, 'key')}
+            <strong>{f.name}</strong>: {f.format ? FORMAT_NAMES[f.format] : 'not readable'},{' '}
+            {plural(f.certificates, 'certificate')}, {plural(f.keys, 'key')}
             {f.ignored.length > 0 && <span className="ignored"> — ignored: {f.ignored.join('; ')}</span>}
           </li>
         ))}
       </ul>
       {inspection.learned.length > 0 && (
         <p className="muted">
-          The Console&apos;s library learned {plural(inspection.learned.length, 'intermediate certificate')} from
-          this chain.
+          The Console&apos;s library learned {plural(inspection.learned.length, 'intermediate certificate')}{' '}
+          from this chain.
         </p>
       )}
     </section>

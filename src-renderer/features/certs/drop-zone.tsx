@@ -39,8 +39,8 @@ export function DropZone({ onFiles, busy }: { onFiles: (files: File[]) => void; 
       <p className="drop-title">Drop certificate files here</p>
       <p id={hintId} className="muted">
         PFX/P12, PEM, CRT/CER (DER or Base-64), DER, P7B and key files. Drop the files of one certificate
-        together (key, leaf and intermediates): at most {MAX_CERT_FILES} files of {formatBytes(MAX_CERT_FILE_BYTES)}{' '}
-        each.
+        together (key, leaf and intermediates): at most {MAX_CERT_FILES} files of{' '}
+        {formatBytes(MAX_CERT_FILE_BYTES)} each.
       </p>
       <button type="button" onClick={() => input.current?.click()} disabled={busy}>
         Choose files…

@@ -5,7 +5,10 @@
 import { CERT_CODES } from '../../../shared/certs/codes.ts';
 import type { CertInspection, CertIssueView } from '../../../shared/ipc/certs.ts';
 
-const PASSWORD_CODES: ReadonlySet<string> = new Set([CERT_CODES.WRONG_PASSWORD, CERT_CODES.PASSWORD_REQUIRED]);
+const PASSWORD_CODES: ReadonlySet<string> = new Set([
+  CERT_CODES.WRONG_PASSWORD,
+  CERT_CODES.PASSWORD_REQUIRED,
+]);
 
 /** File name → the password problem the inspection reported for it. */
 export function passwordIssues(inspection: CertInspection | undefined): Map<string, CertIssueView> {

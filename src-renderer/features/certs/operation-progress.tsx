@@ -42,10 +42,21 @@ interface Props<T> {
   renderOk: (result: T) => ReactNode;
 }
 
-export function OperationProgressList<T>({ operationId, label, agentIds, agentName, result, renderOk }: Props<T>) {
+export function OperationProgressList<T>({
+  operationId,
+  label,
+  agentIds,
+  agentName,
+  result,
+  renderOk,
+}: Props<T>) {
   const progress = useOperationProgress(operationId);
   const ids = [
-    ...new Set([...agentIds, ...(result?.results.map((r) => r.agentId) ?? []), ...Object.keys(progress ?? {})]),
+    ...new Set([
+      ...agentIds,
+      ...(result?.results.map((r) => r.agentId) ?? []),
+      ...Object.keys(progress ?? {}),
+    ]),
   ];
   return (
     <ul className="operation" aria-label={`${label} progress`}>

@@ -62,7 +62,11 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
     if (badService) next.bind = `"${badService}" is not a virtual service name: ${nameProblem(badService)}.`;
     const params = {
       inspectionId: inspection.inspectionId,
-      targets: chosen.map((agentId) => ({ agentId, name: entry, ...(services.length ? { bind: services } : {}) })),
+      targets: chosen.map((agentId) => ({
+        agentId,
+        name: entry,
+        ...(services.length ? { bind: services } : {}),
+      })),
       ...(includeRoot ? { includeRoot } : {}),
       ...(force ? { force } : {}),
       operationId: crypto.randomUUID(),
@@ -71,7 +75,11 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
     const parsed = PushCertificateParams.safeParse(params);
     if (!parsed.success && Object.keys(next).length === 0) {
       for (const issue of parsed.error.issues) {
-        const field: Field = issue.path.includes('bind') ? 'bind' : issue.path.includes('name') ? 'name' : 'agents';
+        const field: Field = issue.path.includes('bind')
+          ? 'bind'
+          : issue.path.includes('name')
+            ? 'name'
+            : 'agents';
         next[field] ??= issue.message;
       }
     }
@@ -103,7 +111,11 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
           <legend>Agents</legend>
           {fleet.isPending && <Loading what="agents" />}
           {fleet.error && (
-            <ErrorMessage title="Could not list agents" error={fleet.error} onRetry={() => void fleet.refetch()} />
+            <ErrorMessage
+              title="Could not list agents"
+              error={fleet.error}
+              onRetry={() => void fleet.refetch()}
+            />
           )}
           {fleet.data && agents.length === 0 && <p className="empty">No agents paired yet.</p>}
           {agents.map((a) => (
@@ -151,8 +163,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
           {problem('bind')}
         </div>
         <p className="muted field-hint">
-          An existing entry of that name is replaced, and the virtual services using it reload. The names
-          to bind are applied on every agent chosen.
+          An existing entry of that name is replaced, and the virtual services using it reload. The names to
+          bind are applied on every agent chosen.
         </p>
         <label className="check">
           <input type="checkbox" checked={includeRoot} onChange={(e) => setIncludeRoot(e.target.checked)} />
@@ -168,7 +180,9 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
             disabled={blocked !== undefined || push.isPending}
             aria-describedby={blocked ? `${id}-blocked` : undefined}
           >
-            {push.isPending ? 'Pushing…' : `Push to ${chosen.length === 1 ? '1 agent' : `${chosen.length} agents`}`}
+            {push.isPending
+              ? 'Pushing…'
+              : `Push to ${chosen.length === 1 ? '1 agent' : `${chosen.length} agents`}`}
           </button>
         </div>
       </form>

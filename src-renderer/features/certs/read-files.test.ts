@@ -4,7 +4,12 @@ import { formatBytes, isPfxName, readFiles, refuseFiles } from './read-files.ts'
 
 describe('refuseFiles', () => {
   it('accepts files within the limits', () => {
-    expect(refuseFiles([{ name: 'a.pfx', size: 3000 }, { name: 'b.crt', size: MAX_CERT_FILE_BYTES }])).toEqual([]);
+    expect(
+      refuseFiles([
+        { name: 'a.pfx', size: 3000 },
+        { name: 'b.crt', size: MAX_CERT_FILE_BYTES },
+      ]),
+    ).toEqual([]);
   });
 
   it('names an empty file and a too large one with the limit', () => {

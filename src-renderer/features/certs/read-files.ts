@@ -45,7 +45,9 @@ export function refuseFiles(files: readonly { name: string; size: number }[]): s
  * happy-dom; a Uint8Array crosses Electron IPC as it is and the web client base64-encodes it.
  */
 export async function readFiles(files: readonly File[]): Promise<ReadFile[]> {
-  return Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  return Promise.all(
+    files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+  );
 }
 
 /** A PFX/P12 by its name: almost always password-protected, so the password is asked first. */

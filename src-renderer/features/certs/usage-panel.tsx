@@ -45,13 +45,19 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
 
   const leaf = inspection?.chain[0]?.summary;
   const replaceWith =
-    inspection?.pushable && leaf ? { fingerprint: leaf.fingerprint, label: `the inspected ${nameOf(leaf.subject)}` } : undefined;
+    inspection?.pushable && leaf
+      ? { fingerprint: leaf.fingerprint, label: `the inspected ${nameOf(leaf.subject)}` }
+      : undefined;
 
   const confirm = () => {
     if (!replacing || !inspection) return;
     const operationId = crypto.randomUUID();
     setReplacing({ ...replacing, operationId });
-    replace.mutate({ inspectionId: inspection.inspectionId, fingerprint: replacing.usage.fingerprint, operationId });
+    replace.mutate({
+      inspectionId: inspection.inspectionId,
+      fingerprint: replacing.usage.fingerprint,
+      operationId,
+    });
   };
 
   return (
@@ -59,7 +65,11 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
       <h3 id="usage-title">Certificates across the fleet</h3>
       {usage.isPending && <Loading what="certificates" />}
       {usage.error && (
-        <ErrorMessage title="Could not list certificates" error={usage.error} onRetry={() => void usage.refetch()} />
+        <ErrorMessage
+          title="Could not list certificates"
+          error={usage.error}
+          onRetry={() => void usage.refetch()}
+        />
       )}
       {usage.data && usage.data.unreachable.length > 0 && (
         <div className="unreachable" role="note" aria-label="Agents not asked">
@@ -91,9 +101,9 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
       {replacing && leaf && replacing.operationId === undefined && (
         <div className="replace-confirm" role="group" aria-label="Confirm replacement">
           <p>
-            Replace <strong>{nameOf(replacing.usage.subject)}</strong> ({expiryText(replacing.usage.notAfter)}) with
-            the inspected <strong>{nameOf(leaf.subject)}</strong> ({expiryText(leaf.notAfter)}) on every agent that
-            stores it? Entry names stay; the virtual services using them reload.
+            Replace <strong>{nameOf(replacing.usage.subject)}</strong> ({expiryText(replacing.usage.notAfter)}
+            ) with the inspected <strong>{nameOf(leaf.subject)}</strong> ({expiryText(leaf.notAfter)}) on
+            every agent that stores it? Entry names stay; the virtual services using them reload.
           </p>
           <div className="actions">
             <button type="button" onClick={confirm}>

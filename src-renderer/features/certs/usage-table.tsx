@@ -53,8 +53,8 @@ export function UsageTable({ certificates, replaceWith, onReplace, busy }: Props
                 <ul className="placements">
                   {c.placements.map((p) => (
                     <li key={`${p.agentId}/${p.entry}`}>
-                      <strong>{p.agentName}</strong> <span className="muted">{p.site || '(no site)'}</span> · entry “
-                      {p.entry}”{' '}
+                      <strong>{p.agentName}</strong> <span className="muted">{p.site || '(no site)'}</span> ·
+                      entry “{p.entry}”{' '}
                       {p.usedBy.length > 0 ? (
                         <>· used by {p.usedBy.join(', ')}</>
                       ) : (
