@@ -14,12 +14,14 @@ import { AgentScreen } from './features/agent/agent-screen.tsx';
 import { CertificatesScreen } from './features/certs/certificates-screen.tsx';
 import { FleetScreen } from './features/fleet/fleet-screen.tsx';
 import { HealthScreen } from './features/health/health-screen.tsx';
+import { TemplatesScreen } from './features/templates/templates-screen.tsx';
 
 const SCREENS: Screen[] = [
   { id: 'fleet', label: 'Fleet' },
   { id: 'health', label: 'Health' },
   { id: 'agent', label: 'Agent' },
   { id: 'certificates', label: 'Certificates' },
+  { id: 'templates', label: 'Templates' },
 ];
 
 export function App({ api }: { api: DesktopApi }) {
@@ -53,6 +55,7 @@ function Shell({ api }: { api: DesktopApi }) {
         {screen === 'health' && <HealthScreen />}
         {screen === 'agent' && <AgentScreen agentId={agentId} onSelectAgent={setAgentId} />}
         {screen === 'certificates' && <CertificatesScreen />}
+        {screen === 'templates' && <TemplatesScreen />}
       </main>
     </div>
   );

@@ -42,9 +42,15 @@ export function AgentPicker({
     <div className="tpl-agents">
       {agents.isPending && <Loading what="agents" />}
       {agents.error && (
-        <ErrorMessage title="Could not list agents" error={agents.error} onRetry={() => void agents.refetch()} />
+        <ErrorMessage
+          title="Could not list agents"
+          error={agents.error}
+          onRetry={() => void agents.refetch()}
+        />
       )}
-      {agents.data && sites.length === 0 && <p className="empty">No agents paired yet: pair one on the Fleet screen.</p>}
+      {agents.data && sites.length === 0 && (
+        <p className="empty">No agents paired yet: pair one on the Fleet screen.</p>
+      )}
       {online.length > 1 && (
         <div className="actions">
           <button type="button" onClick={() => onChange(new Set([...selected, ...online]))}>
@@ -69,8 +75,7 @@ export function AgentPicker({
                   disabled={!isOnline && !checked}
                   onChange={(e) => toggle(a.id, e.target.checked)}
                 />
-                {a.name}{' '}
-                <span className={`badge state-${a.state.kind}`}>{STATE_TEXT[a.state.kind]}</span>
+                {a.name} <span className={`badge state-${a.state.kind}`}>{STATE_TEXT[a.state.kind]}</span>
               </label>
             );
           })}

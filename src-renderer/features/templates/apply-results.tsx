@@ -4,7 +4,7 @@
  * answer), then each agent's outcome: the revision now running, or why not. A CONFLICT means
  * the agent's configuration changed after the preview: nothing was applied there.
  */
-import { useQuery } from '@tanstack/react-query';
+import { skipToken, useQuery } from '@tanstack/react-query';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { TemplateApplied } from '../../../shared/ipc/templates.ts';
 import type { AgentProgress, OperationProgress } from '../../api/operations.ts';
@@ -12,14 +12,12 @@ import { queryKeys } from '../../api/query-keys.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
 import { currentRevisionOf } from './agent-error.ts';
 
-/** Only events fill this entry: there is nothing to fetch, and nothing ever goes stale. */
+/**
+ * Only events fill this entry: skipToken says there is nothing to fetch, so neither a mount
+ * nor a resync's invalidation can replace the progress gathered so far.
+ */
 export function useOperationProgress(operationId: string): OperationProgress | undefined {
-  return useQuery<OperationProgress>({
-    queryKey: queryKeys.operation(operationId),
-    queryFn: () => ({}),
-    enabled: false,
-    staleTime: Infinity,
-  }).data;
+  return useQuery<OperationProgress>({ queryKey: queryKeys.operation(operationId), queryFn: skipToken }).data;
 }
 
 const STEP: Record<AgentProgress['status'], number> = { pending: 0, running: 1, ok: 2, error: 2 };
@@ -41,7 +39,11 @@ export function ApplyResults({
       {agentIds.map((id) => {
         const outcome = result?.results.find((r) => r.agentId === id);
         // The answer is final; until it comes, the events say how far each agent is.
-        const status: AgentProgress['status'] = outcome ? (outcome.ok ? 'ok' : 'error') : (progress?.[id]?.status ?? 'pending');
+        const status: AgentProgress['status'] = outcome
+          ? outcome.ok
+            ? 'ok'
+            : 'error'
+          : (progress?.[id]?.status ?? 'pending');
         const message = outcome ? undefined : progress?.[id]?.message;
         const name = nameOf(id);
         return (
@@ -66,7 +68,9 @@ export function ApplyResults({
               <AgentErrorView
                 error={outcome.error}
                 title="Not applied"
-                {...(outcome.error.code === 'CONFLICT' ? { hint: conflictHint(currentRevisionOf(outcome.error)) } : {})}
+                {...(outcome.error.code === 'CONFLICT'
+                  ? { hint: conflictHint(currentRevisionOf(outcome.error)) }
+                  : {})}
               />
             )}
           </li>

@@ -12,7 +12,10 @@ export interface CertEntry {
 }
 
 /** Entry names on any of `agentIds` (on any agent when none is chosen), sorted by name. */
-export function certEntries(usage: CertificateUsageView | undefined, agentIds: readonly string[]): CertEntry[] {
+export function certEntries(
+  usage: CertificateUsageView | undefined,
+  agentIds: readonly string[],
+): CertEntry[] {
   const byName = new Map<string, CertEntry>();
   for (const cert of usage?.certificates ?? []) {
     for (const p of cert.placements) {
@@ -28,7 +31,11 @@ export function certEntries(usage: CertificateUsageView | undefined, agentIds: r
 }
 
 /** "on edge-1, edge-2" or "on edge-1; not on edge-3". */
-export function coverage(entry: CertEntry, agentIds: readonly string[], nameOf: (id: string) => string): string {
+export function coverage(
+  entry: CertEntry,
+  agentIds: readonly string[],
+  nameOf: (id: string) => string,
+): string {
   if (agentIds.length === 0) return `on ${[...entry.agents.values()].join(', ')}`;
   const on = agentIds.filter((id) => entry.agents.has(id)).map(nameOf);
   const off = agentIds.filter((id) => !entry.agents.has(id)).map(nameOf);

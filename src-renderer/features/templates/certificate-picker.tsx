@@ -19,24 +19,30 @@ export interface CertificatePickerProps {
   'aria-describedby': string | undefined;
   'aria-invalid': boolean | undefined;
   'aria-required': boolean | undefined;
+  /** The parameter's label, to name the typed-name input after it. */
+  label: string;
   value: string;
   onChange: (value: string) => void;
   agentIds: readonly string[];
 }
 
-export function CertificatePicker({ value, onChange, agentIds, ...a11y }: CertificatePickerProps) {
+export function CertificatePicker({ label, value, onChange, agentIds, ...a11y }: CertificatePickerProps) {
   const api = useApi();
   const usage = useQuery(templateQueries.certificateUsage(api));
   const fleet = useQuery(fleetQueries.agents(api));
   const [typing, setTyping] = useState(false);
 
   const entries = useMemo(() => certEntries(usage.data, agentIds), [usage.data, agentIds]);
-  const names = useMemo(() => new Map(fleet.data?.sites.flatMap((s) => s.agents.map((a) => [a.id, a.name]))), [fleet.data]);
+  const names = useMemo(
+    () => new Map(fleet.data?.sites.flatMap((s) => s.agents.map((a) => [a.id, a.name]))),
+    [fleet.data],
+  );
   const nameOf = (id: string) => names.get(id) ?? id;
   const known = entries.find((e) => e.name === value);
   // A name not among the entries is being typed (or was given before the list arrived).
   const custom = typing || usage.isError || (value !== '' && !known && !usage.isPending);
-  const unreachable = usage.data?.unreachable.filter((u) => agentIds.length === 0 || agentIds.includes(u.agentId)) ?? [];
+  const unreachable =
+    usage.data?.unreachable.filter((u) => agentIds.length === 0 || agentIds.includes(u.agentId)) ?? [];
 
   return (
     <div className="tpl-cert">
@@ -60,21 +66,21 @@ export function CertificatePicker({ value, onChange, agentIds, ...a11y }: Certif
       {custom && (
         <input
           type="text"
-          aria-label="Certificate entry name"
+          aria-label={`${label}: entry name`}
           autoComplete="off"
           value={value}
           onChange={(e) => onChange(e.target.value)}
         />
       )}
-      {known && agentIds.length > 0 && known.agents.size < agentIds.length && (
+      {known && agentIds.some((a) => !known.agents.has(a)) && (
         <span className="tpl-help down">
           {value} is {coverage(known, agentIds, nameOf)}: the preview fails where it is missing.
         </span>
       )}
       {usage.data && entries.length === 0 && (
         <span className="tpl-help muted">
-          {agentIds.length ? 'The chosen agents hold no certificates' : 'No agent holds a certificate'}; type the
-          entry name.
+          {agentIds.length ? 'The chosen agents hold no certificates' : 'No agent holds a certificate'}; type
+          the entry name.
         </span>
       )}
       {unreachable.length > 0 && (

@@ -7,7 +7,13 @@
  */
 import type { ReactNode } from 'react';
 import { CertificatePicker } from './certificate-picker.tsx';
-import { isCheckbox, type FieldValue, type ParamProblem, problemsAt, type RealServerRow } from './param-values.ts';
+import {
+  isCheckbox,
+  type FieldValue,
+  type ParamProblem,
+  problemsAt,
+  type RealServerRow,
+} from './param-values.ts';
 import { RealServerPicker } from './real-server-picker.tsx';
 import type { FormParameter } from './template-source.ts';
 
@@ -28,7 +34,7 @@ export function ParamField(props: ParamFieldProps) {
   const { param, value, onChange, problems, idPrefix } = props;
   const id = `${idPrefix}-${param.name}`;
   const own = problemsAt(problems, param.name);
-  const helpId = param.description ? `${id}-help` : undefined;
+  const helpId = param.description || param.type === 'other' ? `${id}-help` : undefined;
   const problemId = own.length ? `${id}-problem` : undefined;
   const describedBy = [helpId, problemId].filter(Boolean).join(' ') || undefined;
   const a11y = {
@@ -56,7 +62,15 @@ export function ParamField(props: ParamFieldProps) {
   switch (param.type) {
     case 'port':
       input = (
-        <input {...a11y} type="number" min={1} max={65535} step={1} value={text} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...a11y}
+          type="number"
+          min={1}
+          max={65535}
+          step={1}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+        />
       );
       break;
     case 'integer':
@@ -74,7 +88,12 @@ export function ParamField(props: ParamFieldProps) {
       break;
     case 'boolean':
       input = isCheckbox(param) ? (
-        <input {...a11y} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+        <input
+          {...a11y}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(e.target.checked)}
+        />
       ) : (
         <select {...a11y} value={text} onChange={(e) => onChange(e.target.value)}>
           <option value="">(not set: the configuration's default)</option>
@@ -86,7 +105,9 @@ export function ParamField(props: ParamFieldProps) {
     case 'enum':
       input = (
         <select {...a11y} value={text} onChange={(e) => onChange(e.target.value)}>
-          {param.default === undefined && <option value="">{param.required ? 'Choose…' : '(not set)'}</option>}
+          {param.default === undefined && (
+            <option value="">{param.required ? 'Choose…' : '(not set)'}</option>
+          )}
           {param.values.map((v, i) => (
             <option key={i} value={String(i)}>
               {String(v)}
@@ -97,11 +118,25 @@ export function ParamField(props: ParamFieldProps) {
       break;
     case 'certificate':
       input = (
-        <CertificatePicker {...a11y} value={text} onChange={onChange} agentIds={props.agentIds} />
+        <CertificatePicker
+          {...a11y}
+          label={param.label}
+          value={text}
+          onChange={onChange}
+          agentIds={props.agentIds}
+        />
       );
       break;
     default:
-      input = <input {...a11y} type="text" value={text} autoComplete="off" onChange={(e) => onChange(e.target.value)} />;
+      input = (
+        <input
+          {...a11y}
+          type="text"
+          value={text}
+          autoComplete="off"
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
   }
 
   return (

@@ -51,7 +51,11 @@ export function ParamForm({
 }
 
 /** Where a real server's port comes from when its row names none: a number, or another parameter. */
-function portHint(p: FormParameter, params: readonly FormParameter[], values: FormValues): string | undefined {
+function portHint(
+  p: FormParameter,
+  params: readonly FormParameter[],
+  values: FormValues,
+): string | undefined {
   if (p.type !== 'realServers' || p.defaultPort === undefined) return undefined;
   if (typeof p.defaultPort === 'number') return String(p.defaultPort);
   const ref = params.find((q) => q.name === wholePlaceholder(p.defaultPort as string));

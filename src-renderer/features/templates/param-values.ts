@@ -165,6 +165,8 @@ export function problemsAt(
   path: readonly (string | number)[] = [],
 ): string[] {
   return problems
-    .filter((p) => p.param === param && p.path.length === path.length && p.path.every((k, i) => k === path[i]))
+    .filter(
+      (p) => p.param === param && p.path.length === path.length && p.path.every((k, i) => k === path[i]),
+    )
     .map((p) => p.message);
 }

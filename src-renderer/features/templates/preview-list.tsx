@@ -32,7 +32,9 @@ export function PreviewList({
                 </ul>
               )}
               {r.result.unchanged.length > 0 && (
-                <p className="muted">Unchanged (written as they already are): {r.result.unchanged.join(', ')}</p>
+                <p className="muted">
+                  Unchanged (written as they already are): {r.result.unchanged.join(', ')}
+                </p>
               )}
             </>
           ) : (

@@ -52,7 +52,9 @@ export function RealServerPicker({
   return (
     <fieldset
       className="tpl-servers"
-      aria-describedby={[param.description ? helpId : '', own.length ? problemId : ''].filter(Boolean).join(' ') || undefined}
+      aria-describedby={
+        [param.description ? helpId : '', own.length ? problemId : ''].filter(Boolean).join(' ') || undefined
+      }
     >
       <legend>
         {param.label}
@@ -69,7 +71,9 @@ export function RealServerPicker({
         </p>
       )}
       {!param.portPerServer && (
-        <p className="tpl-help muted">The template sets each server's port{portHint ? `: ${portHint}` : ''}.</p>
+        <p className="tpl-help muted">
+          The template sets each server's port{portHint ? `: ${portHint}` : ''}.
+        </p>
       )}
       <table className="tpl-server-rows">
         <thead>

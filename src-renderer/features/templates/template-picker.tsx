@@ -10,7 +10,12 @@ import { useApi } from '../../api/api-context.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { templateQueries } from './template-queries.ts';
-import { type ChosenTemplate, fromEntry, MAX_TEMPLATE_FILE_BYTES, readTemplateFile } from './template-source.ts';
+import {
+  type ChosenTemplate,
+  fromEntry,
+  MAX_TEMPLATE_FILE_BYTES,
+  readTemplateFile,
+} from './template-source.ts';
 
 const SOURCE_LABEL: Record<ChosenTemplate['source'], string> = {
   builtin: 'built-in',
@@ -39,7 +44,9 @@ export function TemplatePicker({
     if (!file) return;
     setFileError(undefined);
     if (file.size > MAX_TEMPLATE_FILE_BYTES) {
-      setFileError(`${file.name} is ${file.size} bytes; a template file is at most ${MAX_TEMPLATE_FILE_BYTES}`);
+      setFileError(
+        `${file.name} is ${file.size} bytes; a template file is at most ${MAX_TEMPLATE_FILE_BYTES}`,
+      );
       return;
     }
     let text: string;
@@ -65,7 +72,11 @@ export function TemplatePicker({
       <h3 id={`${id}-title`}>1. Template</h3>
       {list.isPending && <Loading what="templates" />}
       {list.error && (
-        <ErrorMessage title="Could not list templates" error={list.error} onRetry={() => void list.refetch()} />
+        <ErrorMessage
+          title="Could not list templates"
+          error={list.error}
+          onRetry={() => void list.refetch()}
+        />
       )}
       {list.data && options.length === 0 && <p className="empty">No templates yet: load one from a file.</p>}
       {options.length > 0 && (
@@ -90,7 +101,12 @@ export function TemplatePicker({
       )}
       <div className="field tpl-file">
         <label htmlFor={`${id}-file`}>Load a template file</label>
-        <input id={`${id}-file`} type="file" accept=".json,application/json" onChange={(e) => void onFile(e)} />
+        <input
+          id={`${id}-file`}
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => void onFile(e)}
+        />
       </div>
       {fileError && <ErrorMessage title="Cannot use this file" error={new Error(fileError)} />}
       {chosen && chosen.problems.length > 0 && (

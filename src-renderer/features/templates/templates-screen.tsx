@@ -61,11 +61,12 @@ export function TemplatesScreen() {
     [fleet.data],
   );
   const nameOf = (agentId: string) => names.get(agentId) ?? agentId;
-  // Fleet order (site, then name), so the preview and the apply list agents the same way.
-  const agentIds = useMemo(() => {
-    const inFleet = fleet.data?.sites.flatMap((s) => s.agents.map((a) => a.id)) ?? [];
-    return [...inFleet.filter((a) => selected.has(a)), ...[...selected].filter((a) => !names.has(a))];
-  }, [fleet.data, selected, names]);
+  // Fleet order (site, then name), so the preview and the apply list agents the same way; an
+  // agent removed from the fleet meanwhile drops out of the choice.
+  const agentIds = useMemo(
+    () => fleet.data?.sites.flatMap((s) => s.agents.map((a) => a.id)).filter((a) => selected.has(a)) ?? [],
+    [fleet.data, selected],
+  );
 
   const resolved = useMemo(() => resolveForm(chosen?.parameters ?? [], values), [chosen, values]);
   const currentKey =
@@ -118,15 +119,26 @@ export function TemplatesScreen() {
   const shown = preview && preview.templateKey === chosen?.key ? preview : undefined;
   const stale = shown !== undefined && shown.key !== currentKey;
   const targets =
-    shown?.result.results.flatMap((r) => (r.ok ? [{ agentId: r.agentId, expectRevision: r.result.revision }] : [])) ??
-    [];
+    shown?.result.results.flatMap((r) =>
+      r.ok ? [{ agentId: r.agentId, expectRevision: r.result.revision }] : [],
+    ) ?? [];
   const applied = shown !== undefined && run?.preview === shown;
 
   const onApply = () => {
     if (!shown || stale || !targets.length) return;
     const operationId = crypto.randomUUID();
-    setRun({ templateKey: shown.templateKey, operationId, agentIds: targets.map((t) => t.agentId), preview: shown });
-    applyMutation.mutate({ template: shown.request.template, params: shown.request.params, targets, operationId });
+    setRun({
+      templateKey: shown.templateKey,
+      operationId,
+      agentIds: targets.map((t) => t.agentId),
+      preview: shown,
+    });
+    applyMutation.mutate({
+      template: shown.request.template,
+      params: shown.request.params,
+      targets,
+      operationId,
+    });
   };
 
   const problems = attempted && !resolved.ok ? resolved.problems : [];
@@ -161,8 +173,8 @@ export function TemplatesScreen() {
           </section>
           {paramCount > 0 && (
             <p role="alert" className="field-problem">
-              {paramCount === 1 ? '1 parameter needs' : `${paramCount} parameters need`} attention; nothing was
-              sent.
+              {paramCount === 1 ? '1 parameter needs' : `${paramCount} parameters need`} attention; nothing
+              was sent.
             </p>
           )}
           <div className="actions">
