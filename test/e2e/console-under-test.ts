@@ -20,6 +20,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'e2e');
 
+const VIEWPORT = { width: 1280, height: 900 };
+
 /** The flags the Console's E2E runs Chromium with: no GPU, no calls home, no sandbox in containers. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
@@ -74,7 +76,7 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
 
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     closers.push(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     // A page error is a defect even when the screen still looks right.
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -94,7 +96,15 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
       aia,
       aiaServer,
       screenshot: async (name) => {
-        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+        // <main> scrolls inside the window, so a full-page shot would cut it: grow the window
+        // to the screen's whole height for the picture, then put it back.
+        const height = await page.evaluate(() => {
+          const main = document.querySelector('main');
+          return (main?.getBoundingClientRect().top ?? 0) + (main?.scrollHeight ?? 0);
+        });
+        await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(Math.max(height, 600), 6000) });
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+        await page.setViewportSize(VIEWPORT);
       },
       close,
     };

@@ -4,24 +4,68 @@
  * one before (paired agents, then a pushed certificate, then a template using it), so a failure
  * names the first step that broke.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../../shared/certs/testing/corpus.ts';
 import { HOP_INT1_CN, HOP_INT2_CN, HOP_LEAF_CN } from '../../src-main/certs/testing/aia-corpus.ts';
 import { startBackend, type Backend } from '../support/backends.ts';
+import { selfSigned } from '../support/pki.ts';
 import { freePort } from '../support/ports.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './console-under-test.ts';
 
 let t: ConsoleUnderTest;
 let web: Backend;
+/** The Front End's external web site: HTTPS with its own certificate (port 4443 in production). */
+let frontEnd: Server;
+let frontEndHttp: Backend;
 
 beforeAll(async () => {
   t = await startConsoleUnderTest();
   web = await startBackend('web1');
+  frontEndHttp = await startBackend('fe01-http');
+  frontEnd = createHttpsServer(selfSigned('fe01.contoso.test', ['DNS:fe01.contoso.test']), (req, res) => {
+    res.setHeader('x-backend', 'fe01');
+    res.end(`fe01 saw ${req.headers.host} ${req.url}`);
+  });
+  await new Promise<void>((resolve) => frontEnd.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {
+  frontEnd?.closeAllConnections();
+  frontEnd?.close();
+  await frontEndHttp?.close();
   await web?.close();
   await t?.close();
 });
+
+// What the page showed when a step failed, beside the screenshots of the steps that passed.
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') await t?.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`);
+});
+
+/** An HTTPS request as a client on the internet makes it: SNI, and only the root trusted. */
+function getOverTls(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: HOP_LEAF_CN,
+        headers: { host: HOP_LEAF_CN },
+        ca: t.corpus.read('root.pem'),
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const screenButton = (name: string) => t.page.getByRole('navigation').getByRole('button', { name, exact: true });
 
@@ -106,6 +150,55 @@ describe('the Console in Chromium', () => {
       await progress.getByRole('listitem', { name }).and(page.locator('.status-ok')).waitFor();
     }
     await t.screenshot('certificates-pushed');
+  });
+
+  it('applies the Lync reverse-proxy template to both agents and serves HTTPS through it', async () => {
+    const { page } = t;
+    await screenButton('Templates').click();
+    await page.getByRole('radio', { name: /Lync \/ Skype for Business reverse proxy/ }).check();
+    const form = page.getByRole('form', { name: 'Parameters and agents' });
+    const [httpsPort, httpPort] = [await freePort(), await freePort()];
+    await form.getByLabel(/^Virtual IP/).fill('127.0.0.1');
+    await form.getByLabel(/^Public HTTPS port/).fill(String(httpsPort));
+    await form.getByLabel(/^Public HTTP port/).fill(String(httpPort));
+    await form.getByLabel(/^Public certificate/).selectOption('lyncweb');
+    if ((await form.getByLabel('Name of server 1').count()) === 0) {
+      await form.getByRole('button', { name: 'Add server' }).click();
+    }
+    await form.getByLabel('Name of server 1').fill('fe01');
+    await form.getByLabel('Address of server 1').fill('127.0.0.1');
+    await form.getByLabel(/^External web site HTTPS port/).fill(String((frontEnd.address() as AddressInfo).port));
+    await form.getByLabel(/^External web site HTTP port/).fill(String(frontEndHttp.port));
+    await form.getByLabel(/^Verify Front End certificates/).selectOption('none');
+    await form.getByLabel(/lb-london-1/).check();
+    await form.getByLabel(/lb-paris-1/).check();
+    await form.getByRole('button', { name: 'Preview' }).click();
+
+    for (const name of ['lb-london-1', 'lb-paris-1']) {
+      const preview = page.getByRole('listitem', { name: `Preview on ${name}` });
+      await preview.getByText(/lync-https/).first().waitFor();
+      expect(await preview.textContent()).toMatch(/lync-http\b/);
+    }
+    await t.screenshot('templates-preview');
+    await page.getByRole('button', { name: 'Apply to 2 agents' }).click();
+    for (const name of ['lb-london-1', 'lb-paris-1']) {
+      await page.getByRole('listitem', { name: `Apply on ${name}` }).getByText(/Revision \d+ now running/).waitFor();
+    }
+    await t.screenshot('templates-applied');
+
+    // Both agents listen on 127.0.0.1 here (SO_REUSEPORT); either one answering must serve the
+    // pushed chain (leaf + both AIA intermediates) and re-encrypt to the Front End.
+    for (let i = 0; i < 4; i++) {
+      const answer = await getOverTls(httpsPort, '/meet/');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toBe(`fe01 saw ${HOP_LEAF_CN} /meet/`);
+    }
+    for (const agent of [t.agents.london, t.agents.paris]) {
+      const { config } = await t.console.core.config.get(agent.id);
+      const https = config.virtualServices.find((vs) => vs.name === 'lync-https');
+      expect(https?.tls?.certificates).toEqual(['lyncweb']);
+      expect(https?.listen.port).toBe(httpsPort);
+    }
   });
 
   it('shows a stopped real server as down in the health view within 3 seconds', async () => {
