@@ -50,7 +50,11 @@ async function main(): Promise<void> {
   const core = createMemoryCore();
   core.health.snapshot = async () => view;
   core.fleet.list = async () => ({ sites: view.sites.map((s) => ({ site: s.site, agents: s.agents })) });
-  const web = await startWebServer({ core, staticDir: `${ROOT}out/renderer`, log: pino({ level: 'silent' }) });
+  const web = await startWebServer({
+    core,
+    staticDir: `${ROOT}out/renderer`,
+    log: pino({ level: 'silent' }),
+  });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],

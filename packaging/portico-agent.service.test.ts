@@ -34,7 +34,9 @@ describe('packaging/portico-agent.service', () => {
     expect(testArgs).toContain(dataDir);
     expect(testArgs).toContain(`127.0.0.1:${port}`);
 
-    const child = spawn(process.execPath, [BIN, ...testArgs, '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...testArgs, '--no-mdns'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -42,7 +42,9 @@ describe('desktop bundle', () => {
     expect(specifiers(join(out, 'preload.cjs'))).toEqual(['electron']);
     const exposed = new Map<string, Record<string, unknown>>();
     const electron = {
-      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => exposed.set(key, api) },
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: Record<string, unknown>) => exposed.set(key, api),
+      },
       ipcRenderer: { invoke: () => undefined, on: () => undefined, removeListener: () => undefined },
     };
     // A sandboxed preload gets `require` for electron only: anything else would throw here too.

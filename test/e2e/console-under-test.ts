@@ -98,10 +98,9 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
       screenshot: async (name) => {
         // <main> scrolls inside the window, so a full-page shot would cut it: grow the window
         // to the screen's whole height for the picture, then put it back.
-        const height = await page.evaluate(() => {
-          const main = document.querySelector('main');
-          return (main?.getBoundingClientRect().top ?? 0) + (main?.scrollHeight ?? 0);
-        });
+        const height = await page
+          .locator('main')
+          .evaluate((main) => main.getBoundingClientRect().top + main.scrollHeight);
         await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(Math.max(height, 600), 6000) });
         await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
         await page.setViewportSize(VIEWPORT);

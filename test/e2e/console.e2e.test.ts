@@ -67,7 +67,8 @@ function getOverTls(port: number, path: string): Promise<{ status: number; body:
   });
 }
 
-const screenButton = (name: string) => t.page.getByRole('navigation').getByRole('button', { name, exact: true });
+const screenButton = (name: string) =>
+  t.page.getByRole('navigation').getByRole('button', { name, exact: true });
 
 describe('the Console in Chromium', () => {
   it('pairs two agents on two sites from the Fleet screen', async () => {
@@ -85,7 +86,10 @@ describe('the Console in Chromium', () => {
       await paired.getByRole('button', { name: 'Done' }).click();
     }
     for (const site of ['london', 'paris']) {
-      await page.getByRole('region', { name: `Site ${site}` }).getByText('online').waitFor();
+      await page
+        .getByRole('region', { name: `Site ${site}` })
+        .getByText('online')
+        .waitFor();
     }
     await t.screenshot('fleet');
   });
@@ -93,7 +97,10 @@ describe('the Console in Chromium', () => {
   it('creates a virtual service on the Agent screen, validated before it is sent', async () => {
     const { page } = t;
     await page.getByRole('button', { name: 'Open lb-london-1' }).click();
-    await page.getByRole('heading', { name: /lb-london-1/ }).first().waitFor();
+    await page
+      .getByRole('heading', { name: /lb-london-1/ })
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'New virtual service' }).click();
     const form = page.getByRole('form', { name: 'New virtual service' });
     await form.getByLabel('Name', { exact: true }).fill('web');
@@ -167,7 +174,9 @@ describe('the Console in Chromium', () => {
     }
     await form.getByLabel('Name of server 1').fill('fe01');
     await form.getByLabel('Address of server 1').fill('127.0.0.1');
-    await form.getByLabel(/^External web site HTTPS port/).fill(String((frontEnd.address() as AddressInfo).port));
+    await form
+      .getByLabel(/^External web site HTTPS port/)
+      .fill(String((frontEnd.address() as AddressInfo).port));
     await form.getByLabel(/^External web site HTTP port/).fill(String(frontEndHttp.port));
     await form.getByLabel(/^Verify Front End certificates/).selectOption('none');
     await form.getByLabel(/lb-london-1/).check();
@@ -176,13 +185,19 @@ describe('the Console in Chromium', () => {
 
     for (const name of ['lb-london-1', 'lb-paris-1']) {
       const preview = page.getByRole('listitem', { name: `Preview on ${name}` });
-      await preview.getByText(/lync-https/).first().waitFor();
+      await preview
+        .getByText(/lync-https/)
+        .first()
+        .waitFor();
       expect(await preview.textContent()).toMatch(/lync-http\b/);
     }
     await t.screenshot('templates-preview');
     await page.getByRole('button', { name: 'Apply to 2 agents' }).click();
     for (const name of ['lb-london-1', 'lb-paris-1']) {
-      await page.getByRole('listitem', { name: `Apply on ${name}` }).getByText(/Revision \d+ now running/).waitFor();
+      await page
+        .getByRole('listitem', { name: `Apply on ${name}` })
+        .getByText(/Revision \d+ now running/)
+        .waitFor();
     }
     await t.screenshot('templates-applied');
 

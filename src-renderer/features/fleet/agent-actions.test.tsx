@@ -90,7 +90,9 @@ describe('agent actions on the Fleet screen', () => {
     test.handle('removeAgent', () => ok({ agentId: 'a1' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Remove a1' }));
     expect(test.calls.some((c) => c.channel === 'removeAgent')).toBe(false);
-    fireEvent.click(within(screen.getByRole('group', { name: 'Remove a1?' })).getByRole('button', { name: 'Remove a1' }));
+    fireEvent.click(
+      within(screen.getByRole('group', { name: 'Remove a1?' })).getByRole('button', { name: 'Remove a1' }),
+    );
     await vi.waitFor(() => expect(test.calls.some((c) => c.channel === 'removeAgent')).toBe(true));
   });
 });
