@@ -34,7 +34,7 @@ function specifiers(file: string): string[] {
 }
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-const allowedAtRunTime = (spec: string) => spec === 'electron' || builtins.has(spec) || spec.startsWith('./');
+const allowedAtRunTime = (spec: string) => spec === 'electron' || builtins.has(spec) || spec.startsWith('.');
 
 describe('desktop bundle', () => {
   it('has a preload that needs only electron and exposes exactly the DesktopApi', () => {

@@ -27,8 +27,8 @@ describe('App', () => {
 
   it.each([
     ['ArrowRight', 'Health'],
-    ['ArrowLeft', 'Health'],
-    ['End', 'Health'],
+    ['ArrowLeft', 'Templates'],
+    ['End', 'Templates'],
     ['Home', 'Fleet'],
   ])('moves focus with %s to %s', (key, label) => {
     setup();
