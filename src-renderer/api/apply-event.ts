@@ -21,10 +21,14 @@ export function applyEvent(client: QueryClient, event: ConsoleEvent): void {
       if (!isNewerRevision(health, event.agentId, event.revision)) return;
       void client.invalidateQueries({ queryKey: queryKeys.agent(event.agentId) });
       void client.invalidateQueries({ queryKey: queryKeys.healthSnapshot() });
+      // Which services use which certificate is part of the configuration.
+      void client.invalidateQueries({ queryKey: queryKeys.certs });
       return;
     }
     case 'agent-removed':
       client.removeQueries({ queryKey: queryKeys.agent(event.agentId) });
+      // Its certificates leave the fleet's usage view.
+      void client.invalidateQueries({ queryKey: queryKeys.certs });
       break;
     case 'progress':
       client.setQueryData<OperationProgress>(queryKeys.operation(event.operationId), (held) =>

@@ -42,3 +42,20 @@ export const agentQueries = {
       queryFn: async () => unwrap(await api.getAgentConfig({ agentId })),
     }),
 };
+
+export const certQueries = {
+  /** Every certificate stored on any agent, with where it is used (a fan-out to every agent). */
+  usage: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.certsUsage(),
+      queryFn: async () => unwrap(await api.certificateUsage()),
+    }),
+};
+
+export const templateQueries = {
+  list: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.templateList(),
+      queryFn: async () => unwrap(await api.listTemplates()),
+    }),
+};

@@ -17,4 +17,10 @@ export const queryKeys = {
   agentConfig: (agentId: string) => [...queryKeys.agent(agentId), 'config'] as const,
 
   operation: (operationId: string) => ['operation', operationId] as const,
+
+  certs: ['certs'] as const,
+  certsUsage: () => [...queryKeys.certs, 'usage'] as const,
+
+  templates: ['templates'] as const,
+  templateList: () => [...queryKeys.templates, 'list'] as const,
 };

@@ -6,15 +6,10 @@
  * comes from the FanOutResult; it wins over a progress event that has not arrived yet.
  * Errors stay on screen next to their agent.
  */
-import { skipToken, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
-import type { AgentProgress, OperationProgress } from '../../api/operations.ts';
-import { queryKeys } from '../../api/query-keys.ts';
-
-export function useOperationProgress(operationId: string): OperationProgress | undefined {
-  return useQuery<OperationProgress>({ queryKey: queryKeys.operation(operationId), queryFn: skipToken }).data;
-}
+import type { AgentProgress } from '../../api/operations.ts';
+import { useOperationProgress } from '../../api/use-operation-progress.ts';
 
 /** Steps an agent goes through: queued → running → finished. */
 const STEPS = 2;

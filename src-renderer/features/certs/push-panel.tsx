@@ -12,9 +12,9 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { fleetQueries } from '../../api/queries.ts';
+import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
-import { certsKeys } from './certs-queries.ts';
 import { sentence } from './cert-text.ts';
 import { entryNameFromCn, nameProblem, splitNames } from './entry-name.ts';
 import { whyNotPushable } from './inspection-facts.ts';
@@ -41,7 +41,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const push = useMutation({
     mutationFn: async (params: ParamsInput<'pushCertificate'>) => unwrap(await api.pushCertificate(params)),
     onSuccess: (result) => {
-      if (result.results.some((r) => r.ok)) void client.invalidateQueries({ queryKey: certsKeys.usage() });
+      if (result.results.some((r) => r.ok))
+        void client.invalidateQueries({ queryKey: queryKeys.certsUsage() });
     },
   });
 

@@ -9,10 +9,10 @@ import { useMemo, useState } from 'react';
 import type { CertificateUsage, CertInspection, ReplaceOutcome } from '../../../shared/ipc/certs.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { fleetQueries } from '../../api/queries.ts';
+import { certQueries, fleetQueries } from '../../api/queries.ts';
+import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
-import { certsKeys, certsQueries } from './certs-queries.ts';
 import { nameOf } from './cert-text.ts';
 import { expiryText } from './expiry.ts';
 import { OperationProgressList } from './operation-progress.tsx';
@@ -26,7 +26,7 @@ interface Replacing {
 export function UsagePanel({ inspection }: { inspection: CertInspection | undefined }) {
   const api = useApi();
   const client = useQueryClient();
-  const usage = useQuery(certsQueries.usage(api));
+  const usage = useQuery(certQueries.usage(api));
   const fleet = useQuery(fleetQueries.agents(api));
   const names = useMemo(
     () => new Map(fleet.data?.sites.flatMap((s) => s.agents.map((a) => [a.id, a.name] as const)) ?? []),
@@ -39,7 +39,8 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
     mutationFn: async (params: { inspectionId: string; fingerprint: string; operationId: string }) =>
       unwrap(await api.replaceCertificate(params)),
     onSuccess: (result) => {
-      if (result.results.some((r) => r.ok)) void client.invalidateQueries({ queryKey: certsKeys.usage() });
+      if (result.results.some((r) => r.ok))
+        void client.invalidateQueries({ queryKey: queryKeys.certsUsage() });
     },
   });
 

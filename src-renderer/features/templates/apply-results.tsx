@@ -4,21 +4,12 @@
  * answer), then each agent's outcome: the revision now running, or why not. A CONFLICT means
  * the agent's configuration changed after the preview: nothing was applied there.
  */
-import { skipToken, useQuery } from '@tanstack/react-query';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { TemplateApplied } from '../../../shared/ipc/templates.ts';
-import type { AgentProgress, OperationProgress } from '../../api/operations.ts';
-import { queryKeys } from '../../api/query-keys.ts';
+import type { AgentProgress } from '../../api/operations.ts';
+import { useOperationProgress } from '../../api/use-operation-progress.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
 import { currentRevisionOf } from './agent-error.ts';
-
-/**
- * Only events fill this entry: skipToken says there is nothing to fetch, so neither a mount
- * nor a resync's invalidation can replace the progress gathered so far.
- */
-export function useOperationProgress(operationId: string): OperationProgress | undefined {
-  return useQuery<OperationProgress>({ queryKey: queryKeys.operation(operationId), queryFn: skipToken }).data;
-}
 
 const STEP: Record<AgentProgress['status'], number> = { pending: 0, running: 1, ok: 2, error: 2 };
 

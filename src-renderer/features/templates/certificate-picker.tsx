@@ -6,11 +6,10 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context.tsx';
-import { fleetQueries } from '../../api/queries.ts';
+import { certQueries, fleetQueries } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { useMemo, useState } from 'react';
 import { certEntries, coverage } from './cert-entries.ts';
-import { templateQueries } from './template-queries.ts';
 
 const OTHER = '\u0000other';
 
@@ -28,7 +27,7 @@ export interface CertificatePickerProps {
 
 export function CertificatePicker({ label, value, onChange, agentIds, ...a11y }: CertificatePickerProps) {
   const api = useApi();
-  const usage = useQuery(templateQueries.certificateUsage(api));
+  const usage = useQuery(certQueries.usage(api));
   const fleet = useQuery(fleetQueries.agents(api));
   const [typing, setTyping] = useState(false);
 

@@ -7,9 +7,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ChangeEvent, useId, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
+import { templateQueries } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
-import { templateQueries } from './template-queries.ts';
 import {
   type ChosenTemplate,
   fromEntry,
