@@ -231,4 +231,21 @@ describe('the Console in Chromium', () => {
     expect(await row.textContent()).toMatch(/refused|ECONNREFUSED/i);
     await t.screenshot('health-down');
   });
+
+  it('reaches every screen from the keyboard, and draws each one in the dark theme', async () => {
+    const { page } = t;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenButton('Fleet').focus();
+    for (const name of ['Health', 'Agent', 'Certificates', 'Templates']) {
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      expect(await screenButton(name).getAttribute('aria-current')).toBe('page');
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await t.screenshot(`dark-${name.toLowerCase()}`);
+    }
+    // The theme really changed: the page background is dark.
+    const background = await page.locator('html').evaluate((root) => getComputedStyle(root).backgroundColor);
+    expect(background).toBe('rgb(20, 23, 26)');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
 });
