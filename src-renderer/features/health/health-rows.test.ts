@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reduceHealth } from '../../api/reducers.ts';
 import { agent, at, health, healthAgent, server } from '../../test/fixtures.ts';
 import { largeFleet } from '../../test/large-fleet.ts';
-import { filterAndSort, flattenHealth, type HealthFilters, naturalKey, NO_FILTERS } from './health-rows.ts';
+import { filterAndSort, flattenHealth, type HealthFilters, NO_FILTERS } from './health-rows.ts';
 
 const view = health(
   healthAgent(agent('a1', 'east'), {
@@ -65,16 +65,5 @@ describe('with 100 agents × 50 VS × 10 RS', () => {
     const changed = after.findIndex((r, i) => r !== before[i]);
     expect(after[changed]?.agentId).toBe('agent-7');
     expect(after.filter((r, i) => r !== before[i])).toHaveLength(500);
-  });
-});
-
-describe('naturalKey', () => {
-  it('orders digit runs by value and ignores case, like the numeric collator', () => {
-    const names = ['RS-10', 'rs-2', 'rs-1', 'site-b\u0000x', 'Site-a\u0000y', 'rs-02'];
-    const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-    const byKey = [...names].sort((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : 1));
-    const byCollator = [...names].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : 1));
-    expect(byKey.map((n) => naturalKey(n))).toEqual(byCollator.map((n) => naturalKey(n)));
-    expect(naturalKey('rs-2') < naturalKey('rs-10')).toBe(true);
   });
 });

@@ -23,12 +23,6 @@ export interface HealthRow {
   state: HealthState;
   /** Lower-cased text the name filter matches: server, virtual service, address. */
   haystack: string;
-  /**
-   * Site, agent name and id as one string that orders with plain `<` like the numeric collator
-   * would (digit runs zero-padded): ties are broken 800,000 times in a 50,000-row sort, and
-   * Intl.Collator there made re-sorting cost a few hundred milliseconds.
-   */
-  tieKey: string;
 }
 
 export type StateFilter = HealthState | 'all';
@@ -62,7 +56,6 @@ function agentRows(site: string, agent: AgentHealthView): HealthRow[] {
         virtualService: vs.name,
         server,
         state: server.health?.state ?? 'unknown',
-        tieKey: naturalKey(`${site}\u0000${agent.name}\u0000${agent.id}|${server.key}`),
         haystack: `${server.name} ${vs.name} ${server.address}:${server.port}`.toLowerCase(),
       });
     }
@@ -93,14 +86,11 @@ const COMPARE: Record<SortKey, (a: HealthRow, b: HealthRow) => number> = {
   },
 };
 
-/** Lower-cased, with each run of digits padded to 12 places, so "rs-2" < "rs-10" as text. */
-export function naturalKey(text: string): string {
-  return text.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(12, '0'));
-}
-
 /** A stable order for ties, so rows do not jump when an unrelated server changes. */
 const tieBreak = (a: HealthRow, b: HealthRow): number =>
-  a.tieKey === b.tieKey ? 0 : a.tieKey < b.tieKey ? -1 : 1;
+  collator.compare(a.site, b.site) ||
+  collator.compare(a.agentName, b.agentName) ||
+  collator.compare(a.id, b.id);
 
 export function filterAndSort(rows: HealthRow[], filters: HealthFilters): HealthRow[] {
   const text = filters.text.trim().toLowerCase();
