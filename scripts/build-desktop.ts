@@ -8,47 +8,38 @@
  */
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { build, type InlineConfig } from 'vite';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const OUT = here('../out/main');
 const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/** What both builds share: a Node target with every dependency bundled in. */
+function nodeBuild(outDir: string, emptyOutDir: boolean, rolldownOptions: object): InlineConfig {
+  return {
+    configFile: false,
+    logLevel: 'warn',
+    ssr: { noExternal: true, target: 'node' },
+    build: { ssr: true, outDir, emptyOutDir, target: 'node22', sourcemap: true, rolldownOptions },
+  };
+}
+
 export async function buildDesktop(outDir = OUT): Promise<void> {
   // Main and worker together, so what they share is one chunk.
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    ssr: { noExternal: true, target: 'node' },
-    build: {
-      ssr: true,
-      outDir,
-      emptyOutDir: true,
-      target: 'node22',
-      sourcemap: true,
-      rolldownOptions: {
-        input: { main: here('../src-main/main.ts'), worker: here('../src-main/certs/worker.ts') },
-        external,
-        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      },
-    },
-  });
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    ssr: { noExternal: true, target: 'node' },
-    build: {
-      ssr: true,
-      outDir,
-      emptyOutDir: false,
-      target: 'node22',
-      rolldownOptions: {
-        input: { preload: here('../src-main/preload/index.ts') },
-        external,
-        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
-      },
-    },
-  });
+  await build(
+    nodeBuild(outDir, true, {
+      input: { main: here('../src-main/main.ts'), worker: here('../src-main/certs/worker.ts') },
+      external,
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    }),
+  );
+  await build(
+    nodeBuild(outDir, false, {
+      input: { preload: here('../src-main/preload/index.ts') },
+      external,
+      output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+    }),
+  );
 }
 
 if (import.meta.main) await buildDesktop();

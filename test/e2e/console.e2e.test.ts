@@ -244,7 +244,9 @@ describe('the Console in Chromium', () => {
       await t.screenshot(`dark-${name.toLowerCase()}`);
     }
     // The theme really changed: the page background is dark.
-    const background = await page.locator('html').evaluate((root) => getComputedStyle(root).backgroundColor);
+    const background = await page
+      .locator('html')
+      .evaluate((root) => root.ownerDocument.defaultView?.getComputedStyle(root).backgroundColor);
     expect(background).toBe('rgb(20, 23, 26)');
     await page.emulateMedia({ colorScheme: 'light' });
   });

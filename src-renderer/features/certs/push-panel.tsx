@@ -13,6 +13,7 @@ import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { fleetQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
+import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { sentence } from './cert-text.ts';
@@ -135,7 +136,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
                 }
               />
               {a.name} <span className="muted">{a.site || '(no site)'}</span>{' '}
-              <span className={`badge state-${a.state.kind}`}>{a.state.kind}</span>
+              <AgentStateBadge kind={a.state.kind} />
             </label>
           ))}
           {problem('agents')}

@@ -3,21 +3,13 @@
  * admin must compare the new one with the agent's own console before trusting it.
  */
 import type { AgentConnectionState } from '../../../shared/ipc/fleet.ts';
+import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ago } from '../../components/time.ts';
-
-const LABEL: Record<AgentConnectionState['kind'], string> = {
-  connecting: 'connecting',
-  online: 'online',
-  offline: 'offline',
-  'auth-failed': 'token refused',
-  'fingerprint-mismatch': 'fingerprint mismatch',
-  stopped: 'stopped',
-};
 
 export function AgentState({ state }: { state: AgentConnectionState }) {
   return (
     <div className="agent-state">
-      <span className={`badge state-${state.kind}`}>{LABEL[state.kind]}</span> <StateDetail state={state} />
+      <AgentStateBadge kind={state.kind} /> <StateDetail state={state} />
     </div>
   );
 }

@@ -4,20 +4,11 @@
  * was ticked stays ticked (and can be unticked) rather than vanishing from the choice.
  */
 import { useQuery } from '@tanstack/react-query';
-import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { fleetQueries } from '../../api/queries.ts';
+import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
-
-const STATE_TEXT: Record<AgentView['state']['kind'], string> = {
-  connecting: 'connecting',
-  online: 'online',
-  offline: 'offline',
-  'auth-failed': 'token refused',
-  'fingerprint-mismatch': 'fingerprint mismatch',
-  stopped: 'stopped',
-};
 
 export function AgentPicker({
   selected,
@@ -75,7 +66,7 @@ export function AgentPicker({
                   disabled={!isOnline && !checked}
                   onChange={(e) => toggle(a.id, e.target.checked)}
                 />
-                {a.name} <span className={`badge state-${a.state.kind}`}>{STATE_TEXT[a.state.kind]}</span>
+                {a.name} <AgentStateBadge kind={a.state.kind} />
               </label>
             );
           })}
