@@ -1,21 +1,30 @@
 /**
- * The systemd unit's commands, run for real: ExecStart through the npm bin (what
+ * The appliance package and its systemd unit, run for real: the packed package unpacked under
+ * node_modules (packaging/installed-package.ts), the unit's ExecStart through its bin (what
  * `/usr/bin/env portico-agent` finds after `npm install -g`), ExecReload's signal, then the stop
  * signal, which must drain and exit 0 so systemd does not count it as a failure. Only the data
  * dir and the API address change, to a temporary dir and loopback, and mDNS stays off in tests.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../test/support/engine.ts';
+import { selfSigned } from '../test/support/pki.ts';
 import { freePort } from '../test/support/ports.ts';
+import { installPackage, type InstalledPackage } from './installed-package.ts';
 
 const UNIT = readFileSync(new URL('./portico-agent.service', import.meta.url), 'utf8');
-const BIN = new URL('../agent/bin/portico-agent.js', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'portico-unit-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+let installed: InstalledPackage;
+beforeAll(() => {
+  installed = installPackage();
+}, 120_000);
+afterAll(() => {
+  installed?.remove();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 function directive(name: string): string {
   const line = UNIT.split('\n').find((l) => l.startsWith(`${name}=`));
@@ -34,7 +43,7 @@ describe('packaging/portico-agent.service', () => {
     expect(testArgs).toContain(dataDir);
     expect(testArgs).toContain(`127.0.0.1:${port}`);
 
-    const child = spawn(process.execPath, [BIN, ...testArgs, '--no-mdns'], {
+    const child = spawn(process.execPath, [installed.bin('portico-agent'), ...testArgs, '--no-mdns'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -61,5 +70,25 @@ describe('packaging/portico-agent.service', () => {
     expect(directive('StateDirectoryMode')).toBe('0700');
     expect(directive('User')).not.toBe('root');
     expect(directive('NoNewPrivileges')).toBe('yes');
+  });
+
+  it('ships the portico CLI, which inspects a certificate from the installed bundle', () => {
+    const pem = join(dataDir, 'www.pem');
+    writeFileSync(pem, selfSigned('www.package.test', ['DNS:www.package.test']).cert);
+    const out = execFileSync(
+      process.execPath,
+      [installed.bin('portico'), 'cert', 'inspect', pem, '--no-aia', '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.stringify(JSON.parse(out))).toContain('www.package.test');
+  });
+
+  it('contains the bundles and the unit, not the TypeScript sources or tests', () => {
+    const files = execFileSync('find', [installed.root, '-type', 'f'], { encoding: 'utf8' });
+    expect(files).toContain('out/agent/portico-agent.js');
+    expect(files).toContain('packaging/portico-agent.service');
+    expect(files).not.toMatch(/\.ts\n/);
   });
 });

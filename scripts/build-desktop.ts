@@ -30,7 +30,8 @@ export async function buildDesktop(outDir = OUT): Promise<void> {
     nodeBuild(outDir, true, {
       input: { main: here('../src-main/main.ts'), worker: here('../src-main/certs/worker.ts') },
       external,
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      // One directory: inspect-in-worker finds ./worker.js beside whichever file it lands in.
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     }),
   );
   await build(

@@ -65,9 +65,3 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
 function overview(commands: readonly CliCommand[]): string {
   return `usage: portico COMMAND … (COMMAND --help for details)\n\n${commands.map((c) => `  portico ${c.synopsis}`).join('\n')}\n`;
 }
-
-if (import.meta.main) {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-  // exitCode, not exit(): stdout to a pipe is flushed asynchronously and must not be cut off.
-  process.exitCode = await runCli(process.argv.slice(2), io);
-}

@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { VirtualService } from '../../shared/model/config.ts';
-import { getBuiltinTemplate, listBuiltinTemplates } from './builtin.ts';
+import { BUILTIN_FILES, getBuiltinTemplate, listBuiltinTemplates } from './builtin.ts';
 import { BUILTIN_SAMPLES } from './builtin-samples.ts';
 import { renderTemplate } from './render.ts';
 
@@ -24,6 +25,11 @@ describe('built-in templates', () => {
     expect(listBuiltinTemplates().map((t) => t.id)).toEqual(IDS);
     expect(getBuiltinTemplate('exchange-2010-cas')?.version).toBe(1);
     expect(getBuiltinTemplate('nope')).toBeUndefined();
+  });
+
+  it('imports every file in ./builtin (a new file must be listed in builtin.ts)', () => {
+    const files = readdirSync(new URL('./builtin/', import.meta.url)).filter((f) => f.endsWith('.json'));
+    expect(Object.keys(BUILTIN_FILES).sort()).toEqual(files.sort());
   });
 
   it.each(IDS)('%s renders with sample parameters into services that validate', (id) => {

@@ -1,25 +1,37 @@
 /**
  * The templates shipped with the agent: JSON data files in ./builtin, one per template, named
- * after its id. They go through the same checks as an imported template; a broken one is a
- * bug in this repository, so loading throws (and the built-in tests fail) rather than
+ * after its id, imported as modules so that bundles (the appliance package, the Console's demo
+ * agent) carry them. They go through the same checks as an imported template; a broken one is
+ * a bug in this repository, so loading throws (and the built-in tests fail) rather than
  * quietly offering fewer templates.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Template } from '../../shared/model/template.ts';
 import { describeProblems } from '../../shared/model/validate.ts';
+import exchange2010Cas from './builtin/exchange-2010-cas.json' with { type: 'json' };
+import httpRedirect from './builtin/http-redirect.json' with { type: 'json' };
+import httpsOffload from './builtin/https-offload.json' with { type: 'json' };
+import httpsReencrypt from './builtin/https-reencrypt.json' with { type: 'json' };
+import lyncReverseProxy from './builtin/lync-reverse-proxy.json' with { type: 'json' };
+import tcp from './builtin/tcp.json' with { type: 'json' };
 import { parseTemplate } from './parse-template.ts';
 
-const DIR = new URL('./builtin/', import.meta.url);
+/** File name → content; a test checks this lists every file in ./builtin. */
+export const BUILTIN_FILES: Readonly<Record<string, unknown>> = {
+  'exchange-2010-cas.json': exchange2010Cas,
+  'http-redirect.json': httpRedirect,
+  'https-offload.json': httpsOffload,
+  'https-reencrypt.json': httpsReencrypt,
+  'lync-reverse-proxy.json': lyncReverseProxy,
+  'tcp.json': tcp,
+};
 
 let cache: ReadonlyMap<string, Template> | undefined;
 
 function load(): ReadonlyMap<string, Template> {
   if (cache) return cache;
   const templates = new Map<string, Template>();
-  for (const file of readdirSync(DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const parsed = parseTemplate(JSON.parse(readFileSync(new URL(file, DIR), 'utf8')));
+  for (const [file, content] of Object.entries(BUILTIN_FILES).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const parsed = parseTemplate(content);
     if (!parsed.ok)
       throw new Error(`built-in template ${file} is broken:\n${describeProblems(parsed.problems)}`);
     if (`${parsed.template.id}.json` !== file) {
