@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { inspection } from './features/certs/cert-fixtures.ts';
 import { agent, fleet, health } from './test/fixtures.ts';
 import { createTestApi, ok } from './test/test-api.ts';
 import { App } from './app.tsx';
@@ -46,5 +47,27 @@ describe('App', () => {
     test.emit({ type: 'resync' });
     expect(await screen.findByRole('row', { name: 'a2' })).toBeTruthy();
     await waitFor(() => expect(test.calls.filter((c) => c.channel === 'listAgents').length).toBe(before + 1));
+  });
+});
+
+describe('App: work in progress', () => {
+  it('keeps an inspected certificate while the admin looks at another screen', async () => {
+    const test = setup();
+    test.handle('certificateUsage', ok({ certificates: [], unreachable: [] }));
+    test.handle('inspectCertificates', ok(inspection()));
+    fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
+    fireEvent.drop(await screen.findByRole('region', { name: 'Certificate files' }), {
+      dataTransfer: { files: [new File([new Uint8Array([1, 2, 3])], 'leaf.pem')] },
+    });
+    await screen.findByRole('list', { name: 'Chain, leaf first' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Health' }));
+    expect(await screen.findByRole('heading', { name: 'Health' })).toBeTruthy();
+    // Hidden, not gone: nothing of it is exposed while another screen shows.
+    expect(screen.queryByRole('list', { name: 'Chain, leaf first' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
+    expect(await screen.findByRole('list', { name: 'Chain, leaf first' })).toBeTruthy();
+    expect(test.calls.filter((c) => c.channel === 'inspectCertificates')).toHaveLength(1);
   });
 });

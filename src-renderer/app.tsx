@@ -4,7 +4,7 @@
  * the secret, and Electron loads a file:// page where paths mean nothing.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { DesktopApi } from '../shared/ipc/api.ts';
 import { ApiProvider } from './api/api-context.tsx';
 import { createQueryClient } from './api/query-client.ts';
@@ -35,6 +35,19 @@ export function App({ api }: { api: DesktopApi }) {
   );
 }
 
+/**
+ * Screens where an admin leaves work in progress (a half-filled form, an inspected certificate,
+ * a push or an apply still reporting) stay mounted, hidden, once opened: switching to Health to
+ * watch the result must not throw the work away. Fleet and Health hold nothing of the admin's and
+ * are rebuilt from the cache when opened.
+ */
+function Kept({ id, current, children }: { id: string; current: string; children: ReactNode }) {
+  const [opened, setOpened] = useState(false);
+  if (id === current && !opened) setOpened(true);
+  if (!opened && id !== current) return null;
+  return <div hidden={id !== current}>{children}</div>;
+}
+
 function Shell({ api }: { api: DesktopApi }) {
   useConsoleEvents(api);
   const [screen, setScreen] = useState('fleet');
@@ -53,9 +66,15 @@ function Shell({ api }: { api: DesktopApi }) {
       <main id="main" tabIndex={-1}>
         {screen === 'fleet' && <FleetScreen onOpenAgent={openAgent} />}
         {screen === 'health' && <HealthScreen />}
-        {screen === 'agent' && <AgentScreen agentId={agentId} onSelectAgent={setAgentId} />}
-        {screen === 'certificates' && <CertificatesScreen />}
-        {screen === 'templates' && <TemplatesScreen />}
+        <Kept id="agent" current={screen}>
+          <AgentScreen agentId={agentId} onSelectAgent={setAgentId} />
+        </Kept>
+        <Kept id="certificates" current={screen}>
+          <CertificatesScreen />
+        </Kept>
+        <Kept id="templates" current={screen}>
+          <TemplatesScreen />
+        </Kept>
       </main>
     </div>
   );
