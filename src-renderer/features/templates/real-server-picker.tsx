@@ -4,8 +4,12 @@
  * port, so the column is not offered). Rows are added and removed with buttons; a new row gets
  * the focus, so the list is built from the keyboard. A row left blank is not a server.
  */
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { TemplateParameter } from '../../../shared/model/template.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { healthQueries } from '../../api/queries.ts';
+import { knownServers } from './known-servers.ts';
 import { emptyRow, type ParamProblem, problemsAt, type RealServerRow } from './param-values.ts';
 
 type Param = Extract<TemplateParameter, { type: 'realServers' }>;
@@ -48,6 +52,18 @@ export function RealServerPicker({
 
   const set = (i: number, key: Column, value: string) =>
     onChange(rows.map((row, j) => (j === i ? { ...row, [key]: value } : row)));
+
+  const api = useApi();
+  const health = useQuery(healthQueries.snapshot(api));
+  const known = knownServers(health.data);
+  /** A known server fills the first blank row, or a new one. */
+  const pick = (index: number) => {
+    const server = known[index];
+    if (!server) return;
+    const filled = { ...emptyRow(), name: server.name, address: server.address };
+    const blank = rows.findIndex((r) => !r.name && !r.address && !r.port && !r.weight);
+    onChange(blank === -1 ? [...rows, filled] : rows.map((r, j) => (j === blank ? filled : r)));
+  };
 
   return (
     <fieldset
@@ -146,6 +162,21 @@ export function RealServerPicker({
       >
         Add server
       </button>
+      {known.length > 0 && (
+        <select
+          aria-label={`Add a server the fleet knows to ${param.label}`}
+          value=""
+          disabled={rows.length >= param.maxItems}
+          onChange={(e) => pick(Number(e.target.value))}
+        >
+          <option value="">Add a server the fleet knows…</option>
+          {known.map((k, i) => (
+            <option key={`${k.name}\n${k.address}`} value={i}>
+              {k.name} {k.address} (on {k.usedBy.join(', ')})
+            </option>
+          ))}
+        </select>
+      )}
       {own.length > 0 && (
         <p id={problemId} className="field-problem">
           {own.join('; ')}
