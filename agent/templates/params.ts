@@ -6,8 +6,8 @@
 import { formatPath } from '../../shared/model/validate.ts';
 import {
   parameterValueSchema,
+  resolveParameterValues,
   type Template,
-  type TemplateParameter,
   type TemplateProblem,
 } from '../../shared/model/template.ts';
 
@@ -34,28 +34,15 @@ export function resolveParameters(template: Template, input: unknown): ResolveRe
     }
   }
 
-  const values = new Map<string, unknown>();
-  const resolve = (p: TemplateParameter) => {
-    // JSON null from a form means "left empty", the same as absent.
-    const value = given[p.name] ?? undefined;
-    if (value === undefined) {
-      if (p.default !== undefined) values.set(p.name, p.default);
-      else if (p.required) problems.push({ path: formatPath(['params', p.name]), message: 'required' });
-      return;
-    }
-    const r = parameterValueSchema(p).safeParse(value);
-    if (r.success) values.set(p.name, r.data);
-    else {
-      for (const issue of r.error.issues) {
-        problems.push({ path: formatPath(['params', p.name, ...issue.path]), message: issue.message });
-      }
-    }
-  };
-  // Plain parameters first: conditions test them (a condition never tests a conditional one).
-  for (const p of template.parameters) if (!p.when) resolve(p);
-  for (const p of template.parameters) {
-    // Off: the parameter counts as not given, whatever the caller sent for it.
-    if (p.when && values.get(p.when.param) === p.when.equals) resolve(p);
+  // JSON null from a form means "left empty", the same as absent.
+  const resolved = resolveParameterValues(
+    template.parameters,
+    (p) => given[p.name] ?? undefined,
+    (p, value) => parameterValueSchema(p).safeParse(value),
+  );
+  for (const problem of resolved.problems) {
+    problems.push({ path: formatPath(['params', problem.param, ...problem.path]), message: problem.message });
   }
+  const values = resolved.effective;
   return problems.length ? { ok: false, problems } : { ok: true, values };
 }

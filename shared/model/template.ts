@@ -236,6 +236,64 @@ export function parameterValueSchema(param: TemplateParameter): z.ZodType {
   }
 }
 
+/** What resolveParameterValues needs of a parameter: the Console's form adds kinds of its own. */
+export interface ResolvableParameter {
+  name: string;
+  required?: boolean | undefined;
+  default?: unknown;
+  when?: { param: string; equals: unknown } | undefined;
+}
+
+export interface ParameterValuesResolved {
+  /** The values given, checked. */
+  given: Map<string, unknown>;
+  /** Given or default: what the template is rendered with and what conditions test. */
+  effective: Map<string, unknown>;
+  /** Parameters that apply (plain ones, and conditional ones whose condition holds). */
+  active: Set<string>;
+  problems: { param: string; path: PropertyKey[]; message: string }[];
+}
+
+/**
+ * The one set of rules for parameter values, on the agent and in the Console's form: a value
+ * left out takes the default or is required; a given one must pass `check`; a conditional
+ * parameter applies only when its condition holds against the other values (defaults included),
+ * and otherwise counts as not given, whatever was sent for it.
+ */
+export function resolveParameterValues<P extends ResolvableParameter>(
+  parameters: readonly P[],
+  valueOf: (p: P) => unknown,
+  check: (p: P, value: unknown) => z.ZodSafeParseResult<unknown>,
+): ParameterValuesResolved {
+  const out: ParameterValuesResolved = {
+    given: new Map(),
+    effective: new Map(),
+    active: new Set(),
+    problems: [],
+  };
+  const resolve = (p: P) => {
+    out.active.add(p.name);
+    const value = valueOf(p);
+    if (value === undefined) {
+      if (p.default !== undefined) out.effective.set(p.name, p.default);
+      else if (p.required) out.problems.push({ param: p.name, path: [], message: 'required' });
+      return;
+    }
+    const r = check(p, value);
+    if (r.success) {
+      out.given.set(p.name, r.data);
+      out.effective.set(p.name, r.data);
+    } else {
+      for (const issue of r.error.issues)
+        out.problems.push({ param: p.name, path: issue.path, message: issue.message });
+    }
+  };
+  // Plain parameters first: conditions test them (a condition never tests a conditional one).
+  for (const p of parameters) if (!p.when) resolve(p);
+  for (const p of parameters) if (p.when && out.effective.get(p.when.param) === p.when.equals) resolve(p);
+  return out;
+}
+
 function portValue() {
   return z.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);
 }

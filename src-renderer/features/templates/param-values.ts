@@ -8,7 +8,7 @@
  * its condition holds. So the form names a problem before anything is sent, in the words the
  * agent would use. The agent checks again (it also checks what the template renders).
  */
-import { parameterValueSchema } from '../../../shared/model/template.ts';
+import { parameterValueSchema, resolveParameterValues } from '../../../shared/model/template.ts';
 import type { FormParameter } from './template-source.ts';
 
 export interface RealServerRow {
@@ -120,42 +120,29 @@ function number(text: string): number | string | undefined {
 }
 
 export function resolveForm(params: readonly FormParameter[], values: FormValues): ResolvedForm {
-  const problems: ParamProblem[] = [];
-  const out: Record<string, unknown> = {};
-  // What each parameter counts as, defaults included: conditions test these.
-  const effective = new Map<string, unknown>();
-  const active = new Set<string>();
-
-  const resolve = (p: FormParameter) => {
-    active.add(p.name);
-    const { value, rows } = given(p, values[p.name]);
-    if (value === undefined) {
-      if (p.default !== undefined) effective.set(p.name, p.default);
-      else if (p.required) problems.push({ param: p.name, path: [], message: 'required' });
-      return;
-    }
-    if (p.type === 'other') {
-      out[p.name] = value;
-      effective.set(p.name, value);
-      return;
-    }
-    const r = parameterValueSchema(p).safeParse(value);
-    if (r.success) {
-      out[p.name] = r.data;
-      effective.set(p.name, r.data);
-      return;
-    }
-    for (const issue of r.error.issues) {
-      const path = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
-      // Issues count the sent list; the form's rows include blank ones.
-      if (rows && typeof path[0] === 'number') path[0] = rows[path[0]] ?? path[0];
-      problems.push({ param: p.name, path, message: issue.message });
-    }
-  };
-  // Plain parameters first: conditions test them (a condition never tests a conditional one).
-  for (const p of params) if (!p.when) resolve(p);
-  for (const p of params) if (p.when && effective.get(p.when.param) === p.when.equals) resolve(p);
-  return problems.length ? { ok: false, problems, active } : { ok: true, params: out, active };
+  // Issues count the sent list; the form's rows include blank ones: row index per sent entry.
+  const rowsOf = new Map<string, number[]>();
+  const resolved = resolveParameterValues(
+    params,
+    (p) => {
+      const { value, rows } = given(p, values[p.name]);
+      if (rows) rowsOf.set(p.name, rows);
+      return value;
+    },
+    // A kind this Console does not know goes as typed; the agent checks it.
+    (p, value) =>
+      p.type === 'other' ? { success: true, data: value } : parameterValueSchema(p).safeParse(value),
+  );
+  const problems: ParamProblem[] = resolved.problems.map(({ param, path, message }) => {
+    const at = path.map((k) => (typeof k === 'number' ? k : String(k)));
+    const rows = rowsOf.get(param);
+    if (rows && typeof at[0] === 'number') at[0] = rows[at[0]] ?? at[0];
+    return { param, path: at, message };
+  });
+  const active = resolved.active;
+  return problems.length
+    ? { ok: false, problems, active }
+    : { ok: true, params: Object.fromEntries(resolved.given), active };
 }
 
 /** Problems of one parameter at one place in its value (`[]`: the value as a whole). */
