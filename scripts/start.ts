@@ -35,8 +35,10 @@ function run(command: string, args: string[]): Promise<number> {
     const child = spawn(command, args, { stdio: 'inherit' });
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    // Ctrl-C reaches the child through the terminal; wait for it to clean up its demo agent.
+    // Ctrl-C reaches the child from the terminal already; a SIGTERM (npm, a service manager) is
+    // passed on. Either way this process waits for the child to stop its demo agent.
     process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', () => child.kill('SIGTERM'));
   });
 }
 
