@@ -4,7 +4,7 @@
  * Electron app; where Electron cannot run (no display, or its binary cannot be fetched) it says
  * why and opens the same Console in browser mode (`npm run web -- --demo`) instead.
  *
- *   npm start [-- --browser]
+ *   npm start [-- --browser] [-- web options, e.g. --no-discovery --config-dir DIR]
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -42,6 +42,9 @@ function run(command: string, args: string[]): Promise<number> {
   });
 }
 
+/** Everything but --browser goes on to browser mode (`npm run web` options). */
+const passOn = process.argv.slice(2).filter((a) => a !== '--browser');
+
 async function main(): Promise<number> {
   await build({ configFile: here('../vite.config.ts'), logLevel: 'warn' });
   await buildDesktop();
@@ -54,7 +57,7 @@ async function main(): Promise<number> {
     }
   }
   process.stdout.write(`Opening the Console in browser mode: ${reason}.\n`);
-  return run(process.execPath, [here('../src-main/web-main.ts'), '--demo']);
+  return run(process.execPath, [here('../src-main/web-main.ts'), '--demo', ...passOn]);
 }
 
 process.exitCode = await main();
