@@ -12,6 +12,7 @@ import { HOP_INT1_CN, HOP_INT2_CN, HOP_LEAF_CN } from '../../src-main/certs/test
 import { startBackend, type Backend } from '../support/backends.ts';
 import { selfSigned } from '../support/pki.ts';
 import { freePort } from '../support/ports.ts';
+import { axeViolations } from './axe.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './console-under-test.ts';
 
 let t: ConsoleUnderTest;
@@ -249,5 +250,18 @@ describe('the Console in Chromium', () => {
       .evaluate((root) => root.ownerDocument.defaultView?.getComputedStyle(root).backgroundColor);
     expect(background).toBe('rgb(20, 23, 26)');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it.each(['light', 'dark'] as const)('passes axe-core on every screen in the %s theme', async (theme) => {
+    const { page } = t;
+    await page.emulateMedia({ colorScheme: theme });
+    const found: string[] = [];
+    for (const name of ['Fleet', 'Health', 'Agent', 'Certificates', 'Templates']) {
+      await screenButton(name).click();
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      found.push(...(await axeViolations(page)).map((v) => `${name}: ${v}`));
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(found).toEqual([]);
   });
 });

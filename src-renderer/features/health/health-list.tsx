@@ -28,10 +28,9 @@ export function HealthList({ rows }: { rows: Row[] }) {
             <div
               key={item.key}
               className="health-slot"
-              aria-rowindex={item.index + 1}
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              <HealthRow row={row} />
+              <HealthRow row={row} rowIndex={item.index + 1} />
             </div>
           );
         })}

@@ -15,7 +15,8 @@ import { ago } from '../../components/time.ts';
 import type { HealthRow as Row } from './health-rows.ts';
 import { Sparkline } from './sparkline.tsx';
 
-export const HealthRow = memo(function HealthRow({ row }: { row: Row }) {
+/** `rowIndex`: 1-based place in the whole list, so a screen reader says "row 812 of 50,000". */
+export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; rowIndex: number }) {
   const api = useApi();
   const client = useQueryClient();
   const { server } = row;
@@ -44,7 +45,12 @@ export const HealthRow = memo(function HealthRow({ row }: { row: Row }) {
   const health = server.health;
 
   return (
-    <div className={`health-row state-${row.state}`} role="row" aria-label={`${row.agentName} ${server.key}`}>
+    <div
+      className={`health-row state-${row.state}`}
+      role="row"
+      aria-rowindex={rowIndex}
+      aria-label={`${row.agentName} ${server.key}`}
+    >
       <span role="cell" className="cell-state">
         <span className={`badge state-${row.state}`}>{row.state}</span>
         {!server.enabled && <span className="badge">drained</span>}
