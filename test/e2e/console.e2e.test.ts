@@ -261,6 +261,19 @@ describe('the Console in Chromium', () => {
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       found.push(...(await axeViolations(page)).map((v) => `${name}: ${v}`));
     }
+    // The forms too: a new virtual service (with a real-server row) and a pair form.
+    await screenButton('Agent').click();
+    await page.getByRole('button', { name: 'New virtual service' }).click();
+    await page.getByRole('button', { name: 'Add real server' }).click();
+    found.push(...(await axeViolations(page)).map((v) => `Agent form: ${v}`));
+    await page
+      .getByRole('form', { name: 'New virtual service' })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await screenButton('Fleet').click();
+    await page.getByRole('button', { name: 'Pair an agent by address…' }).click();
+    found.push(...(await axeViolations(page)).map((v) => `Pair form: ${v}`));
+    await page.getByRole('form', { name: 'Pair an agent' }).getByRole('button', { name: 'Cancel' }).click();
     await page.emulateMedia({ colorScheme: 'light' });
     expect(found).toEqual([]);
   });
