@@ -5,7 +5,7 @@
  */
 import { useId } from 'react';
 import { type RealServerRow, newRealServerRow, realServerKey } from './form-model.ts';
-import { fieldAria, FieldProblem } from './form-field.tsx';
+import { fieldAria, FieldProblem } from '../../components/form-field.tsx';
 
 type TextField = 'name' | 'address' | 'port' | 'weight';
 

@@ -14,7 +14,7 @@ import { useApi } from '../../api/api-context.tsx';
 import { agentQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { Field, fieldAria } from './form-field.tsx';
+import { Field, fieldAria } from '../../components/form-field.tsx';
 import {
   emptyValues,
   type FormValues,

@@ -11,6 +11,7 @@ import { AgentToken, type AgentView } from '../../../shared/ipc/fleet.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { Field, fieldAria } from '../../components/form-field.tsx';
 
 type Open = 'repair' | 'remove' | undefined;
 
@@ -99,23 +100,19 @@ function RePairForm({ agent, onDone }: { agent: AgentView; onDone: () => void })
       ) : (
         <p>The agent refused the stored token. Enter its current token (it was rotated).</p>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-token`}>{mismatch ? 'New token (only if it changed too)' : 'Token'}</label>
+      <Field
+        id={`${id}-token`}
+        label={mismatch ? 'New token (only if it changed too)' : 'Token'}
+        problem={problem}
+      >
         <input
-          id={`${id}-token`}
+          {...fieldAria(`${id}-token`, problem)}
           type="password"
           autoComplete="off"
           value={token}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? `${id}-problem` : undefined}
           onChange={(e) => setToken(e.target.value)}
         />
-        {problem && (
-          <span id={`${id}-problem`} className="field-problem">
-            {problem}
-          </span>
-        )}
-      </div>
+      </Field>
       {rePair.error && <ErrorMessage title="Re-pairing failed" error={rePair.error} />}
       <div className="actions">
         <button type="submit" disabled={rePair.isPending || (mismatch !== undefined && !compared)}>

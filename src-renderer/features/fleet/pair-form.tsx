@@ -18,8 +18,9 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { Field, fieldAria } from '../../components/form-field.tsx';
 
-type Field = 'address' | 'port' | 'token';
+type FieldName = 'address' | 'port' | 'token';
 
 export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone: () => void }) {
   const api = useApi();
@@ -28,7 +29,7 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
   const [address, setAddress] = useState(target?.addresses[0] ?? target?.host ?? '');
   const [port, setPort] = useState(String(target?.port ?? DEFAULT_AGENT_PORT));
   const [token, setToken] = useState('');
-  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
+  const [problems, setProblems] = useState<Partial<Record<FieldName, string>>>({});
 
   const pair = useMutation({
     mutationFn: async (params: ParamsInput<'pairAgent'>) => unwrap(await api.pairAgent(params)),
@@ -44,9 +45,9 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
       ...(target?.fingerprint ? { advertisedFingerprint: target.fingerprint } : {}),
     });
     if (!parsed.success) {
-      const next: Partial<Record<Field, string>> = {};
+      const next: Partial<Record<FieldName, string>> = {};
       for (const issue of parsed.error.issues) {
-        const field = issue.path[0] as Field;
+        const field = issue.path[0] as FieldName;
         next[field] ??= issue.message;
       }
       setProblems(next);
@@ -58,24 +59,16 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
 
   if (pair.data) return <Paired result={pair.data} onDone={onDone} />;
 
-  const field = (name: Field, label: string, value: string, set: (v: string) => void, type = 'text') => (
-    <div className="field">
-      <label htmlFor={`${id}-${name}`}>{label}</label>
+  const field = (name: FieldName, label: string, value: string, set: (v: string) => void, type = 'text') => (
+    <Field id={`${id}-${name}`} label={label} problem={problems[name]}>
       <input
-        id={`${id}-${name}`}
+        {...fieldAria(`${id}-${name}`, problems[name])}
         type={type}
         value={value}
         autoComplete="off"
-        aria-invalid={problems[name] ? true : undefined}
-        aria-describedby={problems[name] ? `${id}-${name}-problem` : undefined}
         onChange={(e) => set(e.target.value)}
       />
-      {problems[name] && (
-        <span id={`${id}-${name}-problem`} className="field-problem">
-          {problems[name]}
-        </span>
-      )}
-    </div>
+    </Field>
   );
 
   return (

@@ -1,7 +1,7 @@
 /**
  * A labelled input with its problem next to it. The input points at the problem
  * (aria-describedby) and says it is invalid, so a screen reader reads both when focus lands
- * there, as in the pairing form.
+ * there. Used by every form of the Console.
  */
 import type { ReactNode } from 'react';
 
