@@ -64,7 +64,8 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
         </button>
       </div>
 
-      {applied && (
+      {/* Only while it is what runs: a later revision (from anyone) makes it history. */}
+      {applied && !(config.data && config.data.revision > applied.revision) && (
         <p role="status" className="applied">
           Applied — revision {applied.revision}{' '}
           <span className="muted">

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VirtualService } from '../../../shared/model/config.ts';
 import { agent, fleet, health } from '../../test/fixtures.ts';
@@ -168,6 +168,18 @@ describe('New virtual service', () => {
     expect(listen.value).toBe('8443');
     expect((within(form).getByLabelText('Real server 1 address') as HTMLInputElement).value).toBe('10.9.0.1');
     expect(applyCalls(test)).toHaveLength(1);
+  });
+
+  it('drops the confirmation once a later revision runs (applied elsewhere)', async () => {
+    const test = setup({ applyVirtualService: ok({ revision: 8, created: true }) });
+    const form = await openNew();
+    fillHttps(form);
+    test.handle('getAgentConfig', ok(configView('a1', 8, service('web'), richService(), service('portal'))));
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    await screen.findByText(/Applied — revision 8/);
+    test.handle('getAgentConfig', ok(configView('a1', 9, service('web'), richService(), service('portal'))));
+    act(() => test.emit({ type: 'config', agentId: 'a1', revision: 9 }));
+    await waitFor(() => expect(screen.queryByText(/Applied — revision 8/)).toBeNull());
   });
 
   it('shows any other failure in the form, with the input kept', async () => {
