@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspection } from './features/certs/cert-fixtures.ts';
 import { agent, fleet, health } from './test/fixtures.ts';
@@ -69,5 +69,24 @@ describe('App: work in progress', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
     expect(await screen.findByRole('list', { name: 'Chain, leaf first' })).toBeTruthy();
     expect(test.calls.filter((c) => c.channel === 'inspectCertificates')).toHaveLength(1);
+  });
+});
+
+describe('App: hidden screens', () => {
+  it('does not refresh certificate usage (a fan-out to every agent) while its screen is hidden', async () => {
+    const test = setup();
+    test.handle('certificateUsage', ok({ certificates: [], unreachable: [] }));
+    const usageCalls = () => test.calls.filter((c) => c.channel === 'certificateUsage').length;
+    fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
+    await waitFor(() => expect(usageCalls()).toBe(1));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Fleet' }));
+    act(() => test.emit({ type: 'config', agentId: 'a1', revision: 5 }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(usageCalls()).toBe(1);
+
+    // Shown again: the change it missed is fetched once.
+    fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
+    await waitFor(() => expect(usageCalls()).toBe(2));
   });
 });

@@ -10,6 +10,7 @@ import { ApiProvider } from './api/api-context.tsx';
 import { createQueryClient } from './api/query-client.ts';
 import { useConsoleEvents } from './api/use-console-events.ts';
 import { Nav, type Screen } from './components/nav.tsx';
+import { ScreenVisible } from './components/screen-visibility.tsx';
 import { AgentScreen } from './features/agent/agent-screen.tsx';
 import { CertificatesScreen } from './features/certs/certificates-screen.tsx';
 import { FleetScreen } from './features/fleet/fleet-screen.tsx';
@@ -45,7 +46,11 @@ function Kept({ id, current, children }: { id: string; current: string; children
   const [opened, setOpened] = useState(false);
   if (id === current && !opened) setOpened(true);
   if (!opened && id !== current) return null;
-  return <div hidden={id !== current}>{children}</div>;
+  return (
+    <div hidden={id !== current}>
+      <ScreenVisible.Provider value={id === current}>{children}</ScreenVisible.Provider>
+    </div>
+  );
 }
 
 function Shell({ api }: { api: DesktopApi }) {

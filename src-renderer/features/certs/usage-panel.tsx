@@ -12,6 +12,7 @@ import { useApi } from '../../api/api-context.tsx';
 import { certQueries, fleetQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { useScreenVisible } from '../../components/screen-visibility.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { nameOf } from './cert-text.ts';
 import { expiryText } from './expiry.ts';
@@ -26,7 +27,7 @@ interface Replacing {
 export function UsagePanel({ inspection }: { inspection: CertInspection | undefined }) {
   const api = useApi();
   const client = useQueryClient();
-  const usage = useQuery(certQueries.usage(api));
+  const usage = useQuery({ ...certQueries.usage(api), enabled: useScreenVisible() });
   const fleet = useQuery(fleetQueries.agents(api));
   const names = useMemo(
     () => new Map(fleet.data?.sites.flatMap((s) => s.agents.map((a) => [a.id, a.name] as const)) ?? []),

@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context.tsx';
 import { certQueries, fleetQueries } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { useScreenVisible } from '../../components/screen-visibility.tsx';
 import { useMemo, useState } from 'react';
 import { certEntries, coverage } from './cert-entries.ts';
 
@@ -27,7 +28,7 @@ export interface CertificatePickerProps {
 
 export function CertificatePicker({ label, value, onChange, agentIds, ...a11y }: CertificatePickerProps) {
   const api = useApi();
-  const usage = useQuery(certQueries.usage(api));
+  const usage = useQuery({ ...certQueries.usage(api), enabled: useScreenVisible() });
   const fleet = useQuery(fleetQueries.agents(api));
   const [typing, setTyping] = useState(false);
 
