@@ -50,6 +50,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private responded = false;
   private done = false;
+  /** Body bytes still to come by the response's Content-Length; -1 when it has none. */
+  private remaining = -1;
+  /** The chunk that completed the body: written by end() with it, in one go. */
+  private last: Buffer | undefined;
   /**
    * The client closed before undici started the request (it was queued): abort as soon as it
    * starts, or it would run to completion for nobody, holding a pooled connection.
@@ -122,10 +126,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseStart(
     controller: Dispatcher.DispatchController,
     statusCode: number,
-    _headers: unknown,
+    parsed: Record<string, string | string[] | undefined>,
     statusMessage?: string,
   ): void {
     this.responded = true;
+    const length = parsed['content-length'];
+    if (typeof length === 'string') this.remaining = Number(length);
     const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
     const res = this.res;
     const headers = responseHeaders(raw ?? [], this.setCookie);
@@ -135,6 +141,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.server!.bytesOut += chunk.length;
+    if (this.remaining > 0) {
+      this.remaining -= chunk.length;
+      // The body's last bytes: undici ends the response in the same parse, and end(chunk)
+      // writes them with the head at once (no cork tick, no empty write for end()).
+      if (this.remaining === 0) {
+        this.last = chunk;
+        return;
+      }
+    }
     if (!this.res.write(chunk)) {
       // A destroyed response never drains: pausing would hold the upstream request forever.
       if (this.res.destroyed) {
@@ -148,7 +163,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.finish();
-    this.res.end();
+    const last = this.last;
+    if (last) {
+      this.last = undefined;
+      this.res.end(last);
+    } else this.res.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
