@@ -134,7 +134,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (typeof length === 'string') this.remaining = Number(length);
     const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
     const res = this.res;
-    const headers = responseHeaders(raw ?? [], this.setCookie);
+    const headers = responseHeaders(raw ?? [], parsed, this.setCookie);
     if (statusMessage) res.writeHead(statusCode, statusMessage, headers);
     else res.writeHead(statusCode, headers);
   }
