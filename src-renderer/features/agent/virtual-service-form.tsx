@@ -237,7 +237,7 @@ export function VirtualServiceForm({
   const currentRevision = currentRevisionOf(error);
 
   return (
-    <form ref={formRef} className="vs-form" aria-label={title} noValidate onSubmit={submit}>
+    <form ref={formRef} className="panel vs-form" aria-label={title} noValidate onSubmit={submit}>
       <h3>{title}</h3>
       <p className="muted">Changes revision {basis.revision} of the agent's configuration.</p>
       {note && (

@@ -36,7 +36,7 @@ export function PasswordPrompt({ requests, onSubmit, busy }: Props) {
   };
 
   return (
-    <form className="password-prompt" aria-label="File passwords" onSubmit={submit}>
+    <form className="panel password-prompt" aria-label="File passwords" onSubmit={submit}>
       <h3>Password needed</h3>
       {requests.map((r) => {
         const fieldId = `${id}-${r.index}`;

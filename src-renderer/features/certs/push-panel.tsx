@@ -101,7 +101,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
     problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-problem` } : {};
 
   return (
-    <section className="push-panel" aria-labelledby={`${id}-title`}>
+    <section className="panel push-panel" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Push to agents</h3>
       {blocked && (
         <p className="push-blocked" id={`${id}-blocked`}>

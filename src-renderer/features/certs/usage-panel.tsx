@@ -101,7 +101,7 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
       )}
 
       {replacing && leaf && replacing.operationId === undefined && (
-        <div className="replace-confirm" role="group" aria-label="Confirm replacement">
+        <div className="panel" role="group" aria-label="Confirm replacement">
           <p>
             Replace <strong>{nameOf(replacing.usage.subject)}</strong> ({expiryText(replacing.usage.notAfter)}
             ) with the inspected <strong>{nameOf(leaf.subject)}</strong> ({expiryText(leaf.notAfter)}) on

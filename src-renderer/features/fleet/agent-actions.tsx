@@ -84,7 +84,7 @@ function RePairForm({ agent, onDone }: { agent: AgentView; onDone: () => void })
       </p>
     );
   return (
-    <form className="pair-form" onSubmit={submit} aria-label={`Re-pair ${agent.name}`}>
+    <form className="panel pair-form" onSubmit={submit} aria-label={`Re-pair ${agent.name}`}>
       {mismatch ? (
         <>
           <p>
@@ -134,7 +134,7 @@ function RemoveConfirm({ agent, onDone }: { agent: AgentView; onDone: () => void
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.fleet }),
   });
   return (
-    <div className="pair-form" role="group" aria-label={`Remove ${agent.name}?`}>
+    <div className="panel pair-form" role="group" aria-label={`Remove ${agent.name}?`}>
       <p>
         Forget {agent.name}? The Console closes its connection and deletes its token; the agent keeps running.
       </p>

@@ -72,7 +72,7 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
   );
 
   return (
-    <form className="pair-form" onSubmit={submit} aria-label={`Pair ${target?.name ?? 'an agent'}`}>
+    <form className="panel pair-form" onSubmit={submit} aria-label={`Pair ${target?.name ?? 'an agent'}`}>
       <h3>Pair {target?.name ?? 'an agent by address'}</h3>
       {target && (
         <p>
@@ -102,7 +102,7 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
 
 function Paired({ result, onDone }: { result: PairResult; onDone: () => void }) {
   return (
-    <div className="pair-form" role="status">
+    <div className="panel pair-form" role="status">
       <p>
         {result.refreshed ? 'Already paired; refreshed' : 'Paired with'} <strong>{result.agent.name}</strong>{' '}
         (version {result.info.version}).
