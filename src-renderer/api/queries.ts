@@ -3,9 +3,12 @@
  * prefetching and tests all agree. Every function goes through unwrap(): a `{ error }` reply
  * becomes a thrown ConsoleError, which is what react-query reports as the query's error.
  */
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, replaceEqualDeep } from '@tanstack/react-query';
 import type { DesktopApi } from '../../shared/ipc/api.ts';
 import { unwrap } from '../../shared/ipc/errors.ts';
+import type { FleetView } from '../../shared/ipc/fleet.ts';
+import type { HealthView } from '../../shared/ipc/health.ts';
+import { mergeFetchedFleet, mergeFetchedHealth } from './merge-fetched.ts';
 import { queryKeys } from './query-keys.ts';
 
 /** A minute: the history changes through pushed events, a refetch only fills gaps. */
@@ -13,7 +16,13 @@ const HISTORY_STALE_MS = 60_000;
 
 export const fleetQueries = {
   agents: (api: DesktopApi) =>
-    queryOptions({ queryKey: queryKeys.agents(), queryFn: async () => unwrap(await api.listAgents()) }),
+    queryOptions({
+      queryKey: queryKeys.agents(),
+      queryFn: async () => unwrap(await api.listAgents()),
+      // A fetch answered before an event but delivered after it must not undo it.
+      structuralSharing: (held: unknown, next: unknown) =>
+        replaceEqualDeep(held, mergeFetchedFleet(held as FleetView | undefined, next as FleetView)),
+    }),
   discovered: (api: DesktopApi) =>
     queryOptions({
       queryKey: queryKeys.discovered(),
@@ -26,6 +35,8 @@ export const healthQueries = {
     queryOptions({
       queryKey: queryKeys.healthSnapshot(),
       queryFn: async () => unwrap(await api.healthSnapshot()),
+      structuralSharing: (held: unknown, next: unknown) =>
+        replaceEqualDeep(held, mergeFetchedHealth(held as HealthView | undefined, next as HealthView)),
     }),
   history: (api: DesktopApi, agentId: string, key: string) =>
     queryOptions({

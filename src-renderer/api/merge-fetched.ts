@@ -1,0 +1,82 @@
+/**
+ * A fetched view meeting the cache. The events and the fetch travel separately (IPC or SSE
+ * for events, an invoke or a POST for the fetch), so an answer computed before an event can
+ * arrive after it. Replacing the cache with it would put back what the event changed: an
+ * agent shown "connecting" forever, a server shown up after it went down. Per agent and per
+ * server, the later `since` wins, as in the reducers (reducers.ts) for the other direction.
+ *
+ * react-query runs these on every write of the query (structuralSharing), the reducers' too:
+ * an agent object the write did not replace is passed through untouched, so a health event
+ * costs one agent's servers, not the fleet's.
+ */
+import type { AgentView, FleetView, SiteGroup } from '../../shared/ipc/fleet.ts';
+import type { AgentHealthView, HealthView } from '../../shared/ipc/health.ts';
+import type { RealServerHealth } from '../../shared/model/health.ts';
+import { isoCompare } from './compare.ts';
+import { isStaleHealth } from './reducers.ts';
+
+function agentsById<T extends AgentView>(sites: SiteGroup<T>[] | undefined): Map<string, T> {
+  const byId = new Map<string, T>();
+  for (const group of sites ?? []) for (const agent of group.agents) byId.set(agent.id, agent);
+  return byId;
+}
+
+const newerState = (held: AgentView, fetched: AgentView) =>
+  isoCompare(held.state.since, fetched.state.since) > 0;
+
+export function mergeFetchedFleet(held: FleetView | undefined, fetched: FleetView): FleetView {
+  const heldById = agentsById(held?.sites);
+  if (heldById.size === 0) return fetched;
+  return {
+    ...fetched,
+    sites: fetched.sites.map((group) => ({
+      ...group,
+      agents: group.agents.map((agent) => {
+        const h = heldById.get(agent.id);
+        // Site and name come from the fetch: the groups were built from them.
+        return h && h !== agent && newerState(h, agent) ? { ...agent, state: h.state } : agent;
+      }),
+    })),
+  };
+}
+
+export function mergeFetchedHealth(held: HealthView | undefined, fetched: HealthView): HealthView {
+  // Same `at`: not a new snapshot but a reducer's write (they keep it), already merged.
+  if (held && fetched.at === held.at) return fetched;
+  const heldById = agentsById(held?.sites);
+  if (heldById.size === 0) return fetched;
+  return {
+    ...fetched,
+    sites: fetched.sites.map((group) => ({
+      ...group,
+      agents: group.agents.map((agent) => {
+        const h = heldById.get(agent.id);
+        return h && h !== agent ? mergeAgent(h, agent) : agent;
+      }),
+    })),
+  };
+}
+
+function mergeAgent(held: AgentHealthView, fetched: AgentHealthView): AgentHealthView {
+  const heldHealth = new Map<string, RealServerHealth>();
+  for (const vs of held.virtualServices) {
+    for (const rs of vs.realServers) if (rs.health) heldHealth.set(rs.key, rs.health);
+  }
+  // New objects only where the held health wins; everything else stays as fetched.
+  let changed = false;
+  const virtualServices = fetched.virtualServices.map((vs) => {
+    let vsChanged = false;
+    const realServers = vs.realServers.map((rs) => {
+      const h = heldHealth.get(rs.key);
+      if (!h || !rs.health || h === rs.health || !isStaleHealth(h, rs.health)) return rs;
+      vsChanged = true;
+      return { ...rs, health: h };
+    });
+    if (!vsChanged) return vs;
+    changed = true;
+    return { ...vs, realServers };
+  });
+  const keepState = newerState(held, fetched);
+  if (!changed && !keepState) return fetched;
+  return { ...fetched, ...(keepState ? { state: held.state } : {}), virtualServices };
+}
