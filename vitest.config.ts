@@ -24,8 +24,10 @@ export default defineConfig({
       },
       {
         test: {
-          // Real agents, browser mode and Debian's Chromium: one scenario after another.
+          // Real agents, browser mode and Debian's Chromium: one scenario after another, and
+          // after the other projects, so their load does not stretch its timing on 2 cores.
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/build-renderer.ts'],
