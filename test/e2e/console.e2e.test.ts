@@ -4,6 +4,8 @@
  * one before (paired agents, then a pushed certificate, then a template using it), so a failure
  * names the first step that broke.
  */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -231,6 +233,33 @@ describe('the Console in Chromium', () => {
     expect(seconds).toBeLessThan(3);
     expect(await row.textContent()).toMatch(/refused|ECONNREFUSED/i);
     await t.screenshot('health-down');
+  });
+
+  it('shows a changed agent certificate as a fingerprint mismatch, and re-pairs after the admin compares', async () => {
+    const { page } = t;
+    const paris = t.agents.paris;
+    // The agent gets a new certificate (same key): the pinned fingerprint no longer matches.
+    await paris.stop();
+    rmSync(join(paris.dataDir, 'identity.crt'));
+    await paris.start();
+    const presented = (
+      JSON.parse(readFileSync(join(paris.dataDir, 'agent.json'), 'utf8')) as { fingerprint: string }
+    ).fingerprint;
+    expect(presented).not.toBe(paris.fingerprint);
+
+    await screenButton('Fleet').click();
+    const row = page.getByRole('row', { name: 'lb-paris-1' });
+    await row.getByText('fingerprint mismatch').first().waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toContain(presented);
+    await t.screenshot('fleet-mismatch');
+
+    await page.getByRole('button', { name: 'Re-pair lb-paris-1' }).click();
+    const form = page.getByRole('form', { name: 'Re-pair lb-paris-1' });
+    expect(await form.textContent()).toContain(presented);
+    await form.getByLabel(/I compared it/).check();
+    await form.getByRole('button', { name: 'Trust the new fingerprint' }).click();
+    await page.getByText('Re-paired lb-paris-1.').waitFor();
+    await row.getByText('online').waitFor({ timeout: 15_000 });
   });
 
   it('reaches every screen from the keyboard, and draws each one in the dark theme', async () => {
