@@ -1,27 +1,11 @@
 /**
- * The connection state of one agent as the Console shows it. Plain data with ISO dates: it
- * crosses IPC to the renderer as is.
+ * The connection state of one agent: the type the renderer shows (shared/ipc/fleet.ts), under
+ * the name the fleet code uses. Plain data with ISO dates: it crosses IPC as is.
  */
-export type AgentState =
-  /** First attempt after start, or after the admin asked to retry. */
-  | { kind: 'connecting'; since: string }
-  | { kind: 'online'; since: string }
-  /**
-   * Lost or not reachable. `since` is when it went offline and stays put across retries, so
-   * the UI can say "offline for 12 min"; `nextAttemptAt` is when the next retry starts.
-   */
-  | { kind: 'offline'; since: string; reason: string; attempts: number; nextAttemptAt?: string }
-  /** The agent refused the token. No retries until the admin gives a new token. */
-  | { kind: 'auth-failed'; since: string; reason: string }
-  /**
-   * The agent presented another certificate than the pinned one. No retries (and the token is
-   * never sent) until the admin re-pairs deliberately.
-   */
-  | { kind: 'fingerprint-mismatch'; since: string; expected: string; actual: string; message: string }
-  /** The client was stopped (agent removed, Console closing). */
-  | { kind: 'stopped'; since: string };
+import type { AgentConnectionState, AgentStateKind } from '../../shared/ipc/fleet.ts';
 
-export type AgentStateKind = AgentState['kind'];
+export type AgentState = AgentConnectionState;
+export type { AgentStateKind };
 
 /** The warning an admin sees when the pin does not match, naming both fingerprints. */
 export function mismatchMessage(where: string, expected: string, actual: string): string {
