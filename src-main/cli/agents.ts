@@ -1,6 +1,5 @@
 /** `portico agents`: the paired agents by site, with the state each one is in right now. */
-import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliIo } from './command.ts';
+import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import { openSession, SESSION_OPTIONS, SESSION_USAGE, waitForConnections } from './fleet-session.ts';
 
 export const usage = `usage: portico agents [--json] [--config-dir DIR]
@@ -10,16 +9,8 @@ ${SESSION_USAGE}
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { ...SESSION_OPTIONS, json: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values, positionals } = parseCommandLine(args, { ...SESSION_OPTIONS, json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.help) {
     io.stdout.write(usage);
     return EXIT.ok;

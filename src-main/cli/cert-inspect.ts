@@ -4,11 +4,10 @@
  * its stable code. Exit status 1 when there are errors, so scripts can gate on it.
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { inspectCertificates } from '../certs/inspect.ts';
 import { defaultLibraryDir } from '../certs/library-dir.ts';
 import type { InspectOptions, InspectResult } from '../certs/types.ts';
-import { EXIT, UsageError, type CliIo } from './command.ts';
+import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import { formatInspectResult } from './format-inspect.ts';
 import { firstLine, readInputFile } from './read-file.ts';
 
@@ -41,13 +40,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals: files } = parsed;
+  const { values, positionals: files } = parseCommandLine(args, OPTIONS);
   if (values.help) {
     io.stdout.write(usage);
     return EXIT.ok;

@@ -6,9 +6,8 @@
  * One line per agent; exit status 1 when the files have errors or any agent failed.
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { inspectCertificates } from '../certs/inspect.ts';
-import { EXIT, UsageError, type CliIo } from './command.ts';
+import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
   openSession,
   reportOutcomes,
@@ -42,28 +41,17 @@ exit status: 0 pushed (or nothing to replace) everywhere, 1 the files have error
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ...SESSION_OPTIONS,
-        agents: { type: 'string' },
-        name: { type: 'string' },
-        bind: { type: 'string' },
-        replace: { type: 'string' },
-        'password-file': { type: 'string' },
-        'include-root': { type: 'boolean' },
-        force: { type: 'boolean' },
-        'no-aia': { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals: files } = parsed;
+  const { values, positionals: files } = parseCommandLine(args, {
+    ...SESSION_OPTIONS,
+    agents: { type: 'string' },
+    name: { type: 'string' },
+    bind: { type: 'string' },
+    replace: { type: 'string' },
+    'password-file': { type: 'string' },
+    'include-root': { type: 'boolean' },
+    force: { type: 'boolean' },
+    'no-aia': { type: 'boolean' },
+  });
   if (values.help) {
     io.stdout.write(usage);
     return EXIT.ok;

@@ -3,6 +3,7 @@
  * subcommand lives in its own file under src-main/cli/ and is listed once in cli.ts's table,
  * loaded only when chosen (so `cert inspect` does not load the fleet client, and vice versa).
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface CliIo {
   stdout: { write(chunk: string): unknown };
@@ -38,3 +39,17 @@ export class UsageError extends Error {
 
 /** Exit statuses shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A subcommand's arguments, strictly: an unknown option or a missing value is a UsageError
+ * (exit 2 with the usage), never a stack trace.
+ */
+export function parseCommandLine<const O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -2,10 +2,9 @@
  * `portico pair ADDRESS --token-file F`: pair with an agent (trust on first use: the
  * fingerprint it presents is pinned and printed; give --fingerprint to check it first).
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_AGENT_PORT, Fingerprint } from '../../shared/ipc/fleet.ts';
 import { ConsoleError } from '../../shared/ipc/errors.ts';
-import { EXIT, UsageError, type CliIo } from './command.ts';
+import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import { openSession, SESSION_OPTIONS, SESSION_USAGE } from './fleet-session.ts';
 import { firstLine, readInputFile } from './read-file.ts';
 
@@ -20,18 +19,11 @@ exit status: 0 paired, 1 refused or unreachable, 2 usage error
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { ...SESSION_OPTIONS, 'token-file': { type: 'string' }, fingerprint: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    ...SESSION_OPTIONS,
+    'token-file': { type: 'string' },
+    fingerprint: { type: 'string' },
+  });
   if (values.help) {
     io.stdout.write(usage);
     return EXIT.ok;

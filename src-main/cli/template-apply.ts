@@ -3,10 +3,9 @@
  * and validates against its own configuration), then apply with the revision each preview saw,
  * so a change made in between is refused rather than overwritten. One line per agent.
  */
-import { parseArgs } from 'node:util';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import type { TemplateApplied } from '../../shared/ipc/templates.ts';
-import { EXIT, UsageError, type CliIo } from './command.ts';
+import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
   agentLabel,
   openSession,
@@ -31,23 +30,12 @@ exit status: 0 applied everywhere, 1 any agent failed, 2 usage error
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ...SESSION_OPTIONS,
-        agents: { type: 'string' },
-        params: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    ...SESSION_OPTIONS,
+    agents: { type: 'string' },
+    params: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
   if (values.help) {
     io.stdout.write(usage);
     return EXIT.ok;
