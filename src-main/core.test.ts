@@ -8,7 +8,6 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../shared/ipc/events.ts';
@@ -21,6 +20,7 @@ import { FleetManager } from './fleet/index.ts';
 import { startAgentProcess, type AgentProcess } from './fleet/testing/agent-process.ts';
 import { openNodeConsoleStore } from './store/index.ts';
 import { startWebServer } from './web.ts';
+import { servedLeaf } from '../test/support/tls.ts';
 
 const tuning = {
   connectTimeoutMs: 3_000,
@@ -76,16 +76,7 @@ const online = async (agentId: string) =>
     s.agents.some((x) => x.id === agentId && x.state.kind === 'online'),
   );
 
-/** The leaf an HTTPS listener on this port presents for that SNI name. */
-const served = (port: number, servername = RSA_LEAF_CN) =>
-  new Promise<string>((resolve, reject) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
-    socket.once('secureConnect', () => {
-      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
-      socket.destroy();
-    });
-    socket.once('error', reject);
-  });
+const served = (port: number, servername = RSA_LEAF_CN) => servedLeaf(port, servername);
 const file = (name: string) => ({ name, bytes: new Uint8Array(corpus.read(name)) });
 const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
 const httpsPorts = new Map<string, number>();

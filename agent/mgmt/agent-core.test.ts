@@ -7,13 +7,13 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { startBackend, type Backend } from '../../test/support/backends.ts';
 import { TestPki, type Issued } from '../../test/support/pki.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { makeIdentity, startTestAgent, type Identity, type TestAgent, type TestClient } from './testing.ts';
+import { servedLeaf } from '../../test/support/tls.ts';
 
 let identity: Identity;
 let pki: TestPki;
@@ -258,20 +258,7 @@ describe('config', () => {
 describe('certificates', () => {
   const leafFor = (cn: string) => pki.issue(intermediate, { cn, sans: [cn, '127.0.0.1'] });
 
-  const servedFingerprint = (port: number) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = tlsConnect({
-        host: '127.0.0.1',
-        port,
-        servername: 'www.mgmt.test',
-        rejectUnauthorized: false,
-      });
-      socket.once('secureConnect', () => {
-        resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
-        socket.destroy();
-      });
-      socket.once('error', reject);
-    });
+  const servedFingerprint = (port: number) => servedLeaf(port, 'www.mgmt.test');
 
   it('imports PEM, lists with usedBy, refuses removal while in use, renews in place', async () => {
     const first = leafFor('www.mgmt.test');

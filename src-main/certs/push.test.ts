@@ -5,7 +5,6 @@
  * the shape FleetManager.fanOut has.
  */
 import { X509Certificate } from 'node:crypto';
-import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, startTestAgent, type TestAgent, type TestClient } from '../../agent/mgmt/testing.ts';
 import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
@@ -20,6 +19,7 @@ import {
   type PushFleet,
 } from './push.ts';
 import type { PushPayload } from './types.ts';
+import { servedLeaf } from '../../test/support/tls.ts';
 
 let corpus: Corpus;
 const agents = new Map<string, TestAgent>();
@@ -82,20 +82,7 @@ const fleet: PushFleet = {
   },
 };
 
-const served = (port: number) =>
-  new Promise<string>((resolve, reject) => {
-    const socket = tlsConnect({
-      host: '127.0.0.1',
-      port,
-      servername: RSA_LEAF_CN,
-      rejectUnauthorized: false,
-    });
-    socket.once('secureConnect', () => {
-      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
-      socket.destroy();
-    });
-    socket.once('error', reject);
-  });
+const served = (port: number) => servedLeaf(port, RSA_LEAF_CN);
 const leafOf = (payload: PushPayload) => new X509Certificate(payload.chainPem).fingerprint256;
 
 describe('pushCertificate', () => {

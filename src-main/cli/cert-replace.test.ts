@@ -7,13 +7,13 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCorpus, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { runCli } from '../cli.ts';
 import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
 import type { CliIo } from './command.ts';
+import { servedLeaf } from '../../test/support/tls.ts';
 
 let a: AgentProcess;
 let b: AgentProcess;
@@ -54,20 +54,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const served = (port: number) =>
-  new Promise<string>((resolve, reject) => {
-    const socket = tlsConnect({
-      host: '127.0.0.1',
-      port,
-      servername: RSA_LEAF_CN,
-      rejectUnauthorized: false,
-    });
-    socket.once('secureConnect', () => {
-      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
-      socket.destroy();
-    });
-    socket.once('error', reject);
-  });
+const served = (port: number) => servedLeaf(port, RSA_LEAF_CN);
 const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
 const OLD = ['leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem'];
 
