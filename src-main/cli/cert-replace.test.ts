@@ -4,55 +4,28 @@
  * agent, HTTPS through each then shows the new one; an agent down → its own FAIL line, exit 1.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCorpus, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
 import { freePort } from '../../test/support/ports.ts';
-import { runCli } from '../cli.ts';
-import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
-import type { CliIo } from './command.ts';
+import type { AgentProcess } from '../fleet/testing/agent-process.ts';
+import { startCliFleet, type CliFleet } from './testing/cli-fleet.ts';
 import { servedLeaf } from '../../test/support/tls.ts';
 
+let fleet: CliFleet;
 let a: AgentProcess;
 let b: AgentProcess;
 let corpus: Corpus;
 let dir: string;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([
-    startAgentProcess({ name: 'rcli-a', site: 'east' }),
-    startAgentProcess({ name: 'rcli-b', site: 'west' }),
-  ]);
-  corpus = makeCorpus();
-  dir = mkdtempSync(join(tmpdir(), 'portico-cli-replace-'));
-  writeFileSync(join(dir, 'a.token'), `${a.token}\n`);
-  writeFileSync(join(dir, 'b.token'), `${b.token}\n`);
+  fleet = await startCliFleet('rcli');
+  ({ a, b, corpus, dir } = fleet);
 }, 60_000);
+afterAll(() => fleet?.close());
 
-afterAll(async () => {
-  await Promise.all([a, b].map((x) => x?.dispose()));
-  corpus?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {
-      PORTICO_CONSOLE_DIR: join(dir, 'console'),
-      PORTICO_CERT_LIBRARY: join(dir, 'library'),
-      PORTICO_LOG_LEVEL: 'silent',
-    },
-    cwd: corpus.dir,
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => fleet.cli(...argv);
 
 const served = (port: number) => servedLeaf(port, RSA_LEAF_CN);
 const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;

@@ -2,54 +2,25 @@
  * The fleet subcommands through runCli over real agent processes: pair, agents, cert push and
  * template apply with a line per agent, and exit status 1 when one agent is down.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCorpus, type Corpus } from '../../shared/certs/testing/corpus.ts';
 import { freePort } from '../../test/support/ports.ts';
-import { runCli } from '../cli.ts';
-import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
-import type { CliIo } from './command.ts';
+import type { AgentProcess } from '../fleet/testing/agent-process.ts';
+import { startCliFleet, type CliFleet } from './testing/cli-fleet.ts';
 
+let fleet: CliFleet;
 let a: AgentProcess;
 let b: AgentProcess;
-let corpus: Corpus;
 let dir: string;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([
-    startAgentProcess({ name: 'cli-a', site: 'east' }),
-    startAgentProcess({ name: 'cli-b', site: 'west' }),
-  ]);
-  corpus = makeCorpus();
-  dir = mkdtempSync(join(tmpdir(), 'portico-cli-fleet-'));
-  writeFileSync(join(dir, 'a.token'), `${a.token}\n`);
-  writeFileSync(join(dir, 'b.token'), `${b.token}\n`);
+  fleet = await startCliFleet('cli');
+  ({ a, b, dir } = fleet);
 }, 60_000);
+afterAll(() => fleet?.close());
 
-afterAll(async () => {
-  await Promise.all([a, b].map((x) => x?.dispose()));
-  corpus?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {
-      PORTICO_CONSOLE_DIR: join(dir, 'console'),
-      PORTICO_CERT_LIBRARY: join(dir, 'library'),
-      PORTICO_LOG_LEVEL: 'silent',
-    },
-    cwd: corpus.dir,
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => fleet.cli(...argv);
 
 describe('portico fleet commands', () => {
   it('pairs agents and lists them by site', async () => {

@@ -1,0 +1,62 @@
+/**
+ * Test support for the fleet subcommands: two real agent processes on two sites, their tokens in
+ * files, the certificate corpus, and `cli(...)` running runCli with its settings and library in
+ * a temporary directory (never the user's).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeCorpus, type Corpus } from '../../../shared/certs/testing/corpus.ts';
+import { runCli } from '../../cli.ts';
+import { startAgentProcess, type AgentProcess } from '../../fleet/testing/agent-process.ts';
+import type { CliIo } from '../command.ts';
+
+export interface CliFleet {
+  a: AgentProcess;
+  b: AgentProcess;
+  corpus: Corpus;
+  /** Holds a.token and b.token (the agents' tokens), the settings and the library. */
+  dir: string;
+  /** runCli with the corpus directory as cwd. */
+  cli(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  close(): Promise<void>;
+}
+
+/** `prefix` names the agents (`<prefix>-a` on site east, `<prefix>-b` on west). */
+export async function startCliFleet(prefix: string): Promise<CliFleet> {
+  const [a, b] = await Promise.all([
+    startAgentProcess({ name: `${prefix}-a`, site: 'east' }),
+    startAgentProcess({ name: `${prefix}-b`, site: 'west' }),
+  ]);
+  const corpus = makeCorpus();
+  const dir = mkdtempSync(join(tmpdir(), `portico-${prefix}-`));
+  writeFileSync(join(dir, 'a.token'), `${a.token}\n`);
+  writeFileSync(join(dir, 'b.token'), `${b.token}\n`);
+  return {
+    a,
+    b,
+    corpus,
+    dir,
+    async cli(...argv) {
+      let out = '';
+      let err = '';
+      const io: CliIo = {
+        stdout: { write: (s: string) => (out += s) },
+        stderr: { write: (s: string) => (err += s) },
+        env: {
+          PORTICO_CONSOLE_DIR: join(dir, 'console'),
+          PORTICO_CERT_LIBRARY: join(dir, 'library'),
+          PORTICO_LOG_LEVEL: 'silent',
+        },
+        cwd: corpus.dir,
+      };
+      const code = await runCli(argv, io);
+      return { code, out, err };
+    },
+    async close() {
+      await Promise.all([a, b].map((x) => x.dispose()));
+      corpus.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
