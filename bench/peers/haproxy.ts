@@ -10,12 +10,12 @@ import {
   LOOPBACK,
   tlsListeners,
   type BenchPki,
-  type HostPort,
   type PeerDef,
   type PeerEnv,
   type RunningPeer,
   type TlsPorts,
 } from './types.ts';
+import { daemonPeer } from './daemon-peer.ts';
 
 export interface HaproxyParams {
   maxconn: number;
@@ -126,19 +126,12 @@ export const haproxyPeer: PeerDef = {
       await stopDaemon(d);
       throw new Error(`${(e as Error).message}\n${tailFile(d.stderrPath)}`, { cause: e });
     }
-    return {
+    return daemonPeer({
       id: 'haproxy',
       label: 'HAProxy',
-      pid: d.pid,
-      endpoints: {
-        http: { host: LOOPBACK, port: env.ports.http },
-        tcp: { host: LOOPBACK, port: env.ports.tcp },
-        ...Object.fromEntries(tls.map((l): [string, HostPort] => [l.kind, { host: LOOPBACK, port: l.port }])),
-      },
-      notes: [],
-      alive: () => d.exitInfo() === null,
+      daemon: d,
+      env,
       logs: [d.stderrPath],
-      stop: () => stopDaemon(d),
-    };
+    });
   },
 };

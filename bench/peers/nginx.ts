@@ -10,12 +10,12 @@ import {
   LOOPBACK,
   tlsListeners,
   type BenchPki,
-  type HostPort,
   type PeerDef,
   type PeerEnv,
   type RunningPeer,
   type TlsPorts,
 } from './types.ts';
+import { daemonPeer } from './daemon-peer.ts';
 
 /** Main-context lines shared by the back end and the proxy. */
 export function nginxCommonMain(dir: string, nofile: number, streamModule: string | null): string {
@@ -187,21 +187,16 @@ export const nginxPeer: PeerDef = {
         { cause: e },
       );
     }
-    return {
+    return daemonPeer({
       id: 'nginx',
       label: 'nginx',
-      pid: d.pid,
-      endpoints: {
-        http: { host: LOOPBACK, port: env.ports.http },
-        ...(streamModule ? { tcp: { host: LOOPBACK, port: env.ports.tcp } } : {}),
-        ...Object.fromEntries(tls.map((l): [string, HostPort] => [l.kind, { host: LOOPBACK, port: l.port }])),
-      },
+      daemon: d,
+      env,
+      tcp: streamModule !== null,
+      logs: [`${env.dir}/error.log`, d.stderrPath],
       notes: streamModule
         ? []
         : ['no L4 listener: nginx stream module (libnginx-mod-stream) is not installed'],
-      alive: () => d.exitInfo() === null,
-      logs: [`${env.dir}/error.log`, d.stderrPath],
-      stop: () => stopDaemon(d),
-    };
+    });
   },
 };

@@ -10,12 +10,12 @@ import {
   LOOPBACK,
   tlsListeners,
   type BenchPki,
-  type HostPort,
   type PeerDef,
   type PeerEnv,
   type RunningPeer,
   type TlsPorts,
 } from './types.ts';
+import { daemonPeer } from './daemon-peer.ts';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -141,19 +141,12 @@ export const porticoPeer: PeerDef = {
         { cause: e },
       );
     }
-    return {
+    return daemonPeer({
       id: 'portico',
       label: 'Portico',
-      pid: d.pid,
-      endpoints: {
-        http: { host: LOOPBACK, port: env.ports.http },
-        tcp: { host: LOOPBACK, port: env.ports.tcp },
-        ...Object.fromEntries(tls.map((l): [string, HostPort] => [l.kind, { host: LOOPBACK, port: l.port }])),
-      },
-      notes: [],
-      alive: () => d.exitInfo() === null,
+      daemon: d,
+      env,
       logs: [d.stdoutPath, d.stderrPath],
-      stop: () => stopDaemon(d),
-    };
+    });
   },
 };
