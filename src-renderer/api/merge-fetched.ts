@@ -15,46 +15,41 @@ import type { RealServerHealth } from '../../shared/model/health.ts';
 import { isoCompare } from './compare.ts';
 import { isStaleHealth } from './reducers.ts';
 
-function agentsById<T extends AgentView>(sites: SiteGroup<T>[] | undefined): Map<string, T> {
-  const byId = new Map<string, T>();
-  for (const group of sites ?? []) for (const agent of group.agents) byId.set(agent.id, agent);
-  return byId;
+/** Each fetched agent that the cache also holds (as another object) goes through `merge`. */
+function mergeAgents<T extends AgentView, V extends { sites: SiteGroup<T>[] }>(
+  held: V | undefined,
+  fetched: V,
+  merge: (held: T, fetched: T) => T,
+): V {
+  const heldById = new Map<string, T>();
+  for (const group of held?.sites ?? []) for (const agent of group.agents) heldById.set(agent.id, agent);
+  if (heldById.size === 0) return fetched;
+  return {
+    ...fetched,
+    sites: fetched.sites.map((group) => ({
+      ...group,
+      agents: group.agents.map((agent) => {
+        const h = heldById.get(agent.id);
+        return h && h !== agent ? merge(h, agent) : agent;
+      }),
+    })),
+  };
 }
 
 const newerState = (held: AgentView, fetched: AgentView) =>
   isoCompare(held.state.since, fetched.state.since) > 0;
 
 export function mergeFetchedFleet(held: FleetView | undefined, fetched: FleetView): FleetView {
-  const heldById = agentsById(held?.sites);
-  if (heldById.size === 0) return fetched;
-  return {
-    ...fetched,
-    sites: fetched.sites.map((group) => ({
-      ...group,
-      agents: group.agents.map((agent) => {
-        const h = heldById.get(agent.id);
-        // Site and name come from the fetch: the groups were built from them.
-        return h && h !== agent && newerState(h, agent) ? { ...agent, state: h.state } : agent;
-      }),
-    })),
-  };
+  // Site and name come from the fetch: the groups were built from them.
+  return mergeAgents(held, fetched, (h, agent) =>
+    newerState(h, agent) ? { ...agent, state: h.state } : agent,
+  );
 }
 
 export function mergeFetchedHealth(held: HealthView | undefined, fetched: HealthView): HealthView {
   // Same `at`: not a new snapshot but a reducer's write (they keep it), already merged.
   if (held && fetched.at === held.at) return fetched;
-  const heldById = agentsById(held?.sites);
-  if (heldById.size === 0) return fetched;
-  return {
-    ...fetched,
-    sites: fetched.sites.map((group) => ({
-      ...group,
-      agents: group.agents.map((agent) => {
-        const h = heldById.get(agent.id);
-        return h && h !== agent ? mergeAgent(h, agent) : agent;
-      }),
-    })),
-  };
+  return mergeAgents(held, fetched, mergeAgent);
 }
 
 function mergeAgent(held: AgentHealthView, fetched: AgentHealthView): AgentHealthView {
