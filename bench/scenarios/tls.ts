@@ -5,10 +5,9 @@
  */
 import { rssMB } from '../lib/procfs.ts';
 import { runHandshakes } from '../load/tls-handshakes.ts';
-import { runWrk } from '../load/wrk.ts';
 import { SMALL_PATH } from '../peers/backend.ts';
 import { TLS_SERVER_NAME, type TlsKind } from '../peers/types.ts';
-import { cpuPer10k, withCpu } from './common.ts';
+import { KEEP_ALIVE_METRICS, keepAliveLoad, withCpu } from './common.ts';
 import type { MetricSpec, Scenario } from './types.ts';
 
 /** Memory the proxy holds after each TLS run: TLS state is what grows it (Portico's did). */
@@ -95,40 +94,12 @@ function keepAlive(id: string, title: string, needs: TlsKind, what: string): Sce
     title,
     needs,
     includeDirect: false,
-    metrics: [
-      { key: 'rps', label: 'requests/s', unit: 'req/s', better: 'higher', digits: 0 },
-      { key: 'p99Ms', label: 'p99 latency', unit: 'ms', better: 'lower', digits: 2 },
-      {
-        key: 'cpuPer10k',
-        label: 'CPU per 10k req',
-        unit: 'CPU-s',
-        better: 'lower',
-        digits: 3,
-        proxyOnly: true,
-      },
-      RSS_AFTER,
-    ],
+    metrics: [...KEEP_ALIVE_METRICS, RSS_AFTER],
     describe: (o) =>
       `wrk -t1 -c50 -d${o.tlsSeconds}s --latency https://…${SMALL_PATH} (1 KiB), keep-alive; ${what}`,
     async run(ctx, peer, at) {
-      const { result: w, cpuS } = await withCpu(peer, () =>
-        runWrk(ctx.tools.wrk, at, {
-          threads: 1,
-          connections: 50,
-          durationS: ctx.opts.tlsSeconds,
-          path: SMALL_PATH,
-          scheme: 'https',
-        }),
-      );
-      return {
-        rps: w.rps,
-        p99Ms: w.p99Ms,
-        cpuPer10k: cpuPer10k(cpuS, w.requests),
-        requests: w.requests,
-        errors: w.errors,
-        rssAfterMB: peer.pid === null ? NaN : rssMB(peer.pid),
-        cpuS,
-      };
+      const load = await keepAliveLoad(ctx, peer, at, ctx.opts.tlsSeconds, 'https');
+      return { ...load, rssAfterMB: peer.pid === null ? NaN : rssMB(peer.pid) };
     },
   };
 }
