@@ -5,66 +5,34 @@
  * old certificate replaces nothing; a stopped agent fails alone.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
-import { makeCorpus, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
-import { startBackend, type Backend } from '../../test/support/backends.ts';
+import { RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { type Backend } from '../../test/support/backends.ts';
 import { until } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
-import { createConsoleCore, type RunningConsoleCore } from '../core.ts';
+import { type RunningConsoleCore } from '../core.ts';
 import { FleetManager } from '../fleet/index.ts';
-import { startAgentProcess, type AgentProcess } from '../fleet/testing/agent-process.ts';
-import { openNodeConsoleStore } from '../store/index.ts';
+import { type AgentProcess } from '../fleet/testing/agent-process.ts';
 import { servedLeaf } from '../../test/support/tls.ts';
+import { startCoreFleet, type CoreFleet } from './testing/core-fleet.ts';
 
-const tuning = {
-  connectTimeoutMs: 3_000,
-  requestTimeoutMs: 5_000,
-  heartbeatMs: 2_000,
-  backoff: { baseMs: 50, maxMs: 300, factor: 2, jitter: 0.5 },
-};
-
+let setup: CoreFleet;
 let a: AgentProcess;
 let b: AgentProcess;
 let rs: Backend;
 let corpus: Corpus;
-let dir: string;
 let fleet: FleetManager;
 let core: RunningConsoleCore;
-const events: ConsoleEvent[] = [];
+let events: ConsoleEvent[];
 
 beforeAll(async () => {
-  [a, b, rs] = await Promise.all([
-    startAgentProcess({ name: 'rep-a', site: 'east' }),
-    startAgentProcess({ name: 'rep-b', site: 'west' }),
-    startBackend('rs'),
-  ]);
-  corpus = makeCorpus();
-  dir = mkdtempSync(join(tmpdir(), 'portico-replace-'));
-  const store = openNodeConsoleStore({ cwd: dir });
-  fleet = new FleetManager({ store, tuning });
-  core = createConsoleCore({
-    store,
-    fleet,
-    log: pino({ level: 'silent' }),
-    configDir: dir,
-    certs: { systemRoots: false, trustedRoots: [corpus.read('root.pem')] },
-  });
-  core.subscribe((event) => events.push(event));
-  fleet.start();
+  setup = await startCoreFleet('rep', ['rs']);
+  ({ a, b, corpus, fleet, core, events } = setup);
+  [rs] = setup.backends as [Backend];
 }, 60_000);
 
-afterAll(async () => {
-  core?.close();
-  await fleet?.close();
-  await Promise.all([a, b, rs].map((x) => x && ('dispose' in x ? x.dispose() : x.close())));
-  corpus?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => setup?.close());
 
 const online = async (agentId: string) =>
   (await core.fleet.list()).sites.some((s) =>

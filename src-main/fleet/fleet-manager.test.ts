@@ -14,14 +14,10 @@ import { openNodeConsoleStore } from '../store/index.ts';
 import type { AgentState } from './agent-state.ts';
 import { FleetManager, type FleetChange } from './fleet-manager.ts';
 import { startAgentProcess, type AgentProcess } from './testing/agent-process.ts';
+import { QUICK_TUNING } from './testing/quick-tuning.ts';
 import { VERSION } from '../../agent/version.ts';
 
-const tuning = {
-  connectTimeoutMs: 3_000,
-  requestTimeoutMs: 5_000,
-  heartbeatMs: 2_000,
-  backoff: { baseMs: 50, maxMs: 300, factor: 2, jitter: 0.5 },
-};
+const tuning = QUICK_TUNING;
 
 let a: AgentProcess;
 let b: AgentProcess;
