@@ -26,13 +26,13 @@ export const resetAfterRequest: Handler = (_req, conn) => {
  * A WebSocket handshake answered with 101, then a greeting and an echo of every byte. The
  * agent pipes bytes after the 101, so the bytes need not be WebSocket frames.
  */
-export const websocketEcho: Handler = (req, conn) => {
+export const websocketEcho: Handler = (req, conn, backend) => {
   const key = headerValues(req, 'sec-websocket-key')[0];
   if (!key || headerValues(req, 'upgrade')[0]?.toLowerCase() !== 'websocket') {
-    echoRequest(req, conn, undefined as never);
+    echoRequest(req, conn, backend);
     return;
   }
-  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC11B07`).digest('base64');
+  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
   const early = conn.takeOver();
   const s = conn.socket;
   s.write(
