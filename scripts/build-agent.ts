@@ -2,7 +2,9 @@
  * Bundles what the appliance package runs (`npm pack` calls this as prepack): portico-agent and
  * the portico CLI as plain JavaScript in out/agent, because Node strips no TypeScript types under
  * node_modules, where an installed package lives. The npm dependencies stay outside the bundle:
- * npm installs them with the package. The certificate worker sits next to its loader.
+ * npm installs them with the package. Each worker entry (the agent's certificate import, the
+ * Console core's inspection) is emitted under its source file's name next to its loader, where
+ * shared/certs/worker-job.ts workerEntry() looks for it.
  *
  *   node scripts/build-agent.ts
  */
@@ -34,12 +36,13 @@ export async function buildAgent(outDir = OUT): Promise<void> {
           'portico-agent': here('../agent/cli.ts'),
           portico: here('../src-main/cli-main.ts'),
           worker: here('../src-main/certs/worker.ts'),
+          'import-worker': here('../agent/certs/import-worker.ts'),
         },
         external: (id: string) =>
           id.startsWith('node:') ||
           builtinModules.includes(id) ||
           packages.some((p) => id === p || id.startsWith(`${p}/`)),
-        // One directory: inspect-in-worker finds ./worker.js beside whichever file it lands in.
+        // One directory: a loader finds its worker's .js beside whichever file it lands in.
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },

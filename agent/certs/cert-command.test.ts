@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
+import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { runCertCommand } from './cert-command.ts';
 
 let corpus: Corpus;
@@ -58,6 +60,19 @@ describe('cert import', () => {
     expect(all).not.toMatch(/PRIVATE KEY/);
     expect(all).not.toContain(PASSWORD);
     expect(existsSync(join(dataDir, 'certs', 'web', 'key.pem'))).toBe(true);
+  });
+
+  it('imports a PFX at the iteration cap; refuses one over it, saying what to do, and stores nothing', async () => {
+    expect((await importPfx('web', 'rsa-many-iterations.pfx')).code).toBe(0);
+    const refused = await importPfx('big', pfxWithIterations(corpus, MAX_KDF_ITERATIONS + 1));
+    expect(refused.code).toBe(1);
+    const over = (MAX_KDF_ITERATIONS + 1).toLocaleString('en-US');
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^error: this file's MAC asks for ${over} key-derivation iterations, .* — export it again with the default settings .*\\[ITERATION_COUNT_TOO_HIGH\\]\n$`,
+      ),
+    );
+    expect(existsSync(join(dataDir, 'certs', 'big'))).toBe(false);
   });
 
   it('says "replaced" on a renewal', async () => {

@@ -1,9 +1,9 @@
 /**
  * Turns what an admin hands over (a PFX, or PEM/DER files) into exactly what the store
  * writes, checking it on the way: key ↔ leaf, chain order and links, CA rights, dates.
- * No file system here — the store writes the result atomically.
+ * No file system here — the store writes the result atomically. Input and result are plain
+ * data: the store runs this in a worker thread (prepare-in-worker.ts).
  */
-import type { X509Certificate } from 'node:crypto';
 import { buildChain, type ChainCandidate } from '../../shared/certs/chain.ts';
 import { certDetails, displayName } from '../../shared/certs/cert-details.ts';
 import { CertError } from '../../shared/certs/errors.ts';
@@ -37,8 +37,8 @@ export interface PreparedImport {
   kind: CertKind;
   /** PKCS#8 PEM; undefined for a CA bundle. */
   keyPem: string | undefined;
-  /** What goes into chain.pem: leaf first, then intermediates (certificate), or every CA (bundle). */
-  chain: X509Certificate[];
+  /** chain.pem: leaf first, then intermediates (certificate), or every CA (bundle). */
+  chainPem: string;
   summaries: CertSummary[];
   warnings: CertIssue[];
   /** Certificates from the input that are not stored, and why. */
@@ -83,7 +83,7 @@ function prepareCertificate(parsed: ParsedInput, options: CertImportOptions): Pr
   return {
     kind: 'certificate',
     keyPem: keyToPem(result.key),
-    chain: stored.map((l) => l.cert),
+    chainPem: stored.map((l) => l.cert.toString()).join(''),
     summaries: stored.map((l) => l.summary),
     warnings,
     notStored: [
@@ -129,7 +129,7 @@ function prepareCaBundle(parsed: ParsedInput, options: CertImportOptions): Prepa
   return {
     kind: 'ca-bundle',
     keyPem: undefined,
-    chain: parsed.certificates.map((c) => c.cert),
+    chainPem: parsed.certificates.map((c) => c.cert.toString()).join(''),
     summaries: parsed.certificates.map((c) => c.summary),
     warnings: forced.warnings,
     notStored: [],

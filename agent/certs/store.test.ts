@@ -29,6 +29,8 @@ import {
   EC_LEAF_CN,
   type Corpus,
 } from '../../shared/certs/testing/corpus.ts';
+import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
+import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { CertStore } from './store.ts';
 import { CertStoreError } from './store-errors.ts';
@@ -98,6 +100,7 @@ describe('import', () => {
     ['legacy RC2/3DES PFX', () => pfx('rsa-legacy.pfx'), RSA_LEAF_CN],
     ['non-ASCII password PFX', () => pfx('rsa-non-ascii.pfx', NON_ASCII_PASSWORD), RSA_LEAF_CN],
     ['EC PFX', () => pfx('ec-default.pfx'), EC_LEAF_CN],
+    ['PFX at the iteration cap', () => pfx('rsa-many-iterations.pfx'), RSA_LEAF_CN],
     [
       'separate PEM and DER files',
       () => files('leaf-ec.sec1.key', 'leaf-ec.pem', 'intermediate.cer'),
@@ -134,6 +137,11 @@ describe('import', () => {
     ['an expired certificate', () => files('expired-bundle.pem'), 'EXPIRED'],
     ['a certificate not valid yet', () => files('not-yet-valid-bundle.pem'), 'NOT_YET_VALID'],
     ['a key alone', () => files('leaf-rsa.key'), 'NO_CERTIFICATE'],
+    [
+      'a PFX over the iteration cap',
+      () => pfx(pfxWithIterations(corpus, MAX_KDF_ITERATIONS + 1, '-legacy')),
+      'ITERATION_COUNT_TOO_HIGH',
+    ],
   ])('refuses %s and writes nothing', async (_label, input, code) => {
     const error = await rejection(store.import('web', input()));
     expect(error.code).toBe(code);

@@ -24,7 +24,8 @@ import {
   readMeta,
 } from './entry-reader.ts';
 import type { CertKind, CertMeta } from './meta.ts';
-import { prepareImport, type CertImportInput, type CertImportOptions } from './prepare-import.ts';
+import type { CertImportInput, CertImportOptions, PreparedImport } from './prepare-import.ts';
+import { prepareImportInWorker } from './prepare-in-worker.ts';
 import { CertStoreError } from './store-errors.ts';
 
 export type { CertImportInput, CertImportOptions } from './prepare-import.ts';
@@ -76,7 +77,14 @@ const FILE_MODE = 0o600;
 export class CertStore {
   /** `<dataDir>/certs`. */
   readonly dir: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Store operations, one at a time (see exclusive()). */
+  private readonly queue = createQueue();
+  /**
+   * Imports, one at a time in call order: when two replace the same name, the later call's
+   * material stays (as when parsing ran on the caller's thread), and a burst of imports keeps
+   * at most one worker thread busy.
+   */
+  private readonly imports = createQueue();
   private recovered = false;
 
   constructor(dataDir: string) {
@@ -90,8 +98,20 @@ export class CertStore {
     options: CertImportOptions = {},
   ): Promise<CertImportResult> {
     const valid = checkName(name);
-    // Parse and check before touching the disk: a refused import changes nothing.
-    const prepared = prepareImport(input, options);
+    return this.imports(async () => {
+      // Parse and check before touching the disk: a refused import changes nothing. In a worker
+      // thread: decrypting a PFX is seconds of CPU at worst, and this thread serves traffic.
+      const prepared = await prepareImportInWorker(input, options);
+      return this.write(valid, prepared, options);
+    });
+  }
+
+  /** Writes a prepared entry in place of `valid` (see the top of this file). */
+  private write(
+    valid: string,
+    prepared: PreparedImport,
+    options: CertImportOptions,
+  ): Promise<CertImportResult> {
     return this.exclusive(async () => {
       const target = join(this.dir, valid);
       const staging = join(this.dir, `.staging-${valid}-${randomBytes(6).toString('hex')}`);
@@ -100,11 +120,7 @@ export class CertStore {
         await chmod(staging, DIR_MODE);
         if (prepared.keyPem !== undefined)
           await writeFileAtomic(join(staging, 'key.pem'), prepared.keyPem, KEY_MODE);
-        await writeFileAtomic(
-          join(staging, 'chain.pem'),
-          prepared.chain.map((c) => c.toString()).join(''),
-          FILE_MODE,
-        );
+        await writeFileAtomic(join(staging, 'chain.pem'), prepared.chainPem, FILE_MODE);
         const meta: CertMeta = {
           version: 1,
           kind: prepared.kind,
@@ -237,14 +253,22 @@ export class CertStore {
       }
       return operation();
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue(run);
   }
 
   private async prepareDirectory(): Promise<void> {
     prepareStoreDirectory(this.dir);
   }
+}
+
+/** Runs operations one after another in call order, whatever the outcome of each. */
+function createQueue(): <T>(operation: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (operation) => {
+    const next = tail.then(operation, operation);
+    tail = next.catch(() => undefined);
+    return next;
+  };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -27,6 +27,11 @@ export const CERT_CODES = {
   NOT_A_CA: 'NOT_A_CA',
   NAME_MISSING: 'NAME_MISSING',
   UNSUPPORTED_ALGORITHM: 'UNSUPPORTED_ALGORITHM',
+  /**
+   * The password-based encryption or MAC asks for more key-derivation iterations than any
+   * exporter writes (kdf-limits.ts): opening it would only burn CPU.
+   */
+  ITERATION_COUNT_TOO_HIGH: 'ITERATION_COUNT_TOO_HIGH',
   /** The issuer of the last certificate in the chain was found nowhere (warning). */
   ISSUER_MISSING: 'ISSUER_MISSING',
   /** The certificates were given in another order than leaf → root; the builder fixed it (warning). */

@@ -9,6 +9,13 @@ export function formatDate(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+/** `600,000`: iteration counts read better with separators, the same in every locale. */
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The export settings every message about iteration counts points to. */
+const REEXPORT =
+  'export it again with the default settings (the Windows export wizard or Export-PfxCertificate; "openssl pkcs12 -export" or "openssl pkcs8 -topk8" without -iter or -scrypt options)';
+
 export const messages = {
   wrongPassword: (what: string) =>
     `the password does not open this ${what} — check it; an empty password is different from none`,
@@ -43,6 +50,12 @@ export const messages = {
   nameMissing: (name: string, cert: string, sans: string[]) =>
     `${name} is not among the names of certificate ${cert} (${sans.length ? sans.join(', ') : 'it has no subject alternative names'}) — clients connecting as ${name} will reject it; use a certificate that lists it`,
   unsupportedAlgorithm: (what: string) => `unsupported algorithm: ${what}`,
+  iterationCountTooHigh: (part: string, iterations: number, max: number) =>
+    `this file's ${part} asks for ${count(iterations)} key-derivation iterations, more than the ${count(max)} accepted (Windows, OpenSSL and Java write 2,000 to 100,000) — ${REEXPORT}`,
+  kdfWorkTooHigh: (max: number) =>
+    `opening this file takes more than ${count(max)} key-derivation iterations in all (it holds many separately encrypted parts) — ${REEXPORT}, one key with its chain`,
+  scryptCostTooHigh: (cost: number, max: number) =>
+    `this key's scrypt parameters ask for ${count(cost)} (N × r × p), more than the ${count(max)} accepted (OpenSSL writes 131,072) — ${REEXPORT}`,
   issuerMissing: (cert: string, issuer: string, urls: string[]) =>
     `the issuer of ${cert} (${issuer}) is not included — add the intermediate certificate${urls.length ? ` (it can be downloaded from ${urls.join(', ')})` : ''}, or clients that do not have it will fail with "unable to get local issuer certificate"`,
   chainReordered: () =>

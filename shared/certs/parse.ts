@@ -6,6 +6,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { isUniversal, parseDer, Tag, type Asn1 } from './asn1.ts';
 import { CertError } from './errors.ts';
+import { withKdfBudget } from './kdf-limits.ts';
 import { keyFromPkcs8, keyToPem, readEncryptedPkcs8, spki } from './keys.ts';
 import { messages } from './messages.ts';
 import { decodeBareBase64, hasPem, splitPem, type PemBlock } from './pem.ts';
@@ -48,11 +49,26 @@ export interface ParseOptions {
   password?: string;
 }
 
-/** Parses one file of any supported kind. Throws CertError. */
+/**
+ * Parses one file of any supported kind. Throws CertError. The key derivations one file may
+ * ask for are capped, each and in total (kdf-limits.ts).
+ */
 export function parseCertificateInput(
   data: Buffer | Uint8Array | string,
   options: ParseOptions = {},
 ): ParsedInput {
+  return withKdfBudget(() => parseAnyInput(data, options));
+}
+
+/**
+ * Parses a file the admin said is a PFX/P12 (e.g. `--pfx`), saying NOT_PKCS12 — with what it
+ * looks like instead — when it is something else.
+ */
+export function parsePkcs12Input(data: Buffer | Uint8Array, password: string | undefined): ParsedInput {
+  return withKdfBudget(() => parsePkcs12(data, password));
+}
+
+function parseAnyInput(data: Buffer | Uint8Array | string, options: ParseOptions): ParsedInput {
   const bytes =
     typeof data === 'string'
       ? Buffer.from(data, 'utf8')
@@ -81,11 +97,7 @@ export function parseCertificateInput(
   return parseDerInput(der, root, options.password);
 }
 
-/**
- * Parses a file the admin said is a PFX/P12 (e.g. `--pfx`), saying NOT_PKCS12 — with what it
- * looks like instead — when it is something else.
- */
-export function parsePkcs12Input(data: Buffer | Uint8Array, password: string | undefined): ParsedInput {
+function parsePkcs12(data: Buffer | Uint8Array, password: string | undefined): ParsedInput {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const textual = looksTextual(bytes);
   if (textual !== undefined && hasPem(textual)) {

@@ -14,6 +14,7 @@ import { Asn1ShapeError, algorithm, integer, isUniversal, octets, sequence, Tag,
 import { CertError } from './errors.ts';
 import { messages } from './messages.ts';
 import { OID, oidName } from './oids.ts';
+import { chargeKdf, chargeScrypt } from './kdf-limits.ts';
 import { KDF_ID, pkcs12Kdf } from './pkcs12-kdf.ts';
 
 /** The password in both encodings the standards use. */
@@ -32,15 +33,13 @@ export class DecryptionFailed extends Error {
   }
 }
 
-/** Past this, a file is more likely hostile than careful: refuse rather than hang. */
-const MAX_ITERATIONS = 10_000_000;
-
+/** A positive iteration count; each derivation charges it (kdf-limits.ts) before it runs. */
 function iterations(node: Asn1 | undefined): number {
   const count = integer(node, 'iteration count');
-  if (count < 1 || count > MAX_ITERATIONS) {
+  if (count < 1) {
     throw new CertError(
       'UNSUPPORTED_ALGORITHM',
-      messages.unsupportedAlgorithm(`an iteration count of ${count} (at most ${MAX_ITERATIONS} is accepted)`),
+      messages.unsupportedAlgorithm(`an iteration count of ${count}`),
     );
   }
   return count;
@@ -60,11 +59,19 @@ export function pbeDecrypt(alg: Asn1 | undefined, data: Buffer, password: Passwo
   const { oid, params } = algorithm(alg, 'encryption algorithm');
   if (oid === OID.pbes2) return pbes2Decrypt(params, data, password.utf8);
   const legacy = LEGACY[oid];
-  if (!legacy) throw unsupported(oid, 'encryption');
+  if (!legacy) {
+    // A key in a scheme we do not implement goes to Node (keys.ts), which runs whatever count
+    // the file asks for: PBES1 and the PKCS#12 PBEs share this parameter shape, charge it first.
+    const [, countNode] = isUniversal(params, Tag.SEQUENCE) ? sequence(params, 'PBE parameters') : [];
+    if (isUniversal(countNode, Tag.INTEGER)) chargeKdf(iterations(countNode), 'encryption');
+    throw unsupported(oid, 'encryption');
+  }
   const [saltNode, countNode] = sequence(params, 'PKCS#12 PBE parameters');
   const salt = octets(saltNode, 'salt');
   const count = iterations(countNode);
+  chargeKdf(count, 'encryption');
   const key = pkcs12Kdf('sha1', password.bmp, salt, count, KDF_ID.key, legacy.keyBytes);
+  chargeKdf(count, 'encryption');
   const iv = pkcs12Kdf('sha1', password.bmp, salt, count, KDF_ID.iv, 8);
   return legacy.decrypt(key, iv, data);
 }
@@ -145,16 +152,23 @@ const PBES2_CIPHERS: Record<string, { name: string; keyBytes: number }> = {
 function pbes2Decrypt(params: Asn1 | undefined, data: Buffer, password: Buffer): Buffer {
   const [kdfNode, schemeNode] = sequence(params, 'PBES2 parameters');
   const kdf = algorithm(kdfNode, 'PBES2 key derivation');
+  // Charged before anything can be found unsupported: keys.ts then hands the key to Node, which
+  // would derive with whatever the file asks for.
+  if (kdf.oid === OID.scrypt) {
+    const [, n, r, p] = sequence(kdf.params, 'scrypt parameters');
+    chargeScrypt(integer(n, 'scrypt N'), integer(r, 'scrypt r'), integer(p, 'scrypt p'));
+  }
   if (kdf.oid !== OID.pbkdf2) throw unsupported(kdf.oid, 'key derivation');
+  const fields = sequence(kdf.params, 'PBKDF2 parameters');
+  const salt = octets(fields[0], 'PBKDF2 salt');
+  const count = iterations(fields[1]);
+  chargeKdf(count, 'encryption');
+
   const scheme = algorithm(schemeNode, 'PBES2 encryption scheme');
   const cipher = PBES2_CIPHERS[scheme.oid];
   if (!cipher) throw unsupported(scheme.oid, 'encryption');
   if (!isUniversal(scheme.params, Tag.OCTET_STRING)) throw new Asn1ShapeError('PBES2: the IV is missing');
   const iv = octets(scheme.params, 'IV');
-
-  const fields = sequence(kdf.params, 'PBKDF2 parameters');
-  const salt = octets(fields[0], 'PBKDF2 salt');
-  const count = iterations(fields[1]);
   let digest = 'sha1'; // RFC 8018 default PRF
   let keyBytes = cipher.keyBytes;
   for (const field of fields.slice(2)) {

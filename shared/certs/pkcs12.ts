@@ -26,6 +26,7 @@ import {
   type Asn1,
 } from './asn1.ts';
 import { CertError } from './errors.ts';
+import { chargeKdf } from './kdf-limits.ts';
 import { decryptPkcs8, keyFromPkcs8 } from './keys.ts';
 import { messages } from './messages.ts';
 import { OID, oidName } from './oids.ts';
@@ -134,13 +135,8 @@ function verifyMac(macData: Asn1, content: Buffer, candidates: PasswordBytes[]):
   const expected = octets(digestNode, 'MAC');
   const salt = octets(saltNode, 'MAC salt');
   const count = countNode ? integer(countNode, 'MAC iterations') : 1;
-  if (count > 10_000_000) {
-    throw new CertError(
-      'UNSUPPORTED_ALGORITHM',
-      messages.unsupportedAlgorithm(`a MAC iteration count of ${count}`),
-    );
-  }
   return candidates.find((candidate) => {
+    chargeKdf(count, 'MAC');
     const key = pkcs12Kdf(digest.name, candidate.bmp, salt, count, KDF_ID.mac, digest.bytes);
     const actual = createHmac(digest.name, key).update(content).digest();
     return actual.length === expected.length && timingSafeEqual(actual, expected);

@@ -16,6 +16,8 @@ import {
   RSA_LEAF_CN,
   type Corpus,
 } from '../../shared/certs/testing/corpus.ts';
+import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
+import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { inspectCertificates } from './inspect.ts';
 import { addEcPfxVariants } from './testing/pfx-variants.ts';
 import type { InspectOptions, InspectResult } from './types.ts';
@@ -222,6 +224,18 @@ describe('bad inputs: each with its code and a message that says what to do', ()
         code: 'DAMAGED_FILE',
         file: 'cut.pfx',
         message: expect.stringMatching(/cut off/),
+      }),
+    ]);
+  });
+
+  it('ITERATION_COUNT_TOO_HIGH for a PFX over the iteration cap (the agent refuses it the same way)', async () => {
+    const name = pfxWithIterations(corpus, MAX_KDF_ITERATIONS + 1);
+    const result = await inspect([name], { password: PASSWORD });
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        code: 'ITERATION_COUNT_TOO_HIGH',
+        file: name,
+        message: expect.stringMatching(/export it again with the default settings/),
       }),
     ]);
   });

@@ -1,9 +1,7 @@
-/** The messages between inspectInWorker and worker.ts: plain data only (structured clone). */
-import type { InspectFile, InspectOptions, InspectResult } from './types.ts';
+/** What inspectInWorker hands worker.ts: plain data only (structured clone). */
+import type { InspectFile, InspectOptions } from './types.ts';
 
 export interface WorkerRequest {
   files: InspectFile[];
   options: InspectOptions;
 }
-
-export type WorkerReply = { ok: true; result: InspectResult } | { ok: false; error: string };

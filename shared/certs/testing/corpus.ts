@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_KDF_ITERATIONS } from '../kdf-limits.ts';
 
 export const PASSWORD = 'Portico-Test-1';
 export const NON_ASCII_PASSWORD = 'pässwörd€';
@@ -240,6 +241,7 @@ export function makeCorpus(): Corpus {
     'sha1',
   );
   pfx('rsa-nomac.pfx', 'leaf-rsa.key', 'leaf-rsa.pem', 'chain.pem', `pass:${PASSWORD}`, '-nomac');
+  // Exactly at the iteration cap: the most a file may ask for, and still opens.
   pfx(
     'rsa-many-iterations.pfx',
     'leaf-rsa.key',
@@ -247,7 +249,7 @@ export function makeCorpus(): Corpus {
     'chain.pem',
     `pass:${PASSWORD}`,
     '-iter',
-    '600000',
+    String(MAX_KDF_ITERATIONS),
   );
   pfx('rsa-empty-password.pfx', 'leaf-rsa.key', 'leaf-rsa.pem', 'chain.pem', 'pass:');
   pfx('rsa-empty-password-legacy.pfx', 'leaf-rsa.key', 'leaf-rsa.pem', 'chain.pem', 'pass:', '-legacy');
