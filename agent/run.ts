@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { startAgent } from './agent.ts';
+import { installLastResort } from './last-resort.ts';
 import { AuditLog } from './config/audit-log.ts';
 import { CertStore } from './certs/store.ts';
 import { openCertStore } from './certs/engine-source.ts';
@@ -41,6 +42,7 @@ export interface RunOptions {
 /** Runs until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runAgent(opts: RunOptions): Promise<number> {
   const { log, dataDir } = opts;
+  installLastResort(log);
   const publicHost = opts.api.host === '0.0.0.0' || opts.api.host === '::' ? hostname() : opts.api.host;
   const identity = await loadOrCreateIdentity(dataDir, {
     name: opts.name,

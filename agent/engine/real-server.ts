@@ -85,6 +85,22 @@ export class RealServerRuntime implements Candidate {
     this.maxConnections = rs.maxConnections;
   }
 
+  /**
+   * Takes an in-flight slot (a connection or tunnel) and returns the one way to give it back:
+   * whichever side fails first, at whatever stage, calling it again does nothing. A slot given
+   * back twice would let the server exceed maxConnections; one never given back would hold it
+   * out of rotation for good.
+   */
+  lease(): () => void {
+    this.active++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.active--;
+    };
+  }
+
   /** Down and disabled servers take no new traffic; unknown ones do (like HAProxy's start). */
   isAvailable(): boolean {
     return (

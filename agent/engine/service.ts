@@ -4,9 +4,12 @@
  * while requests already in flight finish with the one they started on.
  */
 import type { ContentRule, RealServer, VirtualService } from '../../shared/model/config.ts';
+import type { Refusal } from '../../shared/protocol/stats.ts';
 import { createScheduler, type Scheduler } from './balancer.ts';
 import { SourceIpTable } from './persistence.ts';
 import { RealServerRuntime, type UpstreamSettings } from './real-server.ts';
+import { normaliseHost } from './http/host.ts';
+import { canonicalPrefix, underPrefix } from './http/target.ts';
 
 export class ServerGroup {
   readonly name: string;
@@ -27,6 +30,7 @@ interface CompiledRule {
   hosts: ReadonlySet<string> | undefined;
   /** `.example.com` for `*.example.com`. */
   hostSuffixes: readonly string[];
+  /** From canonicalPrefix(): compared with the lower-cased canonical path. */
   pathPrefix: string | undefined;
   group: ServerGroup;
 }
@@ -43,6 +47,17 @@ export class ServiceStats {
   connections = 0;
   activeConnections = 0;
   errors = 0;
+  /** WebSocket tunnels open now (from an accepted upgrade until its client socket closes). */
+  tunnels = 0;
+  readonly refused: Record<Refusal, number> = {
+    connections: 0,
+    connectionsPerSource: 0,
+    headerTimeout: 0,
+    bodyTimeout: 0,
+    handshakeTimeout: 0,
+    tunnels: 0,
+    badRequest: 0,
+  };
 }
 
 export class ServiceRuntime {
@@ -54,6 +69,10 @@ export class ServiceRuntime {
   readonly servers: readonly RealServerRuntime[];
   readonly sourceIp: SourceIpTable | undefined;
   readonly cookieName: string | undefined;
+  /** denyPaths as canonicalPrefix() made them, in the same order. */
+  readonly denyPrefixes: readonly string[];
+  /** Some rule compares paths: the lower-cased canonical path is needed per request. */
+  readonly matchesPaths: boolean;
   private readonly byCookie = new Map<string, RealServerRuntime>();
   private readonly cookieAttributes: string;
 
@@ -90,6 +109,8 @@ export class ServiceRuntime {
     this.defaultGroup = group('default', vs.realServers);
     this.rules = vs.contentRules.map((rule) => compileRule(rule, group(rule.name, rule.realServers)));
     this.servers = all;
+    this.denyPrefixes = vs.denyPaths.map(canonicalPrefix);
+    this.matchesPaths = this.denyPrefixes.length > 0 || this.rules.some((r) => r.pathPrefix !== undefined);
 
     const p = vs.persistence;
     const samePersistence = previous && JSON.stringify(previous.config.persistence) === JSON.stringify(p);
@@ -109,12 +130,15 @@ export class ServiceRuntime {
         : '';
   }
 
-  /** The group for this request: first matching content rule, else the default group. */
-  route(host: string | undefined, path: string): ServerGroup {
+  /**
+   * The group for this request: first matching content rule, else the default group.
+   * @param lowerPath the canonical path (http/target.ts), lower-cased
+   */
+  route(host: string | undefined, lowerPath: string): ServerGroup {
     if (this.rules.length === 0) return this.defaultGroup;
     const h = host ? normaliseHost(host) : undefined;
     for (const rule of this.rules) {
-      if (rule.pathPrefix !== undefined && !path.startsWith(rule.pathPrefix)) continue;
+      if (rule.pathPrefix !== undefined && !underPrefix(lowerPath, rule.pathPrefix)) continue;
       if (rule.hosts || rule.hostSuffixes.length > 0) {
         if (h === undefined) continue;
         const hit = rule.hosts?.has(h) || rule.hostSuffixes.some((sfx) => h.endsWith(sfx));
@@ -176,19 +200,7 @@ function compileRule(rule: ContentRule, group: ServerGroup): CompiledRule {
   return {
     hosts: rule.host ? exact : undefined,
     hostSuffixes: suffixes,
-    pathPrefix: rule.pathPrefix,
+    pathPrefix: rule.pathPrefix === undefined ? undefined : canonicalPrefix(rule.pathPrefix),
     group,
   };
-}
-
-/** Lower case, without a port and without a trailing dot. */
-export function normaliseHost(host: string): string {
-  let h = host.toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    return end > 0 ? h.slice(0, end + 1) : h;
-  }
-  const colon = h.indexOf(':');
-  if (colon >= 0) h = h.slice(0, colon);
-  return h.endsWith('.') ? h.slice(0, -1) : h;
 }

@@ -4,6 +4,7 @@
  * The engine is only read, never changed.
  */
 import type { Engine } from '../engine/engine.ts';
+import { unexpectedErrors } from '../last-resort.ts';
 import type { MetricsSnapshot, RealServerCounters, VirtualServiceCounters } from './snapshot.ts';
 
 export function snapshotFromEngine(engine: Engine): MetricsSnapshot {
@@ -14,8 +15,16 @@ export function snapshotFromEngine(engine: Engine): MetricsSnapshot {
     // Disabled services have no runtime, so there is nothing to count.
     const svc = engine.service(vs.name);
     if (!svc) continue;
-    const { requests, connections, activeConnections, errors } = svc.stats;
-    virtualServices.push({ name: svc.name, requests, connections, activeConnections, errors });
+    const { requests, connections, activeConnections, errors, tunnels, refused } = svc.stats;
+    virtualServices.push({
+      name: svc.name,
+      requests,
+      connections,
+      activeConnections,
+      errors,
+      tunnels,
+      refused: { ...refused },
+    });
     for (const rs of svc.servers) {
       const h = health.get(rs.key);
       realServers.push({
@@ -32,5 +41,5 @@ export function snapshotFromEngine(engine: Engine): MetricsSnapshot {
       });
     }
   }
-  return { virtualServices, realServers };
+  return { virtualServices, realServers, unexpectedErrors: unexpectedErrors() };
 }

@@ -8,6 +8,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { HEALTH_STATES } from '../../shared/model/health.ts';
+import { REFUSALS } from '../../shared/protocol/stats.ts';
 import type { MetricsSnapshot, RealServerCounters, VirtualServiceCounters } from './snapshot.ts';
 
 const RS_LABELS = ['virtual_service', 'real_server'] as const;
@@ -126,6 +127,37 @@ export function createMetricsRegistry(current: () => MetricsSnapshot): Registry 
     collect() {
       this.reset();
       for (const vs of current().virtualServices) this.set(vsLabels(vs), vs.activeConnections);
+    },
+  });
+
+  new Gauge<VsLabel>({
+    name: 'portico_virtual_service_tunnels',
+    help: 'WebSocket tunnels open on the virtual service now.',
+    labelNames: VS_LABELS,
+    registers,
+    collect() {
+      this.reset();
+      for (const vs of current().virtualServices) this.set(vsLabels(vs), vs.tunnels);
+    },
+  });
+  new Counter<VsLabel | 'reason'>({
+    name: 'portico_virtual_service_refused_total',
+    help: 'Clients the virtual service turned away: over a limit, a timeout, or a malformed request.',
+    labelNames: [...VS_LABELS, 'reason'],
+    registers,
+    collect() {
+      this.reset();
+      for (const vs of current().virtualServices)
+        for (const reason of REFUSALS) this.inc({ ...vsLabels(vs), reason }, vs.refused[reason]);
+    },
+  });
+  new Counter({
+    name: 'portico_unexpected_errors_total',
+    help: 'Exceptions that reached the last-resort handler (each one is a bug: please report it).',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(current().unexpectedErrors);
     },
   });
 

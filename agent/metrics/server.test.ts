@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startMetricsServer, type MetricsServer } from './server.ts';
 import type { MetricsSnapshot } from './snapshot.ts';
+import { REFUSALS, type Refusal } from '../../shared/protocol/stats.ts';
 import { parsePrometheusText, valueOf } from './prometheus-text.ts';
 
 let server: MetricsServer | undefined;
@@ -11,10 +12,31 @@ afterEach(async () => {
   server = undefined;
 });
 
+function refused(some: Partial<Record<Refusal, number>>): Record<Refusal, number> {
+  return { ...(Object.fromEntries(REFUSALS.map((r) => [r, 0])) as Record<Refusal, number>), ...some };
+}
+
 const base: MetricsSnapshot = {
+  unexpectedErrors: 0,
   virtualServices: [
-    { name: 'owa', requests: 120, connections: 40, activeConnections: 3, errors: 2 },
-    { name: 'lync', requests: 0, connections: 9, activeConnections: 1, errors: 0 },
+    {
+      name: 'owa',
+      requests: 120,
+      connections: 40,
+      activeConnections: 3,
+      errors: 2,
+      tunnels: 0,
+      refused: refused({ badRequest: 4, bodyTimeout: 1 }),
+    },
+    {
+      name: 'lync',
+      requests: 0,
+      connections: 9,
+      activeConnections: 1,
+      errors: 0,
+      tunnels: 2,
+      refused: refused({}),
+    },
   ],
   realServers: [
     {
@@ -98,6 +120,13 @@ describe('GET /metrics', () => {
     expect(valueOf(m, 'portico_virtual_service_connections_total', { virtual_service: 'lync' })).toBe(9);
     expect(valueOf(m, 'portico_virtual_service_active_connections', { virtual_service: 'owa' })).toBe(3);
     expect(valueOf(m, 'portico_virtual_service_errors_total', { virtual_service: 'owa' })).toBe(2);
+    expect(valueOf(m, 'portico_virtual_service_tunnels', { virtual_service: 'lync' })).toBe(2);
+    const owaRefused = (reason: string) =>
+      valueOf(m, 'portico_virtual_service_refused_total', { virtual_service: 'owa', reason });
+    expect(owaRefused('badRequest')).toBe(4);
+    expect(owaRefused('bodyTimeout')).toBe(1);
+    expect(owaRefused('tunnels')).toBe(0);
+    expect(valueOf(m, 'portico_unexpected_errors_total', {})).toBe(0);
 
     for (const name of [
       'portico_requests_total',
@@ -130,6 +159,7 @@ describe('GET /metrics', () => {
     const first = await scrape(url);
     expect(calls).toBe(1); // one snapshot per scrape, shared by every metric
     snapshot = {
+      unexpectedErrors: 0,
       virtualServices: [{ ...base.virtualServices[0]!, requests: 125 }],
       realServers: [{ ...base.realServers[0]!, requests: 75, state: 'down' }],
     };

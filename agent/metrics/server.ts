@@ -22,7 +22,7 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const EMPTY: MetricsSnapshot = { virtualServices: [], realServers: [] };
+const EMPTY: MetricsSnapshot = { virtualServices: [], realServers: [], unexpectedErrors: 0 };
 
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
   let snapshot = EMPTY;

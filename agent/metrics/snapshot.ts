@@ -4,6 +4,7 @@
  * request path for metrics.
  */
 import type { HealthState } from '../../shared/model/health.ts';
+import type { Refusal } from '../../shared/protocol/stats.ts';
 
 export interface VirtualServiceCounters {
   name: string;
@@ -15,6 +16,10 @@ export interface VirtualServiceCounters {
   activeConnections: number;
   /** Requests or connections that failed (no server, upstream error). Monotonic. */
   errors: number;
+  /** WebSocket tunnels open now. */
+  tunnels: number;
+  /** Clients turned away by a limit, a timeout or as malformed, by reason. Monotonic. */
+  refused: Record<Refusal, number>;
 }
 
 export interface RealServerCounters {
@@ -38,6 +43,8 @@ export interface RealServerCounters {
 }
 
 export interface MetricsSnapshot {
+  /** Exceptions that reached the process's last-resort handler since start. */
+  unexpectedErrors: number;
   virtualServices: VirtualServiceCounters[];
   realServers: RealServerCounters[];
 }

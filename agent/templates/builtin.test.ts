@@ -92,7 +92,7 @@ describe('built-in templates', () => {
       protocol: 'https',
       tls: { certificates: ['lyncweb'] },
       reencrypt: { verify: 'ca', ca: 'internal-ca', serverName: 'pool01.contoso.local' },
-      forwardedHeaders: true,
+      forwardedHeaders: 'replace',
       timeouts: { idleMs: 1_800_000 },
     });
     expect(s.get('lync-https')?.realServers.map((rs) => rs.port)).toEqual([4443, 4443]);

@@ -66,7 +66,7 @@ describe('renderTemplate', () => {
       listen: { address: '0.0.0.0', port: 443 },
       tls: { certificates: ['www'], minVersion: 'TLSv1.2' },
       reencrypt: { verify: 'ca', ca: 'internal' },
-      forwardedHeaders: true,
+      forwardedHeaders: 'append', // true, as version 0.1 wrote it
       timeouts: { idleMs: 60000, connectMs: 3000 },
       realServers: [
         { name: 'a', address: '10.0.0.1', port: 8443, weight: 1, enabled: true },

@@ -17,7 +17,21 @@ describe('config validation', () => {
     const v = r.value.virtualServices[0]!;
     expect(v.scheduler).toBe('round-robin');
     expect(v.persistence).toEqual({ mode: 'none' });
-    expect(v.timeouts).toEqual({ connectMs: 3000, clientHeaderMs: 10000, idleMs: 60000, serverMs: 60000 });
+    expect(v.timeouts).toEqual({
+      connectMs: 3000,
+      clientHeaderMs: 10000,
+      clientBodyMs: 20000,
+      idleMs: 60000,
+      serverMs: 60000,
+      tlsHandshakeMs: 10000,
+    });
+    expect(v.limits).toEqual({
+      maxConnections: 20000,
+      maxConnectionsPerSource: 0,
+      maxTunnels: 10000,
+      minBodyRate: 500,
+    });
+    expect(v.forwardedHeaders).toBe('replace');
     expect(v.realServers[0]).toMatchObject({ weight: 1, enabled: true, maxConnections: 0 });
   });
 

@@ -168,8 +168,79 @@ export const Timeouts = z
       .max(86400000)
       .default(60000)
       .describe('A real server must start its response within this time (504 otherwise).'),
+    clientBodyMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600000)
+      .default(20000)
+      .describe(
+        'A request body must start within this time of its head; with limits.minBodyRate each further second is earned by that many bytes (408 otherwise).',
+      ),
+    tlsHandshakeMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600000)
+      .default(10000)
+      .describe('A client must finish its TLS handshake within this time (closed otherwise; https).'),
   })
   .strict();
+
+/**
+ * What one service lets its clients hold. Over a limit a client is refused (the status or the
+ * close below), a counter goes up and a rate-limited log line says which limit.
+ */
+export const Limits = z
+  .object({
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000000)
+      .default(20000)
+      .describe('Client connections open at once on this listener; a connection over it is closed at once.'),
+    maxConnectionsPerSource: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000000)
+      .default(0)
+      .describe(
+        'Client connections open at once from one address; over it a connection is closed at once. 0 = no limit (the default: offices behind one NAT address look like one client).',
+      ),
+    maxTunnels: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000000)
+      .default(10000)
+      .describe('WebSocket tunnels open at once on this service; an upgrade over it gets 503.'),
+    minBodyRate: z
+      .number()
+      .int()
+      .min(0)
+      .max(1073741824)
+      .default(500)
+      .describe(
+        'Bytes per second a request body must keep up after timeouts.clientBodyMs (408 otherwise); 0 = the whole body must arrive within timeouts.clientBodyMs.',
+      ),
+  })
+  .strict();
+
+/**
+ * Who sets the X-Forwarded-* headers. `replace`: this balancer is the edge, so what a client
+ * sent itself (X-Forwarded-For/-Proto/-Host, Forwarded, X-Real-IP) is removed and ours set;
+ * `append`: a proxy in front of us is trusted, its X-Forwarded-For is kept and the client
+ * address appended; `off`: headers pass untouched. Version 0.1 wrote a boolean: `true` meant
+ * what `append` does, `false` what `off` does, and both still load.
+ */
+export const ForwardedHeaders = z
+  .union([z.enum(['replace', 'append', 'off']), z.boolean()])
+  .transform((v) => (v === true ? 'append' : v === false ? 'off' : v))
+  .describe(
+    "replace (default): drop the X-Forwarded-*, Forwarded and X-Real-IP a client sent and set ours; append: keep a trusted proxy's X-Forwarded-For and append the client; off: add nothing. true/false from version 0.1 mean append/off.",
+  );
 
 export const TlsVersion = z.enum(['TLSv1.2', 'TLSv1.3']);
 
@@ -246,7 +317,8 @@ export const VirtualService = z
       .max(1048576)
       .default(16384)
       .describe('Largest request head accepted (431 beyond).'),
-    forwardedHeaders: z.boolean().default(true).describe('Add X-Forwarded-For, -Proto and -Host (L7).'),
+    forwardedHeaders: ForwardedHeaders.default('replace'),
+    limits: Limits.default(() => Limits.parse({})).describe('What clients may hold; see below.'),
     realServers: z.array(RealServer).default([]).describe('The default group of real servers.'),
     contentRules: z
       .array(ContentRule)
@@ -287,6 +359,8 @@ export type HealthCheck = z.infer<typeof HealthCheck>;
 export type Persistence = z.infer<typeof Persistence>;
 export type Scheduler = z.infer<typeof Scheduler>;
 export type Timeouts = z.infer<typeof Timeouts>;
+export type Limits = z.infer<typeof Limits>;
+export type ForwardedHeaders = z.infer<typeof ForwardedHeaders>;
 export type ListenerTls = z.infer<typeof ListenerTls>;
 export type Reencrypt = z.infer<typeof Reencrypt>;
 

@@ -36,6 +36,25 @@ export const RealServerStats = z
   .strict();
 export type RealServerStats = z.infer<typeof RealServerStats>;
 
+/** Why the front end turned a client away: a limit, a timeout or a malformed request. */
+export const REFUSALS = [
+  'connections',
+  'connectionsPerSource',
+  'headerTimeout',
+  'bodyTimeout',
+  'handshakeTimeout',
+  'tunnels',
+  'badRequest',
+] as const;
+export type Refusal = (typeof REFUSALS)[number];
+
+export const Refused = z
+  .object(Object.fromEntries(REFUSALS.map((r) => [r, counter])) as Record<Refusal, typeof counter>)
+  .strict()
+  .describe(
+    'Clients turned away, by reason: over limits.maxConnections / maxConnectionsPerSource / maxTunnels, a header, body or TLS handshake timeout, or a malformed request (400).',
+  );
+
 export const VirtualServiceStats = z
   .object({
     /** Virtual service name. */
@@ -48,6 +67,10 @@ export const VirtualServiceStats = z
     requests: counter.describe('Requests handled (L7).'),
     /** Requests or connections that ended in an error. */
     errors: counter.describe('Requests or connections that ended in an error.'),
+    /** WebSocket tunnels open now. */
+    tunnels: counter.describe('WebSocket tunnels open now.'),
+    /** Clients turned away, by reason. */
+    refused: Refused,
     /** Its real servers, every group. */
     realServers: z.array(RealServerStats).describe('Its real servers, every group.'),
   })

@@ -10,12 +10,20 @@ import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
 import type { ServerGroup, ServiceRuntime } from '../service.ts';
 import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
+import type { RefusalLog } from '../refusal-log.ts';
+import type { Admitted } from './passes.ts';
 import { respondText } from './respond.ts';
 import { responseHeaders } from './response-head.ts';
 import type { RequestHead } from './request-head.ts';
 
 /** At most this many servers are tried for one request before the client gets an error. */
 const MAX_ATTEMPTS = 3;
+
+/**
+ * Methods a request may be sent again with after the server that had it failed (RFC 9110
+ * §9.2.2): sending them twice means what sending them once does.
+ */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 const MESSAGES: Record<ProxyErrorCode, string> = {
   NO_SERVER: 'no real server is available (NO_SERVER)',
@@ -34,14 +42,25 @@ function onClientClose(this: ResponseWithExchange): void {
   this[EXCHANGE]?.clientClosed();
 }
 
+function onBodyDeadline(exchange: Exchange): void {
+  exchange.checkBody();
+}
+
 export class Exchange implements Dispatcher.DispatchHandler {
   private readonly svc: ServiceRuntime;
   private readonly group: ServerGroup;
   private readonly req: IncomingMessage;
   private readonly res: ServerResponse;
   private readonly head: RequestHead;
+  /** The canonical target (http/target.ts): what the real server is asked for. */
+  private readonly path: string;
   private readonly clientIp: string;
   private readonly log: Logger;
+  private readonly refusals: RefusalLog;
+  /** Watches a request body's progress (timeouts.clientBodyMs, limits.minBodyRate). */
+  private bodyTimer: NodeJS.Timeout | undefined;
+  private bodyStartedAt = 0;
+  private bodyBytesBefore = 0;
   private server: RealServerRuntime | undefined;
   private setCookie: string | undefined;
   private tried: Set<RealServerRuntime> | undefined;
@@ -62,20 +81,22 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   constructor(
     svc: ServiceRuntime,
-    group: ServerGroup,
+    admitted: Admitted,
     req: IncomingMessage,
     res: ServerResponse,
-    head: RequestHead,
     clientIp: string,
     log: Logger,
+    refusals: RefusalLog,
   ) {
     this.svc = svc;
-    this.group = group;
+    this.group = admitted.group;
     this.req = req;
     this.res = res;
-    this.head = head;
+    this.head = admitted.head;
+    this.path = admitted.target.forward;
     this.clientIp = clientIp;
     this.log = log;
+    this.refusals = refusals;
   }
 
   start(): void {
@@ -83,11 +104,45 @@ export class Exchange implements Dispatcher.DispatchHandler {
     // (no closure per request) finds its exchange on the response.
     (this.res as ResponseWithExchange)[EXCHANGE] = this;
     this.res.on('close', onClientClose);
+    if (this.head.hasBody) {
+      this.bodyStartedAt = Date.now();
+      this.bodyBytesBefore = this.req.socket.bytesRead;
+      this.bodyTimer = setTimeout(onBodyDeadline, this.svc.config.timeouts.clientBodyMs, this);
+    }
     this.attempt(this.head.persistenceCookie);
+  }
+
+  /**
+   * A body must start within clientBodyMs and then keep up limits.minBodyRate: every that
+   * many bytes earn another second (Apache's mod_reqtimeout rule). A client trickling a byte
+   * now and then would otherwise hold a connection to a real server for ever.
+   */
+  checkBody(): void {
+    this.bodyTimer = undefined;
+    if (this.req.complete || this.res.writableEnded || this.res.destroyed) return;
+    const rate = this.svc.config.limits.minBodyRate;
+    const bytes = this.req.socket.bytesRead - this.bodyBytesBefore;
+    const allowed = this.svc.config.timeouts.clientBodyMs + (rate > 0 ? (bytes * 1000) / rate : 0);
+    const elapsed = Date.now() - this.bodyStartedAt;
+    if (elapsed < allowed) {
+      this.bodyTimer = setTimeout(onBodyDeadline, Math.ceil(allowed - elapsed), this);
+      return;
+    }
+    this.refusals.note(this.svc, 'bodyTimeout', { client: this.clientIp, bytes, elapsedMs: elapsed });
+    this.clientGone = true;
+    if (!this.done) this.controller?.abort(new Error('the request body did not arrive in time'));
+    if (this.res.headersSent) {
+      this.res.destroy();
+      return;
+    }
+    // As nginx answers client_body_timeout; the connection cannot be reused mid-body.
+    this.res.shouldKeepAlive = false;
+    respondText(this.res, 408, 'the request body did not arrive in time');
   }
 
   /** The client went away: stop the upstream request unless it already ended. */
   clientClosed(): void {
+    this.settle();
     this.clientGone = true;
     if (!this.done) this.controller?.abort(new Error('client closed the connection'));
   }
@@ -108,7 +163,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     server.httpPool().dispatch(
       {
         origin: undefined,
-        path: req.url ?? '/',
+        path: this.path,
         method: req.method as Dispatcher.HttpMethod,
         headers: this.head.upstream,
         body: this.head.hasBody ? req : null,
@@ -130,6 +185,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     this.responded = true;
+    if (this.res.writableEnded) {
+      controller.abort(new Error('the client was answered already'));
+      return;
+    }
     const length = parsed['content-length'];
     if (typeof length === 'string') this.remaining = Number(length);
     const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
@@ -163,6 +222,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.finish();
+    this.settle();
     const last = this.last;
     if (last) {
       this.last = undefined;
@@ -173,13 +233,17 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     const server = this.server!;
     this.finish();
-    if (this.res.destroyed) return; // the client left; nothing to tell anyone
+    // The client left, or was answered already (a body timeout): nothing to tell anyone.
+    if (this.res.destroyed || this.res.writableEnded) return this.settle();
     const code = classify(err);
     server.errors++;
-    // Another server may take the request when this one certainly never saw it, or when it
-    // failed before answering a request without a body (safe to send again).
+    // Another server may take the request when this one certainly never saw it (RFC 9110
+    // §9.2.2: a failed connect), or when it failed before answering a request that is
+    // idempotent and has no body to send again. A POST that may have run is never repeated.
     const retryable =
-      !this.responded && (isConnectFailure(code) || (!this.head.hasBody && code === 'UPSTREAM_RESET'));
+      !this.responded &&
+      (isConnectFailure(code) ||
+        (code === 'UPSTREAM_RESET' && !this.head.hasBody && IDEMPOTENT.has(this.req.method!)));
     if (retryable) {
       this.lastError = code;
       const tried = (this.tried ??= new Set());
@@ -198,6 +262,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.fail(code);
   }
 
+  /** The exchange is over for good: the body deadline no longer matters. */
+  private settle(): void {
+    if (this.bodyTimer) {
+      clearTimeout(this.bodyTimer);
+      this.bodyTimer = undefined;
+    }
+  }
+
+  /** Gives the server's slot back (once per attempt). */
   private finish(): void {
     if (this.done) return;
     this.done = true;
@@ -206,6 +279,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   private fail(code: ProxyErrorCode): void {
     this.done = true;
+    this.settle();
     this.svc.stats.errors++;
     if (this.responded || this.res.headersSent) {
       // Part of the response is out: the only honest signal left is an aborted connection.

@@ -2,11 +2,15 @@
  * An L7 listener: Node's HTTP/1.1 server (llhttp does the parsing, the 408/431/400 answers and
  * keep-alive) in front of the request passes and the forwarder. The listener holds the current
  * ServiceRuntime; a reload that keeps the listener only swaps that reference.
+ *
+ * Every socket has an error handler from the moment it is ours: Node's own until it hands a
+ * socket over (upgrade, CONNECT), ours from the first line of those handlers on.
  */
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
+  type ServerOptions,
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
@@ -15,10 +19,10 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ServiceRuntime } from '../service.ts';
 import { Exchange } from './forward.ts';
-import { pathOf, runPasses } from './passes.ts';
-import { clientAddress, readRequestHead } from './request-head.ts';
-import { respondRaw, respondText } from './respond.ts';
-import { forwardUpgrade } from './upgrade.ts';
+import { admit } from './passes.ts';
+import { clientAddress } from './request-head.ts';
+import { respondRaw, respondText, type Verdict } from './respond.ts';
+import { forwardUpgrade, isWebSocketUpgrade } from './upgrade.ts';
 import { BaseListener } from '../listener.ts';
 
 /**
@@ -27,6 +31,10 @@ import { BaseListener } from '../listener.ts';
  * Connection: close instead.
  */
 const RETIRE_QUIET_MS = 250;
+
+/** Marks a request that asked for an upgrade the proxy does not honour. */
+const REFUSED_UPGRADE = Symbol('refusedUpgrade');
+type MarkedRequest = IncomingMessage & { [REFUSED_UPGRADE]?: true };
 
 export class HttpListener extends BaseListener {
   readonly server: Server;
@@ -41,36 +49,53 @@ export class HttpListener extends BaseListener {
     super(svc, log);
     this.proto = tls ? 'https' : 'http';
     const t = svc.config.timeouts;
-    const options = {
+    const options: ServerOptions = {
       maxHeaderSize: svc.config.maxHeaderBytes,
       headersTimeout: t.clientHeaderMs,
-      // Uploads may take long; the real server's own timeouts bound them.
+      // Bodies have their own deadline (Exchange: clientBodyMs and minBodyRate).
       requestTimeout: 0,
       keepAliveTimeout: t.idleMs,
       // Node checks header timeouts on this tick; the default 30 s would let slow clients linger.
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.clientHeaderMs / 4))),
       noDelay: true,
       requireHostHeader: true,
+      shouldUpgradeCallback: (req: IncomingMessage) => {
+        if (isWebSocketUpgrade(req)) return true;
+        (req as MarkedRequest)[REFUSED_UPGRADE] = true;
+        return false;
+      },
     };
-    this.server = tls ? createHttpsServer({ ...options, ...tls }) : createHttpServer(options);
-    this.applyTimeouts();
+    this.server = tls
+      ? createHttpsServer({ ...options, ...tls, handshakeTimeout: t.tlsHandshakeMs })
+      : createHttpServer(options);
+    this.applySettings();
+    this.watchDrops();
     this.server.on('request', (req, res) => this.onRequest(req, res));
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.server.on('connect', (req, socket) => this.onConnect(req, socket));
     this.server.on('clientError', (err, socket) => this.onClientError(err as NodeJS.ErrnoException, socket));
-    this.server.on('connection', (socket: Socket) => this.track(socket));
-    this.server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-      this.conns.add(socket);
-      socket.once('close', () => this.conns.delete(socket));
-    });
+    this.server.on('connection', (socket: Socket) => this.onConnection(socket));
+    if (tls) {
+      this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+        this.onTlsError(err, socket),
+      );
+      this.server.on('secureConnection', (socket: Socket) => this.keep(socket));
+    }
   }
 
   /** Settings that need a new server object when they change. */
   static settingsKey(svc: ServiceRuntime): string {
     const c = svc.config;
-    return JSON.stringify([c.protocol, c.maxHeaderBytes, c.timeouts.clientHeaderMs]);
+    return JSON.stringify([
+      c.protocol,
+      c.maxHeaderBytes,
+      c.timeouts.clientHeaderMs,
+      c.timeouts.tlsHandshakeMs,
+    ]);
   }
 
-  protected override applyTimeouts(): void {
+  protected override applySettings(): void {
+    super.applySettings();
     const t = this.service.config.timeouts;
     this.server.keepAliveTimeout = t.idleMs;
     this.server.setTimeout(Math.max(t.idleMs, t.serverMs));
@@ -99,48 +124,75 @@ export class HttpListener extends BaseListener {
     }
   }
 
+  /** A TCP connection accepted (under TLS for https: the raw socket). */
+  private onConnection(socket: Socket): void {
+    if (!this.track(socket)) return;
+    if (this.proto === 'http') this.keep(socket);
+  }
+
+  private keep(socket: Socket): void {
+    this.conns.add(socket);
+    socket.once('close', () => this.conns.delete(socket));
+  }
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    if (this.retiring) {
+    if (this.retiring || (req as MarkedRequest)[REFUSED_UPGRADE]) {
       // The client learns not to reuse this connection; a quiet-timer set by closeIdle on a
-      // connection that had not sent a request yet must not cut this one.
+      // connection that had not sent a request yet must not cut this one. After a refused
+      // upgrade Node drops whatever was pipelined behind it, so the connection must end too.
       res.shouldKeepAlive = false;
       req.socket.setTimeout(this.server.timeout);
     }
     const svc = this.service;
     svc.stats.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
-    const head = readRequestHead(req.rawHeaders, {
-      clientIp,
-      proto: this.proto,
-      forwarded: svc.config.forwardedHeaders,
-      cookieName: svc.cookieName,
-    });
-    const url = req.url ?? '/';
-    const verdict = runPasses(svc, url, head.host);
-    if (verdict) return respondText(res, verdict.status, verdict.message, verdict.headers);
-    const group = svc.route(head.host ?? sniOf(req), pathOf(req.url ?? '/'));
-    new Exchange(svc, group, req, res, head, clientIp, this.log).start();
+    const admitted = admit(svc, req, this.proto, clientIp);
+    if ('status' in admitted) return this.answer(res, admitted, clientIp);
+    new Exchange(svc, admitted, req, res, clientIp, this.log, this.refusals).start();
+  }
+
+  private answer(res: ServerResponse, verdict: Verdict, clientIp: string): void {
+    if (verdict.status === 400) {
+      // As nginx does: a request this malformed ends its connection.
+      this.refusals.note(this.service, 'badRequest', { client: clientIp, why: verdict.message });
+      res.shouldKeepAlive = false;
+    }
+    respondText(res, verdict.status, verdict.message, verdict.headers);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
+    socket.on('error', () => socket.destroy());
     this.conns.delete(socket as Socket); // a tunnel now: it drains like an L4 connection
     const svc = this.service;
     svc.stats.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
-    const head = readRequestHead(req.rawHeaders, {
-      clientIp,
-      proto: this.proto,
-      forwarded: svc.config.forwardedHeaders,
-      cookieName: svc.cookieName,
-    });
-    const verdict = runPasses(svc, req.url ?? '/', head.host);
-    if (verdict) return respondRaw(socket, verdict.status, verdict.message, verdict.headers);
-    const group = svc.route(head.host ?? sniOf(req), pathOf(req.url ?? '/'));
+    const admitted = admit(svc, req, this.proto, clientIp);
+    if ('status' in admitted) {
+      if (admitted.status === 400)
+        this.refusals.note(svc, 'badRequest', { client: clientIp, why: admitted.message });
+      return respondRaw(socket, admitted.status, admitted.message, admitted.headers);
+    }
+    const limit = svc.config.limits.maxTunnels;
+    if (svc.stats.tunnels >= limit) {
+      this.refusals.note(svc, 'tunnels', { client: clientIp, limit });
+      return respondRaw(socket, 503, 'too many WebSocket connections are open on this service');
+    }
+    svc.stats.tunnels++;
+    socket.once('close', () => svc.stats.tunnels--);
     (socket as Socket).setTimeout(svc.config.timeouts.idleMs, () => socket.destroy());
-    forwardUpgrade(svc, group, req, socket, firstBytes, head, clientIp, this.log);
+    forwardUpgrade(svc, admitted, socket, firstBytes, clientIp, this.log);
   }
 
-  /** Node's own answers, kept, plus a log line; never written over a response in progress. */
+  /** CONNECT asks a forward proxy for a tunnel; a reverse proxy has none to give. */
+  private onConnect(_req: IncomingMessage, socket: Duplex): void {
+    socket.on('error', () => socket.destroy());
+    respondRaw(socket, 405, 'CONNECT is not supported: this is a reverse proxy', [
+      'allow',
+      'GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH',
+    ]);
+  }
+
+  /** Node's own answers, kept, plus a count and a log line; never written over a response in progress. */
   private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     const code = err.code ?? '';
     const status =
@@ -153,9 +205,25 @@ export class HttpListener extends BaseListener {
             : 0;
     const busy = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
     if (status && !busy) {
-      this.log.info({ vs: this.service.name, status, code }, 'client request refused');
+      const client = clientAddress((socket as Socket).remoteAddress);
+      this.refusals.note(this.service, status === 408 ? 'headerTimeout' : 'badRequest', {
+        client,
+        status,
+        code,
+      });
       respondRaw(socket, status, CLIENT_ERRORS[status] ?? 'bad request');
     } else socket.destroy();
+  }
+
+  /** A handshake that failed or took longer than timeouts.tlsHandshakeMs. */
+  private onTlsError(err: NodeJS.ErrnoException, socket: Socket): void {
+    if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') {
+      this.refusals.note(this.service, 'handshakeTimeout', {
+        client: clientAddress(socket.remoteAddress),
+        limitMs: this.service.config.timeouts.tlsHandshakeMs,
+      });
+    }
+    socket.destroy();
   }
 }
 
@@ -164,8 +232,3 @@ const CLIENT_ERRORS: Record<number, string> = {
   408: 'the request headers did not arrive in time',
   431: 'the request headers are larger than this service accepts',
 };
-
-function sniOf(req: IncomingMessage): string | undefined {
-  const s = (req.socket as Socket & { servername?: string | false }).servername;
-  return typeof s === 'string' ? s : undefined;
-}

@@ -1,13 +1,18 @@
 /**
  * One pass over the client's raw header list: builds the header list sent upstream (hop-by-hop
- * headers dropped per RFC 9110 §7.6.1, X-Forwarded-* added) and picks out the few values the
- * proxy itself needs. Works on Node's flat `rawHeaders` so no header object is ever built.
+ * headers dropped per RFC 9110 §7.6.1, X-Forwarded-* set as the service says) and picks out the
+ * few values the proxy itself needs. Works on Node's flat `rawHeaders` so no header object is
+ * ever built.
  */
+import type { ForwardedHeaders } from '../../../shared/model/config.ts';
 
 export interface RequestHead {
   /** Headers for the real server, flat [name, value, …]. */
   upstream: string[];
+  /** The first Host header. */
   host: string | undefined;
+  /** How many Host headers came: more than one is refused (each hop could pick another). */
+  hostCount: number;
   /** Value of the persistence cookie, when the service uses one and the client sent it. */
   persistenceCookie: string | undefined;
   /** The request carries a body (Content-Length > 0 or Transfer-Encoding). */
@@ -17,13 +22,16 @@ export interface RequestHead {
 export interface HeadOptions {
   clientIp: string;
   proto: 'http' | 'https';
-  forwarded: boolean;
+  forwarded: ForwardedHeaders;
   cookieName: string | undefined;
 }
 
 export function readRequestHead(raw: readonly string[], opt: HeadOptions): RequestHead {
   const out: string[] = [];
   let host: string | undefined;
+  let hostCount = 0;
+  const replace = opt.forwarded === 'replace';
+  const ours = opt.forwarded !== 'off';
   let cookieValue: string | undefined;
   let xff: string | undefined;
   let hasBody = false;
@@ -57,11 +65,20 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
           lower === 'proxy-connection'
         )
           continue;
-        if (opt.forwarded && (lower === 'x-forwarded-host' || lower === 'x-forwarded-proto')) continue;
+        if (ours && (lower === 'x-forwarded-host' || lower === 'x-forwarded-proto')) continue;
         break;
       }
       case 4:
-        if (name.toLowerCase() === 'host') host = value;
+        if (name.toLowerCase() === 'host') {
+          hostCount++;
+          host ??= value;
+        }
+        break;
+      case 9: // forwarded, x-real-ip: what a client says of itself, dropped at the edge
+        if (replace) {
+          const lower = name.toLowerCase();
+          if (lower === 'forwarded' || lower === 'x-real-ip') continue;
+        }
         break;
       case 6: {
         const lower = name.toLowerCase();
@@ -75,8 +92,8 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
         if (name.toLowerCase() === 'content-length' && value !== '0') hasBody = true;
         break;
       case 15:
-        if (opt.forwarded && name.toLowerCase() === 'x-forwarded-for') {
-          xff = xff ? `${xff}, ${value}` : value;
+        if (ours && name.toLowerCase() === 'x-forwarded-for') {
+          if (!replace) xff = xff ? `${xff}, ${value}` : value;
           continue;
         }
         break;
@@ -85,20 +102,27 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
   }
 
   if (connectionTokens !== undefined) dropConnectionNamed(out, connectionTokens);
-  if (opt.forwarded) {
+  if (ours) {
     out.push('x-forwarded-for', xff ? `${xff}, ${opt.clientIp}` : opt.clientIp);
     out.push('x-forwarded-proto', opt.proto);
     if (host !== undefined) out.push('x-forwarded-host', host);
   }
-  return { upstream: out, host, persistenceCookie: cookieValue, hasBody };
+  return { upstream: out, host, hostCount, persistenceCookie: cookieValue, hasBody };
 }
+
+/**
+ * Names a client may not take away by listing them in Connection: the real server needs them
+ * to find the site and frame the body (a client naming Host there would reach the default
+ * site of an IIS box).
+ */
+const KEPT = new Set(['close', 'keep-alive', 'upgrade', 'host', 'content-length']);
 
 /** Headers the client listed in Connection are for this hop only. */
 function dropConnectionNamed(out: string[], tokens: string): void {
   const names = new Set<string>();
   for (const t of tokens.split(',')) {
     const n = t.trim().toLowerCase();
-    if (n && n !== 'close' && n !== 'keep-alive' && n !== 'upgrade') names.add(n);
+    if (n && !KEPT.has(n)) names.add(n);
   }
   if (names.size === 0) return;
   let w = 0;

@@ -34,6 +34,8 @@ export function respondText(res: ServerResponse, status: number, message: string
 
 /** The same answer written on a socket that has no ServerResponse (upgrades, parse errors). */
 export function respondRaw(socket: Duplex, status: number, message: string, extra?: string[]): void {
+  // The client may reset while this is written; that must never be an unhandled 'error'.
+  if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
   if (!socket.writable) {
     socket.destroy();
     return;

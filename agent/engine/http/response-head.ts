@@ -65,10 +65,11 @@ export function responseHeaders(
   setCookie: string | undefined,
 ): string[] {
   const out: string[] = [];
+  const named = connectionNamed(parsed['connection']);
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
     const name = typeof n === 'string' ? describe(n) : nameOf(n);
-    if (name.hopByHop) continue;
+    if (name.hopByHop || named?.has(name.lower)) continue;
     const v = raw[i + 1]!;
     // A name sent more than once has an array there: those values are decoded here.
     const known = Object.hasOwn(parsed, name.lower) ? parsed[name.lower] : undefined;
@@ -76,4 +77,37 @@ export function responseHeaders(
   }
   if (setCookie !== undefined) out.push('set-cookie', setCookie);
   return out;
+}
+
+/**
+ * The same rules for a head Node parsed (string names and values, as in `rawHeaders`): what a
+ * relayed answer to an upgrade carries.
+ */
+export function relayedHeaders(raw: readonly string[], connection: string | string[] | undefined): string[] {
+  const named = connectionNamed(connection);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
+    out.push(raw[i]!, raw[i + 1]!);
+  }
+  return out;
+}
+
+/**
+ * Headers the real server named in its Connection header are for the hop between it and us
+ * (RFC 9110 §7.6.1): never passed on. Undefined when it named none but close/keep-alive, the
+ * usual case.
+ */
+function connectionNamed(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^\s*(?:keep-alive|close)\s*$/i.test(value)) return undefined;
+  let names: Set<string> | undefined;
+  for (const part of typeof value === 'string' ? [value] : value) {
+    for (const t of part.split(',')) {
+      const n = t.trim().toLowerCase();
+      if (n && n !== 'close' && n !== 'keep-alive') (names ??= new Set()).add(n);
+    }
+  }
+  return names;
 }

@@ -1,110 +1,193 @@
 /**
- * WebSocket (and any other HTTP/1.1 Upgrade) passthrough: the request head is re-sent to a
- * real server over a fresh connection and from then on bytes flow both ways untouched, the
- * real server's 101 included.
+ * WebSocket passthrough (RFC 6455), the only upgrade the proxy honours. The client's request
+ * head goes to a real server over a fresh connection; the client's further bytes are held until
+ * that server answers 101. Any other answer is relayed and both sides closed, so bytes pipelined
+ * behind a refused upgrade never reach a real server unchecked. From the 101 on, bytes flow both
+ * ways untouched until either side closes.
  */
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import type { IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
-import type { ServerGroup, ServiceRuntime } from '../service.ts';
-import { classify, type ProxyErrorCode, STATUS_FOR } from '../errors.ts';
+import type { ServiceRuntime } from '../service.ts';
+import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
+import type { Admitted } from './passes.ts';
 import { respondRaw } from './respond.ts';
-import type { RequestHead } from './request-head.ts';
+import { relayedHeaders } from './response-head.ts';
 
 const MAX_ATTEMPTS = 3;
 
+/** Sec-WebSocket-Key: 16 random bytes in base64 (RFC 6455 §4.1). */
+const WEBSOCKET_KEY = /^[A-Za-z0-9+/]{22}==$/;
+
+/**
+ * Node's shouldUpgradeCallback: only a WebSocket handshake becomes an upgrade. Anything else
+ * that asked for one (h2c, a made-up protocol, a POST, a handshake without its key) is served
+ * as a plain request with the upgrade headers removed.
+ */
+export function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    req.method === 'GET' &&
+    typeof h.upgrade === 'string' &&
+    h.upgrade.trim().toLowerCase() === 'websocket' &&
+    typeof h['sec-websocket-key'] === 'string' &&
+    WEBSOCKET_KEY.test(h['sec-websocket-key'].trim()) &&
+    h['transfer-encoding'] === undefined &&
+    (h['content-length'] === undefined || h['content-length'] === '0')
+  );
+}
+
 export function forwardUpgrade(
   svc: ServiceRuntime,
-  group: ServerGroup,
-  req: IncomingMessage,
+  admitted: Admitted,
   client: Duplex,
   firstBytes: Buffer,
-  head: RequestHead,
   clientIp: string,
   log: Logger,
 ): void {
+  const { head, target, group } = admitted;
   const tried = new Set<RealServerRuntime>();
-  const upgrade = req.headers.upgrade ?? 'websocket';
-  const lines = [`${req.method} ${req.url} HTTP/1.1`];
-  const h = head.upstream;
-  for (let i = 0; i < h.length; i += 2) lines.push(`${h[i]}: ${h[i + 1]}`);
-  lines.push('connection: upgrade', `upgrade: ${upgrade}`, '', '');
-  const requestHead = lines.join('\r\n');
+  const headers = [...head.upstream, 'connection', 'upgrade', 'upgrade', 'websocket'];
+  let lastCode: ProxyErrorCode | undefined;
+  let current: ClientRequest | undefined;
+  // The client leaving at any stage stops whatever attempt is running (which gives its slot back).
+  client.once('close', () => current?.destroy());
 
-  const tryNext = (): void => {
+  const attempt = (): void => {
+    if (client.destroyed) return;
     const pick = svc.choose(group, clientIp, head.persistenceCookie, tried);
     if (!pick) {
-      refuse(client, tried.size ? 'CONNECT_FAILED' : 'NO_SERVER');
+      respondRaw(client, STATUS_FOR[lastCode ?? 'NO_SERVER'], lastCode ?? 'NO_SERVER');
       return;
     }
     const server = pick.server;
     tried.add(server);
-    server.active++;
+    const release = server.lease();
     server.connections++;
     const tls = server.upstream.tls;
-    const opts = { host: server.address, port: server.port, timeout: server.upstream.connectMs };
-    const upstream: Socket = tls
-      ? tlsConnect({
-          ...opts,
+    const options = {
+      host: server.address,
+      port: server.port,
+      method: 'GET',
+      path: target.forward,
+      headers,
+      setHost: false,
+      agent: false as const,
+    };
+    const req = tls
+      ? httpsRequest({
+          ...options,
           ca: tls.ca,
-          servername: tls.servername,
+          servername: server.sni,
           rejectUnauthorized: tls.rejectUnauthorized,
         })
-      : netConnect(opts);
-    let connected = false;
-    const onConnectError = (err: Error) => {
-      server.active--;
+      : httpRequest(options);
+    current = req;
+    let sent = false;
+    let answered = false;
+    // Connecting is bounded by connectMs, the answer by serverMs.
+    let timer = setTimeout(() => req.destroy(timeoutError('ETIMEDOUT')), server.upstream.connectMs);
+    req.once('socket', (s: Socket) => {
+      s.once(tls ? 'secureConnect' : 'connect', () => {
+        sent = true;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => req.destroy(timeoutError('UND_ERR_HEADERS_TIMEOUT')),
+          server.upstream.serverMs,
+        );
+      });
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      release();
+      if (client.destroyed) return;
+      if (answered) {
+        client.destroy(); // part of an answer is out: a cut connection is the only signal left
+        return;
+      }
       server.errors++;
-      upstream.destroy();
       const code = classify(err);
       log.warn({ vs: svc.name, rs: server.name, code, err: err.message }, 'upgrade: real server failed');
-      if (tried.size < MAX_ATTEMPTS && !client.destroyed) tryNext();
-      else refuse(client, code);
-    };
-    upstream.once('timeout', () =>
-      onConnectError(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
-    );
-    upstream.once('error', onConnectError);
-    upstream.once(tls ? 'secureConnect' : 'connect', () => {
-      connected = true;
-      upstream.removeListener('error', onConnectError);
-      upstream.removeAllListeners('timeout');
-      upstream.setTimeout(svc.config.timeouts.idleMs, () => upstream.destroy());
-      upstream.setNoDelay(true);
-      upstream.write(requestHead);
+      // Nothing reached a server that never connected: another may take the handshake.
+      if (!sent && isConnectFailure(code) && tried.size < MAX_ATTEMPTS) {
+        lastCode = code;
+        attempt();
+      } else respondRaw(client, STATUS_FOR[code], code);
+    });
+    req.once('response', (res) => {
+      answered = true;
+      clearTimeout(timer);
+      relayRefusal(client, res, release);
+    });
+    req.once('upgrade', (res: IncomingMessage, upstream: Socket, upstreamHead: Buffer) => {
+      answered = true;
+      clearTimeout(timer);
+      current = undefined;
+      upstream.on('error', () => upstream.destroy());
+      if (client.destroyed) {
+        release();
+        upstream.destroy();
+        return;
+      }
+      let text = `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;
+      const raw = res.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) text += `${raw[i]}: ${raw[i + 1]}\r\n`;
+      client.write(`${text}\r\n`);
+      if (upstreamHead.length) client.write(upstreamHead);
       if (firstBytes.length) upstream.write(firstBytes);
-      splice(client, upstream, server);
+      upstream.setNoDelay(true);
+      upstream.setTimeout(svc.config.timeouts.idleMs, () => upstream.destroy());
+      splice(client, upstream, server, release);
     });
-    client.once('close', () => {
-      if (!connected) upstream.destroy();
-    });
+    req.end();
   };
-  tryNext();
+  attempt();
+}
+
+function timeoutError(code: string): Error {
+  return Object.assign(new Error('timed out'), { code });
+}
+
+/**
+ * The real server did not switch protocols: its answer goes to the client with the connection
+ * closed after it, and the client's held bytes are dropped with it.
+ */
+function relayRefusal(client: Duplex, res: IncomingMessage, release: () => void): void {
+  const finish = () => {
+    release();
+    res.destroy();
+    client.destroy();
+  };
+  res.once('error', finish);
+  client.once('close', finish);
+  if (client.destroyed) return finish();
+  let text = `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\nconnection: close\r\n`;
+  const headers = relayedHeaders(res.rawHeaders, res.headers.connection);
+  for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  client.write(`${text}\r\n`);
+  res.pipe(client);
+  res.once('end', () => {
+    release();
+    client.end();
+  });
 }
 
 /** Both directions piped; whichever side ends or fails takes the other down with it. */
-function splice(client: Duplex, upstream: Socket, server: RealServerRuntime): void {
-  let closed = false;
+function splice(client: Duplex, upstream: Socket, server: RealServerRuntime, release: () => void): void {
   const close = () => {
-    if (closed) return;
-    closed = true;
-    server.active--;
+    release();
     client.destroy();
     upstream.destroy();
   };
   upstream.on('data', (c: Buffer) => (server.bytesOut += c.length));
   client.on('data', (c: Buffer) => (server.bytesIn += c.length));
-  client.pipe(upstream).on('error', close);
-  upstream.pipe(client).on('error', close);
-  client.on('close', close);
-  upstream.on('close', close);
+  client.pipe(upstream);
+  upstream.pipe(client);
+  client.once('close', close);
+  upstream.once('close', close);
   client.on('error', close);
   upstream.on('error', close);
-}
-
-function refuse(client: Duplex, code: ProxyErrorCode): void {
-  respondRaw(client, STATUS_FOR[code], code);
 }

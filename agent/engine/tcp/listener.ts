@@ -21,21 +21,22 @@ export class TcpListener extends BaseListener {
     this.server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true }, (socket) =>
       this.onConnection(socket),
     );
+    this.applySettings();
+    this.watchDrops();
   }
 
   static settingsKey(svc: ServiceRuntime): string {
     return JSON.stringify([svc.config.protocol]);
   }
 
-  protected override applyTimeouts(): void {}
-
   private onConnection(client: Socket): void {
-    this.track(client);
+    // Before anything else: a reset from the client must never be an unhandled 'error'.
+    client.on('error', () => client.destroy());
+    if (!this.track(client)) return;
     const svc = this.service;
     const clientIp = clientAddress(client.remoteAddress);
     const idleMs = svc.config.timeouts.idleMs;
     client.setTimeout(idleMs, () => client.destroy());
-    client.on('error', () => client.destroy());
     let tried: Set<RealServerRuntime> | undefined;
 
     const attempt = (): void => {
@@ -48,7 +49,7 @@ export class TcpListener extends BaseListener {
         return;
       }
       const server = pick.server;
-      server.active++;
+      const release = server.lease();
       server.connections++;
       const upstream = connect({
         host: server.address,
@@ -57,8 +58,11 @@ export class TcpListener extends BaseListener {
         allowHalfOpen: true,
         timeout: server.upstream.connectMs,
       });
+      let settled = false;
       const failed = (err: Error) => {
-        server.active--;
+        if (settled) return;
+        settled = true;
+        release();
         server.errors++;
         upstream.destroy();
         const code = classify(err);
@@ -68,19 +72,25 @@ export class TcpListener extends BaseListener {
         if (tried.size < MAX_ATTEMPTS) attempt();
         else client.destroy();
       };
+      upstream.on('error', failed);
       upstream.once('timeout', () =>
         failed(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
       );
-      upstream.once('error', failed);
+      // A client that leaves while the connect is pending gives the slot back now.
+      const abandon = () => {
+        if (settled) return;
+        settled = true;
+        release();
+        upstream.destroy();
+      };
+      client.once('close', abandon);
       upstream.once('connect', () => {
+        if (settled) return;
+        settled = true;
+        client.removeListener('close', abandon);
         upstream.removeListener('error', failed);
         upstream.removeAllListeners('timeout');
-        if (client.destroyed) {
-          server.active--;
-          upstream.destroy();
-          return;
-        }
-        pipe(client, upstream, server, idleMs);
+        pipe(client, upstream, server, release, idleMs);
       });
     };
     attempt();
@@ -89,21 +99,36 @@ export class TcpListener extends BaseListener {
 
 /**
  * Half-open both ways (allowHalfOpen): an end from one side is passed on with pipe()'s end()
- * and the other side may still send; buffered data is never cut by destroying early. The
- * client's close ends the pairing.
+ * and the other side may still send; buffered data is never cut by destroying early. Either
+ * side's close ends the pairing and gives the slot back.
  */
-function pipe(client: Socket, upstream: Socket, server: RealServerRuntime, idleMs: number): void {
+function pipe(
+  client: Socket,
+  upstream: Socket,
+  server: RealServerRuntime,
+  release: () => void,
+  idleMs: number,
+): void {
   upstream.setTimeout(idleMs, () => {
     upstream.destroy();
     client.destroy();
   });
   upstream.on('error', () => client.destroy());
   client.on('error', () => upstream.destroy());
+  const done = () => {
+    release();
+    upstream.destroy();
+    client.destroy();
+  };
   client.once('close', () => {
-    server.active--;
     server.bytesIn += client.bytesRead;
     server.bytesOut += upstream.bytesRead;
-    upstream.destroy();
+    done();
+  });
+  upstream.once('close', () => {
+    // The real server went away: once its bytes are written out the client is done too.
+    if (client.writableLength === 0) done();
+    else client.end();
   });
   client.pipe(upstream);
   upstream.pipe(client);
