@@ -82,6 +82,34 @@ const EXAMPLE = {
   ],
 };
 
+/** What denyPaths and pathPrefix promise: agent/engine/http/target.ts keeps this true. */
+const PATH_RULES = [
+  '## How paths are compared (`denyPaths`, content rules)',
+  '',
+  'Every request has one canonical target, computed once and used by content rules, `denyPaths`,',
+  'the redirect and what the real server is sent. `denyPaths` guarantees that no request whose',
+  'path a real server would resolve to a denied prefix reaches a real server:',
+  '',
+  '- An absolute-form target (`GET http://host/admin HTTP/1.1`) is reduced to its path; its host',
+  "  must be the Host header's, else 400.",
+  '- Percent-escapes of unreserved characters (letters, digits, `-._~`) are decoded, so `/%61dmin`',
+  '  is `/admin`; other escapes are kept (upper-cased).',
+  '- Dot segments are removed and repeated slashes merged: `/x/../admin`, `/./admin` and `//admin`',
+  '  are `/admin`, and the real server is sent `/admin`.',
+  '- What has no single meaning is refused with 400, never guessed: an encoded `/` (`%2F`), `\\`',
+  '  (`%5C`) or NUL (`%00`), a raw `\\`, a `..` that climbs above the root, a fragment (`#`), a',
+  '  malformed escape, more than one Host header, or a Host that is not a host name.',
+  '- Paths are compared without regard to case (IIS, behind most of these services, ignores case):',
+  '  `/ADMIN` is `/admin`.',
+  '- A prefix matches on segment boundaries: `/admin` covers `/admin`, `/admin/…` and `/admin;…`',
+  '  (a path parameter, which Tomcat strips), but not `/administrator`. A trailing slash in the',
+  '  prefix makes no difference.',
+  '- One level of percent-decoding is applied, as every real server does: `%2561` stays `%2561`.',
+  '  A real server that decodes twice needs its own rule.',
+  '- The query string is not looked at.',
+  '',
+];
+
 export function configMarkdown(): string {
   const schema = configJsonSchema() as Json;
   const out = [
@@ -103,6 +131,7 @@ export function configMarkdown(): string {
     '```',
     '',
   ];
+  out.push(...PATH_RULES);
   section('Top level', schema, out);
   return `${out.join('\n').trimEnd()}\n`;
 }
