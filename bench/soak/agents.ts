@@ -48,5 +48,12 @@ export function stderrTail(agent: AgentProcess, chars = 2000): string {
   } catch {
     s = s.replace(/^Admin token.*\n.*\n/m, '[token banner]\n');
   }
+  // The inspector's own lines (row 6 attaches to it between rows) are not the agent's words.
+  s = s
+    .split('\n')
+    .filter(
+      (line) => !/^(Debugger (listening|attached|ending)|For help, see: https:\/\/nodejs\.org)/.test(line),
+    )
+    .join('\n');
   return s.length > chars ? `…${s.slice(-chars)}` : s;
 }

@@ -100,7 +100,7 @@ export function slowAttack(o: SlowOptions): SlowAttack {
       later(tick, gap());
     });
     sock.on('data', (d: Buffer) => {
-      if (reply.length < 64) reply += d.toString('latin1');
+      if (reply.length < 1024) reply += d.toString('latin1');
     });
     sock.on('error', (e: NodeJS.ErrnoException) => {
       err = e.code ?? 'error';
@@ -108,11 +108,14 @@ export function slowAttack(o: SlowOptions): SlowAttack {
     sock.once('close', () => {
       socks.delete(sock);
       if (!running) return; // our own stop
+      // The status, with the agent's named error code when its body carries one (`502 X`).
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(reply)?.[1];
+      const code = status ? /\(([A-Z_]+)\)/.exec(reply.slice(reply.indexOf('\r\n\r\n')))?.[1] : undefined;
+      const answer = status && code ? `${status} ${code}` : status;
       if (!connected) s.refused++;
       else {
         s.lifetimesMs.push(Date.now() - openedAt);
-        if (status) s.answered[status] = (s.answered[status] ?? 0) + 1;
+        if (answer) s.answered[answer] = (s.answered[answer] ?? 0) + 1;
         else if (err === 'ECONNRESET') s.reset++;
         else s.closedSilently++;
       }

@@ -57,7 +57,9 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
     reopened: 0,
     byKind: {},
   };
-  const stderrBefore = agent.stderr().length;
+  const stderrBefore = stderrTail(agent, Infinity).length;
+  /** The slowest answer per kind of frame: what holds the agent's one thread the longest. */
+  const slowestMs: Record<string, number> = {};
 
   // The bystander: a well-behaved session whose every request must be answered throughout.
   const bystander = await agent.client();
@@ -89,7 +91,10 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
       const made = f.make();
       tally.frames += f.frames;
       tally.byKind[f.kind] = (tally.byKind[f.kind] ?? 0) + f.frames;
+      const sentAt = performance.now();
       const o = await session.send(made, ANSWER_TIMEOUT_MS);
+      const tookMs = performance.now() - sentAt;
+      if (tookMs > (slowestMs[f.kind] ?? 0)) slowestMs[f.kind] = Math.round(tookMs);
       if (o.kind === 'answered') {
         tally.answered += o.codes.length;
         for (const c of o.codes) {
@@ -137,7 +142,8 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
   bystander.close();
 
   const crashed = !agent.alive();
-  const stderrAdded = agent.stderr().length - stderrBefore;
+  const stderrNow = stderrTail(agent, Infinity);
+  const stderrAdded = stderrNow.slice(stderrBefore);
   const sorted = Float64Array.from(bystanderMs).sort();
   const unanswered = tally.unanswered.length;
   const closesOther = Object.values(tally.otherCloses).reduce((s, n) => s + n, 0);
@@ -185,7 +191,8 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
         maxMs: sorted[sorted.length - 1] ?? NaN,
       },
       agentCrashed: crashed,
-      agentStderrAdded: stderrAdded > 0 ? stderrTail(agent, Math.min(stderrAdded, 3000)) : '',
+      agentStderrAdded: stderrAdded.slice(-3000),
+      slowestAnswerMsByKind: slowestMs,
       seed: ctx.seed,
     },
     seconds: (performance.now() - t0) / 1000,
