@@ -44,7 +44,12 @@ describe('one derivation over the cap', () => {
     ],
     ['a PBES2 key', () => encryptedKey(corpus, ['-v2', 'aes-256-cbc'], ['-iter', over]), 'encryption'],
     [
-      'a PBES1 key (Node decrypts those; the count is charged first)',
+      'a PBES2 key with a cipher we leave to Node (charged before Node derives)',
+      () => encryptedKey(corpus, ['-v2', 'camellia-256-cbc'], ['-iter', over]),
+      'encryption',
+    ],
+    [
+      'a PBES1 key (a scheme we leave to Node)',
       () => encryptedKey(corpus, ['-v1', 'PBE-MD5-DES'], ['-iter', over]),
       'encryption',
     ],
@@ -60,6 +65,11 @@ describe('one derivation over the cap', () => {
           '"openssl pkcs12 -export" or "openssl pkcs8 -topk8" without -iter or -scrypt options)',
       );
     }
+  });
+
+  it('leaves Node the schemes it decrypts for us, under the cap', () => {
+    const camellia = encryptedKey(corpus, ['-v2', 'camellia-256-cbc'], ['-iter', '2048']);
+    expect(parseCertificateInput(corpus.read(camellia), { password: PASSWORD }).keys).toHaveLength(1);
   });
 
   it('is refused where the agent opens a PFX (--pfx, cert.import)', () => {

@@ -60,8 +60,8 @@ export function pbeDecrypt(alg: Asn1 | undefined, data: Buffer, password: Passwo
   if (oid === OID.pbes2) return pbes2Decrypt(params, data, password.utf8);
   const legacy = LEGACY[oid];
   if (!legacy) {
-    // A key in a scheme we do not implement goes to Node (keys.ts), which runs whatever count
-    // the file asks for: PBES1 and the PKCS#12 PBEs share this parameter shape, charge it first.
+    // A key in a scheme we do not implement goes to Node (keys.ts), which would derive with
+    // whatever count the file asks for: PBES1 and the PKCS#12 PBEs share this parameter shape.
     const [, countNode] = isUniversal(params, Tag.SEQUENCE) ? sequence(params, 'PBE parameters') : [];
     if (isUniversal(countNode, Tag.INTEGER)) chargeKdf(iterations(countNode), 'encryption');
     throw unsupported(oid, 'encryption');
