@@ -5,6 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { removeStaleTemps } from './fs/atomic-write.ts';
 import { ApplyError, Engine } from './engine/engine.ts';
 import type { CertificateSource } from './engine/tls.ts';
 import { ConfigFileError } from './config/config-file.ts';
@@ -31,6 +32,8 @@ export interface RunningAgent {
 
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const stale = await removeStaleTemps(opts.dataDir);
+  if (stale) opts.log.info({ files: stale }, 'removed temporary files left by an earlier crash');
   const health = new Fanout<RealServerHealth>((err) => opts.log.error({ err }, 'health listener failed'));
   const engine = new Engine({
     log: opts.log,

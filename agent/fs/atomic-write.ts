@@ -4,8 +4,11 @@
  * it, rename it over the target, fsync the directory so the rename itself is durable.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** `.name.<12 hex>.tmp`: the temporary files writeFileAtomic makes. */
+const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode: number): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -38,4 +41,18 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Removes temporary files a killed process left in `dir` (a SIGKILL between open and rename).
+ * Only at start, before anything in this process writes there. Returns how many went.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!TEMP.test(name)) continue;
+    await rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

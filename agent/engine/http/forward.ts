@@ -130,14 +130,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     this.refusals.note(this.svc, 'bodyTimeout', { client: this.clientIp, bytes, elapsedMs: elapsed });
     this.clientGone = true;
-    if (!this.done) this.controller?.abort(new Error('the request body did not arrive in time'));
-    if (this.res.headersSent) {
-      this.res.destroy();
-      return;
+    // The answer first: aborting the upstream request below reports an error synchronously,
+    // and an exchange whose client has its answer tells nobody about it.
+    if (this.res.headersSent) this.res.destroy();
+    else {
+      // As nginx answers client_body_timeout; the connection cannot be reused mid-body.
+      this.res.shouldKeepAlive = false;
+      respondText(this.res, 408, 'the request body did not arrive in time');
     }
-    // As nginx answers client_body_timeout; the connection cannot be reused mid-body.
-    this.res.shouldKeepAlive = false;
-    respondText(this.res, 408, 'the request body did not arrive in time');
+    if (!this.done) this.controller?.abort(new Error('the request body did not arrive in time'));
   }
 
   /** The client went away: stop the upstream request unless it already ended. */

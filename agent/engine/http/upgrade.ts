@@ -5,7 +5,7 @@
  * behind a refused upgrade never reach a real server unchecked. From the 101 on, bytes flow both
  * ways untouched until either side closes.
  */
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -52,9 +52,9 @@ export function forwardUpgrade(
   const tried = new Set<RealServerRuntime>();
   const headers = [...head.upstream, 'connection', 'upgrade', 'upgrade', 'websocket'];
   let lastCode: ProxyErrorCode | undefined;
-  let current: ClientRequest | undefined;
-  // The client leaving at any stage stops whatever attempt is running (which gives its slot back).
-  client.once('close', () => current?.destroy());
+  // The client leaving before an answer stops the attempt running and gives its slot back.
+  let abandon: (() => void) | undefined;
+  client.once('close', () => abandon?.());
 
   const attempt = (): void => {
     if (client.destroyed) return;
@@ -85,7 +85,10 @@ export function forwardUpgrade(
           rejectUnauthorized: tls.rejectUnauthorized,
         })
       : httpRequest(options);
-    current = req;
+    abandon = () => {
+      req.destroy();
+      release();
+    };
     let sent = false;
     let answered = false;
     // Connecting is bounded by connectMs, the answer by serverMs.
@@ -102,6 +105,7 @@ export function forwardUpgrade(
     });
     req.once('error', (err) => {
       clearTimeout(timer);
+      abandon = undefined;
       release();
       if (client.destroyed) return;
       if (answered) {
@@ -119,13 +123,14 @@ export function forwardUpgrade(
     });
     req.once('response', (res) => {
       answered = true;
+      abandon = undefined;
       clearTimeout(timer);
       relayRefusal(client, res, release);
     });
     req.once('upgrade', (res: IncomingMessage, upstream: Socket, upstreamHead: Buffer) => {
       answered = true;
+      abandon = undefined;
       clearTimeout(timer);
-      current = undefined;
       upstream.on('error', () => upstream.destroy());
       if (client.destroyed) {
         release();
