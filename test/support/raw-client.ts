@@ -33,10 +33,12 @@ export interface RawConnection {
 }
 
 export function openRaw(target: Target): RawConnection {
-  const opts = { host: '127.0.0.1', port: target.port, localAddress: target.localAddress };
+  // TLS runs over a TCP socket of our own: only a TCP handle can be reset.
+  const tcp = netConnect({ host: '127.0.0.1', port: target.port, localAddress: target.localAddress });
   const socket = target.tls
-    ? tlsConnect({ ...opts, ca: target.tls.ca, servername: target.tls.servername })
-    : netConnect(opts);
+    ? tlsConnect({ socket: tcp, ca: target.tls.ca, servername: target.tls.servername })
+    : tcp;
+  tcp.on('error', () => undefined); // reported through `socket` (the same error for TLS)
   const chunks: Buffer[] = [];
   let closed = false;
   let error: string | undefined;
@@ -70,7 +72,7 @@ export function openRaw(target: Target): RawConnection {
     waitFor: (check, what, ms = 5_000) =>
       until(() => check(text()), `${what}; received so far: ${JSON.stringify(text().slice(0, 300))}`, ms),
     reset: () => {
-      if (!socket.destroyed) socket.resetAndDestroy();
+      if (!tcp.destroyed) tcp.resetAndDestroy();
     },
   };
 }
