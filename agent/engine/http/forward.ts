@@ -145,7 +145,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   clientClosed(): void {
     this.settle();
     this.clientGone = true;
-    if (!this.done) this.controller?.abort(new Error('client closed the connection'));
+    if (this.done) return;
+    this.controller?.abort(new Error('client closed the connection'));
+    // Still connecting (no controller yet): undici offers no way to withdraw a queued request,
+    // so its connect runs to success or connectMs (HAProxy does the same without
+    // abortonclose) and onRequestStart aborts it then; the server's slot is free now.
+    this.finish();
   }
 
   private attempt(cookie: string | undefined): void {

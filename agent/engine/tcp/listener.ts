@@ -90,10 +90,40 @@ export class TcpListener extends BaseListener {
         client.removeListener('close', abandon);
         upstream.removeListener('error', failed);
         upstream.removeAllListeners('timeout');
-        pipe(client, upstream, server, release, idleMs);
+        pipe(client, early.stop(), upstream, server, release, idleMs);
       });
     };
+    // Read while connecting: a paused socket never notices its client's reset, and would hold
+    // a slot until connectMs. What arrives meanwhile is kept (bounded) for the real server.
+    const early = new EarlyBytes(client);
     attempt();
+  }
+}
+
+/** Client bytes that arrive before the upstream connection is up, up to a bound. */
+class EarlyBytes {
+  static readonly MAX = 64 * 1024;
+  private readonly client: Socket;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly onData = (chunk: Buffer) => {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    // Past the bound the client waits (TCP back-pressure) like a paused socket would.
+    if (this.size >= EarlyBytes.MAX) this.client.pause();
+  };
+
+  constructor(client: Socket) {
+    this.client = client;
+    client.on('data', this.onData);
+    client.resume();
+  }
+
+  /** Stops collecting; returns what came, paused so pipe() takes over from here. */
+  stop(): Buffer[] {
+    this.client.removeListener('data', this.onData);
+    this.client.pause();
+    return this.chunks;
   }
 }
 
@@ -104,6 +134,7 @@ export class TcpListener extends BaseListener {
  */
 function pipe(
   client: Socket,
+  early: Buffer[],
   upstream: Socket,
   server: RealServerRuntime,
   release: () => void,
@@ -130,7 +161,11 @@ function pipe(
     if (client.writableLength === 0) done();
     else client.end();
   });
-  client.pipe(upstream);
+  for (const chunk of early) upstream.write(chunk);
+  // A client that half-closed while we connected: its FIN was read already, pipe() would never
+  // pass it on.
+  if (client.readableEnded) upstream.end();
+  else client.pipe(upstream);
   upstream.pipe(client);
   client.resume();
 }
