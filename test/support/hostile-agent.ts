@@ -86,7 +86,15 @@ export async function startHostileAgent(
       listen: { address: '127.0.0.1', port },
     });
   }
-  const agent = await startAgentProcess({ config: { virtualServices }, dataDir });
+  let agent: AgentProcess;
+  try {
+    agent = await startAgentProcess({ config: { virtualServices }, dataDir });
+  } catch (err) {
+    // A config the agent refuses ends here: leave no key material behind.
+    rmSync(dataDir, { recursive: true, force: true });
+    pki.cleanup();
+    throw new Error(withoutToken((err as Error).message), { cause: err });
+  }
   const api = await agent.client();
   const target = (name: string, extra: Partial<Target> = {}): Target => {
     const port = ports.get(name);
