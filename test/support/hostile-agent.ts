@@ -93,7 +93,9 @@ export async function startHostileAgent(
     // A config the agent refuses ends here: leave no key material behind.
     rmSync(dataDir, { recursive: true, force: true });
     pki.cleanup();
-    throw new Error(withoutToken((err as Error).message), { cause: err });
+    // Not chained as `cause`: the original message holds the agent's stderr, token banner included.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(withoutToken((err as Error).message));
   }
   const api = await agent.client();
   const target = (name: string, extra: Partial<Target> = {}): Target => {
