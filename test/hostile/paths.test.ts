@@ -89,6 +89,9 @@ const REFUSED: Row[] = [
   '/../admin',
   '/%2e%2e/admin',
   '/x/../../admin',
+  // Tomcat and Spring read `..;` as `..`.
+  '/x/..;/admin',
+  '/x/.;a/../admin/',
 ].map((target) => ({ target, status: 400 }));
 
 const ALLOWED: Row[] = [

@@ -41,9 +41,13 @@ beforeAll(async () => {
         config: {
           name: `${name}-stuck`,
           protocol: PROTOCOL[name],
-          // Longer than expectHealthy waits: a connect still pending after the client left
-          // shows as held, not as a slow success.
-          timeouts: { connectMs: 8_000 },
+          // L4: longer than expectHealthy waits, so a connect still pending after the client
+          // left shows as held — the pipe abandons it at once. L7: the real server's slot is
+          // given back at once, but undici offers no way to withdraw a request whose
+          // connection is still being made, so that connect runs to connectMs (HAProxy's
+          // default, without abortonclose, is the same); 2 s keeps it inside the settle window
+          // while the slot check stays exact.
+          timeouts: { connectMs: name === 'pipe' ? 8_000 : 2_000 },
           realServers: [{ name: 'stuck', address: '127.0.0.1', port: stuck.port }],
         },
         probe: false as const,

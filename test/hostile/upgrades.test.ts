@@ -67,7 +67,11 @@ function upgradeTraces(req: SeenRequest): string[] {
 const seenSince = (from: number) => ws.seen.slice(from);
 
 describe('upgrades', () => {
-  it('h2c with a pipelined GET /admin: the first is a plain request, the second is denied', async () => {
+  // Node's parser drops whatever was pipelined behind an upgrade it is told not to honour, so
+  // the agent answers the first request and closes: the pipelined one is never served by
+  // anyone, and above all never reaches a real server unchecked. A client sends it again on a
+  // new connection.
+  it('h2c with a pipelined GET /admin: the first is a plain request, then the connection closes; /admin reaches nobody', async () => {
     const from = ws.seen.length;
     const answer = await exchange(
       h.target('up'),
@@ -83,7 +87,9 @@ describe('upgrades', () => {
         adminBytesReached: ws.rawText().includes('GET /admin'),
       },
       `answered ${JSON.stringify(answer.text)} (closed: ${answer.closed})`,
-    ).toEqual({ statuses: [200, 403], reached: ['/h2c'], traces: [], adminBytesReached: false });
+    ).toEqual({ statuses: [200], reached: ['/h2c'], traces: [], adminBytesReached: false });
+    expect(answer.closed).toBe(true);
+    expect(answer.text).toMatch(/connection: close/i);
     await expectHealthy(h);
   });
 

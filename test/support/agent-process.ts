@@ -21,7 +21,7 @@ export interface AgentProcess {
   readonly apiPort: number;
   /** Parsed JSON log lines, in order. */
   readonly logs: Record<string, unknown>[];
-  /** Everything the agent wrote to stderr (the token banner, crashes). */
+  /** Everything the agent wrote to stderr (crashes), without the first start's token banner. */
   stderr(): string;
   /** A new authenticated management session. */
   client(): Promise<TestClient>;
@@ -92,7 +92,7 @@ export async function startAgentProcess(opts: AgentProcessOptions = {}): Promise
   try {
     await until(
       () => {
-        if (!alive()) throw new Error(`the agent exited during start:\n${stderr}`);
+        if (!alive()) throw new Error(`the agent exited during start:\n${withoutToken(stderr)}`);
         return logs.some((l) => l.msg === 'agent started');
       },
       'the agent to start',
@@ -117,7 +117,7 @@ export async function startAgentProcess(opts: AgentProcessOptions = {}): Promise
     dataDir,
     apiPort,
     logs,
-    stderr: () => stderr,
+    stderr: () => withoutToken(stderr),
     client: () =>
       TestClient.open(`wss://127.0.0.1:${apiPort}/v1`, {
         ca: readFileSync(join(dataDir, 'identity.crt'), 'utf8'),
@@ -135,4 +135,9 @@ export async function startAgentProcess(opts: AgentProcessOptions = {}): Promise
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The admin token is printed once at first start; it has no place in a test's failure text. */
+function withoutToken(text: string): string {
+  return text.replace(/^(Admin token for this agent[^\n]*\n)\s+\S+/m, '$1  <token>');
 }

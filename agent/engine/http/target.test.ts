@@ -45,6 +45,8 @@ describe('canonicalTarget', () => {
     ['/a/../../admin', 'above the root'],
     ['/%2e%2e/admin', 'above the root'],
     ['/admin#x', 'fragment'],
+    ['/x/..;/admin', '";" parameter'],
+    ['/x/.;jsessionid=1/admin', '";" parameter'],
     ['http://evil.example/admin', 'not the Host header'],
     ['http://user@mail.contoso.com/admin', 'user name'],
     ['http:///admin', 'names no host'],

@@ -10,7 +10,7 @@
  * dot segments are removed (§5.2.4), repeated slashes merged. What has no single meaning is
  * refused with 400 instead of guessed: an encoded `/` or `\` (IIS and Tomcat decode them into
  * separators), a raw `\`, an encoded NUL, a `..` that climbs above the root (nginx: 400), a
- * fragment, a malformed escape.
+ * `..;` segment (Tomcat's `..`), a fragment, a malformed escape.
  */
 import { normaliseHost } from './host.ts';
 
@@ -107,6 +107,10 @@ function normalise(raw: string): string | TargetError {
     const s = segments[k]!;
     const last = k === segments.length - 1;
     trailingSlash = false;
+    // Tomcat and Spring read `..;x` as `..` (and `.;x` as `.`): `/x/..;/admin` is /admin there.
+    if (s.startsWith('..;') || s.startsWith('.;')) {
+      return new TargetError('a "." or ".." segment with a ";" parameter is refused');
+    }
     if (s === '' || s === '.') {
       trailingSlash = last;
       continue;
