@@ -1,8 +1,8 @@
 /**
- * One real server as the engine sees it at run time: its settings, live health, in-flight
- * count, counters and (for L7) its keep-alive pool. A reload keeps the same object for a
- * server whose address and upstream settings did not change, so health, counters and pooled
- * connections survive; weight, enabled and maxConnections are updated in place.
+ * One real server of a pool as the engine sees it at run time: its settings, live health,
+ * in-flight count, counters and (for L7) its keep-alive connections. A reload keeps the same
+ * object for a server whose address and upstream settings did not change, so health, counters
+ * and pooled connections survive; weight, enabled and maxConnections are updated in place.
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -10,6 +10,7 @@ import { buildConnector, Pool } from 'undici';
 import type { HealthState } from '../../shared/model/health.ts';
 import type { RealServer } from '../../shared/model/config.ts';
 import { hashString, type Candidate } from './balancer.ts';
+import { Traffic } from './traffic.ts';
 
 /** TLS from the agent to the real server (re-encrypt). */
 export interface UpstreamTls {
@@ -25,8 +26,9 @@ export interface UpstreamSettings {
 }
 
 export class RealServerRuntime implements Candidate {
+  /** `pool/server`: how the server is named in health, stats and events. */
   readonly key: string;
-  readonly virtualService: string;
+  readonly pool: string;
   readonly name: string;
   readonly address: string;
   readonly port: number;
@@ -49,18 +51,15 @@ export class RealServerRuntime implements Candidate {
   maxConnections: number;
   health: HealthState = 'unknown';
 
+  /** Connections (L4, tunnels) or requests (L7) in flight to it now. */
   active = 0;
-  requests = 0;
-  connections = 0;
-  errors = 0;
-  bytesIn = 0;
-  bytesOut = 0;
+  readonly traffic = new Traffic();
 
   private pool: Pool | undefined;
 
-  constructor(virtualService: string, rs: RealServer, upstream: UpstreamSettings) {
-    this.virtualService = virtualService;
-    this.key = `${virtualService}/${rs.name}`;
+  constructor(pool: string, rs: RealServer, upstream: UpstreamSettings) {
+    this.pool = pool;
+    this.key = `${pool}/${rs.name}`;
     this.name = rs.name;
     this.address = rs.address;
     this.port = rs.port;
@@ -137,8 +136,12 @@ export class RealServerRuntime implements Candidate {
       noDelay: true,
       ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
     } as buildConnector.BuildOptions);
-    if (!tls) return base;
-    return (opts, callback) => base({ ...opts, servername: sni }, callback);
+    const traffic = this.traffic;
+    // Called once per new connection to the server: where pooled HTTP counts its connections.
+    return (opts, callback) => {
+      traffic.connections++;
+      base(tls ? { ...opts, servername: sni } : opts, callback);
+    };
   }
 
   /** Lets in-flight requests finish, then closes pooled connections. */

@@ -1,45 +1,66 @@
 /**
- * What changes between two configs, by virtual-service name: the preview an admin reads
- * before a template or a whole config is applied. Fields are dotted paths; members of named
- * lists (real servers, content rules) are addressed by name, not index, so removing one
+ * What changes between two configs, by pool and virtual-service name: the preview an admin
+ * reads before a template or a whole config is applied. Fields are dotted paths; members of
+ * named lists (real servers, content rules) are addressed by name, not index, so removing one
  * server reads as that server going, not as every later one changing.
  *
  * Runtime-neutral: no Node or DOM imports here.
  */
-import type { AgentConfig, VirtualService } from './config.ts';
+import type { AgentConfig, Pool, VirtualService } from './config.ts';
+import { deepEqual, isPlainObject } from './deep-equal.ts';
 
-export type ConfigChange =
-  | { op: 'add'; virtualService: string; after: VirtualService }
+/** The named objects of a config, as changes and template results name them. */
+export type ObjectKind = 'pool' | 'virtualService';
+
+export interface ObjectRef {
+  kind: ObjectKind;
+  name: string;
+}
+
+type ObjectOf<K extends ObjectKind> = K extends 'pool' ? Pool : VirtualService;
+
+type ChangeOf<K extends ObjectKind> =
+  | { op: 'add'; kind: K; name: string; after: ObjectOf<K> }
   | {
       op: 'replace';
-      virtualService: string;
-      before: VirtualService;
-      after: VirtualService;
-      /** Dotted paths that differ, e.g. `listen.port`, `realServers["cas2"].address`. */
+      kind: K;
+      name: string;
+      before: ObjectOf<K>;
+      after: ObjectOf<K>;
+      /** Dotted paths that differ, e.g. `listen.port`, `servers["cas2"].address`. */
       fields: string[];
     }
-  | { op: 'remove'; virtualService: string; before: VirtualService };
+  | { op: 'remove'; kind: K; name: string; before: ObjectOf<K> };
 
-/** Changed, added and removed services; services equal on both sides are left out. */
-export function diffConfigs(
-  before: Pick<AgentConfig, 'virtualServices'>,
-  after: Pick<AgentConfig, 'virtualServices'>,
-): ConfigChange[] {
-  const old = new Map(before.virtualServices.map((vs) => [vs.name, vs]));
-  const changes: ConfigChange[] = [];
-  for (const vs of after.virtualServices) {
-    const prior = old.get(vs.name);
-    if (!prior) changes.push({ op: 'add', virtualService: vs.name, after: vs });
+export type ConfigChange = ChangeOf<'pool'> | ChangeOf<'virtualService'>;
+
+type Objects = Pick<AgentConfig, 'pools' | 'virtualServices'>;
+
+/** Changed, added and removed pools, then services; objects equal on both sides are left out. */
+export function diffConfigs(before: Objects, after: Objects): ConfigChange[] {
+  return [
+    ...diffList('pool', before.pools, after.pools),
+    ...diffList('virtualService', before.virtualServices, after.virtualServices),
+  ] as ConfigChange[];
+}
+
+function diffList<K extends ObjectKind>(
+  kind: K,
+  before: readonly ObjectOf<K>[],
+  after: readonly ObjectOf<K>[],
+): ChangeOf<K>[] {
+  const old = new Map(before.map((o) => [o.name, o]));
+  const changes: ChangeOf<K>[] = [];
+  for (const o of after) {
+    const prior = old.get(o.name);
+    if (!prior) changes.push({ op: 'add', kind, name: o.name, after: o });
     else {
-      const fields = diffFields(prior, vs);
-      if (fields.length)
-        changes.push({ op: 'replace', virtualService: vs.name, before: prior, after: vs, fields });
+      const fields = diffFields(prior, o);
+      if (fields.length) changes.push({ op: 'replace', kind, name: o.name, before: prior, after: o, fields });
     }
   }
-  const kept = new Set(after.virtualServices.map((vs) => vs.name));
-  for (const vs of before.virtualServices) {
-    if (!kept.has(vs.name)) changes.push({ op: 'remove', virtualService: vs.name, before: vs });
-  }
+  const kept = new Set(after.map((o) => o.name));
+  for (const o of before) if (!kept.has(o.name)) changes.push({ op: 'remove', kind, name: o.name, before: o });
   return changes;
 }
 
@@ -51,13 +72,13 @@ export function diffFields(a: unknown, b: unknown, path = ''): string[] {
 }
 
 function collect(a: unknown, b: unknown, path: string, out: string[]): void {
-  if (equal(a, b)) return;
+  if (deepEqual(a, b)) return;
   if (Array.isArray(a) && Array.isArray(b)) {
     if (named(a) && named(b)) return collectNamed(a, b, path, out);
     out.push(path);
     return;
   }
-  if (isObject(a) && isObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       collect(a[key], b[key], path ? `${path}.${key}` : key, out);
     }
@@ -81,30 +102,14 @@ function collectNamed(a: Named[], b: Named[], path: string, out: string[]): void
   // Order is meaningful (content rules match first to last): a pure reorder is a change too.
   const common = (list: Named[], other: Map<string, Named>) =>
     list.filter((x) => other.has(x.name)).map((x) => x.name);
-  if (!equal(common(a, right), common(b, left))) out.push(path);
+  if (!deepEqual(common(a, right), common(b, left))) out.push(path);
 }
 
 function named(list: unknown[]): list is Named[] {
   const names = new Set<string>();
   for (const x of list) {
-    if (!isObject(x) || typeof x.name !== 'string' || names.has(x.name)) return false;
+    if (!isPlainObject(x) || typeof x.name !== 'string' || names.has(x.name)) return false;
     names.add(x.name);
   }
   return true;
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Structural equality of JSON-like values; a key holding undefined counts as absent. */
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) if (!equal(a[k], b[k])) return false;
-    return true;
-  }
-  return false;
 }

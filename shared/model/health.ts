@@ -3,10 +3,10 @@ export const HEALTH_STATES = ['up', 'down', 'disabled', 'unknown'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 export interface RealServerHealth {
-  /** `<virtual service>/<real server>`: unique within one agent. */
+  /** `<pool>/<server>`: unique within one agent, and how the server is named everywhere. */
   key: string;
-  virtualService: string;
-  realServer: string;
+  pool: string;
+  server: string;
   state: HealthState;
   /** ISO time the server entered this state. */
   since: string;

@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import { AgentConfig } from './config.ts';
+import { AgentConfigV1 } from './config-v1.ts';
+import { isVersion1, migrateV1 } from './migrate-v1.ts';
 
 export interface ConfigProblem {
   /** Where the problem is, e.g. `virtualServices[0].listen.port`; empty for the whole document. */
@@ -33,8 +35,19 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parse
     : { ok: false, problems: toProblems(result.error) };
 }
 
-export function parseAgentConfig(input: unknown): ParseResult<AgentConfig> {
-  return parseWith(AgentConfig, input);
+/** A config read where it enters; `convertedFrom` says a version-1 document was converted. */
+export type ParsedConfig = ParseResult<AgentConfig> & { convertedFrom?: 1 };
+
+/**
+ * Validates a config document of either version. A version-1 document is checked in its own
+ * terms (problems name the fields the admin wrote), then converted (migrate-v1.ts).
+ */
+export function parseAgentConfig(input: unknown): ParsedConfig {
+  if (!isVersion1(input)) return parseWith(AgentConfig, input);
+  const v1 = parseWith(AgentConfigV1, input);
+  if (!v1.ok) return v1;
+  const converted = parseWith(AgentConfig, migrateV1(input));
+  return converted.ok ? { ...converted, convertedFrom: 1 } : converted;
 }
 
 /** One line per problem, for logs and the command line. */

@@ -40,7 +40,7 @@ export const ERRORS = {
     code: -32004,
     meaning: 'The named virtual service, real server, certificate or template does not exist.',
   },
-  IN_USE: { code: -32005, meaning: 'The certificate is still used by virtual services.' },
+  IN_USE: { code: -32005, meaning: 'The certificate or pool is still used by virtual services.' },
   CERT_ERROR: {
     code: -32006,
     meaning: 'The certificate material is refused; `code` is a CertCode, `issues` lists all.',

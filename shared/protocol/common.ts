@@ -37,6 +37,11 @@ export const VirtualServiceDocument = z
   .looseObject({ name: Name })
   .describe('A virtual service, as in `virtualServices[]` of the configuration (see docs/config.md).');
 
+/** One pool on its way in: a name here, the rest validated with the whole config. */
+export const PoolDocument = z
+  .looseObject({ name: Name })
+  .describe('A pool, as in `pools[]` of the configuration (see docs/config.md).');
+
 /** Params of methods that take none (`params` may be omitted). */
 export const NoParams = z.object({}).strict();
 

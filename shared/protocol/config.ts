@@ -1,6 +1,6 @@
 /**
  * The configuration as a whole (`config.*`) and the fine-grained edits a Console makes most
- * (`virtualService.*`, `realServer.setEnabled`). Every change is one transaction on the agent:
+ * (`pool.*`, `virtualService.*`, `realServer.setEnabled`). Every change is one transaction on the agent:
  * validate → apply to the engine → persist → answer with the new revision → `config` event.
  *
  * Runtime-neutral: zod only.
@@ -14,6 +14,7 @@ import {
   method,
   Name,
   NoParams,
+  PoolDocument,
   Revision,
   VirtualServiceDocument,
 } from './common.ts';
@@ -29,7 +30,7 @@ export const ConfigGetResult = z
 
 export const ConfigApplyParams = z
   .object({
-    /** The whole new configuration; what it leaves out is removed. */
+    /** The whole new configuration; what it leaves out is removed. A version-1 document is converted first. */
     config: ConfigDocument,
     /** Apply only if the running revision is still this one. */
     expectRevision: ExpectRevision,
@@ -67,12 +68,31 @@ export const VirtualServiceUpsertParams = z
   })
   .strict();
 
-export const VirtualServiceUpsertResult = z
+/** The answer to an upsert: the revision, and whether the name was new. */
+export const UpsertResult = z
   .object({
     /** The revision now running. */
     revision: Revision.describe('The revision now running.'),
-    /** true when the name was new (added), false when it replaced a service. */
-    created: z.boolean().describe('true when the name was new (added), false when a service was replaced.'),
+    /** true when the name was new (added), false when it replaced one. */
+    created: z.boolean().describe('true when the name was new (added), false when one was replaced.'),
+  })
+  .strict();
+
+export const PoolUpsertParams = z
+  .object({
+    /** The pool; replaces the one with the same name (its servers keep their health), or is added. */
+    pool: PoolDocument,
+    /** Apply only if the running revision is still this one. */
+    expectRevision: ExpectRevision,
+  })
+  .strict();
+
+export const PoolRemoveParams = z
+  .object({
+    /** Name of the pool to remove; refused while a service or content rule names it. */
+    name: Name.describe('Name of the pool to remove; refused while a service or content rule names it.'),
+    /** Apply only if the running revision is still this one. */
+    expectRevision: ExpectRevision,
   })
   .strict();
 
@@ -87,10 +107,10 @@ export const VirtualServiceRemoveParams = z
 
 export const RealServerSetEnabledParams = z
   .object({
-    /** Name of the virtual service. */
-    virtualService: Name.describe('Name of the virtual service.'),
-    /** Name of the real server (in the default group or a content rule's group). */
-    realServer: Name.describe("Name of the real server (in the default group or a content rule's group)."),
+    /** Name of the pool. */
+    pool: Name.describe('Name of the pool.'),
+    /** Name of the real server in that pool. */
+    server: Name.describe('Name of the real server in that pool.'),
     /** false drains: no new connections, existing ones finish. */
     enabled: z.boolean().describe('false drains: no new connections, existing ones finish.'),
     /** Apply only if the running revision is still this one. */
@@ -118,11 +138,24 @@ export const CONFIG_METHODS = {
     result: ConfigValidateResult,
     errors: [],
   }),
+  'pool.upsert': method({
+    description:
+      'Adds a pool or replaces the one with the same name; its unchanged servers keep their health and connections.',
+    params: PoolUpsertParams,
+    result: UpsertResult,
+    errors: ['CONFLICT', 'INVALID_CONFIG'],
+  }),
+  'pool.remove': method({
+    description: 'Removes a pool that no service or content rule names (IN_USE otherwise, naming them).',
+    params: PoolRemoveParams,
+    result: RevisionResult,
+    errors: ['CONFLICT', 'NOT_FOUND', 'IN_USE', 'INVALID_CONFIG'],
+  }),
   'virtualService.upsert': method({
     description:
       'Adds a virtual service or replaces the one with the same name; the rest of the configuration stays.',
     params: VirtualServiceUpsertParams,
-    result: VirtualServiceUpsertResult,
+    result: UpsertResult,
     errors: ['CONFLICT', 'INVALID_CONFIG'],
   }),
   'virtualService.remove': method({
@@ -133,7 +166,7 @@ export const CONFIG_METHODS = {
   }),
   'realServer.setEnabled': method({
     description:
-      'Enables a real server or drains it (no new connections; existing ones finish). A configuration change like any other.',
+      'Enables a real server of a pool or drains it (no new connections; existing ones finish), for every service that uses the pool. A configuration change like any other.',
     params: RealServerSetEnabledParams,
     result: RevisionResult,
     errors: ['CONFLICT', 'NOT_FOUND', 'INVALID_CONFIG'],

@@ -8,12 +8,12 @@ import { IsoDate, method, NoParams } from './common.ts';
 
 export const RealServerHealthWire = z
   .object({
-    /** `<virtual service>/<real server>`: unique within one agent. */
-    key: z.string().describe('`<virtual service>/<real server>`: unique within one agent.'),
-    /** Virtual service name. */
-    virtualService: z.string().describe('Virtual service name.'),
-    /** Real server name. */
-    realServer: z.string().describe('Real server name.'),
+    /** `<pool>/<server>`: unique within one agent. */
+    key: z.string().describe('`<pool>/<server>`: unique within one agent.'),
+    /** Pool name. */
+    pool: z.string().describe('Pool name.'),
+    /** Real server name within the pool. */
+    server: z.string().describe('Real server name within the pool.'),
     /** up, down, disabled (drained by the admin) or unknown (not checked yet). */
     state: z
       .enum(HEALTH_STATES)
@@ -33,8 +33,8 @@ export const HealthSnapshotResult = z
   .object({
     /** When the snapshot was taken. */
     at: IsoDate.describe('When the snapshot was taken.'),
-    /** Every real server of every enabled virtual service. */
-    servers: z.array(RealServerHealthWire).describe('Every real server of every enabled virtual service.'),
+    /** Every real server of every pool. */
+    servers: z.array(RealServerHealthWire).describe('Every real server of every pool.'),
   })
   .strict();
 

@@ -1,6 +1,8 @@
 /**
- * Traffic counters per virtual service and real server (`stats.snapshot` and the periodic
- * `stats` event). Counters count from agent start and survive reloads. Runtime-neutral: zod only.
+ * The one status contract: what the engine reports per pool member and per virtual service
+ * (`stats.snapshot`, the periodic `stats` event; Prometheus and the Console's views read the
+ * same numbers). Counters count from agent start and survive reloads; a server whose address
+ * changes starts again from 0. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
 import { HEALTH_STATES } from '../model/health.ts';
@@ -8,33 +10,17 @@ import { IsoDate, method, NoParams } from './common.ts';
 
 const counter = z.number().int().min(0);
 
-export const RealServerStats = z
-  .object({
-    /** Real server name. */
-    name: z.string().describe('Real server name.'),
-    /** Current health state; `disabled` when drained. */
-    state: z.enum(HEALTH_STATES).describe('Current health state; `disabled` when drained.'),
-    /** Connections (L4) or requests (L7) in flight now. */
-    active: counter.describe('Connections (L4) or requests (L7) in flight now.'),
-    /** Connections opened to it (L4). */
-    connections: counter.describe('Connections opened to it (L4).'),
-    /** Requests sent to it (L7). */
-    requests: counter.describe('Requests sent to it (L7).'),
-    /** Failed connects, resets and upstream errors. */
-    errors: counter.describe('Failed connects, resets and upstream errors.'),
-    /** Bytes received from it. */
-    bytesIn: counter.describe('Bytes received from it.'),
-    /** Bytes sent to it. */
-    bytesOut: counter.describe('Bytes sent to it.'),
-    /** Round-trip time of its last passing health check, in milliseconds. */
-    latencyMs: z
-      .number()
-      .min(0)
-      .optional()
-      .describe('Round-trip time of its last passing health check, in ms.'),
-  })
-  .strict();
-export type RealServerStats = z.infer<typeof RealServerStats>;
+/** Why a request could not be served, as stable codes (the engine's log lines use them too). */
+export const PROXY_ERROR_CODES = [
+  'NO_SERVER',
+  'CONNECT_FAILED',
+  'CONNECT_TIMEOUT',
+  'RESPONSE_TIMEOUT',
+  'UPSTREAM_RESET',
+  'UPSTREAM_TLS',
+  'UPSTREAM_PROTOCOL',
+] as const;
+export type ProxyErrorCode = (typeof PROXY_ERROR_CODES)[number];
 
 /** Why the front end turned a client away: a limit, a timeout or a malformed request. */
 export const REFUSALS = [
@@ -48,41 +34,114 @@ export const REFUSALS = [
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
-export const Refused = z
-  .object(Object.fromEntries(REFUSALS.map((r) => [r, counter])) as Record<Refusal, typeof counter>)
+export const RESPONSE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+export type ResponseClass = (typeof RESPONSE_CLASSES)[number];
+
+/**
+ * Upper bounds (ms) of the latency histogram's buckets; one more bucket counts what is slower
+ * than the last. Fixed, so histograms from many agents and times add up.
+ */
+export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000] as const;
+
+const fixedKeys = <K extends string>(keys: readonly K[], what: string) =>
+  z
+    .object(Object.fromEntries(keys.map((k) => [k, counter])) as Record<K, typeof counter>)
+    .strict()
+    .describe(what);
+
+export const Responses = fixedKeys(RESPONSE_CLASSES, 'Responses by status class.');
+export const ErrorsByCode = fixedKeys(
+  PROXY_ERROR_CODES,
+  'Requests or connections that failed, by code (see the README for what each means).',
+);
+export const Refused = fixedKeys(
+  REFUSALS,
+  'Clients turned away, by reason: over limits.maxConnections / maxConnectionsPerSource / maxTunnels, a header, body or TLS handshake timeout, or a malformed request (400).',
+);
+
+export const Latency = z
+  .object({
+    /** Counts per bucket of LATENCY_BUCKETS_MS, and one more for anything slower. */
+    counts: z
+      .array(counter)
+      .length(LATENCY_BUCKETS_MS.length + 1)
+      .describe('Counts per bucket (upper bounds 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms; then slower).'),
+    /** Sum of every latency counted, in ms. */
+    sumMs: z.number().min(0).describe('Sum of every latency counted, in ms.'),
+  })
   .strict()
   .describe(
-    'Clients turned away, by reason: over limits.maxConnections / maxConnectionsPerSource / maxTunnels, a header, body or TLS handshake timeout, or a malformed request (400).',
+    'Time from a request reaching the front end to its response ending (L7), as a histogram that adds up across agents.',
   );
 
-export const VirtualServiceStats = z
+/** The traffic counters both a pool member and a virtual service have. */
+const traffic = {
+  /** Connections: accepted from clients (a service), opened to the server (a pool member). */
+  connections: counter.describe('Connections accepted from clients (service) or opened to the server (pool member).'),
+  /** Requests (L7): handled (service), sent to the server (pool member). */
+  requests: counter.describe('Requests handled (service) or sent to the server (pool member), L7.'),
+  responses: Responses,
+  /** Bytes from clients (towards the server). */
+  bytesIn: counter.describe('Bytes from clients (towards the real servers).'),
+  /** Bytes to clients (from the server). */
+  bytesOut: counter.describe('Bytes to clients (from the real servers).'),
+  errors: ErrorsByCode,
+  latency: Latency,
+};
+
+export const PoolMemberStatus = z
   .object({
-    /** Virtual service name. */
-    name: z.string().describe('Virtual service name.'),
-    /** Client connections accepted. */
-    connections: counter.describe('Client connections accepted.'),
-    /** Client connections open now. */
-    activeConnections: counter.describe('Client connections open now.'),
-    /** Requests handled (L7). */
-    requests: counter.describe('Requests handled (L7).'),
-    /** Requests or connections that ended in an error. */
-    errors: counter.describe('Requests or connections that ended in an error.'),
-    /** WebSocket tunnels open now. */
-    tunnels: counter.describe('WebSocket tunnels open now.'),
-    /** Clients turned away, by reason. */
-    refused: Refused,
-    /** Its real servers, every group. */
-    realServers: z.array(RealServerStats).describe('Its real servers, every group.'),
+    /** `<pool>/<server>`. */
+    key: z.string().describe('`<pool>/<server>`.'),
+    /** Real server name within the pool. */
+    name: z.string().describe('Real server name within the pool.'),
+    /** Health state; `disabled` when drained. */
+    state: z.enum(HEALTH_STATES).describe('Health state; `disabled` when drained.'),
+    /** When it entered that state. */
+    since: IsoDate.describe('When it entered that state.'),
+    /** Why it is down (the last failed check), when it is. */
+    reason: z.string().optional().describe('Why the last check failed, when one did.'),
+    /** Round trip of its last passing health check, in ms. */
+    checkLatencyMs: z.number().min(0).optional().describe('Round trip of its last passing health check, in ms.'),
+    /** Connections (L4, tunnels) or requests (L7) in flight to it now. */
+    active: counter.describe('Connections (L4, tunnels) or requests (L7) in flight to it now.'),
+    ...traffic,
   })
   .strict();
-export type VirtualServiceStats = z.infer<typeof VirtualServiceStats>;
+export type PoolMemberStatus = z.infer<typeof PoolMemberStatus>;
+
+export const PoolStatus = z
+  .object({
+    name: z.string().describe('Pool name.'),
+    servers: z.array(PoolMemberStatus).describe('Its real servers.'),
+  })
+  .strict();
+export type PoolStatus = z.infer<typeof PoolStatus>;
+
+export const VirtualServiceStatus = z
+  .object({
+    name: z.string().describe('Virtual service name.'),
+    protocol: z.enum(['tcp', 'http', 'https', 'redirect']).describe('Its protocol.'),
+    /** Client connections open now. */
+    activeConnections: counter.describe('Client connections open now.'),
+    /** WebSocket tunnels open now. */
+    tunnels: counter.describe('WebSocket tunnels open now.'),
+    refused: Refused,
+    ...traffic,
+  })
+  .strict();
+export type VirtualServiceStatus = z.infer<typeof VirtualServiceStatus>;
 
 export const StatsSnapshot = z
   .object({
     /** When the counters were read. */
     at: IsoDate.describe('When the counters were read.'),
+    /** Every pool and its members. */
+    pools: z.array(PoolStatus).describe('Every pool and its members.'),
     /** Every enabled virtual service. */
-    virtualServices: z.array(VirtualServiceStats).describe('Every enabled virtual service.'),
+    virtualServices: z.array(VirtualServiceStatus).describe('Every enabled virtual service.'),
+    /** Exceptions that reached the agent's last-resort handler since start (each is a bug). */
+    unexpectedErrors: counter.describe("Exceptions that reached the agent's last-resort handler since start."),
   })
   .strict();
 export type StatsSnapshot = z.infer<typeof StatsSnapshot>;
@@ -90,7 +149,7 @@ export type StatsSnapshot = z.infer<typeof StatsSnapshot>;
 export const STATS_METHODS = {
   'stats.snapshot': method({
     description:
-      'Counters per virtual service and real server: connections, requests, bytes, errors, health-check latency. Subscribe to `stats` for periodic snapshots.',
+      'The status of every pool member (health, in-flight, connections, requests, responses by class, bytes, errors by code, latency histogram) and every virtual service (the same totals, open connections and tunnels, refusals). Subscribe to `stats` for periodic snapshots.',
     params: NoParams,
     result: StatsSnapshot,
     errors: [],

@@ -1,5 +1,5 @@
 /**
- * Templates: data documents with typed parameters that produce virtual services (Exchange
+ * Templates: data documents with typed parameters that produce pools and virtual services (Exchange
  * 2010 CAS, Lync/Skype reverse proxy, generic HTTPS offload …). `template` is a built-in id
  * or a whole template document the Console imported from a file.
  *
@@ -9,7 +9,7 @@
  * check from refusing a newer document outright. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
-import { VirtualService } from '../model/config.ts';
+import { Pool, VirtualService } from '../model/config.ts';
 import { ExpectRevision, method, NoParams, Revision } from './common.ts';
 
 export const TemplateId = z
@@ -83,40 +83,52 @@ export const TemplatePreviewParams = z
   })
   .strict();
 
-/** One virtual service the template would add, replace or remove (shared/model/config-diff.ts). */
+const Kind = z.enum(['pool', 'virtualService']).describe('What kind of object: a pool or a virtual service.');
+
+/** A pool or virtual service by name. */
+export const ObjectRef = z
+  .object({ kind: Kind, name: z.string().describe('Its name.') })
+  .strict();
+
+const ObjectValue = z.union([Pool, VirtualService]);
+
+/** One pool or virtual service the template would add, replace or remove (shared/model/config-diff.ts). */
 export const ConfigChangeWire = z.discriminatedUnion('op', [
   z
     .object({
-      /** A new virtual service. */
+      /** A new object. */
       op: z.literal('add'),
+      kind: Kind,
       /** Its name. */
-      virtualService: z.string().describe('Name of the virtual service.'),
-      /** The service as it would run. */
-      after: VirtualService.describe('The service as it would run.'),
+      name: z.string().describe('Its name.'),
+      /** The object as it would run. */
+      after: ObjectValue.describe('The object as it would run.'),
     })
     .strict(),
   z
     .object({
-      /** An existing virtual service of the same name is replaced. */
+      /** An existing object of the same name is replaced. */
       op: z.literal('replace'),
+      kind: Kind,
       /** Its name. */
-      virtualService: z.string().describe('Name of the virtual service.'),
-      /** The service as it runs now. */
-      before: VirtualService.describe('The service as it runs now.'),
-      /** The service as it would run. */
-      after: VirtualService.describe('The service as it would run.'),
-      /** Dotted paths that differ, e.g. `listen.port`, `realServers["cas2"].address`. */
-      fields: z.array(z.string()).describe('Dotted paths that differ, e.g. `realServers["cas2"].address`.'),
+      name: z.string().describe('Its name.'),
+      /** The object as it runs now. */
+      before: ObjectValue.describe('The object as it runs now.'),
+      /** The object as it would run. */
+      after: ObjectValue.describe('The object as it would run.'),
+      /** Dotted paths that differ, e.g. `listen.port`, `servers["cas2"].address`. */
+      fields: z.array(z.string()).describe('Dotted paths that differ, e.g. `servers["cas2"].address`.'),
     })
     .strict(),
   z
     .object({
-      /** A virtual service would go. */
+      /** An object would go. */
       op: z.literal('remove'),
+      kind: Kind,
       /** Its name. */
-      virtualService: z.string().describe('Name of the virtual service.'),
-      /** The service as it runs now. */
-      before: VirtualService.describe('The service as it runs now.'),
+      name: z.string().describe('Its name.'),
+      /** The object as it runs now. */
+      before: ObjectValue.describe('The object as it runs now.'),
     })
     .strict(),
 ]);
@@ -127,10 +139,10 @@ export const TemplatePreviewResult = z
     revision: Revision.describe(
       'Revision the preview was computed against; pass it as `expectRevision` to apply exactly this.',
     ),
-    /** What would change, per virtual service. */
-    changes: z.array(ConfigChangeWire).describe('What would change, per virtual service.'),
-    /** Services the template would write exactly as they already are. */
-    unchanged: z.array(z.string()).describe('Services the template would write exactly as they already are.'),
+    /** What would change, per pool and virtual service. */
+    changes: z.array(ConfigChangeWire).describe('What would change, per pool and virtual service.'),
+    /** Objects the template would write exactly as they already are. */
+    unchanged: z.array(ObjectRef).describe('Objects the template would write exactly as they already are.'),
   })
   .strict();
 
@@ -149,12 +161,12 @@ export const TemplateApplyResult = z
   .object({
     /** The revision now running. */
     revision: Revision.describe('The revision now running.'),
-    /** Virtual services added. */
-    created: z.array(z.string()).describe('Virtual services added.'),
-    /** Virtual services replaced. */
-    replaced: z.array(z.string()).describe('Virtual services replaced.'),
-    /** Virtual services the template wrote exactly as they were. */
-    unchanged: z.array(z.string()).describe('Virtual services the template wrote exactly as they were.'),
+    /** Pools and virtual services added. */
+    created: z.array(ObjectRef).describe('Pools and virtual services added.'),
+    /** Pools and virtual services replaced. */
+    replaced: z.array(ObjectRef).describe('Pools and virtual services replaced.'),
+    /** Objects the template wrote exactly as they were. */
+    unchanged: z.array(ObjectRef).describe('Objects the template wrote exactly as they were.'),
   })
   .strict();
 
