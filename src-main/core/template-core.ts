@@ -7,8 +7,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listBuiltinTemplates } from '../../agent/templates/builtin.ts';
-import { parseTemplate } from '../../agent/templates/parse-template.ts';
+import { listBuiltinTemplates } from '../../shared/templates/builtin.ts';
+import { parseTemplate } from '../../shared/templates/parse-template.ts';
 import type { TemplateEntry } from '../../shared/ipc/templates.ts';
 import { TemplateInfo } from '../../shared/protocol/template.ts';
 import type { TemplateCore } from '../core-types.ts';

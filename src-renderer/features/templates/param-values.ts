@@ -8,7 +8,7 @@
  * its condition holds. So the form names a problem before anything is sent, in the words the
  * agent would use. The agent checks again (it also checks what the template renders).
  */
-import { parameterValueSchema, resolveParameterValues } from '../../../shared/model/template.ts';
+import { parameterValueSchema, resolveParameterValues } from '../../../shared/templates/template.ts';
 import type { FormParameter } from './template-source.ts';
 
 export interface RealServerRow {

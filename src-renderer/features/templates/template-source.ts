@@ -8,7 +8,7 @@
  * agent's type) still gets a plain text field: the agent checks it on preview.
  */
 import type { TemplateEntry } from '../../../shared/ipc/templates.ts';
-import { Template, TemplateParameter } from '../../../shared/model/template.ts';
+import { Template, TemplateParameter } from '../../../shared/templates/template.ts';
 import { toProblems, type ConfigProblem } from '../../../shared/model/validate.ts';
 
 export type TemplateSource = TemplateEntry['source'] | 'file';

@@ -7,11 +7,11 @@ import type { CertificateUsageView, CertPlacement } from '../../../shared/ipc/ce
 import type { TemplateEntry } from '../../../shared/ipc/templates.ts';
 import type { VirtualService } from '../../../shared/model/config.ts';
 import { VirtualService as VirtualServiceSchema } from '../../../shared/model/config.ts';
-import { Template } from '../../../shared/model/template.ts';
+import { Template } from '../../../shared/templates/template.ts';
 import { TemplateInfo } from '../../../shared/protocol/template.ts';
-import lyncJson from '../../../agent/templates/builtin/lync-reverse-proxy.json' with { type: 'json' };
-import offloadJson from '../../../agent/templates/builtin/https-offload.json' with { type: 'json' };
-import tcpJson from '../../../agent/templates/builtin/tcp.json' with { type: 'json' };
+import lyncJson from '../../../shared/templates/builtin/lync-reverse-proxy.json' with { type: 'json' };
+import offloadJson from '../../../shared/templates/builtin/https-offload.json' with { type: 'json' };
+import tcpJson from '../../../shared/templates/builtin/tcp.json' with { type: 'json' };
 import { T0 } from '../../test/fixtures.ts';
 
 export const lyncDocument: Record<string, unknown> = lyncJson;

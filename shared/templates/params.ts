@@ -3,13 +3,13 @@
  * value checked against its parameter's type, defaults filled in, conditional parameters
  * switched on or off, and every problem named by its path (`params.servers[1].address`).
  */
-import { formatPath } from '../../shared/model/validate.ts';
+import { formatPath } from '../model/validate.ts';
 import {
   parameterValueSchema,
   resolveParameterValues,
   type Template,
   type TemplateProblem,
-} from '../../shared/model/template.ts';
+} from './template.ts';
 
 /** The value of every parameter that has one; a parameter absent here has no value. */
 export type ParameterValues = ReadonlyMap<string, unknown>;

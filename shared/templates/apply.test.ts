@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConfig, type AgentConfigInput } from '../../shared/model/config.ts';
+import { AgentConfig, type AgentConfigInput } from '../model/config.ts';
 import { applyTemplate, previewTemplate } from './apply.ts';
 import { getBuiltinTemplate } from './builtin.ts';
-import { BUILTIN_SAMPLES } from './builtin-samples.ts';
+import { BUILTIN_SAMPLES } from '../../test/support/builtin-samples.ts';
 
 const exchange = getBuiltinTemplate('exchange-2010-cas')!;
 const params = (extra: Record<string, unknown> = {}) => ({

@@ -12,8 +12,8 @@ import {
   type Template,
   type TemplateParameter,
   type TemplateProblem,
-} from '../../shared/model/template.ts';
-import { formatPath } from '../../shared/model/validate.ts';
+} from './template.ts';
+import { formatPath } from '../model/validate.ts';
 import type { ParameterValues } from './params.ts';
 
 export type Path = (string | number)[];

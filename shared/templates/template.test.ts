@@ -8,7 +8,7 @@ import {
   wholePlaceholder,
   type TemplateInput,
 } from './template.ts';
-import { toProblems } from './validate.ts';
+import { toProblems } from '../model/validate.ts';
 
 /** A small valid template; each case below breaks one thing in a copy of it. */
 function base(): TemplateInput & {

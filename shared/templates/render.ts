@@ -3,9 +3,9 @@
  * services produced validated by the same schema and cross-field rules as any config, so a
  * template can never produce something `config.apply` would refuse.
  */
-import type { VirtualService } from '../../shared/model/config.ts';
-import type { Template, TemplateProblem } from '../../shared/model/template.ts';
-import { parseAgentConfig } from '../../shared/model/validate.ts';
+import type { VirtualService } from '../model/config.ts';
+import type { Template, TemplateProblem } from './template.ts';
+import { parseAgentConfig } from '../model/validate.ts';
 import { explainProblems } from './explain.ts';
 import { resolveParameters } from './params.ts';
 import { substitute, type Origin } from './substitute.ts';

@@ -6,9 +6,9 @@
  * should not wait for the first admin who applies it.
  */
 import { z } from 'zod';
-import { AgentConfig } from '../../shared/model/config.ts';
-import { Template, type TemplateParameter, type TemplateProblem } from '../../shared/model/template.ts';
-import { toProblems } from '../../shared/model/validate.ts';
+import { AgentConfig } from '../model/config.ts';
+import { Template, type TemplateParameter, type TemplateProblem } from './template.ts';
+import { toProblems } from '../model/validate.ts';
 import { explainProblems } from './explain.ts';
 import { nameOf } from './render.ts';
 import { substitute } from './substitute.ts';

@@ -4,8 +4,8 @@
  * needs a parameter left empty is reported on that parameter; anything else keeps its config
  * path and names the parameters that fed it. Indexes in messages become service names.
  */
-import type { TemplateProblem } from '../../shared/model/template.ts';
-import { formatPath, type ConfigProblem } from '../../shared/model/validate.ts';
+import type { TemplateProblem } from './template.ts';
+import { formatPath, type ConfigProblem } from '../model/validate.ts';
 import type { Origin } from './substitute.ts';
 
 export interface ExplainContext {

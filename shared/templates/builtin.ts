@@ -5,8 +5,8 @@
  * a bug in this repository, so loading throws (and the built-in tests fail) rather than
  * quietly offering fewer templates.
  */
-import type { Template } from '../../shared/model/template.ts';
-import { describeProblems } from '../../shared/model/validate.ts';
+import type { Template } from './template.ts';
+import { describeProblems } from '../model/validate.ts';
 import exchange2010Cas from './builtin/exchange-2010-cas.json' with { type: 'json' };
 import httpRedirect from './builtin/http-redirect.json' with { type: 'json' };
 import httpsOffload from './builtin/https-offload.json' with { type: 'json' };

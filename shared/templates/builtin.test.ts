@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { VirtualService } from '../../shared/model/config.ts';
+import type { VirtualService } from '../model/config.ts';
 import { BUILTIN_FILES, getBuiltinTemplate, listBuiltinTemplates } from './builtin.ts';
-import { BUILTIN_SAMPLES } from './builtin-samples.ts';
+import { BUILTIN_SAMPLES } from '../../test/support/builtin-samples.ts';
 import { renderTemplate } from './render.ts';
 
 const IDS = [

@@ -4,12 +4,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../shared/model/config.ts';
-import { startBackend, type Backend } from '../../test/support/backends.ts';
-import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
-import { freePort } from '../../test/support/ports.ts';
-import { applyTemplate } from './apply.ts';
-import { getBuiltinTemplate } from './builtin.ts';
-import { get, makeTestPki, startTlsBackend, type TestPkiSet, type TlsBackend } from './traffic-support.ts';
+import { startBackend, type Backend } from '../support/backends.ts';
+import { startEngine, until, type TestEngine } from '../support/engine.ts';
+import { freePort } from '../support/ports.ts';
+import { applyTemplate } from '../../shared/templates/apply.ts';
+import { getBuiltinTemplate } from '../../shared/templates/builtin.ts';
+import { get, makeTestPki, startTlsBackend, type TestPkiSet, type TlsBackend } from '../support/template-traffic.ts';
 
 let pkis: TestPkiSet;
 let engine: TestEngine | undefined;

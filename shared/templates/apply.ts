@@ -4,10 +4,10 @@
  * result must validate as a whole, so a clash with an existing listener is refused here, not
  * discovered by the engine. `previewTemplate` is the same computation, told as a diff.
  */
-import type { AgentConfig } from '../../shared/model/config.ts';
-import { diffConfigs, type ConfigChange } from '../../shared/model/config-diff.ts';
-import type { Template, TemplateProblem } from '../../shared/model/template.ts';
-import { parseAgentConfig } from '../../shared/model/validate.ts';
+import type { AgentConfig } from '../model/config.ts';
+import { diffConfigs, type ConfigChange } from '../model/config-diff.ts';
+import type { Template, TemplateProblem } from './template.ts';
+import { parseAgentConfig } from '../model/validate.ts';
 import { explainProblems } from './explain.ts';
 import { nameOf, prepareTemplate } from './render.ts';
 

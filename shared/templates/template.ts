@@ -7,8 +7,8 @@
  * Runtime-neutral: no Node or DOM imports here.
  */
 import { z } from 'zod';
-import { Host, ObjectName, Port } from './config.ts';
-import type { ConfigProblem } from './validate.ts';
+import { Host, ObjectName, Port } from '../model/config.ts';
+import type { ConfigProblem } from '../model/validate.ts';
 
 /** A problem with a template or its parameters; `params` names the parameters behind it. */
 export interface TemplateProblem extends ConfigProblem {

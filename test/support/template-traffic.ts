@@ -6,8 +6,8 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
-import { MemoryCerts } from '../../test/support/memory-certs.ts';
-import { TestPki, type Issued } from '../../test/support/pki.ts';
+import { MemoryCerts } from './memory-certs.ts';
+import { TestPki, type Issued } from './pki.ts';
 
 export { MemoryCerts };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Template, type TemplateInput } from '../../shared/model/template.ts';
+import { Template, type TemplateInput } from './template.ts';
 import { renderTemplate } from './render.ts';
 
 /** One parameter of every kind, each used somewhere it means something. */
