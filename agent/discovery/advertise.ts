@@ -16,9 +16,9 @@
  */
 import { hostname } from 'node:os';
 import type { Service } from 'bonjour-service';
-import { resolveInterfaces, type MdnsInterface } from './interfaces.ts';
-import { openMdns, type MdnsHandle } from './mdns.ts';
-import { encodeAgentTxt, SERVICE_TYPE, type AgentTxtInput } from './txt.ts';
+import { resolveInterfaces, type MdnsInterface } from '../../shared/mdns/interfaces.ts';
+import { openMdns, type MdnsHandle } from '../../shared/mdns/socket.ts';
+import { encodeAgentTxt, SERVICE_TYPE, type AgentTxtInput } from '../../shared/protocol/discovery.ts';
 
 export interface AdvertiseOptions {
   /** DNS-SD instance name. It must be unique on the link: the agent's name, or its id. */

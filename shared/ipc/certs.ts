@@ -17,7 +17,7 @@ import {
   OperationId,
   type FanOutResult,
 } from './channel.ts';
-import { Fingerprint } from './fleet.ts';
+import { Fingerprint } from '../protocol/fingerprint.ts';
 
 /** Real certificate files are a few KiB; a P7B bundle a few dozen. 1 MiB leaves a wide margin. */
 export const MAX_CERT_FILE_BYTES = 1024 * 1024;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { Host, Port } from '../model/config.ts';
 import type { AgentInfo } from '../protocol/agent.ts';
+import { Fingerprint } from '../protocol/fingerprint.ts';
 import { AgentId, channel, NoParams } from './channel.ts';
 
 /** Port of the agent's management API when the admin gives none (portico-agent's --api default). */
@@ -80,13 +81,6 @@ export const AgentToken = z
   .min(22, 'a token has at least 22 characters')
   .max(1024)
   .regex(/^[\x21-\x7e]+$/, 'a token is visible ASCII without spaces');
-
-/** SHA-256 as `AB:CD:…` (Node's fingerprint256); upper-cased so comparisons are exact. */
-export const Fingerprint = z
-  .string()
-  .trim()
-  .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, 'a SHA-256 fingerprint is 32 hex pairs joined by ":"')
-  .transform((s) => s.toUpperCase());
 
 export const PairAgentParams = z
   .object({

@@ -5,6 +5,7 @@
  * only: the fleet is anything that fans an operation out to agents with a result per agent —
  * FleetManager.fanOut fits — so one agent's failure never stops the others.
  */
+import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
 import type { PushPayload } from './types.ts';
 
@@ -146,6 +147,7 @@ export function replaceCertificateEverywhere(
   options: ReplaceOptions,
 ): Promise<AgentResult<AgentReplaceOutcome>[]> {
   const wanted = normalizeFingerprint(options.fingerprint);
+  if (wanted === undefined) throw new TypeError(`"${options.fingerprint}" is not a SHA-256 fingerprint`);
   return fleet.fanOut(
     agentIds,
     async (client) => {
@@ -162,8 +164,4 @@ export function replaceCertificateEverywhere(
     },
     options.onProgress,
   );
-}
-
-function normalizeFingerprint(fingerprint: string): string {
-  return fingerprint.replaceAll(':', '').toUpperCase();
 }

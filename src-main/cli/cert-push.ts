@@ -6,6 +6,7 @@
  * One line per agent; exit status 1 when the files have errors or any agent failed.
  */
 import { basename } from 'node:path';
+import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { inspectCertificates } from '../certs/inspect.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
@@ -137,12 +138,11 @@ function describeReplaced({ replaced }: { replaced: { name: string; reloaded: st
     .join('; ');
 }
 
-/** Any case, colons optional (as openssl or a browser shows it) → `AB:CD:…`, what the channel takes. */
+/** Any case, colons optional (as openssl or a browser shows it) → the one form the channel takes. */
 function fingerprintOf(text: string): string {
-  const hex = text.trim().replaceAll(':', '').toUpperCase();
-  if (!/^[0-9A-F]{64}$/.test(hex))
-    throw new UsageError('--replace takes a SHA-256 fingerprint: 64 hex digits');
-  return hex.match(/../g)!.join(':');
+  const fingerprint = normalizeFingerprint(text);
+  if (fingerprint === undefined) throw new UsageError('--replace takes a SHA-256 fingerprint: 64 hex digits');
+  return fingerprint;
 }
 
 const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;

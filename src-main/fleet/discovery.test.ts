@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiscoveredAgent } from '../../agent/discovery/browse.ts';
+import type { DiscoveredAgent } from './mdns-browser.ts';
 import { startDiscovery } from './discovery.ts';
 
 const FP1 = Array.from({ length: 32 }, () => 'AA').join(':');
@@ -12,7 +12,8 @@ const heard = (id: string, name: string, fingerprint: string): DiscoveredAgent =
   txt: { id, name, site: 'lab', version: '0.1.0', fingerprint },
 });
 
-// The mDNS side is agent/discovery's browse(), tested there (discovery.test.ts, netns.test.ts);
+// The mDNS side is mdns-browser.ts's browse(), tested over real multicast in
+// test/integration/mdns-loopback.test.ts and mdns-netns.test.ts;
 // here a stand-in drives it to check the list the pairing dialog gets.
 describe('startDiscovery', () => {
   it('keeps the heard agents by id and says which are paired and which advertise another pin', async () => {

@@ -1,5 +1,5 @@
 /**
- * Agents heard on the network, for the pairing dialog. The mDNS work is agent/discovery's
+ * Agents heard on the network, for the pairing dialog. The mDNS work is mdns-browser.ts's
  * browse(); this only keeps the current list (keyed by agent id, as browse reports it) and says
  * which entries are already paired. What mDNS says is a hint: pairing checks the fingerprint.
  */
@@ -8,7 +8,7 @@ import {
   type BrowseOptions,
   type Browsing,
   type DiscoveredAgent,
-} from '../../agent/discovery/browse.ts';
+} from './mdns-browser.ts';
 
 export interface DiscoveredEntry {
   agent: DiscoveredAgent;
@@ -22,7 +22,7 @@ export interface DiscoveryOptions extends BrowseOptions {
   /** Pinned fingerprint by agent id, read each time the list is asked for. */
   pinned: (agentId: string) => string | undefined;
   onChange?: () => void;
-  /** agent/discovery's browse; replaceable in tests. */
+  /** mdns-browser.ts's browse; replaceable in tests. */
   browse?: typeof mdnsBrowse;
 }
 

@@ -13,7 +13,6 @@ export { mismatchMessage, type AgentState, type AgentStateKind } from './agent-s
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { startDiscovery, type Discovery, type DiscoveredEntry, type DiscoveryOptions } from './discovery.ts';
 export { fanOut, type FanOutOperation, type FanOutProgress, type FanOutResult } from './fan-out.ts';
-export { isFingerprint, normalizeFingerprint } from './fingerprint.ts';
 export {
   FleetManager,
   type AgentLiveView,

@@ -9,9 +9,9 @@
  * the same agent (same id) — a different one is paired as new, not slipped into the old entry.
  */
 import type { AgentInfo } from '../../shared/protocol/agent.ts';
-import type { DiscoveredAgent } from '../../agent/discovery/browse.ts';
+import type { DiscoveredAgent } from './mdns-browser.ts';
 import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
-import { isFingerprint, normalizeFingerprint } from './fingerprint.ts';
+import { isFingerprint, normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { ConnectError, openAgentSocket } from './open-socket.ts';
 import { probeFingerprint } from './pinned-tls.ts';
 import { RpcSession } from './rpc-session.ts';

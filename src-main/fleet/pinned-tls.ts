@@ -11,7 +11,6 @@
  */
 import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
-import { peerFingerprint } from './fingerprint.ts';
 
 export class FingerprintMismatchError extends Error {
   readonly expected: string;
@@ -97,4 +96,9 @@ export function pinnedConnector(target: TlsTarget & { pinned: string }) {
     );
     return undefined;
   };
+}
+
+/** The peer's certificate fingerprint (in the one form: fingerprint256), or undefined if it presented none. */
+function peerFingerprint(socket: TLSSocket): string | undefined {
+  return socket.getPeerX509Certificate()?.fingerprint256;
 }

@@ -4,7 +4,7 @@
  * is a user-editable JSON document; a bad record is reported and skipped, not fatal.
  */
 import { z } from 'zod';
-import { isFingerprint } from '../fleet/fingerprint.ts';
+import { isFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { SecretBoxError, type SecretBox } from './secret-box.ts';
 import type { SettingsBackend } from './settings-backend.ts';
 

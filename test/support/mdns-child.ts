@@ -1,12 +1,12 @@
 /**
- * Runs an advertiser or a browser in a child process, so that a test can put it into a network
+ * Runs the agent's advertiser or the Console's browser in a child process, so that a test can put it into a network
  * namespace (`ip netns exec NS node mdns-child.ts …`). Reports on stdout, one JSON object a line.
  *   advertise '<AdvertiseOptions as JSON>'  → {"event":"advertising"} | {"event":"failed","message":…}
  *   browse '<BrowseOptions as JSON>'        → {"event":"up"|"down","agent":…}
  * SIGTERM stops it cleanly (goodbye packets for an advertiser), then {"event":"stopped"}.
  */
-import { startAdvertising, type AdvertiseOptions } from '../advertise.ts';
-import { browse, type BrowseOptions } from '../browse.ts';
+import { startAdvertising, type AdvertiseOptions } from '../../agent/discovery/advertise.ts';
+import { browse, type BrowseOptions } from '../../src-main/fleet/mdns-browser.ts';
 
 const [mode, json] = process.argv.slice(2);
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -1,16 +1,14 @@
 /**
- * Advertising and browsing over real multicast on the loopback interface only: every socket here
- * joins the group on 127.0.0.1 and sends there. (netns.test.ts covers real interfaces, in
- * network namespaces of its own.)
+ * The agent's advertiser and the Console's browser over real multicast on the loopback
+ * interface only: every socket here joins the group on 127.0.0.1 and sends there.
+ * (mdns-netns.test.ts covers real interfaces, in network namespaces of its own.)
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Bonjour } from 'bonjour-service';
-import { startAdvertising, type Advertisement } from './advertise.ts';
-import { browse, type Browsing, type DiscoveredAgent } from './browse.ts';
-import { resolveInterfaces } from './interfaces.ts';
-import { encodeAgentTxt, parseAgentTxt } from './txt.ts';
-import { until } from '../../test/support/engine.ts';
+import { startAdvertising, type Advertisement } from '../../agent/discovery/advertise.ts';
+import { browse, type Browsing, type DiscoveredAgent } from '../../src-main/fleet/mdns-browser.ts';
+import { until } from '../support/engine.ts';
 
 const LO = ['127.0.0.1'];
 const FINGERPRINT = Array.from({ length: 32 }, (_, i) =>
@@ -122,22 +120,7 @@ describe('on the loopback interface', () => {
   });
 });
 
-describe('interfaces', () => {
-  it('takes IPv4 addresses of this host and interface names', () => {
-    expect(resolveInterfaces(['127.0.0.1'])).toEqual([{ address: '127.0.0.1', name: 'lo', loopback: true }]);
-    expect(resolveInterfaces(['lo', '127.0.0.1'])).toEqual([
-      { address: '127.0.0.1', name: 'lo', loopback: true },
-    ]);
-  });
-
-  it.each([
-    ['192.0.2.254', /this host has no such IPv4 address/],
-    ['::1', /only IPv4 is supported/],
-    ['nope0', /no interface of that name/],
-  ])('refuses %s', (spec, message) => {
-    expect(() => resolveInterfaces([spec])).toThrow(message);
-  });
-
+describe('advertising', () => {
   it('refuses to advertise on an interface this host does not have, before opening anything', async () => {
     await expect(
       startAdvertising({ name: 'x', port: 1, txt: txtFor('x'), interfaces: ['192.0.2.254'] }),
@@ -145,30 +128,5 @@ describe('interfaces', () => {
     await expect(startAdvertising({ name: 'x', port: 1, txt: txtFor('x'), interfaces: [] })).rejects.toThrow(
       /no interface/,
     );
-  });
-});
-
-describe('TXT records', () => {
-  it('round-trip; an empty site is left out (bonjour-service cannot decode "site=") and read back as ""', () => {
-    const txt = txtFor('lb 1', '');
-    const encoded = encodeAgentTxt(txt);
-    expect(encoded).toEqual({ id: txt.id, name: 'lb 1', version: '0.1.0', fingerprint: FINGERPRINT });
-    expect(parseAgentTxt(encoded)).toEqual(txt);
-  });
-
-  it('normalise the fingerprint to upper case and refuse anything else', () => {
-    const txt = { ...txtFor('a'), fingerprint: FINGERPRINT.toLowerCase() };
-    expect(parseAgentTxt(txt)?.fingerprint).toBe(FINGERPRINT);
-    expect(parseAgentTxt({ ...txt, fingerprint: 'AB:CD' })).toBeUndefined();
-    expect(parseAgentTxt({ ...txt, id: undefined })).toBeUndefined();
-    expect(parseAgentTxt('id=x')).toBeUndefined();
-    expect(() => encodeAgentTxt({ ...txt, fingerprint: 'x' })).toThrow(/fingerprint/);
-  });
-
-  it('refuse a value that does not fit in one TXT string', () => {
-    expect(() => encodeAgentTxt(txtFor('x'.repeat(251)))).toThrow(
-      /name is too long for a TXT record \(256 > 255 bytes\)/,
-    );
-    expect(() => encodeAgentTxt(txtFor('x'.repeat(250)))).not.toThrow();
   });
 });

@@ -8,17 +8,17 @@
  *   ns "peerB" b1 10.77.2.2 ── veth ── b0 10.77.2.1 ┘
  *
  * This needs root and `ip netns` (CAP_SYS_ADMIN, CAP_NET_ADMIN). Without them it is skipped, and
- * discovery.test.ts still covers advertising and browsing on loopback.
+ * mdns-loopback.test.ts still covers advertising and browsing on loopback.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { DiscoveredAgent } from './browse.ts';
-import { until } from '../../test/support/engine.ts';
+import type { DiscoveredAgent } from '../../src-main/fleet/mdns-browser.ts';
+import { until } from '../support/engine.ts';
 
-const CHILD = fileURLToPath(new URL('./testing/mdns-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../support/mdns-child.ts', import.meta.url));
 const tag = `pt${process.pid.toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 const NS = { agent: `${tag}-ag`, peerA: `${tag}-pa`, peerB: `${tag}-pb` };
 const DEV = { a0: `${tag}a0`, a1: `${tag}a1`, b0: `${tag}b0`, b1: `${tag}b1` };

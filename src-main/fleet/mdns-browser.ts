@@ -1,5 +1,5 @@
 /**
- * Finds Portico agents on the network (the Console uses this). It listens on the given
+ * The Console's mDNS browser: finds Portico agents on the network. It listens on the given
  * interfaces and reports each agent once, however many interfaces it is heard on. Records whose
  * TXT is not a valid Portico agent's are ignored: the network is untrusted, and the fingerprint,
  * checked on connect, is what counts.
@@ -14,9 +14,10 @@
  * harmless: what a browser hears is only a hint.
  */
 import type { Service } from 'bonjour-service';
-import { resolveInterfaces, type MdnsInterface } from './interfaces.ts';
-import { openMdns, type MdnsHandle } from './mdns.ts';
-import { parseAgentTxt, SERVICE_TYPE, type AgentTxt } from './txt.ts';
+import { deepEqual } from '../../shared/model/deep-equal.ts';
+import { resolveInterfaces, type MdnsInterface } from '../../shared/mdns/interfaces.ts';
+import { openMdns, type MdnsHandle } from '../../shared/mdns/socket.ts';
+import { parseAgentTxt, SERVICE_TYPE, type AgentTxt } from '../../shared/protocol/discovery.ts';
 
 export interface DiscoveredAgent {
   /** DNS-SD instance name. */
@@ -70,7 +71,7 @@ export function browse(
       return;
     }
     entry.seenBy.add(index);
-    if (JSON.stringify(entry.agent) !== JSON.stringify(agent)) {
+    if (!deepEqual(entry.agent, agent)) {
       entry.agent = agent;
       onUp(agent);
     }

@@ -1,15 +1,16 @@
 /**
- * What a Portico agent puts in its DNS-SD TXT record, and the one parser for it. The agent uses
- * it to check what it is about to advertise. The Console uses it for everything it hears on the
- * network, which is untrusted input. A record that does not parse is not a Portico agent.
- * No Node imports: it can move to shared/ if the Console's renderer ever needs it.
+ * Discovery's contract: the DNS-SD service type a Portico agent advertises and what it puts in
+ * its TXT record, with the one parser for it. The agent (agent/discovery/advertise.ts) uses it
+ * to check what it is about to advertise; the Console (src-main/fleet/mdns-browser.ts) for
+ * everything it hears on the network, which is untrusted input. A record that does not parse is
+ * not a Portico agent. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
+import { Fingerprint } from './fingerprint.ts';
 
 /** DNS-SD service type: `_portico._tcp`. */
 export const SERVICE_TYPE = 'portico';
 
-const FINGERPRINT = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 /** RFC 6763 §6.1: each `key=value` string is at most 255 bytes. */
 const MAX_ENTRY_BYTES = 255;
 
@@ -23,11 +24,8 @@ export const AgentTxt = z.object({
   site: z.string().default(''),
   /** The agent's software version. */
   version: z.string().min(1),
-  /** SHA-256 of the agent's identity certificate, `AB:CD:…` (upper-case hex). */
-  fingerprint: z
-    .string()
-    .transform((s) => s.toUpperCase())
-    .pipe(z.string().regex(FINGERPRINT, 'a SHA-256 fingerprint as colon-separated hex')),
+  /** SHA-256 of the agent's identity certificate, in the one form (fingerprint.ts). */
+  fingerprint: Fingerprint,
 });
 export type AgentTxt = z.output<typeof AgentTxt>;
 export type AgentTxtInput = z.input<typeof AgentTxt>;

@@ -1,5 +1,6 @@
 /**
- * `--mdns-interface` values are IPv4 addresses or interface names, resolved against this host.
+ * Where mDNS runs, for the agent's advertiser and the Console's browser alike. The agent's
+ * `--mdns-interface` values (and the Console's `mdnsInterfaces` setting) are IPv4 addresses or interface names, resolved against this host.
  * An address the host does not have would make multicast-dns fail quietly: it reports the failed
  * group join as a warning and then sends nothing. It is therefore refused here, by name.
  * Node lists only interfaces that are up and running (have carrier), so an interface that is down

@@ -1,4 +1,7 @@
 /**
+ * The mDNS socket both programs use: the agent's advertiser (agent/discovery/advertise.ts) and
+ * the Console's browser (src-main/fleet/mdns-browser.ts). Node only.
+ *
  * One bonjour-service instance per interface. multicast-dns, underneath, sends on a single
  * multicast interface per socket. That is the only way to keep the advertisement off the
  * interfaces we were not told to use.
@@ -10,7 +13,7 @@ import type { MdnsInterface } from './interfaces.ts';
 const MDNS_GROUP = '224.0.0.251';
 
 export interface MdnsSocketOptions {
-  /** Turn off multicast loopback (see advertise.ts for when and why). */
+  /** Turn off multicast loopback (see agent/discovery/advertise.ts for when and why). */
   noLoopback?: boolean;
   /** Socket and protocol trouble after start: failed sends, undecodable packets, lost membership. */
   onProblem: (error: Error) => void;
