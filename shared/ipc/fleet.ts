@@ -9,10 +9,8 @@ import { z } from 'zod';
 import { Host, Port } from '../model/config.ts';
 import type { AgentInfo } from '../protocol/agent.ts';
 import { Fingerprint } from '../protocol/fingerprint.ts';
+import { DEFAULT_AGENT_PORT } from '../protocol/transport.ts';
 import { AgentId, channel, NoParams } from './channel.ts';
-
-/** Port of the agent's management API when the admin gives none (portico-agent's --api default). */
-export const DEFAULT_AGENT_PORT = 7443;
 
 /** An agent's connection as the Console shows it; ISO dates, so it crosses IPC as it is. */
 export type AgentConnectionState =

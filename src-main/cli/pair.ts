@@ -2,7 +2,7 @@
  * `portico pair ADDRESS --token-file F`: pair with an agent (trust on first use: the
  * fingerprint it presents is pinned and printed; give --fingerprint to check it first).
  */
-import { DEFAULT_AGENT_PORT } from '../../shared/ipc/fleet.ts';
+import { DEFAULT_AGENT_PORT } from '../../shared/protocol/transport.ts';
 import { Fingerprint } from '../../shared/protocol/fingerprint.ts';
 import { ConsoleError } from '../../shared/ipc/errors.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';

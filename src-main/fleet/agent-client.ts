@@ -8,6 +8,7 @@
 import type { Topic } from '../../shared/protocol/events.ts';
 import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
 import { CLOSE_CODES } from '../../shared/protocol/codes.ts';
+import { CONSOLE_HEARTBEAT_MS, MAX_ANSWER_FRAME_BYTES } from '../../shared/protocol/transport.ts';
 import { mismatchMessage, type AgentState } from './agent-state.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ConnectError, openAgentSocket } from './open-socket.ts';
@@ -34,8 +35,8 @@ export interface ClientTuning {
 export const DEFAULT_TUNING: ClientTuning = {
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
-  heartbeatMs: 15_000,
-  maxPayloadBytes: 16 * 1024 * 1024,
+  heartbeatMs: CONSOLE_HEARTBEAT_MS,
+  maxPayloadBytes: MAX_ANSWER_FRAME_BYTES,
   backoff: DEFAULT_BACKOFF,
 };
 

@@ -3,8 +3,8 @@
  * Bearer token. Every way it can fail becomes a ConnectError with a kind the caller acts on
  * (auth-failed and fingerprint-mismatch stop reconnecting; the others back off and retry).
  */
-import { isIPv6 } from 'node:net';
 import { WebSocket } from 'ws';
+import { apiUrl } from '../../shared/protocol/transport.ts';
 import { FingerprintMismatchError, pinnedConnector } from './pinned-tls.ts';
 
 export type ConnectFailure =
@@ -32,20 +32,16 @@ export interface SocketTarget {
   token: string;
   /** TCP + TLS + upgrade must finish within this. */
   timeoutMs: number;
-  /** Largest frame accepted from the agent. */
+  /** Largest frame accepted from the agent (MAX_ANSWER_FRAME_BYTES outside tests). */
   maxPayloadBytes: number;
   /** Aborts the attempt (client stopped, or retrying with another endpoint). */
   signal?: AbortSignal;
 }
 
-export function agentUrl(address: string, port: number): string {
-  return `wss://${isIPv6(address) ? `[${address}]` : address}:${port}/v1`;
-}
-
 export function openAgentSocket(target: SocketTarget): Promise<WebSocket> {
   const where = `${target.address}:${target.port}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(agentUrl(target.address, target.port), {
+    const ws = new WebSocket(apiUrl(target.address, target.port), {
       headers: { Authorization: `Bearer ${target.token}` },
       createConnection: pinnedConnector({ ...target, pinned: target.fingerprint }) as never,
       handshakeTimeout: target.timeoutMs,

@@ -12,6 +12,7 @@ import type { AgentInfo } from '../../shared/protocol/agent.ts';
 import type { DiscoveredAgent } from './mdns-browser.ts';
 import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
 import { isFingerprint, normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
+import { MAX_ANSWER_FRAME_BYTES } from '../../shared/protocol/transport.ts';
 import { ConnectError, openAgentSocket } from './open-socket.ts';
 import { probeFingerprint } from './pinned-tls.ts';
 import { RpcSession } from './rpc-session.ts';
@@ -188,7 +189,7 @@ async function agentInfo(
   const where = `${target.address}:${target.port}`;
   let ws;
   try {
-    ws = await openAgentSocket({ ...target, timeoutMs, maxPayloadBytes: 1024 * 1024 });
+    ws = await openAgentSocket({ ...target, timeoutMs, maxPayloadBytes: MAX_ANSWER_FRAME_BYTES });
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
     const f = err.failure;

@@ -8,12 +8,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import type { ParamsInput } from '../../../shared/ipc/channels.ts';
-import {
-  DEFAULT_AGENT_PORT,
-  type DiscoveredAgent,
-  PairAgentParams,
-  type PairResult,
-} from '../../../shared/ipc/fleet.ts';
+import { DEFAULT_AGENT_PORT } from '../../../shared/protocol/transport.ts';
+import { type DiscoveredAgent, PairAgentParams, type PairResult } from '../../../shared/ipc/fleet.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
