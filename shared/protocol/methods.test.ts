@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, ERROR_DATA, errorCodeName } from './codes.ts';
 import { EVENTS, EventNotification, TOPICS } from './events.ts';
 import { METHODS } from './methods.ts';
-import { parseAgentFrame, parseResult } from './parse-agent-frame.ts';
+import { parseFrameOnConsole, parseResult } from './parse-frame-on-console.ts';
 
 describe('the method map', () => {
   it.each(Object.entries(METHODS))('%s is documented and representable as JSON Schema', (_name, spec) => {
@@ -51,7 +51,7 @@ describe('the method map', () => {
   });
 });
 
-describe('parseAgentFrame', () => {
+describe('parseFrameOnConsole', () => {
   const health = {
     key: 'web/a',
     virtualService: 'web',
@@ -82,7 +82,7 @@ describe('parseAgentFrame', () => {
     [{ jsonrpc: '2.0', method: 'event', params: { topic: 'weather', data: {} } }, { kind: 'invalid' }],
     [{ jsonrpc: '2.0', id: 1 }, { kind: 'invalid' }],
   ])('%j → %j', (frame, expected) => {
-    expect(parseAgentFrame(JSON.stringify(frame))).toMatchObject(expected);
+    expect(parseFrameOnConsole(JSON.stringify(frame))).toMatchObject(expected);
   });
 
   it('checks a result against its method', () => {

@@ -1,13 +1,13 @@
 /**
  * JSON-RPC over one open agent WebSocket: requests with ids and timeouts, every frame checked
- * against the shared schemas where it enters (parseAgentFrame, then parseResult for the method
+ * against the shared schemas where it enters (parseFrameOnConsole, then parseResult for the method
  * that was asked), events handed on, and a ping heartbeat that terminates a connection whose
  * peer stopped answering (a pulled cable shows no FIN; only silence).
  */
 import type { RawData, WebSocket } from 'ws';
 import type { EventNotification } from '../../shared/protocol/events.ts';
 import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
-import { parseAgentFrame, parseResult } from '../../shared/protocol/parse-agent-frame.ts';
+import { parseFrameOnConsole, parseResult } from '../../shared/protocol/parse-frame-on-console.ts';
 import { RequestError, RpcError } from './rpc-errors.ts';
 
 export type AgentEvent = EventNotification['params'];
@@ -105,7 +105,7 @@ export class RpcSession {
       this.opts.onProblem?.('binary frame from the agent ignored');
       return;
     }
-    const frame = parseAgentFrame(rawText(data));
+    const frame = parseFrameOnConsole(rawText(data));
     switch (frame.kind) {
       case 'event':
         this.opts.onEvent(frame.event);

@@ -1,5 +1,6 @@
 /**
- * The Console's side of parseFrame: an agent's frame → a result, an error or an event, each
+ * Where every frame the Console receives enters (an agent's answers and events;
+ * parse-frame-on-agent.ts is the other direction): an agent's frame → a result, an error or an event, each
  * checked against the shared schemas. A result's shape depends on the method the client
  * asked, which only the client knows: it checks it with `parseResult(method, result)`.
  * Runtime-neutral.
@@ -7,7 +8,8 @@
 import { ErrorResponse, ResultResponse, type ErrorObject, type RequestId } from './envelopes.ts';
 import { EventNotification } from './events.ts';
 import { METHODS, type MethodName, type ResultOf } from './methods.ts';
-import { exceedsDepth, MAX_DEPTH } from './parse-frame.ts';
+import { exceedsDepth } from './frame-depth.ts';
+import { MAX_FRAME_DEPTH } from './transport.ts';
 import { formatPath } from '../model/validate.ts';
 
 export type AgentFrame =
@@ -17,8 +19,10 @@ export type AgentFrame =
   /** Not a frame this protocol defines: the client should log it and may close the session. */
   | { kind: 'invalid'; reason: string };
 
-export function parseAgentFrame(text: string): AgentFrame {
-  if (exceedsDepth(text, MAX_DEPTH)) return { kind: 'invalid', reason: `nesting deeper than ${MAX_DEPTH}` };
+export function parseFrameOnConsole(text: string): AgentFrame {
+  if (exceedsDepth(text, MAX_FRAME_DEPTH)) {
+    return { kind: 'invalid', reason: `nesting deeper than ${MAX_FRAME_DEPTH}` };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

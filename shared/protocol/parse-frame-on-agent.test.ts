@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from './codes.ts';
-import { exceedsDepth, parseFrame } from './parse-frame.ts';
+import { parseFrameOnAgent } from './parse-frame-on-agent.ts';
 
 const { PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS } = ERROR_CODES;
 const req = (body: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', ...body });
 
-describe('parseFrame', () => {
+describe('parseFrameOnAgent', () => {
   it.each([
     [
       'agent.info without params',
@@ -33,7 +33,7 @@ describe('parseFrame', () => {
       { method: 'config.validate' },
     ],
   ])('accepts %s', (_what, text, expected) => {
-    const parsed = parseFrame(text);
+    const parsed = parseFrameOnAgent(text);
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(parsed.request).toMatchObject(expected);
   });
@@ -67,7 +67,7 @@ describe('parseFrame', () => {
       11,
     ],
   ])('refuses %s', (_what, text, code, id) => {
-    const parsed = parseFrame(text);
+    const parsed = parseFrameOnAgent(text);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.error.error.code).toBe(code);
@@ -77,7 +77,7 @@ describe('parseFrame', () => {
   });
 
   it('names the field and the reason of invalid params', () => {
-    const parsed = parseFrame(
+    const parsed = parseFrameOnAgent(
       req({
         id: 1,
         method: 'realServer.setEnabled',
@@ -96,14 +96,14 @@ describe('parseFrame', () => {
   });
 
   it('says that batches are not supported', () => {
-    const parsed = parseFrame('[]');
+    const parsed = parseFrameOnAgent('[]');
     expect(!parsed.ok && parsed.error.error.message).toMatch(/batch requests are not supported/);
   });
 
   it('cuts what it echoes back', () => {
-    const parsed = parseFrame(req({ id: 1, method: 'm'.repeat(100) }));
+    const parsed = parseFrameOnAgent(req({ id: 1, method: 'm'.repeat(100) }));
     expect(!parsed.ok && parsed.error.error.message.length).toBeLessThan(250);
-    const many = parseFrame(
+    const many = parseFrameOnAgent(
       req({
         id: 1,
         method: 'agent.info',
@@ -114,25 +114,12 @@ describe('parseFrame', () => {
   });
 
   it('refuses frames beyond maxChars before parsing', () => {
-    const parsed = parseFrame(req({ id: 1, method: 'agent.info' }), { maxChars: 10 });
+    const parsed = parseFrameOnAgent(req({ id: 1, method: 'agent.info' }), { maxChars: 10 });
     expect(!parsed.ok && parsed.error.error.code).toBe(INVALID_REQUEST);
   });
 
   it('scans a million brackets without recursion', () => {
-    const parsed = parseFrame('['.repeat(1_000_000));
+    const parsed = parseFrameOnAgent('['.repeat(1_000_000));
     expect(!parsed.ok && parsed.error.error.code).toBe(INVALID_REQUEST);
-  });
-});
-
-describe('exceedsDepth', () => {
-  it.each([
-    ['{}', 1, false],
-    ['[[]]', 1, true],
-    ['[[]]', 2, false],
-    ['"[[[["', 1, false],
-    ['["\\"[[["]', 1, false],
-    ['["\\\\",[[]]]', 2, true],
-  ])('%s with max %i → %s', (text, max, expected) => {
-    expect(exceedsDepth(text, max)).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Where every inbound frame enters: text → a validated request, or the exact JSON-RPC error to
+ * Where every frame the agent receives enters (the Console's requests; parse-frame-on-console.ts
+ * is the other direction): text → a validated request, or the exact JSON-RPC error to
  * answer with. Nothing reaches a handler that this did not check against the method's schema.
  *
  * Guards run before the expensive or dangerous steps: the nesting depth is measured by a
@@ -10,17 +11,17 @@ import { ERROR_CODES, type Problem } from './codes.ts';
 import { errorResponse, Request, RequestId, type ErrorResponse } from './envelopes.ts';
 import { isMethodName, METHODS, type MethodName, type ParamsOf } from './methods.ts';
 import { formatPath } from '../model/validate.ts';
+import { exceedsDepth } from './frame-depth.ts';
+import { MAX_FRAME_DEPTH } from './transport.ts';
 import type { z } from 'zod';
 
-/** Deep enough for any config (virtualServices[].contentRules[].realServers[] is ~8). */
-export const MAX_DEPTH = 64;
 /** Problems reported per error: enough to fix a document, not a megabyte of echo. */
 const MAX_PROBLEMS = 50;
 /** Messages and echoed names are cut here; input controls what zod's messages repeat. */
 const MAX_TEXT = 200;
 
 export interface FrameLimits {
-  /** Deepest nesting of arrays/objects accepted (default 64). */
+  /** Deepest nesting of arrays/objects accepted (default MAX_FRAME_DEPTH). */
   maxDepth?: number;
   /** Longest frame in UTF-16 code units; the transport's byte limit normally comes first. */
   maxChars?: number;
@@ -33,14 +34,14 @@ export type ParsedRequest = {
 
 export type FrameResult = { ok: true; request: ParsedRequest } | { ok: false; error: ErrorResponse };
 
-export function parseFrame(text: string, limits: FrameLimits = {}): FrameResult {
+export function parseFrameOnAgent(text: string, limits: FrameLimits = {}): FrameResult {
   const maxChars = limits.maxChars ?? Infinity;
   if (text.length > maxChars) {
     return fail(null, 'INVALID_REQUEST', `frame too large (more than ${maxChars} characters)`, {
       reason: 'too large',
     });
   }
-  const maxDepth = limits.maxDepth ?? MAX_DEPTH;
+  const maxDepth = limits.maxDepth ?? MAX_FRAME_DEPTH;
   if (exceedsDepth(text, maxDepth)) {
     return fail(null, 'INVALID_REQUEST', `nesting deeper than ${maxDepth} levels`, { reason: 'too deep' });
   }
@@ -123,27 +124,6 @@ export function binaryFrameError(): ErrorResponse {
   return errorResponse(null, ERROR_CODES.INVALID_REQUEST, 'binary frames are not supported: send JSON text', {
     reason: 'binary frame',
   });
-}
-
-/**
- * True when arrays/objects nest deeper than `max`. Brackets inside strings do not count; the
- * scan does not validate JSON (JSON.parse does that next), it only bounds what JSON.parse and
- * the schemas will recurse into.
- */
-export function exceedsDepth(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (++depth > max) return true;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
-  }
-  return false;
 }
 
 function problemsOf(error: z.ZodError): Problem[] {
