@@ -10,8 +10,6 @@ import { ApplyError, Engine } from './engine/engine.ts';
 import type { CertificateSource } from './engine/tls.ts';
 import { ConfigFileError } from './config/config-file.ts';
 import { ConfigInvalidError, ConfigStore } from './config/config-store.ts';
-import { Fanout } from './mgmt/fanout.ts';
-import type { RealServerHealth } from '../shared/model/health.ts';
 
 export interface AgentOptions {
   dataDir: string;
@@ -23,8 +21,6 @@ export interface AgentOptions {
 export interface RunningAgent {
   engine: Engine;
   config: ConfigStore;
-  /** Every real-server health change, for the management API's events. */
-  health: Fanout<RealServerHealth>;
   /** Re-reads the config file and applies it; false (with the problems logged) if refused. */
   reload(): Promise<boolean>;
   stop(graceMs?: number): Promise<void>;
@@ -34,10 +30,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const stale = await removeStaleTemps(opts.dataDir);
   if (stale) opts.log.info({ files: stale }, 'removed temporary files left by an earlier crash');
-  const health = new Fanout<RealServerHealth>((err) => opts.log.error({ err }, 'health listener failed'));
   const engine = new Engine({
     log: opts.log,
-    onHealth: health.publish,
     ...(opts.certs ? { certs: opts.certs } : {}),
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
   });
@@ -58,5 +52,5 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       return false;
     }
   };
-  return { engine, config, health, reload, stop: (graceMs) => engine.stop(graceMs) };
+  return { engine, config, reload, stop: (graceMs) => engine.stop(graceMs) };
 }

@@ -53,8 +53,17 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'check') {
     try {
-      const cfg = await readConfigFile(dataDir);
-      process.stdout.write(`ok: ${cfg.virtualServices.length} virtual services\n`);
+      const { config, convertedFrom } = await readConfigFile(dataDir);
+      const out = process.stdout;
+      out.write(`ok: ${config.pools.length} pools, ${config.virtualServices.length} virtual services\n`);
+      if (convertedFrom) {
+        // Shown, not written: the agent converts the file (keeping the original) when it runs it.
+        out.write(
+          'config.json is in the version 1 format. The agent will convert it when it starts (keeping the\n' +
+            'original as config.v1.json); this is what it will run:\n',
+        );
+        out.write(`${JSON.stringify(config, null, 2)}\n`);
+      }
       return 0;
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\n`);

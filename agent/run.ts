@@ -13,9 +13,8 @@ import { CertStore } from './certs/store.ts';
 import { openCertStore } from './certs/engine-source.ts';
 import { startAdvertising } from './discovery/advertise.ts';
 import { loadOrCreateIdentity, readToken } from './identity/index.ts';
-import { createAgentCore } from './mgmt/agent-core.ts';
+import { createManagement } from './mgmt/management.ts';
 import { startManagementServer } from './mgmt/server.ts';
-import { snapshotFromEngine } from './metrics/from-engine.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { removePidFile, writePidFile } from './pid-file.ts';
 import { VERSION } from './version.ts';
@@ -57,11 +56,10 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   }
 
   const agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir) });
-  const core = createAgentCore({
+  const management = createManagement({
     engine: agent.engine,
     configStore: agent.config,
     certStore: new CertStore(dataDir),
-    health: agent.health,
     identity: {
       id: identity.id,
       name: identity.name,
@@ -78,7 +76,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     port: opts.api.port,
     tls: { key: identity.key, cert: identity.cert },
     token: () => token,
-    core,
+    management,
     log,
   });
 
@@ -106,7 +104,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     ? await startMetricsServer({
         host: opts.metrics.host,
         port: opts.metrics.port,
-        collect: () => snapshotFromEngine(agent.engine),
+        collect: () => agent.engine.status(),
       })
     : undefined;
 
@@ -148,7 +146,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   });
   await advert?.stop().catch(() => undefined);
   await api.close();
-  core.close();
+  management.close();
   await metrics?.close();
   await agent.stop(10_000);
   await removePidFile(dataDir);

@@ -1,6 +1,8 @@
 /**
- * Which virtual services use which store entries, read from `<dataDir>/config.json` for the
- * command line (the running agent knows its config and passes usedBy itself).
+ * Which virtual services use which store entries: certificates on https services, CA bundles
+ * on the pools those services send to (a pool no service uses is named as `pool <name>`).
+ * Read from `<dataDir>/config.json` for the command line (the running agent knows its config
+ * and passes usedBy itself).
  *
  * Read leniently: no file means nothing is used; a config that fails the full schema still
  * tells us its references. Only unreadable JSON is reported, because then "unused" would be
@@ -27,14 +29,23 @@ export function usedByFromConfig(config: unknown): UsedBy {
     if (!set) uses.set(cert, (set = new Set()));
     set.add(service);
   };
-  const services = isRecord(config) && Array.isArray(config.virtualServices) ? config.virtualServices : [];
-  services.forEach((vs: unknown, index: number) => {
+  const list = (key: string) => (isRecord(config) && Array.isArray(config[key]) ? (config[key] as unknown[]) : []);
+  const poolUsers = new Map<string, string[]>();
+  list('virtualServices').forEach((vs: unknown, index: number) => {
     if (!isRecord(vs)) return;
     const service = typeof vs.name === 'string' ? vs.name : `virtualServices[${index}]`;
     if (isRecord(vs.tls) && Array.isArray(vs.tls.certificates))
       for (const cert of vs.tls.certificates) add(cert, service);
+    // Version 1 (a file not converted yet): re-encrypt settings sat on the service.
     if (isRecord(vs.reencrypt)) add(vs.reencrypt.ca, service);
+    const pools = [vs.pool, ...(Array.isArray(vs.contentRules) ? vs.contentRules.map((r) => (isRecord(r) ? r.pool : undefined)) : [])];
+    for (const pool of pools) if (typeof pool === 'string') poolUsers.set(pool, [...(poolUsers.get(pool) ?? []), service]);
   });
+  for (const pool of list('pools')) {
+    if (!isRecord(pool) || typeof pool.name !== 'string' || !isRecord(pool.reencrypt)) continue;
+    const users = poolUsers.get(pool.name) ?? [`pool ${pool.name}`];
+    for (const user of users) add(pool.reencrypt.ca, user);
+  }
   return (name) => [...(uses.get(name) ?? [])].sort();
 }
 

@@ -3,7 +3,7 @@
  * fsync, rename, fsync of the directory) so a crash at any moment leaves either the old or
  * the new file, never a torn one.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { join } from 'node:path';
 import { AgentConfig } from '../../shared/model/config.ts';
@@ -22,14 +22,23 @@ export class ConfigFileError extends Error {
   }
 }
 
+/** Where the original of a converted version-1 file is kept, beside config.json. */
+export const V1_COPY = 'config.v1.json';
+
+export interface ConfigFile {
+  config: AgentConfig;
+  /** The file was version 1 and was converted; this is its text as the admin wrote it. */
+  convertedFrom?: { version: 1; text: string };
+}
+
 /** The config in `dataDir`, or an empty one when there is no file yet. */
-export async function readConfigFile(dataDir: string): Promise<AgentConfig> {
+export async function readConfigFile(dataDir: string): Promise<ConfigFile> {
   const file = join(dataDir, CONFIG_FILE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return AgentConfig.parse({});
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: AgentConfig.parse({}) };
     throw err;
   }
   let json: unknown;
@@ -40,10 +49,33 @@ export async function readConfigFile(dataDir: string): Promise<AgentConfig> {
   }
   const parsed = parseAgentConfig(json);
   if (!parsed.ok) throw new ConfigFileError(file, parsed.problems);
-  return parsed.value;
+  return parsed.convertedFrom ? { config: parsed.value, convertedFrom: { version: 1, text } } : { config: parsed.value };
+}
+
+/**
+ * Keeps the admin's version-1 file beside the converted one: config.v1.json, or when that
+ * already holds an earlier original, config.v1.<time>.json. Never overwrites a copy.
+ */
+export async function keepV1Copy(dataDir: string, text: string): Promise<string> {
+  let name = V1_COPY;
+  if (await exists(join(dataDir, name))) name = `config.v1.${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  await writeFileAtomic(join(dataDir, name), text, 0o600);
+  return name;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function writeConfigFile(dataDir: string, config: AgentConfig): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(join(dataDir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  // The file reads top-down: what format, which revision, then pools and the services using them.
+  const { $schema, version, revision, ...objects } = config;
+  const ordered = { ...($schema === undefined ? {} : { $schema }), version, revision, ...objects };
+  await writeFileAtomic(join(dataDir, CONFIG_FILE), `${JSON.stringify(ordered, null, 2)}\n`, 0o600);
 }

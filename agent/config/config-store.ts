@@ -10,7 +10,8 @@ import type { AgentConfig } from '../../shared/model/config.ts';
 import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
 import { ApplyError, type Engine } from '../engine/engine.ts';
 import { AuditLog, type Actor } from './audit-log.ts';
-import { readConfigFile, writeConfigFile } from './config-file.ts';
+import { keepV1Copy, readConfigFile, writeConfigFile, type ConfigFile } from './config-file.ts';
+import { deepEqual } from '../../shared/model/deep-equal.ts';
 
 export type { Actor } from './audit-log.ts';
 
@@ -68,11 +69,17 @@ export class ConfigStore {
     this.audit = new AuditLog(dataDir);
   }
 
-  /** Reads `<data-dir>/config.json` and runs it: the last acknowledged revision. */
+  /**
+   * Reads `<data-dir>/config.json` and runs it: the last acknowledged revision. A version-1
+   * file is converted, run, and written back in version 2 with its original kept beside it.
+   */
   static async open(dataDir: string, engine: Engine, log: Logger): Promise<ConfigStore> {
-    const { revision, config } = split(await readConfigFile(dataDir));
+    const file = await readConfigFile(dataDir);
+    const { revision, config } = split(file.config);
     await engine.apply(config);
-    return new ConfigStore(dataDir, engine, log, revision, config);
+    const store = new ConfigStore(dataDir, engine, log, revision, config);
+    if (file.convertedFrom) await store.saveConverted(file, revision);
+    return store;
   }
 
   get(): { revision: number; config: AgentConfig } {
@@ -111,9 +118,23 @@ export class ConfigStore {
   /** SIGHUP: the file was edited by hand; run it as the next revision if it differs. */
   reloadFromFile(): Promise<{ revision: number }> {
     return this.serial(async () => {
-      const { config } = split(await readConfigFile(this.dataDir));
-      return this.commit(config, { actor: FILE_ACTOR, action: 'config.reload' }, true);
+      const file = await readConfigFile(this.dataDir);
+      const { config } = split(file.config);
+      const result = await this.commit(config, { actor: FILE_ACTOR, action: 'config.reload' }, true);
+      // A version-1 file put back by hand: what runs is its conversion, and the file says so.
+      if (file.convertedFrom) await this.saveConverted(file, this.revision);
+      return result;
     });
+  }
+
+  /** Writes the converted form over a version-1 config.json, keeping the original beside it. */
+  private async saveConverted(file: ConfigFile, revision: number): Promise<void> {
+    const copy = await keepV1Copy(this.dataDir, file.convertedFrom!.text);
+    await writeConfigFile(this.dataDir, { ...this.config, revision });
+    this.log.warn(
+      { original: copy },
+      'config.json was in the version 1 format: converted to version 2 (pools), the original is kept beside it',
+    );
   }
 
   /**
@@ -153,7 +174,7 @@ export class ConfigStore {
     if (opts.expectRevision !== undefined && opts.expectRevision !== this.revision) {
       return this.refuse(opts, new ConfigConflictError(opts.expectRevision, this.revision));
     }
-    if (JSON.stringify(next) === JSON.stringify(this.config)) {
+    if (deepEqual(next, this.config)) {
       if (refresh) await this.engine.apply(next);
       return { revision: this.revision };
     }

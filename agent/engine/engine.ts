@@ -1,18 +1,25 @@
 /**
- * The proxy engine: turns a validated AgentConfig into listeners, service runtimes and health
- * checks, and applies a new config as a diff. Apply is all-or-nothing: everything that can
- * fail (certificate look-ups, binding new ports) happens before anything running is touched,
- * and a failure leaves the running engine exactly as it was.
+ * The built-in engine: turns a validated AgentConfig into pools, listeners, service runtimes
+ * and health checks, and applies a new config as a diff. Apply is all-or-nothing: everything
+ * that can fail (certificate look-ups, binding new ports) happens before anything running is
+ * touched, and a failure leaves the running engine exactly as it was.
+ *
+ * Health changes are published to whoever subscribes (events, logs, metrics): the engine
+ * knows nothing of the management plane.
  */
 import type { Logger } from 'pino';
-import type { AgentConfig, VirtualService } from '../../shared/model/config.ts';
+import type { AgentConfig, Pool, VirtualService } from '../../shared/model/config.ts';
+import { deepEqual } from '../../shared/model/deep-equal.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 import type { ConfigProblem } from '../../shared/model/validate.ts';
+import type { StatsSnapshot } from '../../shared/protocol/stats.ts';
 import { HealthMonitor, type HealthTarget } from '../health/monitor.ts';
 import { HttpListener } from './http/listener.ts';
 import type { BaseListener } from './listener.ts';
+import { PoolRuntime } from './pool.ts';
 import type { RealServerRuntime, UpstreamSettings } from './real-server.ts';
 import { ServiceRuntime } from './service.ts';
+import { statusOf } from './status.ts';
 import { TcpListener } from './tcp/listener.ts';
 import { tlsOptionsFor, type CertificateSource, type ListenerTlsContext } from './tls.ts';
 
@@ -32,8 +39,6 @@ export interface EngineOptions {
   certs?: CertificateSource;
   /** How long removed listeners may finish their work before they are cut (default 30 s). */
   drainMs?: number;
-  /** Called on every real-server health change (events, logs). */
-  onHealth?: (health: RealServerHealth) => void;
 }
 
 interface ListenerSlot {
@@ -49,14 +54,20 @@ export interface ApplySummary {
   unchanged: string[];
 }
 
+type HealthListener = (health: RealServerHealth) => void;
+
+const EMPTY: AgentConfig = { version: 2, pools: [], virtualServices: [] };
+
 export class Engine {
   private readonly log: Logger;
   private readonly opts: EngineOptions;
+  private pools = new Map<string, PoolRuntime>();
   private services = new Map<string, ServiceRuntime>();
   private listeners = new Map<string, ListenerSlot>();
   private servers = new Map<string, RealServerRuntime>();
   private readonly health: HealthMonitor;
-  private current: AgentConfig = { virtualServices: [] };
+  private readonly healthListeners = new Set<HealthListener>();
+  private current: AgentConfig = EMPTY;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
@@ -65,12 +76,24 @@ export class Engine {
       onChange: (h, previous) => {
         const rs = this.servers.get(h.key);
         if (rs) rs.health = h.state;
-        const line = { vs: h.virtualService, rs: h.realServer, state: h.state, previous, reason: h.reason };
+        const line = { pool: h.pool, server: h.server, state: h.state, previous, reason: h.reason };
         if (h.state === 'down') this.log.warn(line, 'real server down');
         else this.log.info(line, 'real server health');
-        opts.onHealth?.(h);
+        for (const listener of this.healthListeners) {
+          try {
+            listener(h);
+          } catch (err) {
+            this.log.error({ err: (err as Error).message }, 'health subscriber failed');
+          }
+        }
       },
     });
+  }
+
+  /** Every real-server health change from now on; returns the way to stop. */
+  onHealth(listener: HealthListener): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
   }
 
   get config(): AgentConfig {
@@ -89,13 +112,19 @@ export class Engine {
     const problems: ConfigProblem[] = [];
     const upstreams = new Map<string, UpstreamSettings>();
     const tlsContexts = new Map<string, ListenerTlsContext>();
-    config.virtualServices.forEach((vs, i) => {
-      if (!vs.enabled) return;
+    config.pools.forEach((pool, i) => {
       try {
-        upstreams.set(vs.name, upstreamFor(vs, this.opts.certs));
-        if (vs.tls) tlsContexts.set(vs.name, tlsOptionsFor(vs.tls, this.opts.certs));
+        upstreams.set(pool.name, upstreamFor(pool, this.opts.certs));
       } catch (err) {
-        problems.push({ path: `virtualServices[${i}]`, message: (err as Error).message });
+        problems.push({ path: `pools[${i}].reencrypt`, message: (err as Error).message });
+      }
+    });
+    config.virtualServices.forEach((vs, i) => {
+      if (!vs.enabled || vs.protocol !== 'https') return;
+      try {
+        tlsContexts.set(vs.name, tlsOptionsFor(vs.tls, this.opts.certs));
+      } catch (err) {
+        problems.push({ path: `virtualServices[${i}].tls`, message: (err as Error).message });
       }
     });
     return { problems, upstreams, tlsContexts };
@@ -111,10 +140,12 @@ export class Engine {
       (rs) => [rs, rs.weight, rs.enabled, rs.maxConnections] as const,
     );
     const reuse = new Map(this.servers);
-    const next = new Map<string, ServiceRuntime>();
-    for (const vs of enabled) {
-      next.set(vs.name, new ServiceRuntime(vs, upstreams.get(vs.name)!, reuse, this.services.get(vs.name)));
+    const pools = new Map<string, PoolRuntime>();
+    for (const pool of config.pools) {
+      pools.set(pool.name, new PoolRuntime(pool, upstreams.get(pool.name)!, reuse, this.pools.get(pool.name)));
     }
+    const next = new Map<string, ServiceRuntime>();
+    for (const vs of enabled) next.set(vs.name, new ServiceRuntime(vs, pools, this.services.get(vs.name)));
 
     // Bind what needs a new server object; on any failure close those and restore.
     const keyOf = (vs: VirtualService) => `${vs.listen.address}:${vs.listen.port}`;
@@ -128,9 +159,7 @@ export class Engine {
         const tls = tlsContexts.get(vs.name);
         if (slot && slot.settings === settings) continue;
         const listener =
-          vs.protocol === 'tcp'
-            ? new TcpListener(svc, this.log)
-            : new HttpListener(svc, this.log, tls?.options);
+          vs.protocol === 'tcp' ? new TcpListener(svc, this.log) : new HttpListener(svc, this.log, tls?.options);
         fresh.set(key, { listener, settings, ...(tls ? { tls } : {}) });
         await listener.listen();
       }
@@ -170,7 +199,7 @@ export class Engine {
         }
       }
       if (!old) summary.added.push(vs.name);
-      else if (JSON.stringify(old.config) === JSON.stringify(vs)) summary.unchanged.push(vs.name);
+      else if (deepEqual(old.config, vs)) summary.unchanged.push(vs.name);
       else summary.changed.push(vs.name);
     }
     for (const [key, slot] of this.listeners) {
@@ -179,16 +208,15 @@ export class Engine {
         this.listeners.delete(key);
       }
     }
-    for (const [name, old] of this.services) {
-      old.retire(next.get(name));
-      if (!next.has(name)) summary.removed.push(name);
-    }
+    for (const name of this.services.keys()) if (!next.has(name)) summary.removed.push(name);
+    for (const [name, old] of this.pools) old.retire(pools.get(name));
+    this.pools = pools;
     this.services = next;
     this.servers = new Map();
-    for (const svc of next.values()) for (const rs of svc.servers) this.servers.set(rs.key, rs);
+    for (const pool of pools.values()) for (const rs of pool.servers) this.servers.set(rs.key, rs);
     this.current = config;
 
-    this.health.update(healthTargets(enabled, this.servers, this.opts.certs));
+    this.health.update(healthTargets(config.pools, this.servers));
     for (const rs of this.servers.values()) rs.health = this.health.get(rs.key)?.state ?? rs.health;
 
     // Old listeners and servers that left finish their in-flight work in the background.
@@ -214,8 +242,17 @@ export class Engine {
     return this.health.snapshot();
   }
 
+  /** The one status: every pool member and every enabled service (shared/protocol/stats.ts). */
+  status(now: Date = new Date()): StatsSnapshot {
+    return statusOf(this.pools.values(), this.services.values(), (key) => this.health.get(key), now);
+  }
+
   service(name: string): ServiceRuntime | undefined {
     return this.services.get(name);
+  }
+
+  pool(name: string): PoolRuntime | undefined {
+    return this.pools.get(name);
   }
 
   /** Stops accepting, lets in-flight work finish for up to `graceMs`, then stops. */
@@ -223,9 +260,10 @@ export class Engine {
     this.health.stop();
     await Promise.all([...this.listeners.values()].map((s) => s.listener.close(graceMs)));
     await Promise.all([...this.servers.values()].map((rs) => rs.close()));
-    for (const svc of this.services.values()) svc.retire(undefined);
+    for (const pool of this.pools.values()) pool.retire(undefined);
     this.listeners.clear();
     this.services.clear();
+    this.pools.clear();
     this.servers.clear();
   }
 }
@@ -234,35 +272,38 @@ function settingsOf(svc: ServiceRuntime): string {
   return svc.config.protocol === 'tcp' ? TcpListener.settingsKey(svc) : HttpListener.settingsKey(svc);
 }
 
-function upstreamFor(vs: VirtualService, certs: CertificateSource | undefined): UpstreamSettings {
-  const r = vs.reencrypt;
-  const base = { connectMs: vs.timeouts.connectMs, serverMs: vs.timeouts.serverMs };
+function upstreamFor(pool: Pool, certs: CertificateSource | undefined): UpstreamSettings {
+  const r = pool.reencrypt;
+  const base = { connectMs: pool.timeouts.connectMs, serverMs: pool.timeouts.serverMs };
   if (!r) return base;
   if (r.verify === 'none') return { ...base, tls: { servername: r.serverName, rejectUnauthorized: false } };
-  if (!certs) throw new Error(`reencrypt.ca "${r.ca}": this agent has no certificate store`);
+  if (!certs) throw new Error(`"${r.ca}": this agent has no certificate store`);
   return { ...base, tls: { ca: certs.loadCa(r.ca), servername: r.serverName, rejectUnauthorized: true } };
 }
 
-function healthTargets(
-  services: readonly VirtualService[],
-  servers: ReadonlyMap<string, RealServerRuntime>,
-  _certs: CertificateSource | undefined,
-): HealthTarget[] {
+/** Every server of every pool, probed once however many services use the pool. */
+function healthTargets(pools: readonly Pool[], servers: ReadonlyMap<string, RealServerRuntime>): HealthTarget[] {
   const out: HealthTarget[] = [];
-  for (const vs of services) {
-    for (const rs of [...vs.realServers, ...vs.contentRules.flatMap((r) => r.realServers)]) {
-      const runtime = servers.get(`${vs.name}/${rs.name}`)!;
+  for (const pool of pools) {
+    for (const rs of pool.servers) {
+      const runtime = servers.get(`${pool.name}/${rs.name}`)!;
       const tls = runtime.upstream.tls;
+      // A re-encrypted pool's checks name the server as clients do: IIS sites bound to a host
+      // name answer a request for an address with 400 or 404.
+      const check =
+        pool.healthCheck.type === 'https' && pool.healthCheck.host === undefined && tls?.servername
+          ? { ...pool.healthCheck, host: tls.servername }
+          : pool.healthCheck;
       out.push({
         key: runtime.key,
-        virtualService: vs.name,
-        realServer: rs.name,
+        pool: pool.name,
+        server: rs.name,
         address: rs.address,
         port: rs.port,
         enabled: rs.enabled,
-        check: vs.healthCheck,
+        check,
         ...(tls
-          ? { tls: { ca: tls.ca, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized } }
+          ? { tls: { ca: tls.ca, servername: runtime.sni, rejectUnauthorized: tls.rejectUnauthorized } }
           : {}),
       });
     }

@@ -41,7 +41,7 @@ export abstract class BaseListener {
 
   /** Puts the current runtime's timeouts and limits on the server object. */
   protected applySettings(): void {
-    this.server.maxConnections = this.current.config.limits.maxConnections;
+    this.server.maxConnections = this.current.front.maxConnections;
   }
 
   /** Node closes a connection over server.maxConnections itself; this counts it. */
@@ -49,7 +49,7 @@ export abstract class BaseListener {
     this.server.on('drop', (data?: { remoteAddress?: string }) =>
       this.refusals.note(this.current, 'connections', {
         client: clientAddress(data?.remoteAddress),
-        limit: this.current.config.limits.maxConnections,
+        limit: this.current.front.maxConnections,
       }),
     );
   }
@@ -60,7 +60,7 @@ export abstract class BaseListener {
    */
   protected track(socket: Socket): boolean {
     const svc = this.current;
-    const perSource = svc.config.limits.maxConnectionsPerSource;
+    const perSource = svc.front.maxConnectionsPerSource;
     if (perSource > 0) {
       const ip = clientAddress(socket.remoteAddress);
       const open = this.perSource.get(ip) ?? 0;
@@ -74,7 +74,7 @@ export abstract class BaseListener {
       (socket as CountedSocket)[SOURCE] = ip;
     }
     const stats = svc.stats;
-    stats.connections++;
+    stats.traffic.connections++;
     stats.activeConnections++;
     this.sockets.add(socket);
     socket.once('close', () => {

@@ -55,7 +55,7 @@ export class RealServerRuntime implements Candidate {
   active = 0;
   readonly traffic = new Traffic();
 
-  private pool: Pool | undefined;
+  private keepAlive: Pool | undefined;
 
   constructor(pool: string, rs: RealServer, upstream: UpstreamSettings) {
     this.pool = pool;
@@ -112,10 +112,10 @@ export class RealServerRuntime implements Candidate {
 
   /** The keep-alive pool to this server, created on first use. */
   httpPool(): Pool {
-    if (this.pool) return this.pool;
+    if (this.keepAlive) return this.keepAlive;
     const tls = this.upstream.tls;
     const host = this.address.includes(':') ? `[${this.address}]` : this.address;
-    this.pool = new Pool(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
+    this.keepAlive = new Pool(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
       connections: this.maxConnections > 0 ? this.maxConnections : null,
       pipelining: 1,
       keepAliveTimeout: 30_000,
@@ -124,7 +124,7 @@ export class RealServerRuntime implements Candidate {
       bodyTimeout: this.upstream.serverMs,
       connect: this.connector(),
     });
-    return this.pool;
+    return this.keepAlive;
   }
 
   /** undici's connector with our SNI forced, whatever servername a request carries. */
@@ -146,8 +146,8 @@ export class RealServerRuntime implements Candidate {
 
   /** Lets in-flight requests finish, then closes pooled connections. */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
+    const pool = this.keepAlive;
+    this.keepAlive = undefined;
     if (pool) await pool.close().catch(() => pool.destroy());
   }
 }

@@ -60,8 +60,8 @@ function http(extra: Partial<HttpCheck> = {}): HttpCheck {
 function target(port: number, check: HealthCheck, extra: Partial<HealthTarget> = {}): HealthTarget {
   return {
     key: 'exchange/mbx1',
-    virtualService: 'exchange',
-    realServer: 'mbx1',
+    pool: 'exchange',
+    server: 'mbx1',
     address: '127.0.0.1',
     port,
     enabled: true,
@@ -81,8 +81,8 @@ describe('HealthMonitor', () => {
     monitor.update([target(1, { type: 'none' })]);
     expect(monitor.get('exchange/mbx1')).toMatchObject({
       state: 'up',
-      virtualService: 'exchange',
-      realServer: 'mbx1',
+      pool: 'exchange',
+      server: 'mbx1',
     });
     expect(monitor.get('exchange/mbx1')?.lastCheck).toBeUndefined();
     expect(transitions(changes)).toEqual(['unknown→up']);
@@ -157,7 +157,7 @@ describe('HealthMonitor', () => {
       }),
       target(await closedPort(), check, {
         key: 'exchange/mbx2',
-        realServer: 'mbx2',
+        server: 'mbx2',
         tls: { servername: 'localhost', rejectUnauthorized: true },
       }),
     ]);
@@ -238,11 +238,11 @@ describe('HealthMonitor', () => {
     const { monitor, changes } = monitored();
     monitor.update([
       target(server.port, tcp()),
-      target(server.port, tcp(), { key: 'exchange/mbx2', realServer: 'mbx2' }),
+      target(server.port, tcp(), { key: 'exchange/mbx2', server: 'mbx2' }),
     ]);
     await waitFor(() => monitor.snapshot().every((h) => h.state === 'up'), 5000, 'both up');
 
-    monitor.update([target(server.port, tcp(), { key: 'exchange/mbx2', realServer: 'mbx2' })]);
+    monitor.update([target(server.port, tcp(), { key: 'exchange/mbx2', server: 'mbx2' })]);
     expect(monitor.get('exchange/mbx1')).toBeUndefined();
     expect(monitor.snapshot().map((h) => h.key)).toEqual(['exchange/mbx2']);
     const before = server.connections;
@@ -278,7 +278,7 @@ describe('HealthMonitor', () => {
     const { monitor } = monitored({ maxConcurrentProbes: 1 });
     monitor.update(
       ['a', 'b', 'c'].map((name) =>
-        target(server.port, http({ timeoutMs: 400 }), { key: `exchange/${name}`, realServer: name }),
+        target(server.port, http({ timeoutMs: 400 }), { key: `exchange/${name}`, server: name }),
       ),
     );
     await sleep(200);

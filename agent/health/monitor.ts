@@ -3,27 +3,14 @@
  * hands over the full target list; only what changed is restarted, so reloading never
  * throws a healthy pool back to `unknown`.
  */
-import type { HealthCheck } from '../../shared/model/config.ts';
 import type { HealthState, RealServerHealth } from '../../shared/model/health.ts';
 import { probeHttp, probeHttps, probeTcp } from './probes.ts';
-import type { ProbeResult, TlsSettings } from './probes.ts';
+import type { ProbeResult } from './probes.ts';
 import { INITIAL, record } from './state-machine.ts';
 import type { RiseFall } from './state-machine.ts';
-import { sameTarget } from './same-target.ts';
+import { sameTarget, type HealthTarget } from './target.ts';
 
-export interface HealthTarget {
-  /** `${virtualService}/${realServer}`, unique. */
-  key: string;
-  virtualService: string;
-  realServer: string;
-  address: string;
-  /** The real server's port; the check uses `check.port` when set. */
-  port: number;
-  /** false → state `disabled`, no checks run. */
-  enabled: boolean;
-  check: HealthCheck;
-  tls?: TlsSettings;
-}
+export type { HealthTarget } from './target.ts';
 
 export interface HealthMonitorOptions {
   onChange: (health: RealServerHealth, previous: HealthState) => void;
@@ -99,8 +86,8 @@ export class HealthMonitor {
       target,
       health: freeze({
         key: target.key,
-        virtualService: target.virtualService,
-        realServer: target.realServer,
+        pool: target.pool,
+        server: target.server,
         state: 'unknown',
         since: now(),
       }),
@@ -121,8 +108,8 @@ export class HealthMonitor {
     const previous = entry.health;
     entry.health = freeze({
       key: target.key,
-      virtualService: target.virtualService,
-      realServer: target.realServer,
+      pool: target.pool,
+      server: target.server,
       state,
       since: state === previous.state ? previous.since : now(),
     });
@@ -179,8 +166,8 @@ export class HealthMonitor {
     const at = now();
     entry.health = freeze({
       key: previous.key,
-      virtualService: previous.virtualService,
-      realServer: previous.realServer,
+      pool: previous.pool,
+      server: previous.server,
       state: next.state,
       since: changed ? at : previous.since,
       lastCheck: at,

@@ -4,14 +4,15 @@
  * loopback or a management address.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createMetricsRegistry } from './registry.ts';
-import type { MetricsSnapshot } from './snapshot.ts';
+import type { StatsSnapshot } from '../../shared/protocol/stats.ts';
+import { createMetricsRegistry, latencyHistogramText } from './registry.ts';
 
 export interface MetricsServerOptions {
   host: string;
   /** 0 picks a free port; the one chosen is returned. */
   port: number;
-  collect: () => MetricsSnapshot;
+  /** The one status, read once per scrape (the engine's status()). */
+  collect: () => StatsSnapshot;
   /** Called when collecting fails (the scrape gets a 500). */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -22,7 +23,7 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const EMPTY: MetricsSnapshot = { virtualServices: [], realServers: [], unexpectedErrors: 0 };
+const EMPTY: StatsSnapshot = { at: new Date(0).toISOString(), pools: [], virtualServices: [], unexpectedErrors: 0 };
 
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
   let snapshot = EMPTY;
@@ -39,7 +40,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
     let body: string;
     try {
       snapshot = opts.collect();
-      body = await registry.metrics();
+      body = (await registry.metrics()) + latencyHistogramText(snapshot);
     } catch (error) {
       opts.onError?.(error);
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('cannot collect metrics\n');

@@ -16,8 +16,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/protocol/codes.ts';
 import { AuthThrottle, parseBearer, sha256, tokenIdOf, tokenMatches, type ThrottleOptions } from './auth.ts';
-import type { AgentCore } from './core.ts';
-import { createHandlers } from './handlers.ts';
+import type { Management } from './management.ts';
 import { Session } from './session.ts';
 import { TopicHub } from './topic-hub.ts';
 
@@ -37,7 +36,8 @@ export interface ManagementServerOptions {
   tls: { key: string | Buffer; cert: string | Buffer };
   /** The token valid now; called on every upgrade, so a rotated token applies at once. */
   token: () => string;
-  core: AgentCore;
+  /** The methods and event feeds behind the protocol. */
+  management: Management;
   log: Logger;
   /** Largest frame accepted (default 4 MiB); a larger one closes that session with 1009. */
   maxPayloadBytes?: number;
@@ -76,8 +76,8 @@ export async function startManagementServer(opts: ManagementServerOptions): Prom
   const maxSessions = opts.maxSessions ?? 64;
   const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const throttle = new AuthThrottle(opts.authThrottle);
-  const hub = new TopicHub(opts.core);
-  const handlers = createHandlers(opts.core);
+  const hub = new TopicHub(opts.management);
+  const handlers = opts.management.handlers;
   const sessions = new Set<Session>();
   const counters: ManagementServerCounters = { sessions: 0, sessionsOpened: 0, refused: {} };
   let closing = false;

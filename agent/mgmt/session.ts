@@ -11,7 +11,7 @@ import { CLOSE_CODES, ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { errorResponse, type ErrorResponse, type ResultResponse } from '../../shared/protocol/envelopes.ts';
 import { TOPICS, type Topic } from '../../shared/protocol/events.ts';
 import { binaryFrameError, parseFrame } from '../../shared/protocol/parse-frame.ts';
-import type { Actor } from './core.ts';
+import type { Actor } from '../config/audit-log.ts';
 import { dispatch } from './dispatch.ts';
 import type { CallContext, Handlers } from './handlers.ts';
 import type { EventSink, TopicHub } from './topic-hub.ts';

@@ -1,5 +1,5 @@
 /**
- * Test support for the management API: a real agent core (engine, config store, cert store in
+ * Test support for the management API: a real management plane (engine, config store, cert store in
  * a temp data dir) behind a real wss server on 127.0.0.1:0 with a throw-away ECDSA P-256
  * identity made by the openssl CLI, and a small JSON-RPC client on `ws` that trusts exactly
  * that certificate.
@@ -18,7 +18,7 @@ import { AuditLog } from '../config/audit-log.ts';
 import { ConfigStore } from '../config/config-store.ts';
 import { Engine } from '../engine/engine.ts';
 import { silentLogger } from '../log.ts';
-import { createAgentCore, type AgentCoreHandle, type AgentCoreOptions } from './agent-core.ts';
+import { createManagement, type Management, type ManagementOptions } from './management.ts';
 import { Fanout } from './fanout.ts';
 import { startManagementServer, type ManagementServer, type ManagementServerOptions } from './server.ts';
 import { selfSigned } from '../../test/support/pki.ts';
@@ -40,8 +40,8 @@ export interface TestAgent {
   engine: Engine;
   configStore: ConfigStore;
   certStore: CertStore;
-  core: AgentCoreHandle;
-  /** The engine's onHealth feed: publish here to fake health changes. */
+  management: Management;
+  /** The health events' feed (the engine's changes go through it too): publish here to fake one. */
   health: Fanout<RealServerHealth>;
   server: ManagementServer;
   identity: Identity;
@@ -55,25 +55,26 @@ export interface TestAgent {
 export async function startTestAgent(
   options: {
     identity?: Identity;
-    server?: Partial<Omit<ManagementServerOptions, 'core' | 'tls' | 'token'>>;
-    core?: Partial<Pick<AgentCoreOptions, 'templates' | 'statsIntervalMs'>>;
+    server?: Partial<Omit<ManagementServerOptions, 'management' | 'tls' | 'token'>>;
+    management?: Partial<Pick<ManagementOptions, 'templates' | 'statsIntervalMs'>>;
   } = {},
 ): Promise<TestAgent> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-mgmt-'));
   const log = silentLogger();
   const health = new Fanout<RealServerHealth>();
-  const engine = new Engine({ log, drainMs: 200, certs: openCertStore(dataDir), onHealth: health.publish });
+  const engine = new Engine({ log, drainMs: 200, certs: openCertStore(dataDir) });
+  engine.onHealth(health.publish);
   const configStore = await ConfigStore.open(dataDir, engine, log);
   const certStore = new CertStore(dataDir);
-  const core = createAgentCore({
+  const management = createManagement({
     engine,
     configStore,
     certStore,
-    health,
+    healthFeed: (listener) => health.subscribe(listener),
     log,
     audit: new AuditLog(dataDir),
     identity: { id: 'agent-test', name: 'test', site: 'lab', fingerprint: 'AA:BB', version: '0.0.0-test' },
-    ...options.core,
+    ...options.management,
   });
   const identity = options.identity ?? makeIdentity();
   const agent: TestAgent = {
@@ -81,7 +82,7 @@ export async function startTestAgent(
     engine,
     configStore,
     certStore,
-    core,
+    management,
     health,
     identity,
     token: TEST_TOKEN,
@@ -96,7 +97,7 @@ export async function startTestAgent(
     },
     close: async () => {
       await agent.server.close();
-      core.close();
+      management.close();
       await engine.stop(100);
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -106,7 +107,7 @@ export async function startTestAgent(
     port: 0,
     tls: identity,
     token: () => agent.token,
-    core,
+    management,
     log,
     ...options.server,
   });

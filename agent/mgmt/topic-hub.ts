@@ -1,28 +1,28 @@
 /**
- * Sessions subscribed to each topic. The hub holds one core subscription per topic (not one
+ * Sessions subscribed to each topic. The hub holds one feed subscription per topic (not one
  * per session) and serialises each event once, however many sessions receive it.
  */
 import { EVENT_METHOD, JSONRPC_VERSION } from '../../shared/protocol/envelopes.ts';
 import type { Topic } from '../../shared/protocol/events.ts';
-import type { AgentCore } from './core.ts';
+import type { Management } from './management.ts';
 
 export interface EventSink {
   sendEvent(frame: string): void;
 }
 
 export class TopicHub {
-  private readonly core: AgentCore;
+  private readonly feeds: Pick<Management, 'subscribe'>;
   private readonly topics = new Map<Topic, { sinks: Set<EventSink>; unsubscribe: () => void }>();
 
-  constructor(core: AgentCore) {
-    this.core = core;
+  constructor(feeds: Pick<Management, 'subscribe'>) {
+    this.feeds = feeds;
   }
 
   add(topic: Topic, sink: EventSink): void {
     let entry = this.topics.get(topic);
     if (!entry) {
       const sinks = new Set<EventSink>();
-      const unsubscribe = this.core.subscribe(topic, (data) => {
+      const unsubscribe = this.feeds.subscribe(topic, (data) => {
         const frame = JSON.stringify({
           jsonrpc: JSONRPC_VERSION,
           method: EVENT_METHOD,

@@ -8,21 +8,24 @@ import { z } from 'zod';
 import { IsoDate, method, NoParams, Revision } from './common.ts';
 
 /** Version of this protocol; raised only for changes an older Console cannot handle. */
-export const PROTOCOL_VERSION = 1;
+/** 2: config version 2 (pools), servers named pool/server, the one status contract. */
+export const PROTOCOL_VERSION = 2;
 
 const count = z.number().int().min(0);
 
 export const EngineSummary = z
   .object({
+    /** Pools in the configuration. */
+    pools: count.describe('Pools in the configuration.'),
     /** Virtual services in the configuration. */
     virtualServices: count.describe('Virtual services in the configuration.'),
     /** Enabled virtual services with a bound listener. */
     listening: count.describe('Enabled virtual services with a bound listener.'),
-    /** Real servers of the enabled virtual services, counted per health state. */
+    /** Real servers of every pool, counted per health state. */
     realServers: z
       .object({ up: count, down: count, disabled: count, unknown: count })
       .strict()
-      .describe('Real servers of the enabled virtual services, counted per health state.'),
+      .describe('Real servers of every pool, counted per health state.'),
   })
   .strict();
 export type EngineSummary = z.infer<typeof EngineSummary>;

@@ -1,95 +1,102 @@
 /**
- * Applying a template to a running config: its virtual services are upserted by name (a
- * service of the same name is replaced in place, every other service is left alone) and the
- * result must validate as a whole, so a clash with an existing listener is refused here, not
- * discovered by the engine. `previewTemplate` is the same computation, told as a diff.
+ * Applying a template to a running config: its pools and virtual services are upserted by name
+ * (an object of the same name is updated in place, keeping the fields the template does not
+ * write — merge.ts; every other object is left alone) and the result must validate as a whole,
+ * so a clash with an existing listener or a reference to a missing pool is refused here, not
+ * discovered by the engine. `previewTemplate` is the same computation, told as a diff of only
+ * the objects the template writes.
+ *
+ * Runtime-neutral: no Node or DOM imports here.
  */
-import type { AgentConfig } from '../model/config.ts';
-import { diffConfigs, type ConfigChange } from '../model/config-diff.ts';
+import { AgentConfig } from '../model/config.ts';
+import { diffConfigs, type ConfigChange, type ObjectKind, type ObjectRef } from '../model/config-diff.ts';
+import { parseWith } from '../model/validate.ts';
+import { explainProblems, type Section } from './explain.ts';
+import { upsertByName } from './merge.ts';
+import { nameOf, prepareTemplate, type Doc } from './render.ts';
 import type { Template, TemplateProblem } from './template.ts';
-import { parseAgentConfig } from '../model/validate.ts';
-import { explainProblems } from './explain.ts';
-import { nameOf, prepareTemplate } from './render.ts';
 
 export type ApplyResult =
   | {
       ok: true;
       config: AgentConfig;
-      /** Services the template added. */
-      created: string[];
-      /** Existing services it changed. */
-      replaced: string[];
-      /** Existing services it would have written exactly as they are. */
-      unchanged: string[];
+      /** Pools and services the template added. */
+      created: ObjectRef[];
+      /** Existing pools and services it changed. */
+      replaced: ObjectRef[];
+      /** Existing pools and services it would have written exactly as they are. */
+      unchanged: ObjectRef[];
     }
   | { ok: false; problems: TemplateProblem[] };
 
 export type PreviewResult =
-  { ok: true; changes: ConfigChange[]; unchanged: string[] } | { ok: false; problems: TemplateProblem[] };
+  | {
+      ok: true;
+      /** Changes to the objects the template writes, pools first (config-diff's order). */
+      changes: ConfigChange[];
+      unchanged: ObjectRef[];
+    }
+  | { ok: false; problems: TemplateProblem[] };
+
+const KIND: Record<Section, ObjectKind> = { pools: 'pool', virtualServices: 'virtualService' };
+const key = (ref: ObjectRef) => `${ref.kind}:${ref.name}`;
 
 export function applyTemplate(current: AgentConfig, template: Template, params: unknown): ApplyResult {
   const prepared = prepareTemplate(template, params);
   if (!prepared.ok) return prepared;
-  const incoming = prepared.virtualServices;
+  const pools = upsertByName(current.pools as Doc[], prepared.pools, 'pools', prepared.origins);
+  const services = upsertByName(
+    current.virtualServices as Doc[],
+    prepared.virtualServices,
+    'virtualServices',
+    prepared.origins,
+  );
 
-  // The first service of a name replaces the existing one in place; anything else is appended
-  // (a name the template repeats is then refused by the config's own unique-name rule).
-  const firstByName = new Map<string, number>();
-  incoming.forEach((vs, t) => {
-    const name = nameOf(vs);
-    if (name !== undefined && !firstByName.has(name)) firstByName.set(name, t);
-  });
-  const merged: unknown[] = [];
-  const fromTemplate: (number | undefined)[] = [];
-  const placed = new Set<number>();
-  for (const vs of current.virtualServices) {
-    const t = firstByName.get(vs.name);
-    if (t !== undefined && !placed.has(t)) {
-      merged.push(incoming[t]);
-      fromTemplate.push(t);
-      placed.add(t);
-    } else {
-      merged.push(vs);
-      fromTemplate.push(undefined);
-    }
-  }
-  incoming.forEach((vs, t) => {
-    if (placed.has(t)) return;
-    merged.push(vs);
-    fromTemplate.push(t);
-  });
-
-  const parsed = parseAgentConfig({ ...current, virtualServices: merged });
+  const parsed = parseWith(AgentConfig, { ...current, pools: pools.list, virtualServices: services.list });
   if (!parsed.ok) {
     return {
       ok: false,
       problems: explainProblems(parsed.problems, {
         origins: prepared.origins,
-        names: merged.map((vs) => nameOf(vs as Record<string, unknown>)),
-        templateIndex: (i) => fromTemplate[i],
+        names: { pools: pools.list.map(nameOf), virtualServices: services.list.map(nameOf) },
+        templateIndex: (section, i) => (section === 'pools' ? pools : services).fromTemplate[i],
       }),
     };
   }
   const config = parsed.value;
-  const changes = diffConfigs(current, config);
-  const ours = incoming.map((vs) => nameOf(vs)!);
-  const op = new Map(changes.map((c) => [c.virtualService, c.op]));
+  const op = new Map(diffConfigs(current, config).map((c) => [key(c), c.op]));
+  const ours = written(prepared.pools, prepared.virtualServices);
   return {
     ok: true,
     config,
-    created: ours.filter((n) => op.get(n) === 'add'),
-    replaced: ours.filter((n) => op.get(n) === 'replace'),
-    unchanged: ours.filter((n) => !op.has(n)),
+    created: ours.filter((ref) => op.get(key(ref)) === 'add'),
+    replaced: ours.filter((ref) => op.get(key(ref)) === 'replace'),
+    unchanged: ours.filter((ref) => !op.has(key(ref))),
   };
 }
 
 export function previewTemplate(current: AgentConfig, template: Template, params: unknown): PreviewResult {
   const applied = applyTemplate(current, template, params);
   if (!applied.ok) return applied;
-  const ours = new Set([...applied.created, ...applied.replaced]);
+  const ours = new Set([...applied.created, ...applied.replaced].map(key));
   return {
     ok: true,
-    changes: diffConfigs(current, applied.config).filter((c) => ours.has(c.virtualService)),
+    changes: diffConfigs(current, applied.config).filter((c) => ours.has(key(c))),
     unchanged: applied.unchanged,
   };
+}
+
+/** The objects the template writes, pools first, each once (a validated config names each once). */
+function written(pools: readonly Doc[], services: readonly Doc[]): ObjectRef[] {
+  const refs = new Map<string, ObjectRef>();
+  for (const [section, list] of [
+    ['pools', pools],
+    ['virtualServices', services],
+  ] as const) {
+    for (const o of list) {
+      const ref = { kind: KIND[section], name: nameOf(o)! };
+      refs.set(key(ref), ref);
+    }
+  }
+  return [...refs.values()];
 }

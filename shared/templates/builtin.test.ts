@@ -1,29 +1,33 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { VirtualService } from '../model/config.ts';
-import { BUILTIN_FILES, getBuiltinTemplate, listBuiltinTemplates } from './builtin.ts';
 import { BUILTIN_SAMPLES } from '../../test/support/builtin-samples.ts';
+import { V1_PARAMETERS, V1_SAVED_PARAMS } from '../../test/support/template-params-v1.ts';
+import { poolsOf, type Pool, type VirtualService } from '../model/config.ts';
+import { BUILTIN_FILES, getBuiltinTemplate, listBuiltinTemplates } from './builtin.ts';
 import { renderTemplate } from './render.ts';
 
-const IDS = [
-  'exchange-2010-cas',
-  'http-redirect',
-  'https-offload',
-  'https-reencrypt',
-  'lync-reverse-proxy',
-  'tcp',
-];
+const IDS = ['exchange-2010-cas', 'http-redirect', 'https-offload', 'https-reencrypt', 'lync-reverse-proxy', 'tcp'];
 
-function render(id: string, params: Record<string, unknown> = {}): Map<string, VirtualService> {
+interface Rendered {
+  pools: Map<string, Pool>;
+  services: Map<string, VirtualService>;
+}
+
+function render(id: string, params: Record<string, unknown> = {}): Rendered {
   const r = renderTemplate(getBuiltinTemplate(id)!, { ...BUILTIN_SAMPLES[id], ...params });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return new Map(r.virtualServices.map((vs) => [vs.name, vs]));
+  return {
+    pools: new Map(r.pools.map((p) => [p.name, p])),
+    services: new Map(r.virtualServices.map((vs) => [vs.name, vs])),
+  };
 }
+
+const ports = (pool: Pool | undefined) => pool?.servers.map((s) => `${s.name}:${s.port}`);
 
 describe('built-in templates', () => {
   it('are the six the source material calls for, each loaded by id', () => {
     expect(listBuiltinTemplates().map((t) => t.id)).toEqual(IDS);
-    expect(getBuiltinTemplate('exchange-2010-cas')?.version).toBe(1);
+    expect(getBuiltinTemplate('exchange-2010-cas')?.version).toBe(2);
     expect(getBuiltinTemplate('nope')).toBeUndefined();
   });
 
@@ -32,46 +36,64 @@ describe('built-in templates', () => {
     expect(Object.keys(BUILTIN_FILES).sort()).toEqual(files.sort());
   });
 
-  it.each(IDS)('%s renders with sample parameters into services that validate', (id) => {
-    const services = render(id);
+  it.each(IDS)('%s renders with sample parameters into objects that validate, each pool used', (id) => {
+    const { pools, services } = render(id);
     expect(services.size).toBeGreaterThan(0);
+    const used = new Set([...services.values()].flatMap(poolsOf));
+    expect([...pools.keys()].filter((name) => !used.has(name))).toEqual([]);
   });
 
-  it.each(IDS)('%s names its services after the name parameter (apply it twice for two sites)', (id) => {
-    const names = [...render(id, { name: 'site2' }).keys()];
-    expect(names.every((n) => n.startsWith('site2'))).toBe(true);
+  it.each(IDS)('%s names its pools and services after the name parameter (apply it twice for two sites)', (id) => {
+    const { pools, services } = render(id, { name: 'site2' });
+    expect([...pools.keys(), ...services.keys()].every((n) => n.startsWith('site2'))).toBe(true);
   });
 
   it.each(IDS)('%s listens on 0.0.0.0 unless told otherwise', (id) => {
-    for (const vs of render(id).values()) expect(vs.listen.address).toBe('0.0.0.0');
-    for (const vs of render(id, { listenAddress: '192.0.2.10' }).values()) {
+    for (const vs of render(id).services.values()) expect(vs.listen.address).toBe('0.0.0.0');
+    for (const vs of render(id, { listenAddress: '192.0.2.10' }).services.values()) {
       expect(vs.listen.address).toBe('192.0.2.10');
     }
   });
 
-  it('exchange-2010-cas: offload + re-encrypt on 443, cookie persistence, health path, long idle, 80 → HTTPS', () => {
-    const s = render('exchange-2010-cas');
-    expect(s.get('exchange-https')).toMatchObject({
+  describe('parameters saved for the version-1 templates', () => {
+    it.each(IDS)('%s still has every parameter of version 1, of the same type, required no more often', (id) => {
+      const now = new Map(getBuiltinTemplate(id)!.parameters.map((p) => [p.name, `${p.type}${p.required ? '!' : ''}`]));
+      for (const entry of V1_PARAMETERS[id]!) {
+        const [name, type] = entry.split(':') as [string, string];
+        const required = type.endsWith('!');
+        expect(now.get(name)?.replace('!', ''), name).toBe(type.replace('!', ''));
+        if (!required) expect(now.get(name), `${name} became required`).not.toMatch(/!$/);
+      }
+    });
+
+    it.each(IDS)('%s renders a saved version-1 parameter file unchanged', (id) => {
+      const r = renderTemplate(getBuiltinTemplate(id)!, V1_SAVED_PARAMS[id]);
+      expect(r.ok ? [] : r.problems).toEqual([]);
+    });
+  });
+
+  it('exchange-2010-cas: one CAS pool (offload + re-encrypt, cookie, health path, long idle), 80 → HTTPS', () => {
+    const { pools, services } = render('exchange-2010-cas');
+    expect([...pools.keys()]).toEqual(['exchange-cas']);
+    expect(pools.get('exchange-cas')).toMatchObject({
+      scheduler: 'least-connections',
+      reencrypt: { verify: 'ca', ca: 'internal-ca' },
+      persistence: { mode: 'cookie', cookieName: 'PORTICO_CAS' },
+      healthCheck: { type: 'https', path: '/owa/healthcheck.htm', expectStatus: [200] },
+      timeouts: { serverMs: 1_800_000 },
+    });
+    expect(ports(pools.get('exchange-cas'))).toEqual(['cas01:443', 'cas02:443']);
+    expect(services.get('exchange-https')).toMatchObject({
       listen: { port: 443 },
       protocol: 'https',
       tls: { certificates: ['mail'] },
-      reencrypt: { verify: 'ca', ca: 'internal-ca' },
-      persistence: { mode: 'cookie' },
-      healthCheck: { type: 'https', path: '/owa/healthcheck.htm', expectStatus: [200] },
-      timeouts: { idleMs: 1_800_000, serverMs: 1_800_000 },
-      realServers: [
-        { name: 'cas01', port: 443 },
-        { name: 'cas02', port: 443 },
-      ],
+      pool: 'exchange-cas',
+      timeouts: { idleMs: 1_800_000 },
     });
-    expect(s.get('exchange-http')).toMatchObject({
-      listen: { port: 80 },
-      protocol: 'http',
-      redirect: { toPort: 443 },
-    });
+    expect(services.get('exchange-http')).toMatchObject({ listen: { port: 80 }, protocol: 'redirect', toPort: 443 });
     // Unverified re-encrypt is a choice the admin makes by name, not the absence of a CA.
     const none = render('exchange-2010-cas', { backendVerify: 'none', backendCa: undefined });
-    expect(none.get('exchange-https')?.reencrypt).toEqual({ verify: 'none' });
+    expect(none.pools.get('exchange-cas')?.reencrypt).toEqual({ verify: 'none' });
   });
 
   it('exchange-2010-cas: refuses a single CAS', () => {
@@ -79,32 +101,39 @@ describe('built-in templates', () => {
       ...BUILTIN_SAMPLES['exchange-2010-cas'],
       servers: [{ name: 'cas01', address: '10.0.1.11' }],
     });
-    expect(r).toEqual({
-      ok: false,
-      problems: [{ path: 'params.servers', message: 'give at least 2 real servers' }],
-    });
+    expect(r).toEqual({ ok: false, problems: [{ path: 'params.servers', message: 'give at least 2 real servers' }] });
   });
 
-  it('lync-reverse-proxy: 443 → 4443 re-encrypted with Host forwarded and 1800 s idle; 80 → 8080', () => {
-    const s = render('lync-reverse-proxy');
-    expect(s.get('lync-https')).toMatchObject({
+  it('lync-reverse-proxy: 443 → Front Ends on 4443 re-encrypted, 80 → 8080: one pool per port, Host forwarded, 1800 s idle', () => {
+    const { pools, services } = render('lync-reverse-proxy');
+    expect([...pools.keys()]).toEqual(['lync-fe-https', 'lync-fe-http']);
+    expect(pools.get('lync-fe-https')).toMatchObject({
+      reencrypt: { verify: 'ca', ca: 'internal-ca', serverName: 'pool01.contoso.local' },
+      persistence: { mode: 'cookie', cookieName: 'MS-WSMAN' },
+      healthCheck: { type: 'tcp' },
+      timeouts: { serverMs: 1_800_000 },
+    });
+    expect(pools.get('lync-fe-http')?.reencrypt).toBeUndefined();
+    expect(ports(pools.get('lync-fe-https'))).toEqual(['fe01:4443', 'fe02:4443']);
+    expect(ports(pools.get('lync-fe-http'))).toEqual(['fe01:8080', 'fe02:8080']);
+    expect(services.get('lync-https')).toMatchObject({
       listen: { port: 443 },
       protocol: 'https',
       tls: { certificates: ['lyncweb'] },
-      reencrypt: { verify: 'ca', ca: 'internal-ca', serverName: 'pool01.contoso.local' },
+      pool: 'lync-fe-https',
       forwardedHeaders: 'replace',
       timeouts: { idleMs: 1_800_000 },
     });
-    expect(s.get('lync-https')?.realServers.map((rs) => rs.port)).toEqual([4443, 4443]);
-    expect(s.get('lync-http')).toMatchObject({
+    expect(services.get('lync-http')).toMatchObject({
       listen: { port: 80 },
       protocol: 'http',
+      pool: 'lync-fe-http',
+      forwardedHeaders: 'replace',
       timeouts: { idleMs: 1_800_000 },
     });
-    expect(s.get('lync-http')?.realServers.map((rs) => rs.port)).toEqual([8080, 8080]);
   });
 
-  it('lync-reverse-proxy: refuses a per-server port, since both services share the list', () => {
+  it('lync-reverse-proxy: refuses a per-server port, since both pools set their own', () => {
     const r = renderTemplate(getBuiltinTemplate('lync-reverse-proxy')!, {
       ...BUILTIN_SAMPLES['lync-reverse-proxy'],
       servers: [{ name: 'fe01', address: '10.0.2.11', port: 4443 }],
@@ -113,46 +142,41 @@ describe('built-in templates', () => {
   });
 
   it('https-offload: TLS at the balancer, plain HTTP to port 80 with an HTTP check', () => {
-    const vs = render('https-offload').get('https-offload')!;
-    expect(vs).toMatchObject({
-      protocol: 'https',
-      listen: { port: 443 },
-      healthCheck: { type: 'http', path: '/' },
-    });
-    expect(vs.reencrypt).toBeUndefined();
-    expect(vs.realServers[0]?.port).toBe(80);
+    const { pools, services } = render('https-offload');
+    expect(services.get('https-offload')).toMatchObject({ protocol: 'https', listen: { port: 443 }, pool: 'https-offload' });
+    const pool = pools.get('https-offload');
+    expect(pool).toMatchObject({ healthCheck: { type: 'http', path: '/' } });
+    expect(pool?.reencrypt).toBeUndefined();
+    expect(ports(pool)).toEqual(['web01:80']);
     // The path belongs to HTTP checks only; a TCP check drops it.
-    expect(render('https-offload', { healthCheck: 'tcp' }).get('https-offload')?.healthCheck).toMatchObject({
+    expect(render('https-offload', { healthCheck: 'tcp' }).pools.get('https-offload')?.healthCheck).toMatchObject({
       type: 'tcp',
     });
   });
 
   it('https-reencrypt: TLS both ways to port 443 with an HTTPS check', () => {
-    expect(render('https-reencrypt').get('https-reencrypt')).toMatchObject({
-      protocol: 'https',
+    const { pools, services } = render('https-reencrypt');
+    expect(services.get('https-reencrypt')).toMatchObject({ protocol: 'https', pool: 'https-reencrypt' });
+    expect(pools.get('https-reencrypt')).toMatchObject({
       reencrypt: { verify: 'ca', ca: 'internal-ca' },
       healthCheck: { type: 'https' },
-      realServers: [{ port: 443 }],
+      servers: [{ port: 443 }],
     });
   });
 
   it('tcp: an L4 pipe; servers without a port get the service port', () => {
-    expect(render('tcp').get('tcp')).toMatchObject({
-      protocol: 'tcp',
-      listen: { port: 3389 },
-      healthCheck: { type: 'tcp' },
-      realServers: [{ port: 3389 }],
-    });
+    const { pools, services } = render('tcp');
+    expect(services.get('tcp')).toMatchObject({ protocol: 'tcp', listen: { port: 3389 }, pool: 'tcp' });
+    expect(pools.get('tcp')).toMatchObject({ healthCheck: { type: 'tcp' }, servers: [{ port: 3389 }] });
     const r = renderTemplate(getBuiltinTemplate('tcp')!, { servers: BUILTIN_SAMPLES.tcp!.servers });
     expect(!r.ok && r.problems).toEqual([{ path: 'params.port', message: 'required' }]);
   });
 
-  it('http-redirect: port 80 answering with a redirect to 443', () => {
-    expect(render('http-redirect').get('http-redirect')).toMatchObject({
-      protocol: 'http',
-      listen: { port: 80 },
-      redirect: { toPort: 443, status: 301 },
-      realServers: [],
-    });
+  it('http-redirect: port 80 answering with a redirect to 443, no pool', () => {
+    const { pools, services } = render('http-redirect');
+    expect(pools.size).toBe(0);
+    expect(services.get('http-redirect')).toEqual(
+      expect.objectContaining({ protocol: 'redirect', listen: { address: '0.0.0.0', port: 80 }, toPort: 443, status: 301 }),
+    );
   });
 });

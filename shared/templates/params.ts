@@ -4,12 +4,8 @@
  * switched on or off, and every problem named by its path (`params.servers[1].address`).
  */
 import { formatPath } from '../model/validate.ts';
-import {
-  parameterValueSchema,
-  resolveParameterValues,
-  type Template,
-  type TemplateProblem,
-} from './template.ts';
+import { parameterValueSchema, resolveParameterValues } from './parameters.ts';
+import type { Template, TemplateProblem } from './template.ts';
 
 /** The value of every parameter that has one; a parameter absent here has no value. */
 export type ParameterValues = ReadonlyMap<string, unknown>;

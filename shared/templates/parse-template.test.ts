@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from './parse-template.ts';
 
-const doc = (vs: Record<string, unknown>, parameters: Record<string, unknown>[] = []) => ({
+const doc = (
+  vs: Record<string, unknown>,
+  parameters: Record<string, unknown>[] = [],
+  pool: Record<string, unknown> = {},
+) => ({
   id: 'doc',
   version: 1,
   name: 'Doc',
@@ -10,7 +14,8 @@ const doc = (vs: Record<string, unknown>, parameters: Record<string, unknown>[] 
     { name: 'port', type: 'port', label: 'Port', required: true },
     ...parameters,
   ],
-  virtualServices: [{ name: '{{name}}', listen: { port: '{{port}}' }, protocol: 'http', ...vs }],
+  pools: [{ name: '{{name}}', ...pool }],
+  virtualServices: [{ name: '{{name}}', listen: { port: '{{port}}' }, protocol: 'http', pool: '{{name}}', ...vs }],
 });
 
 describe('parseTemplate', () => {
@@ -27,26 +32,39 @@ describe('parseTemplate', () => {
   });
 
   it('refuses a field the template itself got wrong, before anyone applies it', () => {
-    const r = parseTemplate(doc({ schedular: 'round-robin' }));
+    const r = parseTemplate(doc({}, [], { schedular: 'round-robin' }));
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems).toEqual([
-      expect.objectContaining({ path: 'virtualServices[0]', message: expect.stringContaining('schedular') }),
+      expect.objectContaining({ path: 'pools[0]', message: expect.stringContaining('schedular') }),
     ]);
   });
 
-  it('refuses a literal that breaks a cross-field rule', () => {
-    const r = parseTemplate(doc({ protocol: 'tcp', persistence: { mode: 'cookie' } }));
-    expect(!r.ok && r.problems.map((p) => p.path)).toEqual(['virtualServices[0].persistence.mode']);
+  it('refuses a field that belongs to another protocol', () => {
+    const r = parseTemplate(doc({ protocol: 'tcp', denyPaths: ['/admin'] }));
+    expect(!r.ok && r.problems).toEqual([
+      expect.objectContaining({ path: 'virtualServices[0]', message: expect.stringContaining('denyPaths') }),
+    ]);
+  });
+
+  it('refuses a literal that breaks a cross-object rule', () => {
+    const r = parseTemplate(doc({ protocol: 'tcp', pool: 'web' }, [], { name: 'web', persistence: { mode: 'cookie' } }));
+    expect(!r.ok && r.problems.map((p) => p.path)).toEqual(['virtualServices[0].pool']);
   });
 
   it('leaves problems that depend on the values given to render time', () => {
     // A free-text cookie name may be invalid for some values; that is the admin's to get right.
     const r = parseTemplate(
-      doc({ persistence: { mode: 'cookie', cookieName: '{{cookie}}' } }, [
-        { name: 'cookie', type: 'string', label: 'Cookie', required: true },
-      ]),
+      doc({}, [{ name: 'cookie', type: 'string', label: 'Cookie', required: true }], {
+        persistence: { mode: 'cookie', cookieName: '{{cookie}}' },
+      }),
     );
     expect(r.ok).toBe(true);
+  });
+
+  it('accepts a service that names a pool the template does not write: the running config may have it', () => {
+    const d = doc({ contentRules: [{ name: 'api', pathPrefix: '/api', pool: 'api-servers' }] });
+    expect(parseTemplate(d).ok).toBe(true);
+    expect(parseTemplate({ ...d, pools: [] }).ok).toBe(true);
   });
 
   it('reports schema problems with their paths', () => {

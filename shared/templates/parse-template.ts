@@ -6,12 +6,13 @@
  * should not wait for the first admin who applies it.
  */
 import { z } from 'zod';
-import { AgentConfig } from '../model/config.ts';
-import { Template, type TemplateParameter, type TemplateProblem } from './template.ts';
+import { AgentConfig, ObjectName } from '../model/config.ts';
 import { toProblems } from '../model/validate.ts';
 import { explainProblems } from './explain.ts';
-import { nameOf } from './render.ts';
+import type { TemplateParameter } from './parameters.ts';
+import { nameOf, type Doc } from './render.ts';
 import { substitute } from './substitute.ts';
+import { Template, type TemplateProblem } from './template.ts';
 
 export type ParseTemplateResult =
   { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] };
@@ -29,8 +30,14 @@ export function parseTemplate(input: unknown): ParseTemplateResult {
     if (p.when && values.get(p.when.param) === p.when.equals) values.set(p.name, p.default ?? sample(p, 0));
   }
   const out = substitute(template, values);
-  const services = out.virtualServices as Record<string, unknown>[];
-  const checked = AgentConfig.safeParse({ virtualServices: services });
+  const pools = out.pools as Doc[];
+  const services = out.virtualServices as Doc[];
+  // A service may name a pool the template does not write (one the running config has); that
+  // is checked when the template is applied, against the config it is applied to.
+  const elsewhere = [...new Set(services.flatMap(poolsNamed))]
+    .filter((name) => !pools.some((p) => p.name === name))
+    .map((name) => ({ name }));
+  const checked = AgentConfig.safeParse({ pools: [...pools, ...elsewhere], virtualServices: services });
   if (checked.success) return { ok: true, template };
 
   // Keys never come from parameters, so an unknown one is always the author's. Other problems
@@ -38,14 +45,22 @@ export function parseTemplate(input: unknown): ParseTemplateResult {
   const [keys, others] = partition(checked.error.issues, (i) => i.code === 'unrecognized_keys');
   const explained = explainProblems(toProblems(new z.ZodError(others)), {
     origins: out.origins,
-    names: services.map(nameOf),
-    templateIndex: (i) => i,
+    names: { pools: pools.map(nameOf), virtualServices: services.map(nameOf) },
+    templateIndex: (section, i) => (section === 'pools' && i >= pools.length ? undefined : i),
   });
   const own = [
     ...toProblems(new z.ZodError(keys)),
     ...explained.filter((p) => !p.path.startsWith('params') && !p.params?.length),
   ];
   return own.length ? { ok: false, problems: own } : { ok: true, template };
+}
+
+/** Pool names a rendered service refers to (that are names at all: a bad one is the service's problem). */
+function poolsNamed(vs: Doc): string[] {
+  const rules = Array.isArray(vs.contentRules) ? (vs.contentRules as unknown[]) : [];
+  return [vs.pool, ...rules.map((r) => (r as Doc | null)?.pool)].filter(
+    (name): name is string => ObjectName.safeParse(name).success,
+  );
 }
 
 /** A value of the right type for a parameter without a default; distinct per parameter. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Template, type TemplateInput } from './template.ts';
 import { renderTemplate } from './render.ts';
+import { Template, type TemplateInput } from './template.ts';
 
 /** One parameter of every kind, each used somewhere it means something. */
 const everyKind = Template.parse({
@@ -24,19 +24,25 @@ const everyKind = Template.parse({
     },
     { name: 'serverPort', type: 'port', label: 'Server port', default: 8443 },
     { name: 'idleMs', type: 'integer', label: 'Idle', default: 60000, min: 1000, max: 3600000 },
-    { name: 'forwarded', type: 'boolean', label: 'Forwarded headers', default: true },
+    { name: 'enabled', type: 'boolean', label: 'Listening', default: true },
     { name: 'sni', type: 'address', label: 'Back-end name' },
+  ],
+  pools: [
+    {
+      name: '{{name}}-web',
+      servers: '{{servers}}',
+      reencrypt: { verify: '{{verify}}', ca: '{{ca}}', serverName: '{{sni}}' },
+    },
   ],
   virtualServices: [
     {
       name: '{{name}}-https',
+      enabled: '{{enabled}}',
       listen: { address: '{{address}}', port: '{{port}}' },
       protocol: 'https',
       tls: { certificates: ['{{certificate}}'] },
-      reencrypt: { verify: '{{verify}}', ca: '{{ca}}', serverName: '{{sni}}' },
-      forwardedHeaders: '{{forwarded}}',
+      pool: '{{name}}-web',
       timeouts: { idleMs: '{{idleMs}}' },
-      realServers: '{{servers}}',
     },
   ],
 } satisfies TemplateInput);
@@ -60,29 +66,34 @@ describe('renderTemplate', () => {
     const r = renderTemplate(everyKind, good);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const [vs] = r.virtualServices;
-    expect(vs).toMatchObject({
-      name: 'site-https',
-      listen: { address: '0.0.0.0', port: 443 },
-      tls: { certificates: ['www'], minVersion: 'TLSv1.2' },
+    const [pool] = r.pools;
+    expect(pool).toMatchObject({
+      name: 'site-web',
       reencrypt: { verify: 'ca', ca: 'internal' },
-      forwardedHeaders: 'append', // true, as version 0.1 wrote it
-      timeouts: { idleMs: 60000, connectMs: 3000 },
-      realServers: [
+      timeouts: { connectMs: 3000 },
+      servers: [
         { name: 'a', address: '10.0.0.1', port: 8443, weight: 1, enabled: true },
         { name: 'b', address: 'b.contoso.local', port: 9443, weight: 3 },
       ],
     });
     // An optional parameter left empty drops its field out.
-    expect(vs?.reencrypt).not.toHaveProperty('serverName');
+    expect(pool?.reencrypt).not.toHaveProperty('serverName');
+    expect(r.virtualServices).toEqual([
+      expect.objectContaining({
+        name: 'site-https',
+        enabled: true,
+        listen: { address: '0.0.0.0', port: 443 },
+        tls: expect.objectContaining({ certificates: ['www'], minVersion: 'TLSv1.2' }),
+        pool: 'site-web',
+        timeouts: expect.objectContaining({ idleMs: 60000 }),
+      }),
+    ]);
   });
 
   it('switches a conditional parameter off: not required, and its field drops out', () => {
     const r = renderTemplate(everyKind, { ...good, verify: 'none', ca: undefined });
-    expect(r.ok && r.virtualServices[0]?.reencrypt).toEqual({ verify: 'none' });
-    expect(problemsOf(everyKind, { ...good, ca: undefined })).toEqual([
-      { path: 'params.ca', message: 'required' },
-    ]);
+    expect(r.ok && r.pools[0]?.reencrypt).toEqual({ verify: 'none' });
+    expect(problemsOf(everyKind, { ...good, ca: undefined })).toEqual([{ path: 'params.ca', message: 'required' }]);
   });
 
   it.each<[string, Record<string, unknown>, string, string]>([
@@ -90,16 +101,11 @@ describe('renderTemplate', () => {
     ['a bad string', { name: 'Site One' }, 'params.name', 'does not match ^[a-z0-9-]{1,40}$'],
     ['a bad address', { address: '10.0.0.1/24' }, 'params.address', 'use an IP address or a host name'],
     ['a bad port', { port: 0 }, 'params.port', 'use a port number 1–65535'],
-    [
-      'a bad certificate',
-      { certificate: 'a b' },
-      'params.certificate',
-      expect.stringContaining('certificate'),
-    ],
+    ['a bad certificate', { certificate: 'a b' }, 'params.certificate', expect.stringContaining('certificate')],
     ['a bad CA', { ca: '' }, 'params.ca', expect.stringContaining('CA bundle')],
     ['a bad enum', { verify: 'maybe' }, 'params.verify', 'use one of "ca", "none"'],
     ['a bad integer', { idleMs: 10 }, 'params.idleMs', 'use a whole number from 1000 to 3600000'],
-    ['a bad boolean', { forwarded: 'yes' }, 'params.forwarded', 'use true or false'],
+    ['a bad boolean', { enabled: 'yes' }, 'params.enabled', 'use true or false'],
     [
       'a bad server address',
       { servers: [good.servers[0], { name: 'b', address: 'not an address' }] },
@@ -124,9 +130,7 @@ describe('renderTemplate', () => {
   });
 
   it('refuses parameters that are not an object', () => {
-    expect(problemsOf(everyKind, ['www'])).toEqual([
-      { path: 'params', message: 'give the parameters as an object' },
-    ]);
+    expect(problemsOf(everyKind, ['www'])).toEqual([{ path: 'params', message: 'give the parameters as an object' }]);
   });
 
   describe('real-server lists', () => {
@@ -140,23 +144,17 @@ describe('renderTemplate', () => {
           { name: 'httpsPort', type: 'port', label: 'HTTPS', default: 4443 },
           ...extra,
         ],
+        pools: [
+          { name: 'a', servers: [{ name: 'static', address: '10.9.9.9', port: 1 }, '{{servers}}'] },
+          { name: 'b', servers: { $realServers: '{{servers}}', port: '{{httpsPort}}' } },
+        ],
         virtualServices: [
-          {
-            name: 'a',
-            listen: { port: 443 },
-            protocol: 'http',
-            realServers: [{ name: 'static', address: '10.9.9.9', port: 1 }, '{{servers}}'],
-          },
-          {
-            name: 'b',
-            listen: { port: 80 },
-            protocol: 'http',
-            realServers: { $realServers: '{{servers}}', port: '{{httpsPort}}' },
-          },
+          { name: 'a', listen: { port: 443 }, protocol: 'http', pool: 'a' },
+          { name: 'b', listen: { port: 80 }, protocol: 'http', pool: 'b' },
         ],
       });
 
-    it('splices into an array; a server port beats the use-site port, which beats defaultPort', () => {
+    it('fills each pool once; a server port beats the pool’s port, which beats defaultPort', () => {
       const r = renderTemplate(lists({ defaultPort: 8080 }), {
         servers: [
           { name: 'x', address: '10.0.0.1' },
@@ -165,30 +163,27 @@ describe('renderTemplate', () => {
       });
       expect(r.ok).toBe(true);
       if (!r.ok) return;
-      const ports = r.virtualServices.map((vs) => vs.realServers.map((rs) => `${rs.name}:${rs.port}`));
+      const ports = r.pools.map((pool) => pool.servers.map((rs) => `${rs.name}:${rs.port}`));
       expect(ports).toEqual([
         ['static:1', 'x:8080', 'y:9000'],
         ['x:4443', 'y:9000'],
       ]);
+      // Services name pools; no service holds a server of its own.
+      expect(r.virtualServices.map((vs) => vs.protocol === 'http' && vs.pool)).toEqual(['a', 'b']);
     });
 
-    it('names the server that ends up without a port', () => {
+    it('names the server that ends up without a port, once for the two pools', () => {
       expect(problemsOf(lists({}), { servers: [{ name: 'x', address: '10.0.0.1' }] })).toEqual([
-        {
-          path: 'params.servers[0].port',
-          message: 'required: this template gives these servers no default port',
-        },
+        { path: 'params.servers[0].port', message: 'required: this template gives these servers no default port' },
       ]);
     });
 
-    it('reports a clash with the template’s own servers on the parameter entry', () => {
-      expect(
-        problemsOf(lists({ defaultPort: 80 }), { servers: [{ name: 'static', address: '10.0.0.1' }] }),
-      ).toEqual([
+    it('reports a clash with the template’s own servers on the parameter entry, naming the pool', () => {
+      expect(problemsOf(lists({ defaultPort: 80 }), { servers: [{ name: 'static', address: '10.0.0.1' }] })).toEqual([
         {
           path: 'params.servers[0].name',
-          message: 'real server name "static" is used twice in this service',
-          virtualService: 'a',
+          message: 'real server "static" is in pool "a" twice',
+          pool: 'a',
         },
       ]);
     });
@@ -200,7 +195,7 @@ describe('renderTemplate', () => {
       version: 1,
       name: 'Long names',
       parameters: [{ name: 'name', type: 'string', label: 'Name', default: 'web' }],
-      virtualServices: [{ name: '{{name}}-https-frontend', listen: { port: 443 }, protocol: 'http' }],
+      virtualServices: [{ name: '{{name}}-https-frontend', listen: { port: 80 }, protocol: 'redirect' }],
     });
     const [problem, ...rest] = problemsOf(t, { name: 'x'.repeat(60) });
     expect(rest).toEqual([]);
@@ -222,17 +217,24 @@ describe('renderTemplate', () => {
     ]);
     const t2 = Template.parse({
       ...t,
-      virtualServices: [
-        { name: 'web', listen: { port: 443 }, protocol: 'http', reencrypt: { verify: 'ca', ca: '{{ca}}' } },
-      ],
       parameters: [{ name: 'ca', type: 'ca', label: 'CA' }],
+      pools: [{ name: 'web', reencrypt: { verify: 'ca', ca: '{{ca}}' } }],
+      virtualServices: [],
     });
     expect(problemsOf(t2, {})).toEqual([
-      {
-        path: 'params.ca',
-        message: 'needed for virtualServices[0].reencrypt.ca: give a value',
-        virtualService: 'web',
-      },
+      { path: 'params.ca', message: 'needed for pools[0].reencrypt.ca: give a value', pool: 'web' },
+    ]);
+  });
+
+  it('refuses a service that names a pool the template does not write (render checks the template alone)', () => {
+    const t = Template.parse({
+      id: 'elsewhere',
+      version: 1,
+      name: 'Elsewhere',
+      virtualServices: [{ name: 'api', listen: { port: 8080 }, protocol: 'tcp', pool: 'shared' }],
+    });
+    expect(problemsOf(t, {})).toEqual([
+      { path: 'virtualServices[0].pool', message: 'there is no pool "shared"', virtualService: 'api' },
     ]);
   });
 });

@@ -1,21 +1,24 @@
 /**
- * Renders a template: parameters checked and defaulted, placeholders filled, and the virtual
- * services produced validated by the same schema and cross-field rules as any config, so a
- * template can never produce something `config.apply` would refuse.
+ * Renders a template: parameters checked and defaulted, placeholders filled, and the pools and
+ * virtual services produced validated by the same schema and cross-object rules as any config,
+ * so a template can never produce something `config.apply` would refuse.
  */
-import type { VirtualService } from '../model/config.ts';
-import type { Template, TemplateProblem } from './template.ts';
-import { parseAgentConfig } from '../model/validate.ts';
+import { AgentConfig, type Pool, type VirtualService } from '../model/config.ts';
+import { parseWith } from '../model/validate.ts';
 import { explainProblems } from './explain.ts';
 import { resolveParameters } from './params.ts';
 import { substitute, type Origin } from './substitute.ts';
+import type { Template, TemplateProblem } from './template.ts';
+
+export type Doc = Record<string, unknown>;
 
 export type RenderResult =
-  { ok: true; virtualServices: VirtualService[] } | { ok: false; problems: TemplateProblem[] };
+  | { ok: true; pools: Pool[]; virtualServices: VirtualService[] }
+  | { ok: false; problems: TemplateProblem[] };
 
 /** Output not yet validated, with the origins of its fields (for apply, which merges first). */
 export type Prepared =
-  | { ok: true; virtualServices: Record<string, unknown>[]; origins: Origin[] }
+  | { ok: true; pools: Doc[]; virtualServices: Doc[]; origins: Origin[] }
   | { ok: false; problems: TemplateProblem[] };
 
 export function prepareTemplate(template: Template, params: unknown): Prepared {
@@ -25,28 +28,35 @@ export function prepareTemplate(template: Template, params: unknown): Prepared {
   if (out.problems.length) return { ok: false, problems: out.problems };
   return {
     ok: true,
-    virtualServices: out.virtualServices as Record<string, unknown>[],
+    pools: out.pools as Doc[],
+    virtualServices: out.virtualServices as Doc[],
     origins: out.origins,
   };
 }
 
+/**
+ * What the template writes, validated as a config of its own (applyTemplate validates it with
+ * the running config around it; a template that names a pool it does not write fails here).
+ */
 export function renderTemplate(template: Template, params: unknown): RenderResult {
   const prepared = prepareTemplate(template, params);
   if (!prepared.ok) return prepared;
-  const parsed = parseAgentConfig({ virtualServices: prepared.virtualServices });
+  const { pools, virtualServices } = prepared;
+  const parsed = parseWith(AgentConfig, { pools, virtualServices });
   if (!parsed.ok) {
     return {
       ok: false,
       problems: explainProblems(parsed.problems, {
         origins: prepared.origins,
-        names: prepared.virtualServices.map(nameOf),
-        templateIndex: (i) => i,
+        names: { pools: pools.map(nameOf), virtualServices: virtualServices.map(nameOf) },
+        templateIndex: (_section, i) => i,
       }),
     };
   }
-  return { ok: true, virtualServices: parsed.value.virtualServices };
+  return { ok: true, pools: parsed.value.pools, virtualServices: parsed.value.virtualServices };
 }
 
-export function nameOf(vs: Record<string, unknown>): string | undefined {
-  return typeof vs.name === 'string' ? vs.name : undefined;
+export function nameOf(object: unknown): string | undefined {
+  const name = (object as Doc | null)?.name;
+  return typeof name === 'string' ? name : undefined;
 }

@@ -1,26 +1,20 @@
 /**
- * Fills a template's virtual services with parameter values and remembers where every
+ * Fills a template's pools and virtual services with parameter values and remembers where every
  * substituted value came from, so a problem the config schema finds in the output can be
  * told to the admin as the parameter they typed (`params.servers[1].name`), not as a field
  * of a document they never wrote.
  */
-import {
-  interpolate,
-  placeholdersIn,
-  REAL_SERVERS_KEY,
-  wholePlaceholder,
-  type Template,
-  type TemplateParameter,
-  type TemplateProblem,
-} from './template.ts';
 import { formatPath } from '../model/validate.ts';
 import type { ParameterValues } from './params.ts';
+import type { TemplateParameter } from './parameters.ts';
+import { interpolate, placeholdersIn, REAL_SERVERS_KEY, wholePlaceholder } from './placeholders.ts';
+import type { Template, TemplateProblem } from './template.ts';
 
 export type Path = (string | number)[];
 
 /** Where a field of the output came from. */
 export interface Origin {
-  /** Path in the output, starting at `virtualServices`. */
+  /** Path in the output, starting at `pools` or `virtualServices`. */
   path: Path;
   /** The parameter (or the entry of a real-server list) behind it, starting at `params`. */
   param: Path;
@@ -32,6 +26,7 @@ export interface Origin {
 }
 
 export interface Substituted {
+  pools: unknown[];
   virtualServices: unknown[];
   origins: Origin[];
   /** Values that only fail once placed, e.g. a server without a port where no default exists. */
@@ -42,7 +37,7 @@ type RealServersParameter = Extract<TemplateParameter, { type: 'realServers' }>;
 
 /** Marks a field or element that drops out. */
 const OMIT: unique symbol = Symbol('omit');
-/** Real servers that become the value of a field, or are spliced into an array. */
+/** Real servers that become a pool's servers, or are spliced into its servers array. */
 class Spread {
   readonly items: { value: Record<string, unknown>; origins: Origin[] }[] = [];
 }
@@ -59,11 +54,11 @@ export function substitute(template: Template, values: ParameterValues): Substit
     return typeof value === 'number' ? { port: value, param: name } : {};
   };
 
-  /** Real servers of `p` at one place of use; `usePort` is the port that place gives. */
+  /** Real servers of `p` in one pool; `usePort` is the port that pool gives them. */
   const expand = (p: RealServersParameter, usePort: number | string | undefined): Spread | typeof OMIT => {
     const list = values.get(p.name) as { name: string; address: string; port?: number; weight?: number }[];
     if (list === undefined) return OMIT;
-    // Each server's own port, else the port where the list is used, else the defaultPort.
+    // Each server's own port, else the port the pool gives the list, else the defaultPort.
     const atUse = portOf(usePort);
     const shared = atUse.port !== undefined ? atUse : portOf(p.defaultPort);
     const spread = new Spread();
@@ -136,6 +131,7 @@ export function substitute(template: Template, values: ParameterValues): Substit
     return interpolate(node, (n) => String(values.get(n)));
   };
 
+  const pools = template.pools.map((pool, i) => walk(pool, ['pools', i]));
   const virtualServices = template.virtualServices.map((vs, i) => walk(vs, ['virtualServices', i]));
-  return { virtualServices, origins, problems: [...problems.values()] };
+  return { pools, virtualServices, origins, problems: [...problems.values()] };
 }

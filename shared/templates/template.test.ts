@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  interpolate,
-  parameterValueSchema,
-  placeholdersIn,
-  Template,
-  TemplateParameter,
-  wholePlaceholder,
-  type TemplateInput,
-} from './template.ts';
 import { toProblems } from '../model/validate.ts';
+import { Template, type TemplateInput } from './template.ts';
 
 /** A small valid template; each case below breaks one thing in a copy of it. */
 function base(): TemplateInput & {
   parameters: Record<string, unknown>[];
+  pools: Record<string, unknown>[];
   virtualServices: Record<string, unknown>[];
 } {
   return {
@@ -24,9 +17,8 @@ function base(): TemplateInput & {
       { name: 'port', type: 'port', label: 'Port', default: 80 },
       { name: 'servers', type: 'realServers', label: 'Servers', required: true, defaultPort: 8080 },
     ],
-    virtualServices: [
-      { name: '{{name}}-http', listen: { port: '{{port}}' }, protocol: 'http', realServers: '{{servers}}' },
-    ],
+    pools: [{ name: '{{name}}', servers: '{{servers}}' }],
+    virtualServices: [{ name: '{{name}}-http', listen: { port: '{{port}}' }, protocol: 'http', pool: '{{name}}' }],
   };
 }
 
@@ -45,6 +37,27 @@ describe('template documents', () => {
       portPerServer: true,
       required: true,
     });
+  });
+
+  it('accepts a template that writes only pools, or only services', () => {
+    const t = base();
+    const poolsOnly = { ...t, parameters: [t.parameters[0], t.parameters[2]], virtualServices: [] };
+    expect(problems(poolsOnly)).toEqual([]);
+    const redirect = { name: '{{name}}', listen: { port: '{{port}}' }, protocol: 'redirect' };
+    expect(problems({ ...t, parameters: t.parameters.slice(0, 2), pools: [], virtualServices: [redirect] })).toEqual(
+      [],
+    );
+    const { pools: _absent, ...withoutPools } = { ...t, parameters: t.parameters.slice(0, 2) };
+    expect(Template.parse({ ...withoutPools, virtualServices: [redirect] }).pools).toEqual([]);
+  });
+
+  it('takes a real-server list spliced into a servers array, and in two pools', () => {
+    const t = base();
+    t.pools.push({
+      name: '{{name}}-8443',
+      servers: [{ name: 'static', address: '10.0.0.9', port: 8443 }, { $realServers: '{{servers}}', port: 8443 }],
+    });
+    expect(problems(t)).toEqual([]);
   });
 
   type Doc = ReturnType<typeof base>;
@@ -94,9 +107,21 @@ describe('template documents', () => {
     ],
     [
       'a real-server list inside text',
-      (t) => (t.virtualServices[0]!.name = 'x-{{servers}}'),
-      'virtualServices[0].name',
-      /real-server list/,
+      (t) => (t.pools[0]!.name = 'x-{{servers}}'),
+      'pools[0].name',
+      /real-server list: use it as the whole value/,
+    ],
+    [
+      'a real-server list in a virtual service (version 0.1 templates)',
+      (t) => (t.virtualServices[0]!.realServers = '{{servers}}'),
+      'virtualServices[0].realServers',
+      /fills a pool's servers/,
+    ],
+    [
+      'a real-server list elsewhere in a pool',
+      (t) => (t.pools[0]!.healthCheck = { type: 'tcp', port: { $realServers: '{{servers}}' } }),
+      'pools[0].healthCheck.port',
+      /fills a pool's servers/,
     ],
     [
       'a parameter nothing uses',
@@ -133,14 +158,14 @@ describe('template documents', () => {
     ],
     [
       'a $realServers use of a parameter that is no list',
-      (t) => (t.virtualServices[0]!.realServers = { $realServers: '{{port}}' }),
-      'virtualServices[0].realServers.$realServers',
+      (t) => (t.pools[0]!.servers = { $realServers: '{{port}}' }),
+      'pools[0].servers.$realServers',
       /not a real-server list/,
     ],
     [
       'a $realServers use with an unknown key',
-      (t) => (t.virtualServices[0]!.realServers = { $realServers: '{{servers}}', weight: 2 }),
-      'virtualServices[0].realServers.weight',
+      (t) => (t.pools[0]!.servers = { $realServers: '{{servers}}', weight: 2 }),
+      'pools[0].servers.weight',
       /port" only/,
     ],
     [
@@ -168,7 +193,7 @@ describe('template documents', () => {
       'an enum value listed twice',
       (t) => {
         t.parameters.push({ name: 'mode', type: 'enum', label: 'Mode', values: ['a', 'a'], default: 'a' });
-        t.virtualServices[0]!.scheduler = '{{mode}}';
+        t.pools[0]!.scheduler = '{{mode}}';
       },
       'parameters[3].values',
       /twice/,
@@ -179,123 +204,28 @@ describe('template documents', () => {
       'virtualServices[0].name',
       /needs a name/,
     ],
-    ['no virtual services', (t) => (t.virtualServices = []), 'virtualServices', /at least one/],
+    [
+      'a pool without a name',
+      (t) => delete t.pools[0]!.name,
+      'pools[0].name',
+      /every pool needs a name/,
+    ],
+    [
+      'nothing to write',
+      (t) => {
+        t.pools = [];
+        t.virtualServices = [];
+        t.parameters = [];
+      },
+      '',
+      /at least one pool or virtual service/,
+    ],
+    ['a section of another name', (t) => Object.assign(t, { realServers: [] }), '', /realServers/],
     ['a bad parameter name', (t) => (t.parameters[0]!.name = '1st'), 'parameters[0].name', /letter/],
   ])('refuses %s', (_what, breakIt, path, message) => {
     const doc = structuredClone(base());
     breakIt(doc);
     const found = problems(doc);
     expect(found, JSON.stringify(found)).toContainEqual({ path, message: expect.stringMatching(message) });
-  });
-});
-
-describe('placeholders', () => {
-  it.each([
-    ['{{port}}', 'port', ['port']],
-    ['{{name}}-https', undefined, ['name']],
-    ['{{a}}.{{b}}.{{a}}', undefined, ['a', 'b', 'a']],
-    ['plain', undefined, []],
-    ['{{ spaced }}', undefined, []],
-  ])('%s', (text, whole, all) => {
-    expect(wholePlaceholder(text)).toBe(whole);
-    expect(placeholdersIn(text)).toEqual(all);
-  });
-
-  it('interpolates as text', () => {
-    expect(interpolate('{{name}}-{{port}}', (n) => (n === 'name' ? 'web' : '443'))).toBe('web-443');
-  });
-});
-
-describe('parameter values', () => {
-  const schema = (p: Record<string, unknown>) =>
-    parameterValueSchema(TemplateParameter.parse({ name: 'p', label: 'P', ...p }));
-  const message = (p: Record<string, unknown>, value: unknown) => {
-    const r = schema(p).safeParse(value);
-    return r.success ? undefined : r.error.issues.map((i) => `${i.path.join('.')}:${i.message}`).join('; ');
-  };
-
-  it.each<[string, Record<string, unknown>, unknown]>([
-    ['string', { type: 'string' }, 'anything'],
-    ['string with pattern', { type: 'string', pattern: '^/' }, '/owa'],
-    ['port', { type: 'port' }, 443],
-    ['address (IPv4)', { type: 'address' }, '10.0.0.1'],
-    ['address (IPv6)', { type: 'address' }, '2001:db8::1'],
-    ['address (name)', { type: 'address' }, 'cas01.contoso.local'],
-    ['certificate', { type: 'certificate' }, 'mail-2024'],
-    ['ca', { type: 'ca' }, 'internal-ca'],
-    ['integer', { type: 'integer', min: 1, max: 10 }, 10],
-    ['boolean', { type: 'boolean' }, false],
-    ['enum', { type: 'enum', values: ['ca', 'none', 301] }, 301],
-    ['realServers', { type: 'realServers' }, [{ name: 'a', address: '10.0.0.1', port: 443, weight: 2 }]],
-  ])('accepts a good %s', (_what, p, value) => {
-    expect(message(p, value)).toBeUndefined();
-  });
-
-  it.each<[string, Record<string, unknown>, unknown, string]>([
-    ['text for a number', { type: 'port' }, '443', ':use a port number 1–65535'],
-    ['port 0', { type: 'port' }, 0, ':use a port number 1–65535'],
-    ['a fractional port', { type: 'port' }, 443.5, ':use a port number 1–65535'],
-    [
-      'a pattern miss',
-      { type: 'string', pattern: '^/', patternHint: 'starts with /' },
-      'x',
-      ':starts with /',
-    ],
-    ['a number for a string', { type: 'string' }, 5, ':use text'],
-    ['an address with a space', { type: 'address' }, '10.0.0 1', ':use an IP address or a host name'],
-    ['an empty address', { type: 'address' }, '', ':use an IP address or a host name'],
-    [
-      'a certificate name of two words',
-      { type: 'certificate' },
-      'my cert',
-      expect.stringContaining('certificate'),
-    ],
-    ['a CA name with a slash', { type: 'ca' }, '../ca', expect.stringContaining('CA bundle')],
-    ['an integer below min', { type: 'integer', min: 1, max: 10 }, 0, ':use a whole number from 1 to 10'],
-    ['an integer with a fraction', { type: 'integer', min: 1 }, 1.5, ':use a whole number of at least 1'],
-    ['a string for a boolean', { type: 'boolean' }, 'true', ':use true or false'],
-    ['a value outside an enum', { type: 'enum', values: ['ca', 'none'] }, 'all', ':use one of "ca", "none"'],
-    [
-      'too few servers',
-      { type: 'realServers', minItems: 2 },
-      [{ name: 'a', address: 'x' }],
-      ':give at least 2 real servers',
-    ],
-    [
-      'a server without address',
-      { type: 'realServers' },
-      [{ name: 'a' }],
-      '0.address:use an IP address or a host name',
-    ],
-    [
-      'a server with a bad port',
-      { type: 'realServers' },
-      [{ name: 'a', address: 'x', port: 99999 }],
-      '0.port:use a port number 1–65535',
-    ],
-    [
-      'a server with an unknown field',
-      { type: 'realServers' },
-      [{ name: 'a', address: 'x', colour: 'red' }],
-      expect.stringContaining('colour'),
-    ],
-    [
-      'a port where the template sets it',
-      { type: 'realServers', portPerServer: false },
-      [{ name: 'a', address: 'x', port: 80 }],
-      '0.port:this template sets the port of every server (see its port parameters)',
-    ],
-    [
-      'two servers of one name',
-      { type: 'realServers' },
-      [
-        { name: 'a', address: 'x' },
-        { name: 'a', address: 'y' },
-      ],
-      '1.name:"a" is already the name of server 1',
-    ],
-    ['a list that is not a list', { type: 'realServers' }, 'a,b', ':use a list of real servers'],
-  ])('refuses %s', (_what, p, value, expected) => {
-    expect(message(p, value)).toEqual(expected);
   });
 });

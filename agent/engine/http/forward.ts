@@ -8,16 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
-import type { ServerGroup, ServiceRuntime } from '../service.ts';
+import type { PoolRuntime } from '../pool.ts';
+import type { ServiceRuntime } from '../service.ts';
 import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
 import type { RefusalLog } from '../refusal-log.ts';
+import type { Traffic } from '../traffic.ts';
 import type { Admitted } from './passes.ts';
 import { respondText } from './respond.ts';
 import { responseHeaders } from './response-head.ts';
+import { settleBytes } from './accounting.ts';
 import type { RequestHead } from './request-head.ts';
-
-/** At most this many servers are tried for one request before the client gets an error. */
-const MAX_ATTEMPTS = 3;
 
 /**
  * Methods a request may be sent again with after the server that had it failed (RFC 9110
@@ -48,7 +48,9 @@ function onBodyDeadline(exchange: Exchange): void {
 
 export class Exchange implements Dispatcher.DispatchHandler {
   private readonly svc: ServiceRuntime;
-  private readonly group: ServerGroup;
+  private readonly pool: PoolRuntime;
+  /** When the request reached the front end (performance.now()), for the latency histogram. */
+  private readonly started: number;
   private readonly req: IncomingMessage;
   private readonly res: ServerResponse;
   private readonly head: RequestHead;
@@ -89,7 +91,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     refusals: RefusalLog,
   ) {
     this.svc = svc;
-    this.group = admitted.group;
+    this.pool = admitted.pool;
+    this.started = performance.now();
     this.req = req;
     this.res = res;
     this.head = admitted.head;
@@ -107,9 +110,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.head.hasBody) {
       this.bodyStartedAt = Date.now();
       this.bodyBytesBefore = this.req.socket.bytesRead;
-      this.bodyTimer = setTimeout(onBodyDeadline, this.svc.config.timeouts.clientBodyMs, this);
+      this.bodyTimer = setTimeout(onBodyDeadline, this.svc.front.clientBodyMs, this);
     }
-    this.attempt(this.head.persistenceCookie);
+    this.attempt(this.head.cookies);
   }
 
   /**
@@ -120,9 +123,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
   checkBody(): void {
     this.bodyTimer = undefined;
     if (this.req.complete || this.res.writableEnded || this.res.destroyed) return;
-    const rate = this.svc.config.limits.minBodyRate;
+    const rate = this.svc.front.minBodyRate;
     const bytes = this.req.socket.bytesRead - this.bodyBytesBefore;
-    const allowed = this.svc.config.timeouts.clientBodyMs + (rate > 0 ? (bytes * 1000) / rate : 0);
+    const allowed = this.svc.front.clientBodyMs + (rate > 0 ? (bytes * 1000) / rate : 0);
     const elapsed = Date.now() - this.bodyStartedAt;
     if (elapsed < allowed) {
       this.bodyTimer = setTimeout(onBodyDeadline, Math.ceil(allowed - elapsed), this);
@@ -136,6 +139,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     else {
       // As nginx answers client_body_timeout; the connection cannot be reused mid-body.
       this.res.shouldKeepAlive = false;
+      this.svc.stats.traffic.response(408);
       respondText(this.res, 408, 'the request body did not arrive in time');
     }
     if (!this.done) this.controller?.abort(new Error('the request body did not arrive in time'));
@@ -153,8 +157,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.finish();
   }
 
-  private attempt(cookie: string | undefined): void {
-    const pick = this.svc.choose(this.group, this.clientIp, cookie, this.tried);
+  private attempt(cookies: string | undefined): void {
+    const pool = this.pool;
+    const pick = pool.choose(this.clientIp, cookies, this.tried);
     if (!pick) {
       this.fail(this.lastError ?? 'NO_SERVER');
       return;
@@ -162,9 +167,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const server = pick.server;
     this.server = server;
     this.setCookie =
-      this.svc.cookieName !== undefined && !pick.byCookie ? this.svc.persistenceCookie(server) : undefined;
+      pool.cookieName !== undefined && !pick.byCookie ? pool.persistenceCookie(server, this.svc.secure) : undefined;
     server.active++;
-    server.requests++;
+    server.traffic.requests++;
     const req = this.req;
     server.httpPool().dispatch(
       {
@@ -195,6 +200,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
       controller.abort(new Error('the client was answered already'));
       return;
     }
+    this.server!.traffic.response(statusCode);
+    this.svc.stats.traffic.response(statusCode);
     const length = parsed['content-length'];
     if (typeof length === 'string') this.remaining = Number(length);
     const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
@@ -205,7 +212,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.server!.bytesOut += chunk.length;
     if (this.remaining > 0) {
       this.remaining -= chunk.length;
       // The body's last bytes: undici ends the response in the same parse, and end(chunk)
@@ -234,6 +240,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.last = undefined;
       this.res.end(last);
     } else this.res.end();
+    this.account(this.server!.traffic);
+  }
+
+  /** The request is over: its latency and bytes go to the service (and the server that answered). */
+  private account(server: Traffic | undefined): void {
+    const ms = performance.now() - this.started;
+    const svc = this.svc.stats.traffic;
+    svc.latency(ms);
+    server?.latency(ms);
+    settleBytes(this.req.socket, svc, server);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -242,7 +258,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     // The client left, or was answered already (a body timeout): nothing to tell anyone.
     if (this.res.destroyed || this.res.writableEnded) return this.settle();
     const code = classify(err);
-    server.errors++;
+    server.traffic.error(code);
     // Another server may take the request when this one certainly never saw it (RFC 9110
     // §9.2.2: a failed connect), or when it failed before answering a request that is
     // idempotent and has no body to send again. A POST that may have run is never repeated.
@@ -254,7 +270,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.lastError = code;
       const tried = (this.tried ??= new Set());
       tried.add(server);
-      if (tried.size < MAX_ATTEMPTS) {
+      if (tried.size < this.pool.maxAttempts) {
         this.log.warn(
           { vs: this.svc.name, rs: server.name, code, err: err.message },
           'real server failed, trying another',
@@ -286,12 +302,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private fail(code: ProxyErrorCode): void {
     this.done = true;
     this.settle();
-    this.svc.stats.errors++;
+    const svc = this.svc.stats.traffic;
+    svc.error(code);
     if (this.responded || this.res.headersSent) {
       // Part of the response is out: the only honest signal left is an aborted connection.
       this.res.destroy();
-      return;
+    } else {
+      svc.response(STATUS_FOR[code]);
+      respondText(this.res, STATUS_FOR[code], MESSAGES[code]);
     }
-    respondText(this.res, STATUS_FOR[code], MESSAGES[code]);
+    this.account(this.server?.traffic);
   }
 }

@@ -23,6 +23,7 @@ import { admit } from './passes.ts';
 import { clientAddress } from './request-head.ts';
 import { respondRaw, respondText, type Verdict } from './respond.ts';
 import { forwardUpgrade, isWebSocketUpgrade } from './upgrade.ts';
+import { settleBytes } from './accounting.ts';
 import { BaseListener } from '../listener.ts';
 
 /**
@@ -48,9 +49,9 @@ export class HttpListener extends BaseListener {
   constructor(svc: ServiceRuntime, log: Logger, tls?: HttpsOptions) {
     super(svc, log);
     this.proto = tls ? 'https' : 'http';
-    const t = svc.config.timeouts;
+    const t = svc.front;
     const options: ServerOptions = {
-      maxHeaderSize: svc.config.maxHeaderBytes,
+      maxHeaderSize: t.maxHeaderBytes,
       headersTimeout: t.clientHeaderMs,
       // Bodies have their own deadline (Exchange: clientBodyMs and minBodyRate).
       requestTimeout: 0,
@@ -85,20 +86,16 @@ export class HttpListener extends BaseListener {
 
   /** Settings that need a new server object when they change. */
   static settingsKey(svc: ServiceRuntime): string {
-    const c = svc.config;
-    return JSON.stringify([
-      c.protocol,
-      c.maxHeaderBytes,
-      c.timeouts.clientHeaderMs,
-      c.timeouts.tlsHandshakeMs,
-    ]);
+    const f = svc.front;
+    return JSON.stringify([svc.config.protocol, f.maxHeaderBytes, f.clientHeaderMs, f.tlsHandshakeMs]);
   }
 
   protected override applySettings(): void {
     super.applySettings();
-    const t = this.service.config.timeouts;
+    const t = this.service.front;
     this.server.keepAliveTimeout = t.idleMs;
-    this.server.setTimeout(Math.max(t.idleMs, t.serverMs));
+    // A request waiting for a slow real server is not idle: the pools' serverMs bounds it.
+    this.server.setTimeout(Math.max(t.idleMs, this.service.longestServerMs));
   }
 
   /**
@@ -144,42 +141,47 @@ export class HttpListener extends BaseListener {
       req.socket.setTimeout(this.server.timeout);
     }
     const svc = this.service;
-    svc.stats.requests++;
+    svc.stats.traffic.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
     const admitted = admit(svc, req, this.proto, clientIp);
-    if ('status' in admitted) return this.answer(res, admitted, clientIp);
+    if ('status' in admitted) return this.answer(req, res, admitted, clientIp);
     new Exchange(svc, admitted, req, res, clientIp, this.log, this.refusals).start();
   }
 
-  private answer(res: ServerResponse, verdict: Verdict, clientIp: string): void {
+  private answer(req: IncomingMessage, res: ServerResponse, verdict: Verdict, clientIp: string): void {
+    const svc = this.service;
     if (verdict.status === 400) {
       // As nginx does: a request this malformed ends its connection.
-      this.refusals.note(this.service, 'badRequest', { client: clientIp, why: verdict.message });
+      this.refusals.note(svc, 'badRequest', { client: clientIp, why: verdict.message });
       res.shouldKeepAlive = false;
     }
+    svc.stats.traffic.response(verdict.status);
     respondText(res, verdict.status, verdict.message, verdict.headers);
+    settleBytes(req.socket, svc.stats.traffic);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
     socket.on('error', () => socket.destroy());
     this.conns.delete(socket as Socket); // a tunnel now: it drains like an L4 connection
     const svc = this.service;
-    svc.stats.requests++;
+    svc.stats.traffic.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
     const admitted = admit(svc, req, this.proto, clientIp);
     if ('status' in admitted) {
       if (admitted.status === 400)
         this.refusals.note(svc, 'badRequest', { client: clientIp, why: admitted.message });
+      svc.stats.traffic.response(admitted.status);
       return respondRaw(socket, admitted.status, admitted.message, admitted.headers);
     }
-    const limit = svc.config.limits.maxTunnels;
+    const limit = svc.front.maxTunnels;
     if (svc.stats.tunnels >= limit) {
       this.refusals.note(svc, 'tunnels', { client: clientIp, limit });
+      svc.stats.traffic.response(503);
       return respondRaw(socket, 503, 'too many WebSocket connections are open on this service');
     }
     svc.stats.tunnels++;
     socket.once('close', () => svc.stats.tunnels--);
-    (socket as Socket).setTimeout(svc.config.timeouts.idleMs, () => socket.destroy());
+    (socket as Socket).setTimeout(svc.front.idleMs, () => socket.destroy());
     forwardUpgrade(svc, admitted, socket, firstBytes, clientIp, this.log);
   }
 
@@ -220,7 +222,7 @@ export class HttpListener extends BaseListener {
     if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') {
       this.refusals.note(this.service, 'handshakeTimeout', {
         client: clientAddress(socket.remoteAddress),
-        limitMs: this.service.config.timeouts.tlsHandshakeMs,
+        limitMs: this.service.front.tlsHandshakeMs,
       });
     }
     socket.destroy();

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ServerGroup, ServiceRuntime } from '../service.ts';
+import type { PoolRuntime } from '../pool.ts';
+import type { ServiceRuntime } from '../service.ts';
 import { hostWithoutPort, isValidHost } from './host.ts';
 import { readRequestHead, type RequestHead } from './request-head.ts';
 import type { Verdict } from './respond.ts';
@@ -16,7 +17,7 @@ import { canonicalTarget, TargetError, underPrefix, type Target } from './target
 export interface Admitted {
   head: RequestHead;
   target: Target;
-  group: ServerGroup;
+  pool: PoolRuntime;
 }
 
 /**
@@ -32,8 +33,7 @@ export function admit(
   const head = readRequestHead(req.rawHeaders, {
     clientIp,
     proto,
-    forwarded: svc.config.forwardedHeaders,
-    cookieName: svc.cookieName,
+    forwarded: svc.forwarded,
   });
   if (head.hostCount > 1) return { status: 400, message: 'the request has more than one Host header' };
   if (head.host !== undefined && !isValidHost(head.host)) {
@@ -44,7 +44,10 @@ export function admit(
   const lowerPath = svc.matchesPaths ? target.path.toLowerCase() : target.path;
   const verdict = redirectPass(svc, target, head.host) ?? denyPass(svc, lowerPath);
   if (verdict) return verdict;
-  return { head, target, group: svc.route(head.host ?? sniOf(req), lowerPath) };
+  const pool = svc.route(head.host ?? sniOf(req), lowerPath);
+  // Not an outage: nothing here serves this name or path, as a web server would say.
+  if (!pool) return { status: 404, message: 'no service for this host/path' };
+  return { head, target, pool };
 }
 
 /** Kemp's "port 80 redirector": everything goes to the same URL over HTTPS. */
@@ -53,8 +56,8 @@ export function redirectPass(
   target: Target,
   host: string | undefined,
 ): Verdict | undefined {
-  const redirect = svc.config.redirect;
-  if (!redirect) return undefined;
+  const redirect = svc.config;
+  if (redirect.protocol !== 'redirect') return undefined;
   if (!host) return { status: 400, message: 'a Host header is needed to redirect to HTTPS' };
   const port = redirect.toPort === 443 ? '' : `:${redirect.toPort}`;
   const location = `https://${hostWithoutPort(host)}${port}${target.path === '*' ? '/' : target.forward}`;
@@ -66,7 +69,7 @@ export function denyPass(svc: ServiceRuntime, lowerPath: string): Verdict | unde
   const prefixes = svc.denyPrefixes;
   for (let i = 0; i < prefixes.length; i++) {
     if (underPrefix(lowerPath, prefixes[i]!)) {
-      const written = svc.config.denyPaths[i];
+      const written = svc.denyPaths[i];
       const hint = svc.config.protocol === 'http' ? '; use HTTPS' : '';
       return { status: 403, message: `access to ${written} is not allowed on this service${hint}` };
     }

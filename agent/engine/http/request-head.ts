@@ -13,8 +13,8 @@ export interface RequestHead {
   host: string | undefined;
   /** How many Host headers came: more than one is refused (each hop could pick another). */
   hostCount: number;
-  /** Value of the persistence cookie, when the service uses one and the client sent it. */
-  persistenceCookie: string | undefined;
+  /** The Cookie header (several joined with "; "), where a pool finds its persistence cookie. */
+  cookies: string | undefined;
   /** The request carries a body (Content-Length > 0 or Transfer-Encoding). */
   hasBody: boolean;
 }
@@ -23,7 +23,6 @@ export interface HeadOptions {
   clientIp: string;
   proto: 'http' | 'https';
   forwarded: ForwardedHeaders;
-  cookieName: string | undefined;
 }
 
 export function readRequestHead(raw: readonly string[], opt: HeadOptions): RequestHead {
@@ -32,7 +31,7 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
   let hostCount = 0;
   const replace = opt.forwarded === 'replace';
   const ours = opt.forwarded !== 'off';
-  let cookieValue: string | undefined;
+  let cookies: string | undefined;
   let xff: string | undefined;
   let hasBody = false;
   let connectionTokens: string | undefined;
@@ -83,9 +82,7 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
       case 6: {
         const lower = name.toLowerCase();
         if (lower === 'expect') continue; // the front end answered 100-continue already
-        if (lower === 'cookie' && opt.cookieName !== undefined && cookieValue === undefined) {
-          cookieValue = findCookie(value, opt.cookieName);
-        }
+        if (lower === 'cookie') cookies = cookies === undefined ? value : `${cookies}; ${value}`;
         break;
       }
       case 14:
@@ -107,7 +104,7 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
     out.push('x-forwarded-proto', opt.proto);
     if (host !== undefined) out.push('x-forwarded-host', host);
   }
-  return { upstream: out, host, hostCount, persistenceCookie: cookieValue, hasBody };
+  return { upstream: out, host, hostCount, cookies, hasBody };
 }
 
 /**

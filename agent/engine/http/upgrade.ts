@@ -11,13 +11,12 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
+import type { Traffic } from '../traffic.ts';
 import type { ServiceRuntime } from '../service.ts';
 import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
 import type { Admitted } from './passes.ts';
 import { respondRaw } from './respond.ts';
 import { relayedHeaders } from './response-head.ts';
-
-const MAX_ATTEMPTS = 3;
 
 /** Sec-WebSocket-Key: 16 random bytes in base64 (RFC 6455 §4.1). */
 const WEBSOCKET_KEY = /^[A-Za-z0-9+/]{22}==$/;
@@ -48,7 +47,7 @@ export function forwardUpgrade(
   clientIp: string,
   log: Logger,
 ): void {
-  const { head, target, group } = admitted;
+  const { head, target, pool } = admitted;
   const tried = new Set<RealServerRuntime>();
   const headers = [...head.upstream, 'connection', 'upgrade', 'upgrade', 'websocket'];
   let lastCode: ProxyErrorCode | undefined;
@@ -58,15 +57,19 @@ export function forwardUpgrade(
 
   const attempt = (): void => {
     if (client.destroyed) return;
-    const pick = svc.choose(group, clientIp, head.persistenceCookie, tried);
+    const pick = pool.choose(clientIp, head.cookies, tried);
     if (!pick) {
-      respondRaw(client, STATUS_FOR[lastCode ?? 'NO_SERVER'], lastCode ?? 'NO_SERVER');
+      const code = lastCode ?? 'NO_SERVER';
+      svc.stats.traffic.error(code);
+      svc.stats.traffic.response(STATUS_FOR[code]);
+      respondRaw(client, STATUS_FOR[code], code);
       return;
     }
     const server = pick.server;
     tried.add(server);
     const release = server.lease();
-    server.connections++;
+    server.traffic.requests++;
+    server.traffic.connections++;
     const tls = server.upstream.tls;
     const options = {
       host: server.address,
@@ -112,25 +115,33 @@ export function forwardUpgrade(
         client.destroy(); // part of an answer is out: a cut connection is the only signal left
         return;
       }
-      server.errors++;
       const code = classify(err);
-      log.warn({ vs: svc.name, rs: server.name, code, err: err.message }, 'upgrade: real server failed');
+      server.traffic.error(code);
+      log.warn({ vs: svc.name, rs: server.key, code, err: err.message }, 'upgrade: real server failed');
       // Nothing reached a server that never connected: another may take the handshake.
-      if (!sent && isConnectFailure(code) && tried.size < MAX_ATTEMPTS) {
+      if (!sent && isConnectFailure(code) && tried.size < pool.maxAttempts) {
         lastCode = code;
         attempt();
-      } else respondRaw(client, STATUS_FOR[code], code);
+      } else {
+        svc.stats.traffic.error(code);
+        svc.stats.traffic.response(STATUS_FOR[code]);
+        respondRaw(client, STATUS_FOR[code], code);
+      }
     });
     req.once('response', (res) => {
       answered = true;
       abandon = undefined;
       clearTimeout(timer);
+      server.traffic.response(res.statusCode ?? 0);
+      svc.stats.traffic.response(res.statusCode ?? 0);
       relayRefusal(client, res, release);
     });
     req.once('upgrade', (res: IncomingMessage, upstream: Socket, upstreamHead: Buffer) => {
       answered = true;
       abandon = undefined;
       clearTimeout(timer);
+      server.traffic.response(101);
+      svc.stats.traffic.response(101);
       upstream.on('error', () => upstream.destroy());
       if (client.destroyed) {
         release();
@@ -144,8 +155,8 @@ export function forwardUpgrade(
       if (upstreamHead.length) client.write(upstreamHead);
       if (firstBytes.length) upstream.write(firstBytes);
       upstream.setNoDelay(true);
-      upstream.setTimeout(svc.config.timeouts.idleMs, () => upstream.destroy());
-      splice(client, upstream, server, release);
+      upstream.setTimeout(svc.front.idleMs, () => upstream.destroy());
+      splice(client, upstream, server.traffic, svc.stats.traffic, release);
     });
     req.end();
   };
@@ -180,15 +191,24 @@ function relayRefusal(client: Duplex, res: IncomingMessage, release: () => void)
   });
 }
 
-/** Both directions piped; whichever side ends or fails takes the other down with it. */
-function splice(client: Duplex, upstream: Socket, server: RealServerRuntime, release: () => void): void {
+/**
+ * Both directions piped; whichever side ends or fails takes the other down with it. Bytes are
+ * counted per chunk: a tunnel may live for hours, and its traffic should show while it does.
+ */
+function splice(client: Duplex, upstream: Socket, server: Traffic, service: Traffic, release: () => void): void {
   const close = () => {
     release();
     client.destroy();
     upstream.destroy();
   };
-  upstream.on('data', (c: Buffer) => (server.bytesOut += c.length));
-  client.on('data', (c: Buffer) => (server.bytesIn += c.length));
+  upstream.on('data', (c: Buffer) => {
+    server.bytesOut += c.length;
+    service.bytesOut += c.length;
+  });
+  client.on('data', (c: Buffer) => {
+    server.bytesIn += c.length;
+    service.bytesIn += c.length;
+  });
   client.pipe(upstream);
   upstream.pipe(client);
   client.once('close', close);

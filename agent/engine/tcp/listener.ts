@@ -8,10 +8,9 @@ import type { Logger } from 'pino';
 import { classify } from '../errors.ts';
 import { BaseListener } from '../listener.ts';
 import type { RealServerRuntime } from '../real-server.ts';
+import type { Traffic } from '../traffic.ts';
 import type { ServiceRuntime } from '../service.ts';
 import { clientAddress } from '../http/request-head.ts';
-
-const MAX_ATTEMPTS = 3;
 
 export class TcpListener extends BaseListener {
   readonly server: Server;
@@ -35,22 +34,25 @@ export class TcpListener extends BaseListener {
     if (!this.track(client)) return;
     const svc = this.service;
     const clientIp = clientAddress(client.remoteAddress);
-    const idleMs = svc.config.timeouts.idleMs;
+    const idleMs = svc.front.idleMs;
     client.setTimeout(idleMs, () => client.destroy());
     let tried: Set<RealServerRuntime> | undefined;
 
     const attempt = (): void => {
-      const pick = svc.choose(svc.defaultGroup, clientIp, undefined, tried);
+      const pool = svc.defaultPool!;
+      const pick = pool.choose(clientIp, undefined, tried);
       if (!pick) {
         // L4 has no way to say why: closing is the answer (the design's "no RS up → close").
-        if (!tried)
+        if (!tried) {
+          svc.stats.traffic.error('NO_SERVER');
           this.log.warn({ vs: svc.name, code: 'NO_SERVER' }, 'connection closed: no real server available');
+        }
         client.destroy();
         return;
       }
       const server = pick.server;
       const release = server.lease();
-      server.connections++;
+      server.traffic.connections++;
       const upstream = connect({
         host: server.address,
         port: server.port,
@@ -63,14 +65,17 @@ export class TcpListener extends BaseListener {
         if (settled) return;
         settled = true;
         release();
-        server.errors++;
         upstream.destroy();
         const code = classify(err);
+        server.traffic.error(code);
         (tried ??= new Set()).add(server);
-        this.log.warn({ vs: svc.name, rs: server.name, code, err: err.message }, 'real server failed');
+        this.log.warn({ vs: svc.name, rs: server.key, code, err: err.message }, 'real server failed');
         if (client.destroyed) return;
-        if (tried.size < MAX_ATTEMPTS) attempt();
-        else client.destroy();
+        if (tried.size < pool.maxAttempts) attempt();
+        else {
+          svc.stats.traffic.error(code);
+          client.destroy();
+        }
       };
       upstream.on('error', failed);
       upstream.once('timeout', () =>
@@ -90,7 +95,7 @@ export class TcpListener extends BaseListener {
         client.removeListener('close', abandon);
         upstream.removeListener('error', failed);
         upstream.removeAllListeners('timeout');
-        pipe(client, early.stop(), upstream, server, release, idleMs);
+        pipe(client, early.stop(), upstream, server.traffic, svc.stats.traffic, release, idleMs);
       });
     };
     // Read while connecting: a paused socket never notices its client's reset, and would hold
@@ -136,7 +141,8 @@ function pipe(
   client: Socket,
   early: Buffer[],
   upstream: Socket,
-  server: RealServerRuntime,
+  server: Traffic,
+  service: Traffic,
   release: () => void,
   idleMs: number,
 ): void {
@@ -151,9 +157,12 @@ function pipe(
     upstream.destroy();
     client.destroy();
   };
+  // Counted when the pipe ends: per-chunk counting would cost the stream a call per chunk.
   client.once('close', () => {
     server.bytesIn += client.bytesRead;
     server.bytesOut += upstream.bytesRead;
+    service.bytesIn += client.bytesRead;
+    service.bytesOut += upstream.bytesRead;
     done();
   });
   upstream.once('close', () => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { HealthTarget } from './monitor.ts';
-import { sameTarget, sameValue } from './same-target.ts';
+import { sameTarget, type HealthTarget } from './target.ts';
 
 const base: HealthTarget = {
   key: 'owa/cas1',
-  virtualService: 'owa',
-  realServer: 'cas1',
+  pool: 'owa',
+  server: 'cas1',
   address: '10.0.0.5',
   port: 443,
   enabled: true,
@@ -59,21 +58,5 @@ describe('sameTarget', () => {
     ['tls removed', { tls: undefined }],
   ])('sees a changed %s', (_what, change) => {
     expect(sameTarget(base, { ...reloaded(base), ...change })).toBe(false);
-  });
-});
-
-describe('sameValue', () => {
-  it.each<[unknown, unknown, boolean]>([
-    [{ a: 1 }, { a: 1, b: undefined }, true],
-    [{ a: 1 }, { a: 1, b: 2 }, false],
-    [[1, 2], [1, 2], true],
-    [[1, 2], [2, 1], false],
-    [[1], { 0: 1 }, false],
-    [Buffer.from('x'), Buffer.from('x'), true],
-    [Buffer.from('x'), 'x', false],
-    [['pem', Buffer.from('der')], ['pem', Buffer.from('der')], true],
-    [null, {}, false],
-  ])('%j vs %j → %s', (a, b, expected) => {
-    expect(sameValue(a, b)).toBe(expected);
   });
 });
