@@ -6,6 +6,8 @@
  * One line per agent; exit status 1 when the files have errors or any agent failed.
  */
 import { basename } from 'node:path';
+import { proposedEntryName } from '../../shared/ipc/cert-entry-name.ts';
+import { ObjectName } from '../../shared/model/config-parts.ts';
 import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { inspectCertificates } from '../certs/inspect.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
@@ -61,7 +63,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const replace = values.replace === undefined ? undefined : fingerprintOf(values.replace);
   if (replace !== undefined && (values.name !== undefined || values.bind !== undefined))
     throw new UsageError("--replace keeps each entry's name and bindings: not with --name or --bind");
-  if (values.name !== undefined && !ENTRY_NAME.test(values.name))
+  if (values.name !== undefined && !ObjectName.safeParse(values.name).success)
     throw new UsageError('--name is 1–63 letters, digits, "-" or "_", starting with a letter or digit');
   const password =
     values['password-file'] === undefined
@@ -100,7 +102,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       });
       return reportOutcomes(io, session, replaced.results, describeReplaced);
     }
-    const name = values.name ?? entryNameOf(inspection.chain[0]?.summary.subject.cn);
+    const name = values.name ?? proposedEntryName(inspection);
     const bind = values.bind
       ?.split(',')
       .map((s) => s.trim())
@@ -143,16 +145,4 @@ function fingerprintOf(text: string): string {
   const fingerprint = normalizeFingerprint(text);
   if (fingerprint === undefined) throw new UsageError('--replace takes a SHA-256 fingerprint: 64 hex digits');
   return fingerprint;
-}
-
-const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
-
-/** `*.example.com` → `wildcard-example-com`: a store name an admin recognises. */
-function entryNameOf(cn: string | undefined): string {
-  const name = (cn ?? 'certificate')
-    .replace(/^\*\./, 'wildcard-')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^[-_]+/, '')
-    .slice(0, 63);
-  return ENTRY_NAME.test(name) ? name : 'certificate';
 }

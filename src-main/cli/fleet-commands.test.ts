@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestPki } from '../../test/support/pki.ts';
 import { freePort } from '../../test/support/ports.ts';
 import type { AgentProcess } from '../fleet/testing/agent-process.ts';
 import { startCliFleet, type CliFleet } from './testing/cli-fleet.ts';
@@ -52,6 +53,21 @@ describe('portico fleet commands', () => {
     );
     expect(pushed.code, pushed.err).toBe(0);
     expect(pushed.out).toMatch(/^ok {4}cli-a .*imported "www"\nok {4}cli-b .*imported "www"\n$/);
+
+    // Without --name: the entry the app's push panel proposes for this CN (push-panel.test.tsx).
+    const pki = new TestPki();
+    try {
+      const leaf = pki.issue(pki.root('Entry Name Root'), {
+        cn: 'Exchange 2010 (CAS).',
+        sans: ['mail.contoso.test'],
+      });
+      writeFileSync(join(dir, 'cas.pem'), leaf.key + leaf.chain + leaf.root);
+    } finally {
+      pki.cleanup();
+    }
+    const unnamed = await cli('cert', 'push', join(dir, 'cas.pem'), '--agents', 'cli-a', '--no-aia');
+    expect(unnamed.code, unnamed.err).toBe(0);
+    expect(unnamed.out).toMatch(/^ok {4}cli-a .*imported "Exchange-2010-CAS"\n$/);
 
     writeFileSync(
       join(dir, 'params.json'),

@@ -1,23 +1,9 @@
 /**
- * The store entry name proposed for a pushed certificate, derived from the leaf's CN. It is
- * stable across renewals on purpose: pushing the renewed certificate under the same name
- * replaces the entry and reloads the virtual services using it, which is what a renewal is.
+ * The push panel's name fields: what is wrong with an entry name the admin typed, and the
+ * services to bind. The proposed name itself is shared/ipc/cert-entry-name.ts's, the one
+ * `portico cert push` uses too.
  */
 import { ObjectName } from '../../../shared/model/config.ts';
-
-const MAX = 63;
-
-/** `www.example.com` → `www-example-com`; `*.example.com` → `wildcard-example-com`. */
-export function entryNameFromCn(cn: string | undefined): string {
-  const name = (cn ?? '')
-    .trim()
-    .replace(/^\*\./, 'wildcard-')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^[-_]+/, '')
-    .slice(0, MAX)
-    .replace(/[-_]+$/, '');
-  return name || 'certificate';
-}
 
 /**
  * The problem with a name the admin typed, or undefined. The agent's own rule (ObjectName:

@@ -71,6 +71,30 @@ describe('PushPanel', () => {
     expect(three.closest('label')?.textContent).toContain('offline');
   });
 
+  it('proposes the entry name `portico cert push` would use for the same certificate', async () => {
+    // test/integration/cli-fleet-commands.test.ts pushes a leaf with this CN from the CLI,
+    // without --name, and expects the same entry: a renewal from either replaces it.
+    const base = inspection();
+    const leaf = base.chain[0]!;
+    setup(
+      {},
+      {
+        ...base,
+        chain: [
+          {
+            ...leaf,
+            summary: {
+              ...leaf.summary,
+              subject: { cn: 'Exchange 2010 (CAS).', dn: 'CN=Exchange 2010 (CAS).' },
+            },
+          },
+        ],
+      },
+    );
+    const name = (await screen.findByLabelText('Store entry name')) as HTMLInputElement;
+    expect(name.value).toBe('Exchange-2010-CAS');
+  });
+
   it('proposes an entry name from the leaf CN and refuses a bad one, sending nothing', async () => {
     const { test } = setup();
     const name = screen.getByLabelText('Store entry name') as HTMLInputElement;

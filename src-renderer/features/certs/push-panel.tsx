@@ -10,6 +10,7 @@ import type { ParamsInput } from '../../../shared/ipc/channels.ts';
 import { type CertInspection, PushCertificateParams, type PushOutcome } from '../../../shared/ipc/certs.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { AgentView } from '../../../shared/ipc/fleet.ts';
+import { proposedEntryName } from '../../../shared/ipc/cert-entry-name.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { fleetQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
@@ -17,7 +18,7 @@ import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { sentence } from './cert-text.ts';
-import { entryNameFromCn, nameProblem, splitNames } from './entry-name.ts';
+import { nameProblem, splitNames } from './entry-name.ts';
 import { whyNotPushable } from './inspection-facts.ts';
 import { OperationProgressList } from './operation-progress.tsx';
 
@@ -32,7 +33,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const names = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
 
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [name, setName] = useState(() => entryNameFromCn(inspection.chain[0]?.summary.subject.cn));
+  const [name, setName] = useState(() => proposedEntryName(inspection));
   const [bind, setBind] = useState('');
   const [includeRoot, setIncludeRoot] = useState(false);
   const [force, setForce] = useState(false);
