@@ -14,7 +14,7 @@ import {
   type ResultResponse,
 } from '../../shared/protocol/envelopes.ts';
 import { METHODS } from '../../shared/protocol/methods.ts';
-import type { ParsedRequest } from '../../shared/protocol/parse-frame.ts';
+import type { ParsedRequest } from '../../shared/protocol/parse-frame-on-agent.ts';
 import type { CallContext, Handlers } from './handlers.ts';
 import { RpcError } from './rpc-error.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { MAX_PFX_BASE64 } from '../../shared/protocol/cert.ts';
-import { DEFAULT_MAX_PAYLOAD } from './server.ts';
+import { MAX_REQUEST_FRAME_BYTES as DEFAULT_MAX_PAYLOAD } from '../../shared/protocol/transport.ts';
 import { startTestAgent, type TestAgent, type TestClient } from './testing.ts';
 
 const { PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS } = ERROR_CODES;

@@ -20,11 +20,7 @@ import type { Management } from './management.ts';
 import { Session } from './session.ts';
 import { TopicHub } from './topic-hub.ts';
 
-/** The only path: the version is in the URL so a v2 can live beside it. */
-export const API_PATH = '/v1';
-/** A base64 PFX with a long chain is tens of KiB; a whole 100-service config a few hundred. */
-export const DEFAULT_MAX_PAYLOAD = 4 * 1024 * 1024;
-export const DEFAULT_HEARTBEAT_MS = 30_000;
+import { AGENT_HEARTBEAT_MS, API_PATH, MAX_REQUEST_FRAME_BYTES } from '../../shared/protocol/transport.ts';
 /** Refusals held back at once by the failure throttle; beyond this they are answered at once. */
 const MAX_DELAYED_REFUSALS = 256;
 
@@ -74,7 +70,7 @@ export interface ManagementServer {
 export async function startManagementServer(opts: ManagementServerOptions): Promise<ManagementServer> {
   const log = opts.log.child({ component: 'mgmt' });
   const maxSessions = opts.maxSessions ?? 64;
-  const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const heartbeatMs = opts.heartbeatMs ?? AGENT_HEARTBEAT_MS;
   const throttle = new AuthThrottle(opts.authThrottle);
   const hub = new TopicHub(opts.management);
   const handlers = opts.management.handlers;
@@ -116,7 +112,7 @@ export async function startManagementServer(opts: ManagementServerOptions): Prom
   );
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD,
+    maxPayload: opts.maxPayloadBytes ?? MAX_REQUEST_FRAME_BYTES,
     // Compression would let a small frame inflate to maxPayload and costs CPU per frame.
     perMessageDeflate: false,
     clientTracking: false,

@@ -1,5 +1,5 @@
 /**
- * One authenticated WebSocket: every frame is parsed where it enters (parseFrame), answered
+ * One authenticated WebSocket: every frame is parsed where it enters (parseFrameOnAgent), answered
  * without closing the session when it is wrong, and run through the dispatcher when it is
  * right. Limits per session: requests in flight (BUSY beyond) and unread event bytes (a
  * client that stops reading is cut off rather than growing the agent's memory).
@@ -10,7 +10,7 @@ import { WebSocket, type RawData } from 'ws';
 import { CLOSE_CODES, ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { errorResponse, type ErrorResponse, type ResultResponse } from '../../shared/protocol/envelopes.ts';
 import { TOPICS, type Topic } from '../../shared/protocol/events.ts';
-import { binaryFrameError, parseFrame } from '../../shared/protocol/parse-frame.ts';
+import { binaryFrameError, parseFrameOnAgent } from '../../shared/protocol/parse-frame-on-agent.ts';
 import type { Actor } from '../config/audit-log.ts';
 import { dispatch } from './dispatch.ts';
 import type { CallContext, Handlers } from './handlers.ts';
@@ -102,7 +102,7 @@ export class Session implements EventSink {
       this.send(binaryFrameError());
       return;
     }
-    const parsed = parseFrame(toBuffer(data).toString('utf8'));
+    const parsed = parseFrameOnAgent(toBuffer(data).toString('utf8'));
     if (!parsed.ok) {
       this.send(parsed.error);
       return;

@@ -9,18 +9,22 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { AgentConfig, VirtualService } from '../../shared/model/config.ts';
+import { AgentConfig, Pool, VirtualService } from '../../shared/model/config.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/agent.ts';
 import { CLOSES, ERROR_DATA, ERRORS, type ErrorCodeName } from '../../shared/protocol/codes.ts';
 import { CertSummaryWire } from '../../shared/protocol/cert.ts';
-import { ConfigDocument, VirtualServiceDocument } from '../../shared/protocol/common.ts';
+import { ConfigDocument, PoolDocument, VirtualServiceDocument } from '../../shared/protocol/common.ts';
 import { RealServerHealthWire } from '../../shared/protocol/health.ts';
-import { RealServerStats } from '../../shared/protocol/stats.ts';
+import { PoolMemberStatus, VirtualServiceStatus } from '../../shared/protocol/stats.ts';
 import { MAX_ID_LENGTH } from '../../shared/protocol/envelopes.ts';
 import { EVENTS, TOPICS } from '../../shared/protocol/events.ts';
 import { METHODS } from '../../shared/protocol/methods.ts';
-import { MAX_DEPTH } from '../../shared/protocol/parse-frame.ts';
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_PAYLOAD } from '../../agent/mgmt/server.ts';
+import {
+  AGENT_HEARTBEAT_MS,
+  MAX_ANSWER_FRAME_BYTES,
+  MAX_FRAME_DEPTH,
+  MAX_REQUEST_FRAME_BYTES,
+} from '../../shared/protocol/transport.ts';
 import type { JsonSchema } from './json-schema.ts';
 
 type Json = JsonSchema;
@@ -29,6 +33,8 @@ const REFS = new Map<unknown, { ref: string; title: string }>([
   [AgentConfig, { ref: 'config.schema.json', title: 'AgentConfig' }],
   [ConfigDocument, { ref: 'config.schema.json', title: 'AgentConfig' }],
   [VirtualService, { ref: 'config.schema.json#/properties/virtualServices/items', title: 'VirtualService' }],
+  [Pool, { ref: 'config.schema.json#/properties/pools/items', title: 'Pool' }],
+  [PoolDocument, { ref: 'config.schema.json#/properties/pools/items', title: 'Pool' }],
   [
     VirtualServiceDocument,
     { ref: 'config.schema.json#/properties/virtualServices/items', title: 'VirtualService' },
@@ -39,7 +45,8 @@ const REFS = new Map<unknown, { ref: string; title: string }>([
 const TYPES: [string, z.ZodType][] = [
   ['CertSummary', CertSummaryWire],
   ['RealServerHealth', RealServerHealthWire],
-  ['RealServerStats', RealServerStats],
+  ['PoolMemberStatus', PoolMemberStatus],
+  ['VirtualServiceStatus', VirtualServiceStatus],
 ];
 const TYPE_REFS = new Map<unknown, { ref: string; title: string }>(
   TYPES.map(([title, schema]) => [schema, { ref: `#${title.toLowerCase()}`, title }]),
@@ -207,12 +214,12 @@ export function renderProtocol(): string {
     '  answer is `401` with `WWW-Authenticate: Bearer` and no WebSocket is created. An address that keeps',
     '  failing is slowed down, then refused with `429` and `Retry-After` (even with the right token).',
     '- Other paths answer `404`; beyond the session limit the upgrade gets `503`.',
-    `- The agent pings every ${DEFAULT_HEARTBEAT_MS / 1000} s; a session that does not answer the previous ping is terminated.`,
+    `- The agent pings every ${AGENT_HEARTBEAT_MS / 1000} s; a session that does not answer the previous ping is terminated.`,
     '',
     '## Framing',
     '',
     '- One JSON-RPC 2.0 message per **text** frame, UTF-8. Binary frames are answered `INVALID_REQUEST`.',
-    `- Frames larger than ${DEFAULT_MAX_PAYLOAD / 1024 / 1024} MiB close the session with 1009. Nesting deeper than ${MAX_DEPTH} levels is refused.`,
+    `- Requests larger than ${MAX_REQUEST_FRAME_BYTES / 1024 / 1024} MiB close the session with 1009; the Console accepts answers and events up to ${MAX_ANSWER_FRAME_BYTES / 1024 / 1024} MiB. Nesting deeper than ${MAX_FRAME_DEPTH} levels is refused.`,
     '- Batches (arrays) are not supported: send one request per frame.',
     `- Every request has an \`id\`: a string of 1–${MAX_ID_LENGTH} characters or a safe integer (not \`null\`).`,
     '  Client notifications are not accepted. Answers may come in any order; match them by id.',

@@ -41,7 +41,7 @@ export const ListenAddress = z
 
 export const RealServer = z
   .object({
-    name: ObjectName.describe('Unique within the virtual service; used in health, stats and cookies.'),
+    name: ObjectName.describe('Unique within its pool; the server is known as pool/server in health, stats and events.'),
     address: Host.describe('Address of the real server.'),
     port: Port.describe(
       'Port on the real server; may differ from the listen port (port flipping, 443 → 4443).',
@@ -124,7 +124,11 @@ const httpCheck = {
   ...checkCommon,
   method: z.enum(['GET', 'HEAD', 'OPTIONS']).default('GET').describe('Request method.'),
   path: z.string().startsWith('/', 'a path starts with "/"').max(2048).default('/').describe('Request path.'),
-  host: z.string().max(253).optional().describe("Host header; defaults to the real server's address."),
+  host: z
+    .string()
+    .max(253)
+    .optional()
+    .describe("Host header; defaults to the pool's re-encrypt serverName, else the real server's address."),
   expectStatus: z
     .array(z.number().int().min(100).max(599))
     .min(1)
