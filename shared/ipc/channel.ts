@@ -40,10 +40,16 @@ export const AgentIds = z
   .max(500)
   .refine((ids) => new Set(ids).size === ids.length, 'an agent is named twice');
 
-/** One agent's outcome of a fan-out operation: one agent's failure never hides the others. */
-export type AgentOutcome<T> =
-  { agentId: string; ok: true; result: T } | { agentId: string; ok: false; error: IpcError };
+/**
+ * One agent's outcome of a fan-out (one operation run on many agents at once): one agent's
+ * failure never hides the others. The one shape for it, in the main process and the renderer
+ * alike; only how a failure is told differs: `E` is the fleet's Failure inside the main
+ * process (src-main/fleet/rpc-errors.ts), an IpcError once it is on its way to the renderer.
+ */
+export type AgentOutcome<T, E = IpcError> =
+  { agentId: string; ok: true; result: T } | { agentId: string; ok: false; error: E };
 
+/** A fan-out's answer to the renderer: the operation id its progress events carry, and every outcome. */
 export interface FanOutResult<T> {
   operationId: string;
   /** One entry per agent asked, in the order asked. */

@@ -13,12 +13,13 @@ import { inspectCertificates } from './inspect.ts';
 import {
   pushCertificate,
   replaceCertificateEverywhere,
-  type AgentProgress,
   type AgentRequester,
-  type AgentResult,
   type PushFleet,
 } from './push.ts';
 import type { PushPayload } from './types.ts';
+import type { AgentOutcome } from '../../shared/ipc/channel.ts';
+import type { FanOutProgress } from '../fleet/fan-out.ts';
+import type { Failure } from '../fleet/rpc-errors.ts';
 import { servedLeaf } from '../../test/support/tls.ts';
 
 let corpus: Corpus;
@@ -64,13 +65,13 @@ const fleet: PushFleet = {
     let completed = 0;
     return Promise.all(
       agentIds.map(async (agentId) => {
-        type R = AgentResult<Awaited<ReturnType<typeof operation>>>;
+        type R = AgentOutcome<Awaited<ReturnType<typeof operation>>, Failure>;
         let result: R;
         try {
           const client = clients.get(agentId);
           if (!client)
             throw Object.assign(new Error(`agent ${agentId} is offline`), { code: 'not-connected' });
-          result = { agentId, ok: true, value: await operation(requester(client), agentId) };
+          result = { agentId, ok: true, result: await operation(requester(client), agentId) };
         } catch (error) {
           const code = (error as { code?: string }).code ?? 'ERROR';
           result = { agentId, ok: false, error: { code, message: (error as Error).message } };
@@ -87,7 +88,7 @@ const leafOf = (payload: PushPayload) => new X509Certificate(payload.chainPem).f
 
 describe('pushCertificate', () => {
   it('imports key and chain (no root) on each agent, with progress, and one agent down fails alone', async () => {
-    const progress: AgentProgress<unknown>[] = [];
+    const progress: FanOutProgress<unknown>[] = [];
     const results = await pushCertificate(fleet, ['a', 'b', 'down'], rsa, {
       name: 'www',
       onProgress: (p) => progress.push(p),
@@ -99,13 +100,13 @@ describe('pushCertificate', () => {
     ]);
     const [a] = results;
     if (!a?.ok) throw new Error('agent a failed');
-    expect(a.value.imported).toMatchObject({
+    expect(a.result.imported).toMatchObject({
       name: 'www',
       kind: 'certificate',
       replaced: false,
       notStored: [],
     });
-    expect(a.value.imported.chain.map((c) => c.subject.cn)).toEqual([
+    expect(a.result.imported.chain.map((c) => c.subject.cn)).toEqual([
       RSA_LEAF_CN,
       'Portico Test Intermediate CA',
     ]);
@@ -147,7 +148,7 @@ describe('pushCertificate', () => {
 
     const [bound] = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure'] });
     if (!bound?.ok) throw new Error(JSON.stringify(bound));
-    expect(bound.value.bound).toEqual([{ virtualService: 'secure', revision: expect.any(Number) }]);
+    expect(bound.result.bound).toEqual([{ virtualService: 'secure', revision: expect.any(Number) }]);
     const { config } = (await client.result('config.get')) as { config: { virtualServices: unknown[] } };
     expect(config.virtualServices).toEqual([
       expect.objectContaining({
@@ -159,8 +160,8 @@ describe('pushCertificate', () => {
 
     // Already bound: nothing to change, no new revision.
     const [again] = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure'] });
-    expect(again).toMatchObject({ ok: true, value: { bound: [{ virtualService: 'secure' }] } });
-    expect(again?.ok && again.value.bound[0]?.revision).toBeUndefined();
+    expect(again).toMatchObject({ ok: true, result: { bound: [{ virtualService: 'secure' }] } });
+    expect(again?.ok && again.result.bound[0]?.revision).toBeUndefined();
   });
 });
 
@@ -168,8 +169,8 @@ describe('replaceCertificateEverywhere', () => {
   it('renews every entry holding the old leaf, on every agent, and the services using it switch', async () => {
     const results = await replaceCertificateEverywhere(fleet, ['a', 'b'], ec, { fingerprint: leafOf(rsa) });
     expect(results).toEqual([
-      { agentId: 'a', ok: true, value: { replaced: [{ name: 'www', reloaded: ['secure'] }] } },
-      { agentId: 'b', ok: true, value: { replaced: [{ name: 'www', reloaded: [] }] } },
+      { agentId: 'a', ok: true, result: { replaced: [{ name: 'www', reloaded: ['secure'] }] } },
+      { agentId: 'b', ok: true, result: { replaced: [{ name: 'www', reloaded: [] }] } },
     ]);
     const client = clients.get('a') as TestClient;
     const { virtualServices } = (
@@ -180,6 +181,6 @@ describe('replaceCertificateEverywhere', () => {
     const second = await replaceCertificateEverywhere(fleet, ['a', 'b'], ec, {
       fingerprint: leafOf(rsa).replaceAll(':', '').toLowerCase(),
     });
-    expect(second.map((r) => r.ok && r.value.replaced)).toEqual([[], []]);
+    expect(second.map((r) => r.ok && r.result.replaced)).toEqual([[], []]);
   });
 });

@@ -5,7 +5,10 @@
  * only: the fleet is anything that fans an operation out to agents with a result per agent —
  * FleetManager.fanOut fits — so one agent's failure never stops the others.
  */
+import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
+import type { FanOutProgress } from '../fleet/fan-out.ts';
+import type { Failure } from '../fleet/rpc-errors.ts';
 import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
 import type { PushPayload } from './types.ts';
 
@@ -14,22 +17,12 @@ export interface AgentRequester {
   request<M extends MethodName>(method: M, params?: ParamsInput<M>): Promise<ResultOf<M>>;
 }
 
-export type AgentResult<T> =
-  | { agentId: string; ok: true; value: T }
-  | { agentId: string; ok: false; error: { code: string; message: string; data?: unknown } };
-
-export interface AgentProgress<T> {
-  result: AgentResult<T>;
-  completed: number;
-  total: number;
-}
-
 export interface PushFleet {
   fanOut<T>(
     agentIds: readonly string[],
     operation: (client: AgentRequester, agentId: string) => Promise<T>,
-    onProgress?: (progress: AgentProgress<T>) => void,
-  ): Promise<AgentResult<T>[]>;
+    onProgress?: (progress: FanOutProgress<T>) => void,
+  ): Promise<AgentOutcome<T, Failure>[]>;
 }
 
 export interface PushOptions {
@@ -39,7 +32,7 @@ export interface PushOptions {
   bind?: readonly string[];
   /** Store an expired or not-yet-valid certificate anyway (the agent never stores a broken one). */
   force?: boolean;
-  onProgress?: (progress: AgentProgress<AgentPushOutcome>) => void;
+  onProgress?: (progress: FanOutProgress<AgentPushOutcome>) => void;
 }
 
 export interface AgentPushOutcome {
@@ -53,7 +46,7 @@ export function pushCertificate(
   agentIds: readonly string[],
   payload: PushPayload,
   options: PushOptions,
-): Promise<AgentResult<AgentPushOutcome>[]> {
+): Promise<AgentOutcome<AgentPushOutcome, Failure>[]> {
   return fleet.fanOut(agentIds, (client) => pushToAgent(client, payload, options), options.onProgress);
 }
 
@@ -127,7 +120,7 @@ export interface ReplaceOptions {
   /** SHA-256 fingerprint of the leaf being replaced (any case, colons optional). */
   fingerprint: string;
   force?: boolean;
-  onProgress?: (progress: AgentProgress<AgentReplaceOutcome>) => void;
+  onProgress?: (progress: FanOutProgress<AgentReplaceOutcome>) => void;
 }
 
 export interface AgentReplaceOutcome {
@@ -145,7 +138,7 @@ export function replaceCertificateEverywhere(
   agentIds: readonly string[],
   payload: PushPayload,
   options: ReplaceOptions,
-): Promise<AgentResult<AgentReplaceOutcome>[]> {
+): Promise<AgentOutcome<AgentReplaceOutcome, Failure>[]> {
   const wanted = normalizeFingerprint(options.fingerprint);
   if (wanted === undefined) throw new TypeError(`"${options.fingerprint}" is not a SHA-256 fingerprint`);
   return fleet.fanOut(

@@ -27,14 +27,14 @@ describe('fanOut', () => {
       },
     );
     expect(results).toEqual([
-      { agentId: 'a', ok: true, value: 'done a' },
+      { agentId: 'a', ok: true, result: 'done a' },
       { agentId: 'b', ok: false, error: { code: 'ERROR', message: 'synchronous bug' } },
       {
         agentId: 'c',
         ok: false,
         error: { code: 'CONFLICT', message: 'config.apply: conflict', data: { currentRevision: 7 } },
       },
-      { agentId: 'd', ok: true, value: 'done d' },
+      { agentId: 'd', ok: true, result: 'done d' },
       { agentId: 'ghost', ok: false, error: { code: 'not-connected', message: 'no paired agent ghost' } },
     ]);
     expect(progress.map((p) => p.completed)).toEqual([1, 2, 3, 4, 5]);

@@ -1,16 +1,15 @@
 /**
- * One operation on many agents: all run at once, each agent gets its own result, and nothing
- * one agent does (refuse, time out, throw synchronously, be offline) touches the others.
- * Results are plain data (Failure, not Error) so they cross IPC as they are.
+ * A fan-out: one operation run on many agents at once, each agent with its own outcome, and
+ * nothing one agent does (refuse, time out, throw synchronously, be offline) touches the others.
+ * Outcomes are plain data (Failure, not Error) so they cross IPC as they are.
  */
+import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import type { AgentClient } from './agent-client.ts';
 import { RequestError, toFailure, type Failure } from './rpc-errors.ts';
 
-export type FanOutResult<T> =
-  { agentId: string; ok: true; value: T } | { agentId: string; ok: false; error: Failure };
-
 export interface FanOutProgress<T> {
-  result: FanOutResult<T>;
+  /** The outcome of the agent that just finished. */
+  result: AgentOutcome<T, Failure>;
   /** Agents finished so far, this one included. */
   completed: number;
   total: number;
@@ -18,21 +17,21 @@ export interface FanOutProgress<T> {
 
 export type FanOutOperation<T> = (client: AgentClient, agentId: string) => Promise<T>;
 
-/** Results in the order of `agentIds` (duplicates removed); `onProgress` as each one finishes. */
+/** Outcomes in the order of `agentIds` (duplicates removed); `onProgress` as each one finishes. */
 export async function fanOut<T>(
   agentIds: readonly string[],
   clientOf: (agentId: string) => AgentClient | undefined,
   operation: FanOutOperation<T>,
   onProgress?: (progress: FanOutProgress<T>) => void,
-): Promise<FanOutResult<T>[]> {
+): Promise<AgentOutcome<T, Failure>[]> {
   const ids = [...new Set(agentIds)];
   let completed = 0;
-  const runOne = async (agentId: string): Promise<FanOutResult<T>> => {
-    let result: FanOutResult<T>;
+  const runOne = async (agentId: string): Promise<AgentOutcome<T, Failure>> => {
+    let result: AgentOutcome<T, Failure>;
     try {
       const client = clientOf(agentId);
       if (!client) throw new RequestError('not-connected', `no paired agent ${agentId}`);
-      result = { agentId, ok: true, value: await operation(client, agentId) };
+      result = { agentId, ok: true, result: await operation(client, agentId) };
     } catch (err) {
       result = { agentId, ok: false, error: toFailure(err) };
     }

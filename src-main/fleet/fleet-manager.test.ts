@@ -76,7 +76,7 @@ async function applyWebService(agent: AgentProcess): Promise<number> {
   };
   const [result] = await fleet.fanOut([agent.id], (client) => client.request('config.apply', { config }));
   if (!result?.ok) throw new Error(`config.apply failed: ${JSON.stringify(result)}`);
-  return result.value.revision;
+  return result.result.revision;
 }
 
 const liveOf = (agent: AgentProcess) =>
@@ -133,8 +133,8 @@ describe('FleetManager', () => {
       (p) => progress.push(`${p.completed}/${p.total} ${p.result.agentId}`),
     );
     expect(results).toEqual([
-      { agentId: a.id, ok: true, value: 'lb-a' },
-      { agentId: b.id, ok: true, value: 'lb-b' },
+      { agentId: a.id, ok: true, result: 'lb-a' },
+      { agentId: b.id, ok: true, result: 'lb-b' },
       {
         agentId: c.id,
         ok: false,

@@ -6,14 +6,16 @@
  *
  * No Electron, no IPC here: the shell forwards `onChange` and calls these methods.
  */
+import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
 import { AgentClient, type ClientTuning } from './agent-client.ts';
 import type { AgentState } from './agent-state.ts';
-import { fanOut, type FanOutOperation, type FanOutProgress, type FanOutResult } from './fan-out.ts';
+import { fanOut, type FanOutOperation, type FanOutProgress } from './fan-out.ts';
 import { HealthHistory, type HealthSeries, type HistoryOptions } from './health-history.ts';
 import { LiveView, type VirtualServiceView } from './live-view.ts';
 import { pairAgent, repairAgent, type PairRequest, type PairResult, type RepairRequest } from './pairing.ts';
+import type { Failure } from './rpc-errors.ts';
 import type { AgentEvent } from './rpc-session.ts';
 
 export interface AgentSummary extends KnownAgent {
@@ -115,7 +117,7 @@ export class FleetManager {
     agentIds: readonly string[],
     operation: FanOutOperation<T>,
     onProgress?: (progress: FanOutProgress<T>) => void,
-  ): Promise<FanOutResult<T>[]> {
+  ): Promise<AgentOutcome<T, Failure>[]> {
     return fanOut(agentIds, (id) => this.client(id), operation, onProgress);
   }
 

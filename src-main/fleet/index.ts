@@ -12,7 +12,7 @@ export {
 export { mismatchMessage, type AgentState, type AgentStateKind } from './agent-state.ts';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { startDiscovery, type Discovery, type DiscoveredEntry, type DiscoveryOptions } from './discovery.ts';
-export { fanOut, type FanOutOperation, type FanOutProgress, type FanOutResult } from './fan-out.ts';
+export { fanOut, type FanOutOperation, type FanOutProgress } from './fan-out.ts';
 export {
   FleetManager,
   type AgentLiveView,
