@@ -8,7 +8,7 @@
  * the ambiguous part, where a parser that disagreed with ours would find it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectHealthy, startHostileAgent, type HostileAgent } from '../support/hostile-agent.ts';
+import { expectHealthy, startHostileAgent, totalErrors, type HostileAgent } from '../support/hostile-agent.ts';
 import { startRawBackend, type RawBackend } from '../support/raw-backend.ts';
 import { exchange } from '../support/raw-client.ts';
 
@@ -129,7 +129,7 @@ const VECTORS: { id: string; bytes: string }[] = [
 const reachedSince = (from: number) => recorder.seen.slice(from).map((r) => `${r.method} ${r.target}`);
 
 async function recorderErrors(): Promise<number> {
-  return (await h.serverStats()).get('web/recorder')!.errors;
+  return totalErrors((await h.serverStats()).get('web/recorder')!);
 }
 
 describe('request smuggling', () => {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCertCommand } from '../../agent/certs/cert-command.ts';
 import type { TestClient } from '../../agent/mgmt/testing.ts';
-import type { StatsSnapshot } from '../../shared/protocol/stats.ts';
+import type { PoolMemberStatus, StatsSnapshot } from '../../shared/protocol/stats.ts';
 import { startAgentProcess, type AgentProcess } from './agent-process.ts';
 import { TestPki } from './pki.ts';
 import { freePort } from './ports.ts';
@@ -44,7 +44,8 @@ export interface HostileAgent {
   target(service: string, extra?: Partial<Target>): Target;
   snapshot(): Promise<StatsSnapshot>;
   /** Real-server counters by `service/server`. */
-  serverStats(): Promise<Map<string, StatsSnapshot['virtualServices'][number]['realServers'][number]>>;
+  /** Every pool member's status by `pool/server` (a v1 service's servers are in the pool of its name). */
+  serverStats(): Promise<Map<string, PoolMemberStatus>>;
   close(): Promise<void>;
   /** @internal what expectHealthy compares with */
   readonly baseline: { fd: number; active: Map<string, number> };
@@ -114,9 +115,8 @@ export async function startHostileAgent(
     target,
     snapshot,
     serverStats: async () => {
-      const m = new Map<string, StatsSnapshot['virtualServices'][number]['realServers'][number]>();
-      for (const vs of (await snapshot()).virtualServices)
-        for (const rs of vs.realServers) m.set(`${vs.name}/${rs.name}`, rs);
+      const m = new Map<string, PoolMemberStatus>();
+      for (const pool of (await snapshot()).pools) for (const rs of pool.servers) m.set(rs.key, rs);
       return m;
     },
     close: async () => {
@@ -167,9 +167,9 @@ function differences(h: HostileAgent, snap: StatsSnapshot, fd: number): string[]
     const base = h.baseline.active.get(vs.name) ?? 0;
     if (vs.activeConnections !== base)
       out.push(`${vs.name}: activeConnections ${vs.activeConnections} (baseline ${base})`);
-    for (const rs of vs.realServers)
-      if (rs.active !== 0) out.push(`${vs.name}/${rs.name}: active ${rs.active}`);
   }
+  for (const pool of snap.pools)
+    for (const rs of pool.servers) if (rs.active !== 0) out.push(`${rs.key}: active ${rs.active}`);
   if (fd !== h.baseline.fd)
     out.push(`descriptors ${fd} beyond upstream keep-alive (baseline ${h.baseline.fd})`);
   return out;
@@ -193,9 +193,9 @@ async function settled(h: HostileAgent, baselineKnown: true | undefined): Promis
       previous = last.length === 0 ? fd : undefined;
     } else {
       // No baseline yet: nothing in flight, and the descriptor count steady over two readings.
-      const busy = snap.virtualServices.some(
-        (vs) => vs.activeConnections !== 0 || vs.realServers.some((rs) => rs.active !== 0),
-      );
+      const busy =
+        snap.virtualServices.some((vs) => vs.activeConnections !== 0) ||
+        snap.pools.some((p) => p.servers.some((rs) => rs.active !== 0));
       if (!busy && previous === fd) return { snap, fd };
       previous = busy ? undefined : fd;
       last = [`still busy or moving: fd ${fd}`];
@@ -217,4 +217,9 @@ export async function expectHealthy(h: HostileAgent): Promise<void> {
   expect(await probeAll(h)).toEqual([]);
   await settled(h, true);
   expect(h.agent.alive()).toBe(true);
+}
+
+/** Every failure counted against a real server, whatever its code. */
+export function totalErrors(member: PoolMemberStatus): number {
+  return Object.values(member.errors).reduce((a, b) => a + b, 0);
 }
