@@ -3,7 +3,7 @@
  * 2010 CAS, Lync/Skype reverse proxy, generic HTTPS offload …). `template` is a built-in id
  * or a whole template document the Console imported from a file.
  *
- * The template document schema is shared/model/template.ts's business (the Console builds its
+ * The template document schema is shared/templates/template.ts's business (the Console builds its
  * parameter forms from it). Here a document is carried as a JSON object and checked by the
  * agent, which answers TEMPLATE_INVALID with every problem; that keeps an older agent's frame
  * check from refusing a newer document outright. Runtime-neutral: zod only.
@@ -31,7 +31,7 @@ export const TemplateParamValues = z
 
 /**
  * One parameter a template asks for: the fields a Console needs for a form. Loose, because the
- * full parameter schema (patterns, list bounds, conditions) is shared/model/template.ts's and
+ * full parameter schema (patterns, list bounds, conditions) is shared/templates/parameters.ts's and
  * grows there; those fields come through as they are.
  */
 export const TemplateParameterInfo = z.looseObject({
@@ -69,7 +69,7 @@ export const TemplateListResult = z
     templates: z
       .array(TemplateInfo)
       .describe(
-        'The built-in templates, as whole documents (shared/model/template.ts): the Console builds its forms from them.',
+        'The built-in templates, as whole documents (shared/templates/template.ts): the Console builds its forms from them.',
       ),
   })
   .strict();
@@ -86,9 +86,7 @@ export const TemplatePreviewParams = z
 const Kind = z.enum(['pool', 'virtualService']).describe('What kind of object: a pool or a virtual service.');
 
 /** A pool or virtual service by name. */
-export const ObjectRef = z
-  .object({ kind: Kind, name: z.string().describe('Its name.') })
-  .strict();
+export const ObjectRef = z.object({ kind: Kind, name: z.string().describe('Its name.') }).strict();
 
 const ObjectValue = z.union([Pool, VirtualService]);
 
@@ -186,7 +184,7 @@ export const TEMPLATE_METHODS = {
   }),
   'template.apply': method({
     description:
-      'Renders a template and applies the virtual services it makes in one configuration transaction.',
+      'Renders a template and applies the pools and virtual services it writes in one configuration transaction.',
     params: TemplateApplyParams,
     result: TemplateApplyResult,
     errors: ['CONFLICT', 'NOT_FOUND', 'TEMPLATE_INVALID', 'INVALID_CONFIG', 'UNAVAILABLE'],

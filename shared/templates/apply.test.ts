@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SAMPLES } from '../../test/support/builtin-samples.ts';
-import { AgentConfig, type AgentConfigInput, type Pool } from '../model/config.ts';
+import { AgentConfig, type AgentConfigInput } from '../model/config.ts';
 import { applyTemplate, previewTemplate } from './apply.ts';
 import { getBuiltinTemplate } from './builtin.ts';
 import { Template } from './template.ts';
@@ -14,8 +14,13 @@ const params = (extra: Record<string, unknown> = {}) => ({
 
 const config = (input: AgentConfigInput = {}) => AgentConfig.parse(input);
 const intranetPool = { name: 'intranet', servers: [{ name: 'web01', address: '10.0.9.1', port: 80 }] };
-const intranet = { name: 'intranet', listen: { address: '192.0.2.20', port: 80 }, protocol: 'http', pool: 'intranet' };
-const ssh = { name: 'ssh', listen: { port: 22 }, protocol: 'tcp', pool: 'intranet' };
+const intranet = {
+  name: 'intranet',
+  listen: { address: '192.0.2.20', port: 80 },
+  protocol: 'http',
+  pool: 'intranet',
+} as const;
+const ssh = { name: 'ssh', listen: { port: 22 }, protocol: 'tcp', pool: 'intranet' } as const;
 const pool = (name: string) => ({ kind: 'pool', name });
 const service = (name: string) => ({ kind: 'virtualService', name });
 
@@ -35,7 +40,12 @@ describe('applyTemplate', () => {
     expect(r.replaced).toEqual([]);
     expect(r.unchanged).toEqual([]);
     expect(r.config.pools.map((p) => p.name)).toEqual(['intranet', 'exchange-cas']);
-    expect(r.config.virtualServices.map((vs) => vs.name)).toEqual(['intranet', 'ssh', 'exchange-https', 'exchange-http']);
+    expect(r.config.virtualServices.map((vs) => vs.name)).toEqual([
+      'intranet',
+      'ssh',
+      'exchange-https',
+      'exchange-http',
+    ]);
     expect(r.config.pools[0]).toEqual(current.pools[0]);
     expect(r.config.virtualServices.slice(0, 2)).toEqual(current.virtualServices);
   });
@@ -74,11 +84,19 @@ describe('applyTemplate', () => {
       id: 'shared',
       version: 1,
       name: 'One pool, two services',
-      parameters: [{ name: 'servers', type: 'realServers', label: 'Servers', required: true, defaultPort: 8080 }],
+      parameters: [
+        { name: 'servers', type: 'realServers', label: 'Servers', required: true, defaultPort: 8080 },
+      ],
       pools: [{ name: 'web', servers: '{{servers}}', healthCheck: { type: 'http', path: '/health' } }],
       virtualServices: [
         { name: 'web-http', listen: { port: 80 }, protocol: 'http', pool: 'web' },
-        { name: 'web-https', listen: { port: 443 }, protocol: 'https', tls: { certificates: ['www'] }, pool: 'web' },
+        {
+          name: 'web-https',
+          listen: { port: 443 },
+          protocol: 'https',
+          tls: { certificates: ['www'] },
+          pool: 'web',
+        },
       ],
     });
     const servers = [
@@ -91,7 +109,10 @@ describe('applyTemplate', () => {
     expect(r.created).toEqual([pool('web'), service('web-http'), service('web-https')]);
     expect(r.config.pools).toHaveLength(1);
     expect(r.config.pools[0]?.servers.map((s) => `${s.name}:${s.port}`)).toEqual(['a:8080', 'b:8080']);
-    expect(r.config.virtualServices.map((vs) => vs.protocol !== 'redirect' && vs.pool)).toEqual(['web', 'web']);
+    expect(r.config.virtualServices.map((vs) => vs.protocol !== 'redirect' && vs.pool)).toEqual([
+      'web',
+      'web',
+    ]);
   });
 
   describe('applied again', () => {
@@ -100,14 +121,17 @@ describe('applyTemplate', () => {
       const first = applied(config());
       const cas = first.pools[0]!;
       const [https, http] = first.virtualServices;
-      if (cas.healthCheck.type !== 'https' || https?.protocol !== 'https') throw new Error('unexpected render');
+      if (cas.healthCheck.type !== 'https' || https?.protocol !== 'https')
+        throw new Error('unexpected render');
       return config({
         pools: [
           {
             ...cas,
             retries: 4,
             healthCheck: { ...cas.healthCheck, intervalMs: 30_000 },
-            servers: cas.servers.map((s) => (s.name === 'cas02' ? { ...s, enabled: false, maxConnections: 500 } : s)),
+            servers: cas.servers.map((s) =>
+              s.name === 'cas02' ? { ...s, enabled: false, maxConnections: 500 } : s,
+            ),
           },
           { name: 'owa-archive', servers: [{ name: 'arch01', address: '10.0.1.50', port: 443 }] },
         ],
@@ -161,7 +185,11 @@ describe('applyTemplate', () => {
 
     it('removes a field the template writes from a parameter left empty this time', () => {
       const named = applied(config(), exchange, params({ backendServerName: 'cas.contoso.local' }));
-      expect(named.pools[0]?.reencrypt).toEqual({ verify: 'ca', ca: 'internal-ca', serverName: 'cas.contoso.local' });
+      expect(named.pools[0]?.reencrypt).toEqual({
+        verify: 'ca',
+        ca: 'internal-ca',
+        serverName: 'cas.contoso.local',
+      });
       const r = applyTemplate(named, exchange, params());
       expect(r.ok && r.replaced).toEqual([pool('exchange-cas')]);
       expect(r.ok && r.config.pools[0]?.reencrypt).toEqual({ verify: 'ca', ca: 'internal-ca' });
@@ -175,7 +203,10 @@ describe('applyTemplate', () => {
       const l4 = applied(config(), tcp, { ...BUILTIN_SAMPLES.tcp, healthCheck: 'tcp' });
       const tuned = config({
         ...l4,
-        pools: l4.pools.map((p): Pool => ({ ...p, healthCheck: { ...p.healthCheck, type: 'tcp', port: 3390 } })),
+        pools: l4.pools.map((p) => ({
+          ...p,
+          healthCheck: { type: 'tcp' as const, port: 3390, intervalMs: 900 },
+        })),
       });
       const off = applied(tuned, tcp, { ...BUILTIN_SAMPLES.tcp, healthCheck: 'none' });
       expect(off.pools[0]?.healthCheck).toEqual({ type: 'none' });
@@ -197,14 +228,19 @@ describe('applyTemplate', () => {
     });
     expect(applyTemplate(current, addon, { pool: 'intranett' })).toEqual({
       ok: false,
-      problems: [{ path: 'params.pool', message: 'there is no pool "intranett"', virtualService: 'intranet-tcp' }],
+      problems: [
+        { path: 'params.pool', message: 'there is no pool "intranett"', virtualService: 'intranet-tcp' },
+      ],
     });
   });
 
   it('reports a listener clash with an existing service, naming it and the parameters behind it', () => {
     const current = config({
       pools: [intranetPool],
-      virtualServices: [intranet, { name: 'owa-old', listen: { address: '192.0.2.10', port: 443 }, protocol: 'tcp', pool: 'intranet' }],
+      virtualServices: [
+        intranet,
+        { name: 'owa-old', listen: { address: '192.0.2.10', port: 443 }, protocol: 'tcp', pool: 'intranet' },
+      ],
     });
     const r = applyTemplate(current, exchange, params());
     expect(r).toEqual({

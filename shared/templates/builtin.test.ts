@@ -6,7 +6,14 @@ import { poolsOf, type Pool, type VirtualService } from '../model/config.ts';
 import { BUILTIN_FILES, getBuiltinTemplate, listBuiltinTemplates } from './builtin.ts';
 import { renderTemplate } from './render.ts';
 
-const IDS = ['exchange-2010-cas', 'http-redirect', 'https-offload', 'https-reencrypt', 'lync-reverse-proxy', 'tcp'];
+const IDS = [
+  'exchange-2010-cas',
+  'http-redirect',
+  'https-offload',
+  'https-reencrypt',
+  'lync-reverse-proxy',
+  'tcp',
+];
 
 interface Rendered {
   pools: Map<string, Pool>;
@@ -43,10 +50,13 @@ describe('built-in templates', () => {
     expect([...pools.keys()].filter((name) => !used.has(name))).toEqual([]);
   });
 
-  it.each(IDS)('%s names its pools and services after the name parameter (apply it twice for two sites)', (id) => {
-    const { pools, services } = render(id, { name: 'site2' });
-    expect([...pools.keys(), ...services.keys()].every((n) => n.startsWith('site2'))).toBe(true);
-  });
+  it.each(IDS)(
+    '%s names its pools and services after the name parameter (apply it twice for two sites)',
+    (id) => {
+      const { pools, services } = render(id, { name: 'site2' });
+      expect([...pools.keys(), ...services.keys()].every((n) => n.startsWith('site2'))).toBe(true);
+    },
+  );
 
   it.each(IDS)('%s listens on 0.0.0.0 unless told otherwise', (id) => {
     for (const vs of render(id).services.values()) expect(vs.listen.address).toBe('0.0.0.0');
@@ -56,15 +66,20 @@ describe('built-in templates', () => {
   });
 
   describe('parameters saved for the version-1 templates', () => {
-    it.each(IDS)('%s still has every parameter of version 1, of the same type, required no more often', (id) => {
-      const now = new Map(getBuiltinTemplate(id)!.parameters.map((p) => [p.name, `${p.type}${p.required ? '!' : ''}`]));
-      for (const entry of V1_PARAMETERS[id]!) {
-        const [name, type] = entry.split(':') as [string, string];
-        const required = type.endsWith('!');
-        expect(now.get(name)?.replace('!', ''), name).toBe(type.replace('!', ''));
-        if (!required) expect(now.get(name), `${name} became required`).not.toMatch(/!$/);
-      }
-    });
+    it.each(IDS)(
+      '%s still has every parameter of version 1, of the same type, required no more often',
+      (id) => {
+        const now = new Map(
+          getBuiltinTemplate(id)!.parameters.map((p) => [p.name, `${p.type}${p.required ? '!' : ''}`]),
+        );
+        for (const entry of V1_PARAMETERS[id]!) {
+          const [name, type] = entry.split(':') as [string, string];
+          const required = type.endsWith('!');
+          expect(now.get(name)?.replace('!', ''), name).toBe(type.replace('!', ''));
+          if (!required) expect(now.get(name), `${name} became required`).not.toMatch(/!$/);
+        }
+      },
+    );
 
     it.each(IDS)('%s renders a saved version-1 parameter file unchanged', (id) => {
       const r = renderTemplate(getBuiltinTemplate(id)!, V1_SAVED_PARAMS[id]);
@@ -90,7 +105,11 @@ describe('built-in templates', () => {
       pool: 'exchange-cas',
       timeouts: { idleMs: 1_800_000 },
     });
-    expect(services.get('exchange-http')).toMatchObject({ listen: { port: 80 }, protocol: 'redirect', toPort: 443 });
+    expect(services.get('exchange-http')).toMatchObject({
+      listen: { port: 80 },
+      protocol: 'redirect',
+      toPort: 443,
+    });
     // Unverified re-encrypt is a choice the admin makes by name, not the absence of a CA.
     const none = render('exchange-2010-cas', { backendVerify: 'none', backendCa: undefined });
     expect(none.pools.get('exchange-cas')?.reencrypt).toEqual({ verify: 'none' });
@@ -101,7 +120,10 @@ describe('built-in templates', () => {
       ...BUILTIN_SAMPLES['exchange-2010-cas'],
       servers: [{ name: 'cas01', address: '10.0.1.11' }],
     });
-    expect(r).toEqual({ ok: false, problems: [{ path: 'params.servers', message: 'give at least 2 real servers' }] });
+    expect(r).toEqual({
+      ok: false,
+      problems: [{ path: 'params.servers', message: 'give at least 2 real servers' }],
+    });
   });
 
   it('lync-reverse-proxy: 443 → Front Ends on 4443 re-encrypted, 80 → 8080: one pool per port, Host forwarded, 1800 s idle', () => {
@@ -143,13 +165,19 @@ describe('built-in templates', () => {
 
   it('https-offload: TLS at the balancer, plain HTTP to port 80 with an HTTP check', () => {
     const { pools, services } = render('https-offload');
-    expect(services.get('https-offload')).toMatchObject({ protocol: 'https', listen: { port: 443 }, pool: 'https-offload' });
+    expect(services.get('https-offload')).toMatchObject({
+      protocol: 'https',
+      listen: { port: 443 },
+      pool: 'https-offload',
+    });
     const pool = pools.get('https-offload');
     expect(pool).toMatchObject({ healthCheck: { type: 'http', path: '/' } });
     expect(pool?.reencrypt).toBeUndefined();
     expect(ports(pool)).toEqual(['web01:80']);
     // The path belongs to HTTP checks only; a TCP check drops it.
-    expect(render('https-offload', { healthCheck: 'tcp' }).pools.get('https-offload')?.healthCheck).toMatchObject({
+    expect(
+      render('https-offload', { healthCheck: 'tcp' }).pools.get('https-offload')?.healthCheck,
+    ).toMatchObject({
       type: 'tcp',
     });
   });
@@ -176,7 +204,12 @@ describe('built-in templates', () => {
     const { pools, services } = render('http-redirect');
     expect(pools.size).toBe(0);
     expect(services.get('http-redirect')).toEqual(
-      expect.objectContaining({ protocol: 'redirect', listen: { address: '0.0.0.0', port: 80 }, toPort: 443, status: 301 }),
+      expect.objectContaining({
+        protocol: 'redirect',
+        listen: { address: '0.0.0.0', port: 80 },
+        toPort: 443,
+        status: 301,
+      }),
     );
   });
 });

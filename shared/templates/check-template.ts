@@ -104,7 +104,8 @@ export function checkTemplate(t: Doc, ctx: z.RefinementCtx): void {
         const p = byName.get(name);
         if (!p) issue(path, `unknown parameter "${name}"`);
         else if (p.type !== 'realServers') continue;
-        else if (!whole) issue(path, `"${name}" is a real-server list: use it as the whole value "{{${name}}}"`);
+        else if (!whole)
+          issue(path, `"${name}" is a real-server list: use it as the whole value "{{${name}}}"`);
         else if (!isServersPlace(path)) issue(path, listOnlyInPools(name));
         else if (!p.portPerServer && p.defaultPort === undefined) portless.add(p);
       }
@@ -121,7 +122,8 @@ export function checkTemplate(t: Doc, ctx: z.RefinementCtx): void {
       return;
     }
     for (const [key, value] of Object.entries(obj)) {
-      if (key.includes('{{') || key.includes('}}')) issue([...path, key], 'placeholders go in values, not keys');
+      if (key.includes('{{') || key.includes('}}'))
+        issue([...path, key], 'placeholders go in values, not keys');
       walk(value, [...path, key]);
     }
   };
@@ -162,7 +164,10 @@ export function checkTemplate(t: Doc, ctx: z.RefinementCtx): void {
     issue([], 'a template writes at least one pool or virtual service');
   }
   for (const p of portless) {
-    issue(['parameters', t.parameters.indexOf(p)], `"${p.name}" is used without a port: give it a defaultPort`);
+    issue(
+      ['parameters', t.parameters.indexOf(p)],
+      `"${p.name}" is used without a port: give it a defaultPort`,
+    );
   }
   t.parameters.forEach((p, i) => {
     if (byName.get(p.name) === p && !used.has(p.name)) {

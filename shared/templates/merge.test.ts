@@ -28,7 +28,9 @@ describe('mergeWritten', () => {
 
   it.each(DISCRIMINATORS)('takes the template’s object as written when it picks another "%s"', (key) => {
     const existing = { inner: { [key]: 'a', onlyForA: 1, shared: 2 } };
-    expect(merge(existing, { inner: { [key]: 'b', shared: 3 } })).toEqual({ inner: { [key]: 'b', shared: 3 } });
+    expect(merge(existing, { inner: { [key]: 'b', shared: 3 } })).toEqual({
+      inner: { [key]: 'b', shared: 3 },
+    });
     expect(merge(existing, { inner: { [key]: 'a', shared: 3 } })).toEqual({
       inner: { [key]: 'a', onlyForA: 1, shared: 3 },
     });
@@ -84,7 +86,8 @@ describe('DISCRIMINATORS', () => {
         ...(Array.isArray(def.options) ? def.options : []),
         ...(def.type === 'object' ? Object.values(def.shape as object) : []),
       ];
-      for (const child of children) if (child && typeof child === 'object' && '_zod' in child) walk(child as never);
+      for (const child of children)
+        if (child && typeof child === 'object' && '_zod' in child) walk(child as never);
     };
     walk(AgentConfig);
     expect(found.size).toBeGreaterThan(0);

@@ -73,7 +73,12 @@ export function upsertByName(
  * (servers, content rules) are the template's list, each member merged with the existing
  * member of its name; any other list or value is the template's.
  */
-export function mergeWritten(existing: unknown, written: unknown, path: Path, omitted: ReadonlySet<string>): unknown {
+export function mergeWritten(
+  existing: unknown,
+  written: unknown,
+  path: Path,
+  omitted: ReadonlySet<string>,
+): unknown {
   if (isPlainObject(existing) && isPlainObject(written)) {
     if (DISCRIMINATORS.some((k) => k in written && k in existing && !deepEqual(written[k], existing[k]))) {
       return written;

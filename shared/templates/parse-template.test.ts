@@ -15,7 +15,9 @@ const doc = (
     ...parameters,
   ],
   pools: [{ name: '{{name}}', ...pool }],
-  virtualServices: [{ name: '{{name}}', listen: { port: '{{port}}' }, protocol: 'http', pool: '{{name}}', ...vs }],
+  virtualServices: [
+    { name: '{{name}}', listen: { port: '{{port}}' }, protocol: 'http', pool: '{{name}}', ...vs },
+  ],
 });
 
 describe('parseTemplate', () => {
@@ -47,7 +49,9 @@ describe('parseTemplate', () => {
   });
 
   it('refuses a literal that breaks a cross-object rule', () => {
-    const r = parseTemplate(doc({ protocol: 'tcp', pool: 'web' }, [], { name: 'web', persistence: { mode: 'cookie' } }));
+    const r = parseTemplate(
+      doc({ protocol: 'tcp', pool: 'web' }, [], { name: 'web', persistence: { mode: 'cookie' } }),
+    );
     expect(!r.ok && r.problems.map((p) => p.path)).toEqual(['virtualServices[0].pool']);
   });
 

@@ -93,7 +93,9 @@ describe('renderTemplate', () => {
   it('switches a conditional parameter off: not required, and its field drops out', () => {
     const r = renderTemplate(everyKind, { ...good, verify: 'none', ca: undefined });
     expect(r.ok && r.pools[0]?.reencrypt).toEqual({ verify: 'none' });
-    expect(problemsOf(everyKind, { ...good, ca: undefined })).toEqual([{ path: 'params.ca', message: 'required' }]);
+    expect(problemsOf(everyKind, { ...good, ca: undefined })).toEqual([
+      { path: 'params.ca', message: 'required' },
+    ]);
   });
 
   it.each<[string, Record<string, unknown>, string, string]>([
@@ -101,7 +103,12 @@ describe('renderTemplate', () => {
     ['a bad string', { name: 'Site One' }, 'params.name', 'does not match ^[a-z0-9-]{1,40}$'],
     ['a bad address', { address: '10.0.0.1/24' }, 'params.address', 'use an IP address or a host name'],
     ['a bad port', { port: 0 }, 'params.port', 'use a port number 1–65535'],
-    ['a bad certificate', { certificate: 'a b' }, 'params.certificate', expect.stringContaining('certificate')],
+    [
+      'a bad certificate',
+      { certificate: 'a b' },
+      'params.certificate',
+      expect.stringContaining('certificate'),
+    ],
     ['a bad CA', { ca: '' }, 'params.ca', expect.stringContaining('CA bundle')],
     ['a bad enum', { verify: 'maybe' }, 'params.verify', 'use one of "ca", "none"'],
     ['a bad integer', { idleMs: 10 }, 'params.idleMs', 'use a whole number from 1000 to 3600000'],
@@ -130,7 +137,9 @@ describe('renderTemplate', () => {
   });
 
   it('refuses parameters that are not an object', () => {
-    expect(problemsOf(everyKind, ['www'])).toEqual([{ path: 'params', message: 'give the parameters as an object' }]);
+    expect(problemsOf(everyKind, ['www'])).toEqual([
+      { path: 'params', message: 'give the parameters as an object' },
+    ]);
   });
 
   describe('real-server lists', () => {
@@ -174,12 +183,17 @@ describe('renderTemplate', () => {
 
     it('names the server that ends up without a port, once for the two pools', () => {
       expect(problemsOf(lists({}), { servers: [{ name: 'x', address: '10.0.0.1' }] })).toEqual([
-        { path: 'params.servers[0].port', message: 'required: this template gives these servers no default port' },
+        {
+          path: 'params.servers[0].port',
+          message: 'required: this template gives these servers no default port',
+        },
       ]);
     });
 
     it('reports a clash with the template’s own servers on the parameter entry, naming the pool', () => {
-      expect(problemsOf(lists({ defaultPort: 80 }), { servers: [{ name: 'static', address: '10.0.0.1' }] })).toEqual([
+      expect(
+        problemsOf(lists({ defaultPort: 80 }), { servers: [{ name: 'static', address: '10.0.0.1' }] }),
+      ).toEqual([
         {
           path: 'params.servers[0].name',
           message: 'real server "static" is in pool "a" twice',

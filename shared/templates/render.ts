@@ -13,8 +13,7 @@ import type { Template, TemplateProblem } from './template.ts';
 export type Doc = Record<string, unknown>;
 
 export type RenderResult =
-  | { ok: true; pools: Pool[]; virtualServices: VirtualService[] }
-  | { ok: false; problems: TemplateProblem[] };
+  { ok: true; pools: Pool[]; virtualServices: VirtualService[] } | { ok: false; problems: TemplateProblem[] };
 
 /** Output not yet validated, with the origins of its fields (for apply, which merges first). */
 export type Prepared =

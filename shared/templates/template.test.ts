@@ -18,7 +18,9 @@ function base(): TemplateInput & {
       { name: 'servers', type: 'realServers', label: 'Servers', required: true, defaultPort: 8080 },
     ],
     pools: [{ name: '{{name}}', servers: '{{servers}}' }],
-    virtualServices: [{ name: '{{name}}-http', listen: { port: '{{port}}' }, protocol: 'http', pool: '{{name}}' }],
+    virtualServices: [
+      { name: '{{name}}-http', listen: { port: '{{port}}' }, protocol: 'http', pool: '{{name}}' },
+    ],
   };
 }
 
@@ -44,9 +46,9 @@ describe('template documents', () => {
     const poolsOnly = { ...t, parameters: [t.parameters[0], t.parameters[2]], virtualServices: [] };
     expect(problems(poolsOnly)).toEqual([]);
     const redirect = { name: '{{name}}', listen: { port: '{{port}}' }, protocol: 'redirect' };
-    expect(problems({ ...t, parameters: t.parameters.slice(0, 2), pools: [], virtualServices: [redirect] })).toEqual(
-      [],
-    );
+    expect(
+      problems({ ...t, parameters: t.parameters.slice(0, 2), pools: [], virtualServices: [redirect] }),
+    ).toEqual([]);
     const { pools: _absent, ...withoutPools } = { ...t, parameters: t.parameters.slice(0, 2) };
     expect(Template.parse({ ...withoutPools, virtualServices: [redirect] }).pools).toEqual([]);
   });
@@ -55,7 +57,10 @@ describe('template documents', () => {
     const t = base();
     t.pools.push({
       name: '{{name}}-8443',
-      servers: [{ name: 'static', address: '10.0.0.9', port: 8443 }, { $realServers: '{{servers}}', port: 8443 }],
+      servers: [
+        { name: 'static', address: '10.0.0.9', port: 8443 },
+        { $realServers: '{{servers}}', port: 8443 },
+      ],
     });
     expect(problems(t)).toEqual([]);
   });
@@ -204,12 +209,7 @@ describe('template documents', () => {
       'virtualServices[0].name',
       /needs a name/,
     ],
-    [
-      'a pool without a name',
-      (t) => delete t.pools[0]!.name,
-      'pools[0].name',
-      /every pool needs a name/,
-    ],
+    ['a pool without a name', (t) => delete t.pools[0]!.name, 'pools[0].name', /every pool needs a name/],
     [
       'nothing to write',
       (t) => {

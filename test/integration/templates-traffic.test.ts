@@ -1,15 +1,23 @@
 /**
  * Every built-in template applied to a real engine, with real traffic through it: real
- * listeners on loopback, real back ends, real TLS with certificates from a test PKI.
+ * listeners on loopback, real back ends, real TLS with certificates from a test PKI. Runs once
+ * the engine is on config model v2.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentConfig } from '../../shared/model/config.ts';
+import { AgentConfig } from '../../shared/model/config.ts';
 import { startBackend, type Backend } from '../support/backends.ts';
 import { startEngine, until, type TestEngine } from '../support/engine.ts';
 import { freePort } from '../support/ports.ts';
 import { applyTemplate } from '../../shared/templates/apply.ts';
 import { getBuiltinTemplate } from '../../shared/templates/builtin.ts';
-import { get, makeTestPki, startTlsBackend, type TestPkiSet, type TlsBackend } from '../support/template-traffic.ts';
+import { Template } from '../../shared/templates/template.ts';
+import {
+  get,
+  makeTestPki,
+  startTlsBackend,
+  type TestPkiSet,
+  type TlsBackend,
+} from '../support/template-traffic.ts';
 
 let pkis: TestPkiSet;
 let engine: TestEngine | undefined;
@@ -25,9 +33,10 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-/** Applies a built-in to an empty config and runs the result. */
-async function run(id: string, params: Record<string, unknown>): Promise<AgentConfig> {
-  const r = applyTemplate({ virtualServices: [] }, getBuiltinTemplate(id)!, params);
+/** Applies a template (a built-in by id) to an empty config and runs the result. */
+async function run(template: string | Template, params: Record<string, unknown>): Promise<AgentConfig> {
+  const t = typeof template === 'string' ? getBuiltinTemplate(template)! : template;
+  const r = applyTemplate(AgentConfig.parse({}), t, params);
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   engine = await startEngine(r.config, { certs: pkis.certs });
   return r.config;
@@ -165,5 +174,66 @@ describe('built-in templates carry traffic', () => {
     const r = await get(`http://127.0.0.1:${port}/login?next=%2F`, 'www.contoso.com');
     expect(r.status).toBe(308);
     expect(r.headers.location).toBe('https://www.contoso.com:8443/login?next=%2F');
+  });
+
+  // The second row is the control: the same server in a pool per service is two members,
+  // each probed, so the count below can tell one probe from two.
+  it.each([
+    ['one pool used by both services', ['web', 'web'], ['web/web01']],
+    ['a pool per service', ['web-a', 'web-b'], ['web-a/web01', 'web-b/web01']],
+  ])('%s: each pool is listed and probed once', async (_what, [httpsPool, httpPool], keys) => {
+    const web = await plainBackend('web01');
+    const [https, http] = [await freePort(), await freePort()];
+    const pools = [...new Set([httpsPool, httpPool])].map((name) => ({
+      name,
+      servers: '{{servers}}',
+      // One probe at start, then none for an hour: every probe the test sees is a first one.
+      healthCheck: { type: 'http', path: '/health', intervalMs: 3_600_000, rise: 1 },
+    }));
+    const template = Template.parse({
+      id: 'shared-pool',
+      version: 1,
+      name: 'HTTPS and HTTP to the same servers',
+      parameters: [
+        { name: 'servers', type: 'realServers', label: 'Servers', required: true },
+        { name: 'httpsPort', type: 'port', label: 'HTTPS', required: true },
+        { name: 'httpPort', type: 'port', label: 'HTTP', required: true },
+      ],
+      pools,
+      virtualServices: [
+        {
+          name: 'web-https',
+          listen: { address: '127.0.0.1', port: '{{httpsPort}}' },
+          protocol: 'https',
+          tls: { certificates: ['www'] },
+          pool: httpsPool,
+        },
+        {
+          name: 'web-http',
+          listen: { address: '127.0.0.1', port: '{{httpPort}}' },
+          protocol: 'http',
+          pool: httpPool,
+        },
+      ],
+    });
+    await run(template, { servers: [loopback(web)], httpsPort: https, httpPort: http });
+    const health = () => engine!.engine.healthSnapshot();
+    await until(() => health().filter((h) => h.state === 'up').length === keys.length, 'every member up');
+    // Traffic through both services: a probe started alongside the first would have landed by now.
+    const secure = await get(`https://127.0.0.1:${https}/a`, 'www.contoso.com', { ca: pkis.publicRoot.cert });
+    const plain = await get(`http://127.0.0.1:${http}/b`, 'www.contoso.com');
+    expect([secure.json?.backend, plain.json?.backend]).toEqual(['web01', 'web01']);
+    expect(
+      health()
+        .map((h) => h.key)
+        .sort(),
+    ).toEqual(keys);
+    expect(
+      engine!.engine
+        .status()
+        .pools.flatMap((p) => p.servers.map((s) => s.key))
+        .sort(),
+    ).toEqual(keys);
+    expect(web.seen.filter((req) => req.url === '/health')).toHaveLength(keys.length);
   });
 });

@@ -7,7 +7,7 @@
 import { ParamField } from './param-field.tsx';
 import type { FieldValue, FormValues, ParamProblem } from './param-values.ts';
 import type { FormParameter } from './template-source.ts';
-import { wholePlaceholder } from '../../../shared/templates/template.ts';
+import { wholePlaceholder } from '../../../shared/templates/placeholders.ts';
 
 export function ParamForm({
   params,

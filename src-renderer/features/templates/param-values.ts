@@ -2,13 +2,13 @@
  * The parameter form's values (what the inputs hold: text, a checkbox, real-server rows) →
  * the `params` sent to the agents, with every problem named by parameter and field.
  *
- * The rules are the agent's (agent/templates/params.ts resolveParameters): each value checked
- * with shared/model/template.ts's parameterValueSchema, an empty field means "not given" (the
+ * The rules are the agent's (shared/templates/params.ts resolveParameters): each value checked
+ * with shared/templates/parameters.ts's parameterValueSchema, an empty field means "not given" (the
  * template's default applies, or "required"), and a parameter with `when` counts only while
  * its condition holds. So the form names a problem before anything is sent, in the words the
  * agent would use. The agent checks again (it also checks what the template renders).
  */
-import { parameterValueSchema, resolveParameterValues } from '../../../shared/templates/template.ts';
+import { parameterValueSchema, resolveParameterValues } from '../../../shared/templates/parameters.ts';
 import type { FormParameter } from './template-source.ts';
 
 export interface RealServerRow {

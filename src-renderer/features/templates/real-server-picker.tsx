@@ -6,7 +6,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { TemplateParameter } from '../../../shared/templates/template.ts';
+import type { TemplateParameter } from '../../../shared/templates/parameters.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { healthQueries } from '../../api/queries.ts';
 import { knownServers } from './known-servers.ts';

@@ -3,12 +3,13 @@
  * agent renders its own copy), an imported one (the agents do not have it, so the whole
  * document is sent) or a file loaded on this screen (the document exactly as read).
  *
- * The form is built from the parameters with shared/model/template.ts's schema, so types,
+ * The form is built from the parameters with shared/templates/parameters.ts's schema, so types,
  * patterns and list bounds are the agent's. A parameter that schema does not know (a newer
  * agent's type) still gets a plain text field: the agent checks it on preview.
  */
 import type { TemplateEntry } from '../../../shared/ipc/templates.ts';
-import { Template, TemplateParameter } from '../../../shared/templates/template.ts';
+import { TemplateParameter } from '../../../shared/templates/parameters.ts';
+import { Template } from '../../../shared/templates/template.ts';
 import { toProblems, type ConfigProblem } from '../../../shared/model/validate.ts';
 
 export type TemplateSource = TemplateEntry['source'] | 'file';
