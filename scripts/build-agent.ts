@@ -34,7 +34,7 @@ export async function buildAgent(outDir = OUT): Promise<void> {
       rolldownOptions: {
         input: {
           'portico-agent': here('../agent/cli.ts'),
-          portico: here('../src-main/cli-main.ts'),
+          portico: here('../src-main/cli/main.ts'),
           worker: here('../src-main/certs/worker.ts'),
           'import-worker': here('../agent/certs/import-worker.ts'),
         },

@@ -28,7 +28,7 @@ export async function buildDesktop(outDir = OUT): Promise<void> {
   // Main and worker together, so what they share is one chunk.
   await build(
     nodeBuild(outDir, true, {
-      input: { main: here('../src-main/main.ts'), worker: here('../src-main/certs/worker.ts') },
+      input: { main: here('../src-main/shell/main.ts'), worker: here('../src-main/certs/worker.ts') },
       external,
       // One directory: inspect-in-worker finds ./worker.js beside whichever file it lands in.
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
@@ -36,7 +36,7 @@ export async function buildDesktop(outDir = OUT): Promise<void> {
   );
   await build(
     nodeBuild(outDir, false, {
-      input: { preload: here('../src-main/preload/index.ts') },
+      input: { preload: here('../src-main/shell/preload.ts') },
       external,
       output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
     }),

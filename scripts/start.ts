@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     }
   }
   process.stdout.write(`Opening the Console in browser mode: ${reason}.\n`);
-  return run(process.execPath, [here('../src-main/web-main.ts'), '--demo', ...passOn]);
+  return run(process.execPath, [here('../src-main/web/main.ts'), '--demo', ...passOn]);
 }
 
 process.exitCode = await main();

@@ -16,7 +16,7 @@ import { freePort } from '../test/support/ports.ts';
 import { type RunningConsoleCore } from './core.ts';
 import { FleetManager } from './fleet/index.ts';
 import { type AgentProcess } from './fleet/testing/agent-process.ts';
-import { startWebServer } from './web.ts';
+import { startWebServer } from './web/server.ts';
 import { servedLeaf } from '../test/support/tls.ts';
 import { startCoreFleet, type CoreFleet } from './core/testing/core-fleet.ts';
 

@@ -1,5 +1,5 @@
 /**
- * DesktopApi over HTTP, for the renderer in a browser (browser mode, src-main/web.ts): the
+ * DesktopApi over HTTP, for the renderer in a browser (browser mode, src-main/web/server.ts): the
  * React app uses `window.api` in Electron and `createWebClient(...)` here, and cannot tell
  * them apart. Events come over the same fetch machinery as calls (not EventSource, which
  * cannot send the Authorization header the secret travels in).

@@ -10,7 +10,7 @@ import {
   RSA_LEAF_CN,
   type Corpus,
 } from '../../shared/certs/testing/corpus.ts';
-import { runCli } from '../cli.ts';
+import { runCli } from './commands.ts';
 import { addAiaHierarchy, AIA_PATHS, HOP_LEAF_CN, type AiaCorpus } from '../certs/testing/aia-corpus.ts';
 import { startAiaServer, type AiaServer } from '../certs/testing/aia-server.ts';
 

@@ -1,6 +1,6 @@
 /**
  * What a `portico` subcommand is: the words that select it and a module that runs it. Each
- * subcommand lives in its own file under src-main/cli/ and is listed once in cli.ts's table,
+ * subcommand lives in its own file under src-main/cli/ and is listed once in commands.ts's table,
  * loaded only when chosen (so `cert inspect` does not load the fleet client, and vice versa).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';

@@ -1,37 +1,36 @@
-#!/usr/bin/env node
 /**
- * `portico`: the Console's command line, over the same core as the app (src-main/certs, later
- * the fleet manager). A subcommand is a file under src-main/cli/ plus one line in COMMANDS.
+ * `portico`: the Console's command line, over the same core as the app. A subcommand is a
+ * file in this folder plus one line in COMMANDS; main.ts runs it from a shell.
  * Exit status: 0 ok, 1 failed (or, for checks, problems found), 2 usage error.
  */
-import { EXIT, UsageError, type CliCommand, type CliIo } from './cli/command.ts';
+import { EXIT, UsageError, type CliCommand, type CliIo } from './command.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   {
     words: ['cert', 'inspect'],
     synopsis: 'cert inspect FILE... [--password-file F] [--no-aia] [--json]   parse, complete and check',
-    load: () => import('./cli/cert-inspect.ts'),
+    load: () => import('./cert-inspect.ts'),
   },
   {
     words: ['agents'],
     synopsis: 'agents [--json]                                                  the paired agents by site',
-    load: () => import('./cli/agents.ts'),
+    load: () => import('./agents.ts'),
   },
   {
     words: ['pair'],
     synopsis: 'pair ADDRESS[:PORT] --token-file F [--fingerprint FP]            pair with an agent',
-    load: () => import('./cli/pair.ts'),
+    load: () => import('./pair.ts'),
   },
   {
     words: ['cert', 'push'],
     synopsis: 'cert push FILE... --agents A,B [--name N] [--bind VS,…]          push key + chain to agents',
-    load: () => import('./cli/cert-push.ts'),
+    load: () => import('./cert-push.ts'),
   },
   {
     words: ['template', 'apply'],
     synopsis:
       'template apply ID --agents A,B [--params FILE] [--dry-run]       preview, then apply per agent',
-    load: () => import('./cli/template-apply.ts'),
+    load: () => import('./template-apply.ts'),
   },
 ];
 

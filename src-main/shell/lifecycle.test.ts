@@ -1,12 +1,12 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as electron from '../test/mocks/electron.ts';
-import { CHANNEL_NAMES } from '../shared/ipc/names.ts';
-import { EVENT_CHANNEL } from '../shared/ipc/events.ts';
-import { startShell, type ShellOptions } from './index.ts';
-import { createMemoryCore, type MemoryCore } from './ipc/testing/memory-core.ts';
+import * as electron from '../../test/mocks/electron.ts';
+import { CHANNEL_NAMES } from '../../shared/ipc/names.ts';
+import { EVENT_CHANNEL } from '../../shared/ipc/events.ts';
+import { startShell, type ShellOptions } from './lifecycle.ts';
+import { createMemoryCore, type MemoryCore } from '../ipc/testing/memory-core.ts';
 
-vi.mock('electron', () => import('../test/mocks/electron.ts'));
+vi.mock('electron', () => import('../../test/mocks/electron.ts'));
 
 const { app, BrowserWindow, ipcMain } = electron;
 const APP = 'file:///app/index.html';

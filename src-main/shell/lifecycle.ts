@@ -5,11 +5,11 @@
  */
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import type { Logger } from 'pino';
-import type { ConsoleCore } from './core-types.ts';
-import { forwardEvents } from './ipc/events.ts';
-import { handleAll } from './ipc/handle.ts';
-import { createHandlers } from './ipc/handlers.ts';
-import { createSenderRegistry } from './ipc/senders.ts';
+import type { ConsoleCore } from '../core-types.ts';
+import { forwardEvents } from '../ipc/events.ts';
+import { handleAll } from '../ipc/handle.ts';
+import { createHandlers } from '../ipc/handlers.ts';
+import { createSenderRegistry } from '../ipc/senders.ts';
 import { isAppUrl } from './policy.ts';
 import { applySecurityRestrictions, guardSession } from './security.ts';
 import { createMainWindow } from './window.ts';

@@ -1,14 +1,14 @@
 /**
- * The Electron app's entry: the shell (src-main/index.ts) with the Console core over the
+ * The Electron app's entry: the shell (lifecycle.ts) with the Console core over the
  * safeStorage-backed store. scripts/build-desktop.ts bundles this and the preload into out/main.
  * `--demo` (what `npm start` passes) also runs a demo agent in this process, paired at once.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { openConsole } from './core/open.ts';
-import { startShell } from './index.ts';
-import { openElectronConsoleStore } from './store/electron-store.ts';
+import { openConsole } from '../core/open.ts';
+import { startShell } from './lifecycle.ts';
+import { openElectronConsoleStore } from '../store/electron-store.ts';
 
 const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'info' });
 const here = import.meta.dirname;
@@ -23,7 +23,7 @@ startShell({
     const { core } = openConsole({ log, store, discovery: true });
     if (process.argv.includes('--demo')) {
       // Loaded only for the demo: the agent and its engine stay out of the Console's start-up.
-      const { startDemoAgent } = await import('./core/demo-agent.ts');
+      const { startDemoAgent } = await import('../core/demo-agent.ts');
       const demo = await startDemoAgent(core, log);
       log.info({ url: demo.url }, 'demo agent paired (site "demo")');
     }

@@ -1,7 +1,7 @@
 /**
  * Which URLs the Console's pages may be, which they may open outside the app, and the Content
  * Security Policy they run under. Pure, without Electron: the window guards (security.ts) and
- * browser mode (web.ts) apply the same policy.
+ * browser mode (src-main/web/server.ts) apply the same policy.
  */
 
 /**

@@ -17,7 +17,7 @@ let api: DesktopApi;
 
 beforeAll(async () => {
   electron.resetElectronMock();
-  await import('./index.ts');
+  await import('./preload.ts');
   exposed = { ...contextBridge.exposed };
   api = exposed.api as DesktopApi;
 });

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as electron from '../test/mocks/electron.ts';
+import * as electron from '../../test/mocks/electron.ts';
 import { CONTENT_SECURITY_POLICY } from './policy.ts';
 import { applySecurityRestrictions, guardSession, WEB_PREFERENCES } from './security.ts';
 
-vi.mock('electron', () => import('../test/mocks/electron.ts'));
+vi.mock('electron', () => import('../../test/mocks/electron.ts'));
 
 const { app, BrowserWindow, shell, session } = electron;
 const APP = 'file:///opt/portico/renderer/index.html';

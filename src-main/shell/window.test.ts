@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as electron from '../test/mocks/electron.ts';
+import * as electron from '../../test/mocks/electron.ts';
 import { WEB_PREFERENCES } from './security.ts';
 import { createMainWindow } from './window.ts';
 
-vi.mock('electron', () => import('../test/mocks/electron.ts'));
+vi.mock('electron', () => import('../../test/mocks/electron.ts'));
 
 beforeEach(() => electron.resetElectronMock());
 

@@ -9,9 +9,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { openConsole } from './core/open.ts';
-import { startDemoAgent, type DemoAgent } from './core/demo-agent.ts';
-import { startWebServer } from './web.ts';
+import { openConsole } from '../core/open.ts';
+import { startDemoAgent, type DemoAgent } from '../core/demo-agent.ts';
+import { startWebServer } from './server.ts';
 
 const USAGE = `usage: npm run web -- [--port N] [--config-dir DIR] [--no-discovery] [--demo]
 
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   });
   const web = await startWebServer({
     core: app.core,
-    staticDir: resolve(import.meta.dirname, '..', 'out', 'renderer'),
+    staticDir: resolve(import.meta.dirname, '..', '..', 'out', 'renderer'),
     port,
     log,
   });

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConsoleEvent } from '../shared/ipc/events.ts';
-import { createWebClient, secretFromFragment, type FetchLike } from '../shared/ipc/web-client.ts';
-import { createMemoryCore, type MemoryCore } from './ipc/testing/memory-core.ts';
-import { CONTENT_SECURITY_POLICY } from './policy.ts';
-import { startWebServer, type WebServer } from './web.ts';
+import type { ConsoleEvent } from '../../shared/ipc/events.ts';
+import { createWebClient, secretFromFragment, type FetchLike } from '../../shared/ipc/web-client.ts';
+import { createMemoryCore, type MemoryCore } from '../ipc/testing/memory-core.ts';
+import { CONTENT_SECURITY_POLICY } from '../shell/policy.ts';
+import { startWebServer, type WebServer } from './server.ts';
 
 const silent = pino({ level: 'silent' });
 let core: MemoryCore;

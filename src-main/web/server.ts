@@ -13,15 +13,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { IPC_ERROR_CODES, type IpcError } from '../shared/ipc/errors.ts';
-import type { ConsoleCore } from './core-types.ts';
-import { dispatch } from './ipc/dispatch.ts';
-import { createHandlers } from './ipc/handlers.ts';
-import { CONTENT_SECURITY_POLICY } from './policy.ts';
-import { openEventStream } from './web/event-stream.ts';
-import { BodyError, readJsonBody } from './web/json-body.ts';
-import { checkHostAndOrigin, checkSecret } from './web/request-guards.ts';
-import { serveStatic, staticRoot } from './web/static-files.ts';
+import { IPC_ERROR_CODES, type IpcError } from '../../shared/ipc/errors.ts';
+import type { ConsoleCore } from '../core-types.ts';
+import { dispatch } from '../ipc/dispatch.ts';
+import { createHandlers } from '../ipc/handlers.ts';
+import { CONTENT_SECURITY_POLICY } from '../shell/policy.ts';
+import { openEventStream } from './event-stream.ts';
+import { BodyError, readJsonBody } from './json-body.ts';
+import { checkHostAndOrigin, checkSecret } from './request-guards.ts';
+import { serveStatic, staticRoot } from './static-files.ts';
 
 export interface WebServerOptions {
   core: ConsoleCore;

@@ -14,7 +14,7 @@ import { openConsole, type OpenConsole } from '../../src-main/core/open.ts';
 import { addAiaHierarchy, type AiaCorpus } from '../../src-main/certs/testing/aia-corpus.ts';
 import { startAiaServer, type AiaServer } from '../../src-main/certs/testing/aia-server.ts';
 import { startAgentProcess, type AgentProcess } from '../../src-main/fleet/testing/agent-process.ts';
-import { startWebServer, type WebServer } from '../../src-main/web.ts';
+import { startWebServer, type WebServer } from '../../src-main/web/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCorpus, type Corpus } from '../../../shared/certs/testing/corpus.ts';
-import { runCli } from '../../cli.ts';
+import { runCli } from '../commands.ts';
 import { startAgentProcess, type AgentProcess } from '../../fleet/testing/agent-process.ts';
 import type { CliIo } from '../command.ts';
 
