@@ -9,6 +9,7 @@
  * can finish: a key without a certificate gets a certificate. A missing token is made. A missing
  * agent.json gets the id back from the certificate's CN.
  */
+import { deepEqual } from '../../shared/model/deep-equal.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -126,7 +127,7 @@ export async function loadOrCreateIdentity(
     // Always from the certificate: it is the identity, and agent.json only describes it.
     fingerprint: fingerprintOf(cert),
   };
-  if (JSON.stringify(info) !== JSON.stringify(stored)) {
+  if (!deepEqual(info, stored)) {
     await writeFileAtomic(pathIn(dataDir, AGENT_FILE), `${JSON.stringify(info, null, 2)}\n`, PUBLIC_MODE);
   }
   return {

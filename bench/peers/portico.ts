@@ -31,44 +31,60 @@ export interface PorticoParams {
 }
 
 export function porticoConfig(p: PorticoParams): AgentConfigInput {
-  const realServers = [{ name: 'b1', address: LOOPBACK, port: p.backendPort }];
-  // Same generous client idle time as the other peers (the memory test holds idle clients).
-  const timeouts = { idleMs: 300_000, clientHeaderMs: 30_000, connectMs: 5000, serverMs: 300_000 };
+  const server = (port: number) => [{ name: 'b1', address: LOOPBACK, port }];
+  // Same generous idle times as the other peers (the memory test holds idle clients).
+  const client = { idleMs: 300_000, clientHeaderMs: 30_000 };
+  const upstream = { connectMs: 5000, serverMs: 300_000 };
+  const pools: NonNullable<AgentConfigInput['pools']> = [
+    { name: 'backend', servers: server(p.backendPort), timeouts: upstream },
+  ];
   const tlsServices: AgentConfigInput['virtualServices'] = tlsListeners(p.tls?.ports ?? {}).map(
     ({ kind, port }) => {
-      const common = {
+      const reencrypt = kind === 'https-reencrypt';
+      if (reencrypt) {
+        if (!p.tls?.backendTlsPort) throw new Error('https-reencrypt needs the back end TLS port');
+        pools.push({
+          name: 'backend-tls',
+          servers: server(p.tls.backendTlsPort),
+          timeouts: upstream,
+          // Verified against the internal CA, by the name on the back end's certificate (also
+          // sent as SNI), like HAProxy's `verify required … sni` and nginx's proxy_ssl_name.
+          reencrypt: { verify: 'ca', ca: STORE_NAMES.internalCa, serverName: BACKEND_TLS_NAME },
+        });
+      }
+      return {
         name: kind.replace('-', '_'),
         listen: { address: LOOPBACK, port },
         protocol: 'https' as const,
-        forwardedHeaders: false,
-        timeouts,
+        forwardedHeaders: 'off' as const,
+        timeouts: client,
         // Session resumption cannot be switched off in Portico's config: the handshake client
         // never offers a session or ticket, which is what makes each handshake a full one.
         tls: { certificates: [kind === 'https-ecdsa' ? STORE_NAMES.ecdsa : STORE_NAMES.rsa] },
-      };
-      if (kind !== 'https-reencrypt') return { ...common, realServers };
-      if (!p.tls?.backendTlsPort) throw new Error('https-reencrypt needs the back end TLS port');
-      return {
-        ...common,
-        // Verified against the internal CA, by the name on the back end's certificate (also
-        // sent as SNI), like HAProxy's `verify required … sni` and nginx's proxy_ssl_name.
-        reencrypt: { verify: 'ca', ca: STORE_NAMES.internalCa, serverName: BACKEND_TLS_NAME },
-        realServers: [{ name: 'b1', address: LOOPBACK, port: p.tls.backendTlsPort }],
+        pool: reencrypt ? 'backend-tls' : 'backend',
       };
     },
   );
   return {
+    version: 2,
+    pools,
     virtualServices: [
       {
         name: 'l7',
         listen: { address: LOOPBACK, port: p.httpPort },
         protocol: 'http',
         // HAProxy and nginx add no X-Forwarded-* headers in their configs here: same work.
-        forwardedHeaders: false,
-        timeouts,
-        realServers,
+        forwardedHeaders: 'off',
+        timeouts: client,
+        pool: 'backend',
       },
-      { name: 'l4', listen: { address: LOOPBACK, port: p.tcpPort }, protocol: 'tcp', timeouts, realServers },
+      {
+        name: 'l4',
+        listen: { address: LOOPBACK, port: p.tcpPort },
+        protocol: 'tcp',
+        timeouts: { idleMs: client.idleMs },
+        pool: 'backend',
+      },
       ...tlsServices,
     ],
   };
