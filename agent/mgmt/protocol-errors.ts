@@ -14,6 +14,7 @@ export interface TemplateProblemLike {
   message: string;
   params?: string[] | undefined;
   virtualService?: string | undefined;
+  pool?: string | undefined;
 }
 
 export function notFound(kind: string, name: string): RpcError {
@@ -31,6 +32,7 @@ export function templateInvalid(message: string, problems: TemplateProblemLike[]
         message: p.message,
         ...(p.params ? { params: p.params } : {}),
         ...(p.virtualService ? { virtualService: p.virtualService } : {}),
+        ...(p.pool ? { pool: p.pool } : {}),
       })),
     },
   );

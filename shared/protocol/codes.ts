@@ -88,6 +88,7 @@ export const TemplateProblemWire = z
     message: z.string(),
     params: z.array(z.string()).optional().describe('Parameters whose values produced the field in trouble.'),
     virtualService: z.string().optional().describe('The virtual service the path is in, by name.'),
+    pool: z.string().optional().describe('The pool the path is in, by name.'),
   })
   .strict();
 
