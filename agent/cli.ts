@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigFileError, readConfigFile } from './config/config-file.ts';
 import { ConfigInvalidError } from './config/config-store.ts';
-import { ApplyError } from './engine/engine.ts';
+import { ApplyError } from './engines/data-plane.ts';
 import { createLogger } from './log.ts';
 import { parseEndpoint, runAgent } from './run.ts';
 

@@ -49,7 +49,9 @@ export async function readConfigFile(dataDir: string): Promise<ConfigFile> {
   }
   const parsed = parseAgentConfig(json);
   if (!parsed.ok) throw new ConfigFileError(file, parsed.problems);
-  return parsed.convertedFrom ? { config: parsed.value, convertedFrom: { version: 1, text } } : { config: parsed.value };
+  return parsed.convertedFrom
+    ? { config: parsed.value, convertedFrom: { version: 1, text } }
+    : { config: parsed.value };
 }
 
 /**
@@ -58,7 +60,8 @@ export async function readConfigFile(dataDir: string): Promise<ConfigFile> {
  */
 export async function keepV1Copy(dataDir: string, text: string): Promise<string> {
   let name = V1_COPY;
-  if (await exists(join(dataDir, name))) name = `config.v1.${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  if (await exists(join(dataDir, name)))
+    name = `config.v1.${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   await writeFileAtomic(join(dataDir, name), text, 0o600);
   return name;
 }

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../../shared/model/config.ts';
 import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
-import { ApplyError, type Engine } from '../engine/engine.ts';
+import { ApplyError, type DataPlane } from '../engines/data-plane.ts';
 import { AuditLog, type Actor } from './audit-log.ts';
 import { keepV1Copy, readConfigFile, writeConfigFile, type ConfigFile } from './config-file.ts';
 import { deepEqual } from '../../shared/model/deep-equal.ts';
@@ -57,10 +57,16 @@ export class ConfigStore {
   private readonly listeners = new Set<(change: ConfigChange) => void>();
   private readonly audit: AuditLog;
   private readonly dataDir: string;
-  private readonly engine: Engine;
+  private readonly engine: DataPlane;
   private readonly log: Logger;
 
-  private constructor(dataDir: string, engine: Engine, log: Logger, revision: number, config: AgentConfig) {
+  private constructor(
+    dataDir: string,
+    engine: DataPlane,
+    log: Logger,
+    revision: number,
+    config: AgentConfig,
+  ) {
     this.dataDir = dataDir;
     this.engine = engine;
     this.log = log;
@@ -73,7 +79,7 @@ export class ConfigStore {
    * Reads `<data-dir>/config.json` and runs it: the last acknowledged revision. A version-1
    * file is converted, run, and written back in version 2 with its original kept beside it.
    */
-  static async open(dataDir: string, engine: Engine, log: Logger): Promise<ConfigStore> {
+  static async open(dataDir: string, engine: DataPlane, log: Logger): Promise<ConfigStore> {
     const file = await readConfigFile(dataDir);
     const { revision, config } = split(file.config);
     await engine.apply(config);

@@ -22,16 +22,10 @@ import { ServiceRuntime } from './service.ts';
 import { statusOf } from './status.ts';
 import { TcpListener } from './tcp/listener.ts';
 import { tlsOptionsFor, type CertificateSource, type ListenerTlsContext } from './tls.ts';
+import { ApplyError, type ApplySummary, type DataPlane } from '../engines/data-plane.ts';
+import { VERSION } from '../version.ts';
 
-/** A config the engine cannot run; `problems` say where and why, like schema errors do. */
-export class ApplyError extends Error {
-  readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[]) {
-    super(problems.map((p) => `${p.path}: ${p.message}`).join('; '));
-    this.name = 'ApplyError';
-    this.problems = problems;
-  }
-}
+export { ApplyError, type ApplySummary } from '../engines/data-plane.ts';
 
 export interface EngineOptions {
   log: Logger;
@@ -47,18 +41,13 @@ interface ListenerSlot {
   tls?: ListenerTlsContext;
 }
 
-export interface ApplySummary {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: string[];
-}
-
 type HealthListener = (health: RealServerHealth) => void;
 
 const EMPTY: AgentConfig = { version: 2, pools: [], virtualServices: [] };
 
-export class Engine {
+export class Engine implements DataPlane {
+  readonly kind = 'builtin';
+  readonly version = `portico ${VERSION}`;
   private readonly log: Logger;
   private readonly opts: EngineOptions;
   private pools = new Map<string, PoolRuntime>();
@@ -104,7 +93,7 @@ export class Engine {
    * Everything about a config the engine can check without touching what runs: certificate and
    * CA names resolve, key material loads. (Whether a port can be bound is only known by binding.)
    */
-  check(config: AgentConfig): ConfigProblem[] {
+  async check(config: AgentConfig): Promise<ConfigProblem[]> {
     return this.prepare(config).problems;
   }
 
@@ -142,7 +131,10 @@ export class Engine {
     const reuse = new Map(this.servers);
     const pools = new Map<string, PoolRuntime>();
     for (const pool of config.pools) {
-      pools.set(pool.name, new PoolRuntime(pool, upstreams.get(pool.name)!, reuse, this.pools.get(pool.name)));
+      pools.set(
+        pool.name,
+        new PoolRuntime(pool, upstreams.get(pool.name)!, reuse, this.pools.get(pool.name)),
+      );
     }
     const next = new Map<string, ServiceRuntime>();
     for (const vs of enabled) next.set(vs.name, new ServiceRuntime(vs, pools, this.services.get(vs.name)));
@@ -159,7 +151,9 @@ export class Engine {
         const tls = tlsContexts.get(vs.name);
         if (slot && slot.settings === settings) continue;
         const listener =
-          vs.protocol === 'tcp' ? new TcpListener(svc, this.log) : new HttpListener(svc, this.log, tls?.options);
+          vs.protocol === 'tcp'
+            ? new TcpListener(svc, this.log)
+            : new HttpListener(svc, this.log, tls?.options);
         fresh.set(key, { listener, settings, ...(tls ? { tls } : {}) });
         await listener.listen();
       }
@@ -282,7 +276,10 @@ function upstreamFor(pool: Pool, certs: CertificateSource | undefined): Upstream
 }
 
 /** Every server of every pool, probed once however many services use the pool. */
-function healthTargets(pools: readonly Pool[], servers: ReadonlyMap<string, RealServerRuntime>): HealthTarget[] {
+function healthTargets(
+  pools: readonly Pool[],
+  servers: ReadonlyMap<string, RealServerRuntime>,
+): HealthTarget[] {
   const out: HealthTarget[] = [];
   for (const pool of pools) {
     for (const rs of pool.servers) {

@@ -13,7 +13,7 @@ import { parseTemplate } from '../../shared/templates/parse-template.ts';
 import type { CertStore } from '../certs/store.ts';
 import type { AuditEntry } from '../config/audit-log.ts';
 import type { ConfigStore } from '../config/config-store.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { DataPlane } from '../engines/data-plane.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import type { AgentIdentityInfo } from './methods/context.ts';
 import { createFeeds } from './methods/events.ts';
@@ -30,7 +30,7 @@ export interface Management {
 }
 
 export interface ManagementOptions {
-  engine: Engine;
+  engine: DataPlane;
   configStore: ConfigStore;
   certStore: CertStore;
   identity: AgentIdentityInfo;
@@ -64,7 +64,8 @@ export function createManagement(opts: ManagementOptions): Management {
     startedAt: opts.startedAt ?? new Date(),
     log: opts.log,
     templates: opts.templates === undefined ? BUILTIN_TEMPLATES : opts.templates,
-    healthFeed: opts.healthFeed ?? ((listener: (health: RealServerHealth) => void) => opts.engine.onHealth(listener)),
+    healthFeed:
+      opts.healthFeed ?? ((listener: (health: RealServerHealth) => void) => opts.engine.onHealth(listener)),
     audit: async (entry: AuditEntry) => {
       try {
         await opts.audit?.record(entry);

@@ -15,6 +15,12 @@ const count = z.number().int().min(0);
 
 export const EngineSummary = z
   .object({
+    /** Which engine carries the traffic: builtin (Portico's Node data plane), haproxy, simulated. */
+    kind: z
+      .enum(['builtin', 'haproxy', 'simulated'])
+      .describe("Which engine carries the traffic: `builtin` (Portico's own), `haproxy`, `simulated`."),
+    /** What runs the traffic and its version, e.g. `HAProxy 2.6.12`. */
+    version: z.string().describe('What runs the traffic and its version, e.g. `HAProxy 2.6.12`.'),
     /** Pools in the configuration. */
     pools: count.describe('Pools in the configuration.'),
     /** Virtual services in the configuration. */

@@ -3,7 +3,9 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/agent.ts';
 import type { Handlers } from '../handlers.ts';
 import type { MethodContext } from './context.ts';
 
-export function agentMethods(ctx: MethodContext): Pick<Handlers, 'agent.info' | 'health.snapshot' | 'stats.snapshot'> {
+export function agentMethods(
+  ctx: MethodContext,
+): Pick<Handlers, 'agent.info' | 'health.snapshot' | 'stats.snapshot'> {
   const { engine, configStore, identity, startedAt } = ctx;
   return {
     'agent.info': () => {
@@ -16,6 +18,8 @@ export function agentMethods(ctx: MethodContext): Pick<Handlers, 'agent.info' | 
         uptimeSeconds: Math.max(0, Math.round((Date.now() - startedAt.getTime()) / 1000)),
         revision: configStore.get().revision,
         engine: {
+          kind: engine.kind,
+          version: engine.version,
           pools: engine.config.pools.length,
           virtualServices: engine.config.virtualServices.length,
           listening: engine.addresses().size,

@@ -41,7 +41,12 @@ export function certMethods(ctx: MethodContext): Pick<Handlers, CertMethods> {
         action: 'cert.import',
         actor: call.actor,
         ok: true,
-        detail: { name: result.name, kind: result.kind, replaced: result.replaced, fingerprint: result.summary.fingerprint },
+        detail: {
+          name: result.name,
+          kind: result.kind,
+          replaced: result.replaced,
+          fingerprint: result.summary.fingerprint,
+        },
       });
       return {
         name: result.name,

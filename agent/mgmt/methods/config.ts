@@ -20,7 +20,10 @@ type ConfigMethods =
   | 'realServer.setEnabled';
 
 /** A config being edited: what the store hands an update, before it is validated again. */
-type Draft = { pools: unknown[]; virtualServices: unknown[] } & Omit<AgentConfig, 'pools' | 'virtualServices'>;
+type Draft = { pools: unknown[]; virtualServices: unknown[] } & Omit<
+  AgentConfig,
+  'pools' | 'virtualServices'
+>;
 
 export function configMethods(ctx: MethodContext): Pick<Handlers, ConfigMethods> {
   const store = ctx.configStore;
@@ -52,34 +55,47 @@ export function configMethods(ctx: MethodContext): Pick<Handlers, ConfigMethods>
 
   return {
     'config.get': () => store.get(),
-    'config.apply': (p, call) => configErrors(() => store.apply(p.config, change(p.expectRevision, call, 'config.apply'))),
+    'config.apply': (p, call) =>
+      configErrors(() => store.apply(p.config, change(p.expectRevision, call, 'config.apply'))),
     'config.validate': async (p) => ({ problems: await store.validate(p.config) }),
 
     'pool.upsert': (p, call) => upsert('pools', p.pool, change(p.expectRevision, call, 'pool.upsert')),
     'pool.remove': (p, call) =>
       configErrors(() =>
-        store.update((current) => {
-          if (!current.pools.some((pool) => pool.name === p.name)) throw notFound('pool', p.name);
-          const users = current.virtualServices.filter((vs) => poolsOf(vs).includes(p.name)).map((vs) => vs.name);
-          if (users.length) {
-            throw new RpcError(
-              'IN_USE',
-              `pool "${p.name}" is used by ${users.map((u) => `"${u}"`).join(', ')}; change or remove those services first`,
-              { usedBy: users },
-            );
-          }
-          return { ...current, pools: current.pools.filter((pool) => pool.name !== p.name) };
-        }, change(p.expectRevision, call, 'pool.remove')),
+        store.update(
+          (current) => {
+            if (!current.pools.some((pool) => pool.name === p.name)) throw notFound('pool', p.name);
+            const users = current.virtualServices
+              .filter((vs) => poolsOf(vs).includes(p.name))
+              .map((vs) => vs.name);
+            if (users.length) {
+              throw new RpcError(
+                'IN_USE',
+                `pool "${p.name}" is used by ${users.map((u) => `"${u}"`).join(', ')}; change or remove those services first`,
+                { usedBy: users },
+              );
+            }
+            return { ...current, pools: current.pools.filter((pool) => pool.name !== p.name) };
+          },
+          change(p.expectRevision, call, 'pool.remove'),
+        ),
       ),
 
     'virtualService.upsert': (p, call) =>
       upsert('virtualServices', p.virtualService, change(p.expectRevision, call, 'virtualService.upsert')),
     'virtualService.remove': (p, call) =>
       configErrors(() =>
-        store.update((current) => {
-          if (!current.virtualServices.some((vs) => vs.name === p.name)) throw notFound('virtual service', p.name);
-          return { ...current, virtualServices: current.virtualServices.filter((vs) => vs.name !== p.name) };
-        }, change(p.expectRevision, call, 'virtualService.remove')),
+        store.update(
+          (current) => {
+            if (!current.virtualServices.some((vs) => vs.name === p.name))
+              throw notFound('virtual service', p.name);
+            return {
+              ...current,
+              virtualServices: current.virtualServices.filter((vs) => vs.name !== p.name),
+            };
+          },
+          change(p.expectRevision, call, 'virtualService.remove'),
+        ),
       ),
 
     // One action on pool/server: every service that uses the pool sees the server drained.
@@ -99,4 +115,3 @@ export function configMethods(ctx: MethodContext): Pick<Handlers, ConfigMethods>
       ),
   };
 }
-

@@ -8,7 +8,7 @@ import type { RealServerHealth } from '../../../shared/model/health.ts';
 import type { CertStore } from '../../certs/store.ts';
 import type { AuditEntry } from '../../config/audit-log.ts';
 import type { ConfigStore } from '../../config/config-store.ts';
-import type { Engine } from '../../engine/engine.ts';
+import type { DataPlane } from '../../engines/data-plane.ts';
 import type { TemplateModule } from './templates.ts';
 
 export interface AgentIdentityInfo {
@@ -22,7 +22,7 @@ export interface AgentIdentityInfo {
 }
 
 export interface MethodContext {
-  engine: Engine;
+  engine: DataPlane;
   configStore: ConfigStore;
   certStore: CertStore;
   identity: AgentIdentityInfo;

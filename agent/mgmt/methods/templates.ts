@@ -31,7 +31,12 @@ export interface TemplateModule {
     current: AgentConfig,
     template: Record<string, unknown>,
     params: unknown,
-  ): TemplateOutcome<{ config: AgentConfig; created: ObjectRef[]; replaced: ObjectRef[]; unchanged: ObjectRef[] }>;
+  ): TemplateOutcome<{
+    config: AgentConfig;
+    created: ObjectRef[];
+    replaced: ObjectRef[];
+    unchanged: ObjectRef[];
+  }>;
 }
 
 type TemplateMethods = 'template.list' | 'template.preview' | 'template.apply';
@@ -62,7 +67,8 @@ export function templateMethods(ctx: MethodContext): Pick<Handlers, TemplateMeth
       const template = resolve(p.template);
       const { revision, config } = store.get();
       const preview = templates().previewTemplate(config, template, p.params);
-      if (!preview.ok) throw templateInvalid('the template cannot be applied with these parameters', preview.problems);
+      if (!preview.ok)
+        throw templateInvalid('the template cannot be applied with these parameters', preview.problems);
       return { revision, changes: preview.changes, unchanged: preview.unchanged };
     },
     'template.apply': async (p, call) => {
