@@ -1,14 +1,15 @@
 /**
  * L7 behaviour through a real engine and real back ends on loopback: scheduling, persistence,
- * headers, content rules and the request passes.
+ * headers, content rules and the request passes, on version-2 configs (a pool named by its
+ * service; content rules naming pools of their own).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { Agent, request } from 'undici';
 import { startBackends, type Backend } from '../../test/support/backends.ts';
-import { startEngine, type TestEngine } from '../../test/support/engine.ts';
+import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
-import type { AgentConfigInput } from '../../shared/model/config.ts';
+import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../../shared/model/config.ts';
 
 let backends: Backend[];
 let engine: TestEngine | undefined;
@@ -33,11 +34,24 @@ const rs = (b: Backend, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function web(vs: Record<string, unknown>): Promise<TestEngine> {
+type HttpServiceInput = Extract<VirtualServiceInput, { protocol: 'http' }>;
+
+/**
+ * One http service "web" on a free port whose default pool "web" is `pool`, plus `extraPools`
+ * for its content rules.
+ */
+async function web(
+  pool: Omit<PoolInput, 'name'>,
+  vs: Partial<HttpServiceInput> = {},
+  extraPools: PoolInput[] = [],
+): Promise<TestEngine> {
   const port = await freePort();
-  const config = {
-    virtualServices: [{ name: 'web', listen: { address: '127.0.0.1', port }, protocol: 'http', ...vs }],
-  } as AgentConfigInput;
+  const config: AgentConfigInput = {
+    pools: [{ name: 'web', ...pool }, ...extraPools],
+    virtualServices: [
+      { name: 'web', listen: { address: '127.0.0.1', port }, protocol: 'http', pool: 'web', ...vs },
+    ],
+  };
   engine = await startEngine(config);
   return engine;
 }
@@ -65,14 +79,14 @@ const count = (list: string[]) =>
 
 describe('schedulers through the proxy', () => {
   it('round-robin shares requests evenly', async () => {
-    const e = await web({ realServers: backends.map((b) => rs(b)) });
+    const e = await web({ servers: backends.map((b) => rs(b)) });
     expect(count(await backendsFor(`${e.url('web')}/`, 30))).toEqual({ a: 10, b: 10, c: 10 });
   });
 
   it('weighted round-robin follows the weights', async () => {
     const e = await web({
       scheduler: 'weighted-round-robin',
-      realServers: [rs(backends[0]!, { weight: 3 }), rs(backends[1]!, { weight: 1 })],
+      servers: [rs(backends[0]!, { weight: 3 }), rs(backends[1]!, { weight: 1 })],
     });
     expect(count(await backendsFor(`${e.url('web')}/`, 40))).toEqual({ a: 30, b: 10 });
   });
@@ -80,7 +94,7 @@ describe('schedulers through the proxy', () => {
   it('least-connections sends new requests away from a busy server', async () => {
     const e = await web({
       scheduler: 'least-connections',
-      realServers: [rs(backends[0]!), rs(backends[1]!)],
+      servers: [rs(backends[0]!), rs(backends[1]!)],
     });
     // Occupy one server with a slow request; the quick ones must all go to the other.
     const slow = get(`${e.url('web')}/slow?ms=400`);
@@ -92,7 +106,7 @@ describe('schedulers through the proxy', () => {
   });
 
   it('source-ip hash keeps one client on one server', async () => {
-    const e = await web({ scheduler: 'source-ip-hash', realServers: backends.map((b) => rs(b)) });
+    const e = await web({ scheduler: 'source-ip-hash', servers: backends.map((b) => rs(b)) });
     expect(new Set(await backendsFor(`${e.url('web')}/`, 12)).size).toBe(1);
   });
 });
@@ -101,7 +115,7 @@ describe('persistence', () => {
   it('an inserted cookie keeps a client on its server, across connections', async () => {
     const e = await web({
       persistence: { mode: 'cookie', cookieName: 'MS-WSMAN', timeoutSeconds: 600 },
-      realServers: backends.map((b) => rs(b)),
+      servers: backends.map((b) => rs(b)),
     });
     const first = await get(`${e.url('web')}/`);
     const setCookie = String(first.headers['set-cookie']);
@@ -124,13 +138,14 @@ describe('persistence', () => {
   it('a cookie naming a server that is gone falls back to the scheduler and re-binds', async () => {
     const e = await web({
       persistence: { mode: 'cookie' },
-      realServers: [rs(backends[0]!), rs(backends[1]!)],
+      servers: [rs(backends[0]!), rs(backends[1]!)],
     });
     const first = await get(`${e.url('web')}/`);
     const cookie = String(first.headers['set-cookie']).split(';')[0]!;
     const staying = backends.find((b) => b.name !== first.json!.backend)!;
     await e.apply({
-      virtualServices: [{ ...e.engine.config.virtualServices[0]!, realServers: [rs(staying)] }],
+      pools: [{ ...e.engine.config.pools[0]!, servers: [rs(staying)] }],
+      virtualServices: e.engine.config.virtualServices,
     });
     const again = await get(`${e.url('web')}/`, { cookie });
     expect(again.json!.backend).toBe(staying.name);
@@ -140,16 +155,16 @@ describe('persistence', () => {
   it('source-ip persistence binds a client to the server it first got', async () => {
     const e = await web({
       persistence: { mode: 'source-ip', timeoutSeconds: 60 },
-      realServers: backends.map((b) => rs(b)),
+      servers: backends.map((b) => rs(b)),
     });
     expect(new Set(await backendsFor(`${e.url('web')}/`, 9)).size).toBe(1);
-    expect(e.engine.service('web')!.sourceIp!.size).toBe(1);
+    expect(e.engine.pool('web')!.sourceIp!.size).toBe(1);
   });
 });
 
 describe('headers', () => {
   it('adds X-Forwarded-*, keeps Host, drops hop-by-hop headers both ways', async () => {
-    const e = await web({ realServers: [rs(backends[0]!)] });
+    const e = await web({ servers: [rs(backends[0]!)] });
     // node:http, because undici refuses to send hop-by-hop headers at all.
     const res = await new Promise<{
       json: { url: string; headers: Record<string, string> };
@@ -199,14 +214,8 @@ describe('headers', () => {
       { xff: '203.0.113.9, 127.0.0.1', proto: 'http', forwarded: 'for=203.0.113.9', realIp: '203.0.113.9' },
     ],
     ['off', { xff: '203.0.113.9', proto: 'https', forwarded: 'for=203.0.113.9', realIp: '203.0.113.9' }],
-    // Version 0.1 wrote a boolean: true did what append does, false what off does.
-    [
-      true,
-      { xff: '203.0.113.9, 127.0.0.1', proto: 'http', forwarded: 'for=203.0.113.9', realIp: '203.0.113.9' },
-    ],
-    [false, { xff: '203.0.113.9', proto: 'https', forwarded: 'for=203.0.113.9', realIp: '203.0.113.9' }],
   ] as const)('forwardedHeaders %s', async (mode, want) => {
-    const e = await web({ forwardedHeaders: mode, realServers: [rs(backends[0]!)] });
+    const e = await web({ servers: [rs(backends[0]!)] }, { forwardedHeaders: mode });
     const h = (await get(`${e.url('web')}/`, claims)).json!.headers;
     expect(h['x-forwarded-for']).toBe(want.xff);
     expect(h['x-forwarded-proto']).toBe(want.proto);
@@ -215,7 +224,7 @@ describe('headers', () => {
   });
 
   it('streams a request body to the real server and the answer back', async () => {
-    const e = await web({ realServers: [rs(backends[0]!)] });
+    const e = await web({ servers: [rs(backends[0]!)] });
     const body = Buffer.alloc(3 * 1024 * 1024, 'x');
     const res = await request(`${e.url('web')}/upload`, { method: 'POST', body, dispatcher: client });
     const back = Buffer.from(await res.body.arrayBuffer());
@@ -225,19 +234,20 @@ describe('headers', () => {
 });
 
 describe('content rules', () => {
-  it('routes by Host and path prefix, with the default group as fallback', async () => {
-    const e = await web({
-      realServers: [rs(backends[2]!)],
-      contentRules: [
-        {
-          name: 'owa',
-          host: ['mail.contoso.com'],
-          pathPrefix: '/owa',
-          realServers: [rs(backends[0]!, { name: 'a1' })],
-        },
-        { name: 'lync', host: ['*.lync.contoso.com'], realServers: [rs(backends[1]!, { name: 'b1' })] },
+  it('routes by Host and path prefix, with the default pool as fallback', async () => {
+    const e = await web(
+      { servers: [rs(backends[2]!)] },
+      {
+        contentRules: [
+          { name: 'owa', host: ['mail.contoso.com'], pathPrefix: '/owa', pool: 'owa' },
+          { name: 'lync', host: ['*.lync.contoso.com'], pool: 'lync' },
+        ],
+      },
+      [
+        { name: 'owa', servers: [rs(backends[0]!, { name: 'a1' })] },
+        { name: 'lync', servers: [rs(backends[1]!, { name: 'b1' })] },
       ],
-    });
+    );
     const u = e.url('web');
     expect((await get(`${u}/owa/x`, { host: 'MAIL.contoso.com:80' })).json!.backend).toBe('a');
     expect((await get(`${u}/ecp`, { host: 'mail.contoso.com' })).json!.backend).toBe('c');
@@ -245,13 +255,12 @@ describe('content rules', () => {
     expect((await get(`${u}/`, { host: 'lync.contoso.com' })).json!.backend).toBe('c');
   });
 
-  it('a rule whose servers are all disabled answers 503 rather than leaking to another group', async () => {
-    const e = await web({
-      realServers: [rs(backends[2]!)],
-      contentRules: [
-        { name: 'owa', pathPrefix: '/owa', realServers: [rs(backends[0]!, { name: 'a1', enabled: false })] },
-      ],
-    });
+  it('a rule whose servers are all disabled answers 503 rather than leaking to another pool', async () => {
+    const e = await web(
+      { servers: [rs(backends[2]!)] },
+      { contentRules: [{ name: 'owa', pathPrefix: '/owa', pool: 'owa' }] },
+      [{ name: 'owa', servers: [rs(backends[0]!, { name: 'a1', enabled: false })] }],
+    );
     const res = await get(`${e.url('web')}/owa/`);
     expect(res.status).toBe(503);
     expect(res.text).toContain('NO_SERVER');
@@ -260,11 +269,25 @@ describe('content rules', () => {
 
 describe('request passes', () => {
   it('the port 80 redirector sends every request to HTTPS with path and query kept', async () => {
-    const e = await web({ redirect: { toPort: 443, status: 308 } });
+    const redirector = async (fields: { toPort?: number; status?: 301 | 302 | 307 | 308 }) => {
+      engine = await startEngine({
+        virtualServices: [
+          {
+            name: 'web',
+            listen: { address: '127.0.0.1', port: await freePort() },
+            protocol: 'redirect',
+            ...fields,
+          },
+        ],
+      } satisfies AgentConfigInput);
+      return engine;
+    };
+    const e = await redirector({ toPort: 443, status: 308 });
     const res = await get(`${e.url('web')}/owa/?a=1&b=2`, { host: 'mail.contoso.com:80' });
     expect(res.status).toBe(308);
     expect(res.headers.location).toBe('https://mail.contoso.com/owa/?a=1&b=2');
-    const other = await web({ redirect: { toPort: 8443 } });
+    await e.stop();
+    const other = await redirector({ toPort: 8443 });
     const res2 = await get(`${other.url('web')}/x`, { host: 'a.example' });
     expect(res2.status).toBe(301);
     expect(res2.headers.location).toBe('https://a.example:8443/x');
@@ -273,7 +296,7 @@ describe('request passes', () => {
   it.each([['/admin'], ['/Admin/x'], ['/%61dmin'], ['/x/../admin'], ['//admin']])(
     'denyPaths refuses %s with 403',
     async (path) => {
-      const e = await web({ denyPaths: ['/admin'], realServers: [rs(backends[0]!)] });
+      const e = await web({ servers: [rs(backends[0]!)] }, { denyPaths: ['/admin'] });
       const res = await get(`${e.url('web')}${path}`);
       expect(res.status).toBe(403);
       expect(res.text).toContain('/admin');
@@ -281,7 +304,7 @@ describe('request passes', () => {
   );
 
   it('denyPaths lets other paths through', async () => {
-    const e = await web({ denyPaths: ['/admin'], realServers: [rs(backends[0]!)] });
+    const e = await web({ servers: [rs(backends[0]!)] }, { denyPaths: ['/admin'] });
     // Prefixes end on a segment boundary: /admin is not /administrator-guide.
     expect((await get(`${e.url('web')}/administrator-guide`)).status).toBe(200);
     expect((await get(`${e.url('web')}/owa`)).status).toBe(200);
@@ -293,18 +316,14 @@ describe('health', () => {
     const [a, b] = backends;
     const e = await web({
       healthCheck: { type: 'http', path: '/health', intervalMs: 100, timeoutMs: 500, rise: 1, fall: 1 },
-      realServers: [rs(a!), rs(b!)],
+      servers: [rs(a!), rs(b!)],
     });
     a!.healthStatus = 500;
     try {
-      const { until } = await import('../../test/support/engine.ts');
-      await until(
-        () => e.engine.healthSnapshot().find((h) => h.realServer === 'a')?.state === 'down',
-        'a down',
-      );
+      await until(() => e.engine.healthSnapshot().find((h) => h.key === 'web/a')?.state === 'down', 'a down');
       expect(new Set(await backendsFor(`${e.url('web')}/`, 6))).toEqual(new Set(['b']));
       a!.healthStatus = 200;
-      await until(() => e.engine.healthSnapshot().find((h) => h.realServer === 'a')?.state === 'up', 'a up');
+      await until(() => e.engine.healthSnapshot().find((h) => h.key === 'web/a')?.state === 'up', 'a up');
       expect(new Set(await backendsFor(`${e.url('web')}/`, 6))).toEqual(new Set(['a', 'b']));
     } finally {
       a!.healthStatus = 200;
