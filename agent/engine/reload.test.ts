@@ -6,7 +6,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pool, request } from 'undici';
 import type { RealServerHealth } from '../../shared/model/health.ts';
-import type { AgentConfigInput } from '../../shared/model/config.ts';
+import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../../shared/model/config.ts';
 import { ApplyError } from './engine.ts';
 import { startBackends, type Backend } from '../../test/support/backends.ts';
 import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
 
-type ServiceInput = NonNullable<AgentConfigInput['virtualServices']>[number];
+type HttpServiceInput = Extract<VirtualServiceInput, { protocol: 'http' }>;
 
 async function backends(...names: string[]): Promise<Backend[]> {
   const list = await startBackends(names);
@@ -32,14 +32,30 @@ const rs = (b: Backend, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function engineFor(
-  input: AgentConfigInput,
-  onHealth?: (h: RealServerHealth) => void,
-): Promise<TestEngine> {
-  const e = await startEngine(input, onHealth ? { onHealth } : {});
+async function engineFor(input: AgentConfigInput): Promise<TestEngine> {
+  const e = await startEngine(input);
   cleanups.push(() => e.stop());
   return e;
 }
+
+/** An http service on `port` and the pool of the same name it sends to. */
+function http(
+  name: string,
+  port: number,
+  pool: Omit<PoolInput, 'name'>,
+  vs: Partial<HttpServiceInput> = {},
+): { pool: PoolInput; service: HttpServiceInput } {
+  return {
+    pool: { name, ...pool },
+    service: { name, listen: { address: '127.0.0.1', port }, protocol: 'http', pool: name, ...vs },
+  };
+}
+
+/** A config of those services and their pools. */
+const configOf = (...parts: { pool: PoolInput; service: HttpServiceInput }[]): AgentConfigInput => ({
+  pools: parts.map((p) => p.pool),
+  virtualServices: parts.map((p) => p.service),
+});
 
 /**
  * `clients` keep-alive clients, each sending requests back to back until `stop()` is called
@@ -99,77 +115,31 @@ describe('reload under load', () => {
     const [a, b, c, d] = await backends('a', 'b', 'c', 'd');
     const port = await freePort();
     const otherPort = await freePort();
-    const web = (over: Partial<ServiceInput> = {}): ServiceInput => ({
-      name: 'web',
-      listen: { address: '127.0.0.1', port },
-      protocol: 'http',
-      scheduler: 'weighted-round-robin',
-      realServers: [rs(a!, { weight: 1 }), rs(b!, { weight: 1 })],
-      ...over,
-    });
-    const other: ServiceInput = {
-      name: 'other',
-      listen: { address: '127.0.0.1', port: otherPort },
-      protocol: 'http',
-      realServers: [rs(d!)],
-    };
-    const e = await engineFor({ virtualServices: [web()] });
+    const web = (pool: Omit<PoolInput, 'name'>, vs: Partial<HttpServiceInput> = {}) =>
+      http('web', port, { scheduler: 'weighted-round-robin', ...pool }, vs);
+    const other = http('other', otherPort, { servers: [rs(d!)] });
+    const e = await engineFor(configOf(web({ servers: [rs(a!, { weight: 1 }), rs(b!, { weight: 1 })] })));
     const listenerOf = () => e.engine.addresses().get('web');
 
+    const three = { scheduler: 'least-connections' as const, servers: [rs(a!), rs(b!), rs(c!)] };
     const steps: [string, AgentConfigInput][] = [
-      [
-        'weights changed',
-        { virtualServices: [web({ realServers: [rs(a!, { weight: 5 }), rs(b!, { weight: 1 })] })] },
-      ],
+      ['weights changed', configOf(web({ servers: [rs(a!, { weight: 5 }), rs(b!, { weight: 1 })] }))],
       [
         'a real server added',
-        {
-          virtualServices: [
-            web({ realServers: [rs(a!, { weight: 5 }), rs(b!, { weight: 1 }), rs(c!, { weight: 2 })] }),
-          ],
-        },
+        configOf(web({ servers: [rs(a!, { weight: 5 }), rs(b!, { weight: 1 }), rs(c!, { weight: 2 })] })),
       ],
-      [
-        'scheduler changed',
-        { virtualServices: [web({ scheduler: 'least-connections', realServers: [rs(a!), rs(b!), rs(c!)] })] },
-      ],
-      [
-        'a second service added',
-        {
-          virtualServices: [
-            web({ scheduler: 'least-connections', realServers: [rs(a!), rs(b!), rs(c!)] }),
-            other,
-          ],
-        },
-      ],
-      [
-        'the second service removed',
-        { virtualServices: [web({ scheduler: 'least-connections', realServers: [rs(a!), rs(b!), rs(c!)] })] },
-      ],
-      [
-        'maxHeaderBytes changed (new listener)',
-        {
-          virtualServices: [
-            web({
-              scheduler: 'least-connections',
-              maxHeaderBytes: 8192,
-              realServers: [rs(a!), rs(b!), rs(c!)],
-            }),
-          ],
-        },
-      ],
+      ['scheduler changed', configOf(web(three))],
+      ['a second service added', configOf(web(three), other)],
+      ['the second service removed', configOf(web(three))],
+      ['maxHeaderBytes changed (new listener)', configOf(web(three, { maxHeaderBytes: 8192 }))],
       [
         'clientHeaderMs changed (another new listener) and a server removed',
-        {
-          virtualServices: [
-            web({
-              scheduler: 'round-robin',
-              maxHeaderBytes: 8192,
-              timeouts: { clientHeaderMs: 5_000 },
-              realServers: [rs(a!), rs(c!)],
-            }),
-          ],
-        },
+        configOf(
+          web(
+            { scheduler: 'round-robin', servers: [rs(a!), rs(c!)] },
+            { maxHeaderBytes: 8192, timeouts: { clientHeaderMs: 5_000 } },
+          ),
+        ),
       ],
     ];
 
@@ -204,17 +174,8 @@ describe('a listener replaced by a reload', () => {
   it('ends its keep-alive connections gracefully: next answers say close, quiet ones close soon', async () => {
     const [a] = await backends('a');
     const port = await freePort();
-    const cfg = (maxHeaderBytes: number): AgentConfigInput => ({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          maxHeaderBytes,
-          realServers: [rs(a!)],
-        },
-      ],
-    });
+    const cfg = (maxHeaderBytes: number) =>
+      configOf(http('web', port, { servers: [rs(a!)] }, { maxHeaderBytes }));
     // A long drain, so "closed soon" cannot be the drain deadline cutting everything.
     const e = await startEngine(cfg(16384), { drainMs: 20_000 });
     cleanups.push(() => e.stop());
@@ -254,39 +215,22 @@ describe('an apply that cannot bind', () => {
     await new Promise<void>((r) => blocker.listen(busyPort, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
 
-    const good: AgentConfigInput = {
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          realServers: [rs(a!), rs(b!)],
-        },
-      ],
-    };
+    const good = configOf(http('web', port, { servers: [rs(a!), rs(b!)] }));
     const e = await engineFor(good);
     const configBefore = e.engine.config;
 
     const traffic = load(e.url('web'), 2);
     await pause(100);
-    const bad: AgentConfigInput = {
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          // Would drain b and rebuild the listener, if the apply went through.
-          maxHeaderBytes: 4096,
-          realServers: [rs(a!), rs(b!, { enabled: false, weight: 7 })],
-        },
-        {
-          name: 'blocked',
-          listen: { address: '127.0.0.1', port: busyPort },
-          protocol: 'http',
-          realServers: [rs(a!)],
-        },
-      ],
-    };
+    const bad = configOf(
+      // Would drain b and rebuild the listener, if the apply went through.
+      http(
+        'web',
+        port,
+        { servers: [rs(a!), rs(b!, { enabled: false, weight: 7 })] },
+        { maxHeaderBytes: 4096 },
+      ),
+      http('blocked', busyPort, { servers: [rs(a!)] }),
+    );
     const err = await e.apply(bad).then(
       () => undefined,
       (x: unknown) => x,
@@ -299,7 +243,7 @@ describe('an apply that cannot bind', () => {
     expect(traffic.failures).toEqual([]);
     expect(e.engine.config).toBe(configBefore);
     expect(e.engine.addresses().has('blocked')).toBe(false);
-    const server = e.engine.service('web')!.servers.find((s) => s.name === 'b')!;
+    const server = e.engine.pool('web')!.servers.find((s) => s.name === 'b')!;
     expect(server.enabled).toBe(true);
     expect(server.weight).toBe(1);
     // Still round-robin over a and b: b was not drained by the failed apply.
@@ -330,30 +274,13 @@ describe('failed applies under connection churn', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(busyPort, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
-    const e = await engineFor({
-      virtualServices: [
-        { name: 'web', listen: { address: '127.0.0.1', port }, protocol: 'http', realServers: [rs(a!)] },
-      ],
-    });
+    const e = await engineFor(configOf(http('web', port, { servers: [rs(a!)] })));
     // web first: its replacement listener (new maxHeaderBytes) would be bound before the
     // blocked port fails, sharing the port with the live listener for a moment.
-    const bad: AgentConfigInput = {
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          maxHeaderBytes: 4096,
-          realServers: [rs(z!)],
-        },
-        {
-          name: 'blocked',
-          listen: { address: '127.0.0.1', port: busyPort },
-          protocol: 'http',
-          realServers: [rs(a!)],
-        },
-      ],
-    };
+    const bad = configOf(
+      http('web', port, { servers: [rs(z!)] }, { maxHeaderBytes: 4096 }),
+      http('blocked', busyPort, { servers: [rs(a!)] }),
+    );
     const traffic = load(e.url('web'), 8, { connectionPerRequest: true });
     await pause(50);
     let refused = 0;
@@ -383,23 +310,14 @@ describe('health across a reload', () => {
     b!.healthStatus = 500;
     const port = await freePort();
     const check = { type: 'http' as const, path: '/health', intervalMs: 100, rise: 1, fall: 1 };
-    const svc = (over: Partial<ServiceInput>): AgentConfigInput => ({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          healthCheck: check,
-          realServers: [rs(a!), rs(b!)],
-          ...over,
-        },
-      ],
-    });
+    const svc = (pool: Omit<PoolInput, 'name'>) =>
+      configOf(http('web', port, { healthCheck: check, servers: [rs(a!), rs(b!)], ...pool }));
+    const e = await engineFor(svc({}));
     const events: RealServerHealth[] = [];
-    const e = await engineFor(svc({}), (h) => events.push(h));
-    const stateOf = (n: string) => e.engine.healthSnapshot().find((h) => h.realServer === n)?.state;
+    cleanups.push(e.engine.onHealth((h) => events.push(h)));
+    const stateOf = (n: string) => e.engine.healthSnapshot().find((h) => h.key === `web/${n}`)?.state;
     await until(() => stateOf('a') === 'up' && stateOf('b') === 'down', 'a up and b down');
-    const since = e.engine.healthSnapshot().find((h) => h.realServer === 'a')!.since;
+    const since = e.engine.healthSnapshot().find((h) => h.key === 'web/a')!.since;
     events.length = 0;
 
     // Weights, a new server, the scheduler, and serverMs (which rebuilds the server runtimes).
@@ -407,15 +325,15 @@ describe('health across a reload', () => {
       svc({
         scheduler: 'weighted-round-robin',
         timeouts: { serverMs: 30_000 },
-        realServers: [rs(a!, { weight: 3 }), rs(b!, { weight: 2 }), rs(c!)],
+        servers: [rs(a!, { weight: 3 }), rs(b!, { weight: 2 }), rs(c!)],
       }),
     );
     // Right after the apply, before any new check could run.
     expect(stateOf('a')).toBe('up');
     expect(stateOf('b')).toBe('down');
     expect(stateOf('c')).toBe('unknown');
-    expect(e.engine.healthSnapshot().find((h) => h.realServer === 'a')!.since).toBe(since);
-    const runtimes = e.engine.service('web')!.servers;
+    expect(e.engine.healthSnapshot().find((h) => h.key === 'web/a')!.since).toBe(since);
+    const runtimes = e.engine.pool('web')!.servers;
     expect(runtimes.find((s) => s.name === 'a')!.health).toBe('up');
     expect(runtimes.find((s) => s.name === 'b')!.health).toBe('down');
 
@@ -428,7 +346,7 @@ describe('health across a reload', () => {
     await until(() => stateOf('c') === 'up', 'c up');
     await pause(300);
     // The only health events after the reload are c's own.
-    expect(events.filter((h) => h.realServer !== 'c')).toEqual([]);
+    expect(events.filter((h) => h.server !== 'c')).toEqual([]);
   });
 });
 
