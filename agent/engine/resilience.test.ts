@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pool, request } from 'undici';
-import type { AgentConfigInput } from '../../shared/model/config.ts';
+import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../../shared/model/config.ts';
 import { startBackend, startBackends, type Backend } from '../../test/support/backends.ts';
 import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
@@ -18,6 +18,28 @@ async function engineFor(input: AgentConfigInput): Promise<TestEngine> {
   const e = await startEngine(input);
   cleanups.push(() => e.stop());
   return e;
+}
+
+type HttpServiceInput = Extract<VirtualServiceInput, { protocol: 'http' }>;
+
+/** The http service "web" on `port` (a free one by default) sending to the pool "web". */
+async function web(
+  pool: Omit<PoolInput, 'name'>,
+  vs: Partial<HttpServiceInput> = {},
+  port?: number,
+): Promise<AgentConfigInput> {
+  return {
+    pools: [{ name: 'web', ...pool }],
+    virtualServices: [
+      {
+        name: 'web',
+        listen: { address: '127.0.0.1', port: port ?? (await freePort()) },
+        protocol: 'http',
+        pool: 'web',
+        ...vs,
+      },
+    ],
+  };
 }
 
 async function backends(...names: string[]): Promise<Backend[]> {
@@ -40,17 +62,12 @@ function stateOf(e: TestEngine, key: string): string | undefined {
 describe('a real server killed under load', () => {
   it('is marked down within interval × fall and the load goes on without failures', async () => {
     const [a, b, c] = await backends('a', 'b', 'c');
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          healthCheck: { type: 'http', path: '/health', intervalMs: 100, timeoutMs: 500, rise: 1, fall: 2 },
-          realServers: [rs(a!), rs(b!), rs(c!)],
-        },
-      ],
-    });
+    const e = await engineFor(
+      await web({
+        healthCheck: { type: 'http', path: '/health', intervalMs: 100, timeoutMs: 500, rise: 1, fall: 2 },
+        servers: [rs(a!), rs(b!), rs(c!)],
+      }),
+    );
     await until(() => ['a', 'b', 'c'].every((n) => stateOf(e, `web/${n}`) === 'up'), 'all servers up');
 
     const concurrency = 8;
@@ -104,7 +121,7 @@ describe('a real server killed under load', () => {
     expect(servedBy.slice(-200)).not.toContain('b');
     expect(new Set(servedBy.slice(-200))).toEqual(new Set(['a', 'c']));
     // The load really did hit the dead server before it was marked down: retries saved those.
-    expect(e.engine.service('web')!.servers.find((s) => s.name === 'b')!.errors).toBeGreaterThan(0);
+    expect(e.engine.pool('web')!.servers.find((s) => s.name === 'b')!.traffic.failures).toBeGreaterThan(0);
   });
 });
 
@@ -112,17 +129,9 @@ describe('draining a real server', () => {
   it('lets its in-flight request finish while new requests go to the other server', async () => {
     const [a, b] = await backends('a', 'b');
     const port = await freePort();
-    const config = (drained?: string): AgentConfigInput => ({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          realServers: [a!, b!].map((x) => rs(x, { enabled: x.name !== drained })),
-        },
-      ],
-    });
-    const e = await engineFor(config());
+    const config = (drained?: string) =>
+      web({ servers: [a!, b!].map((x) => rs(x, { enabled: x.name !== drained })) }, {}, port);
+    const e = await engineFor(await config());
 
     const slow = request(`${e.url('web')}/slow?ms=500`).then(async (r) => ({
       status: r.statusCode,
@@ -135,7 +144,7 @@ describe('draining a real server', () => {
     }, 'the slow request reaching a real server');
     const other = target === a ? b! : a!;
 
-    await e.apply(config(target!.name));
+    await e.apply(await config(target!.name));
     const after: string[] = [];
     for (let i = 0; i < 10; i++) {
       const r = await request(`${e.url('web')}/`);
@@ -155,17 +164,12 @@ describe('no real server up', () => {
     const [a, b] = await backends('a', 'b');
     a!.healthStatus = 500;
     b!.healthStatus = 500;
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          healthCheck: { type: 'http', path: '/health', intervalMs: 100, rise: 1, fall: 1 },
-          realServers: [rs(a!), rs(b!)],
-        },
-      ],
-    });
+    const e = await engineFor(
+      await web({
+        healthCheck: { type: 'http', path: '/health', intervalMs: 100, rise: 1, fall: 1 },
+        servers: [rs(a!), rs(b!)],
+      }),
+    );
     await until(() => stateOf(e, 'web/a') === 'down' && stateOf(e, 'web/b') === 'down', 'both down');
     const seenBefore = a!.seen.length + b!.seen.length;
     const r = await request(`${e.url('web')}/anything`);
@@ -178,16 +182,7 @@ describe('no real server up', () => {
 
   it('answers 503 naming NO_SERVER when every server is disabled', async () => {
     const [a] = await backends('a');
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          realServers: [rs(a!, { enabled: false })],
-        },
-      ],
-    });
+    const e = await engineFor(await web({ servers: [rs(a!, { enabled: false })] }));
     const r = await request(`${e.url('web')}/`);
     expect(r.statusCode).toBe(503);
     expect(await r.body.text()).toContain('NO_SERVER');
@@ -199,16 +194,9 @@ describe('connection refused', () => {
   it('is retried on another real server, so every request succeeds', async () => {
     const [a] = await backends('a');
     const closed = await freePort();
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          realServers: [{ name: 'dead', address: '127.0.0.1', port: closed }, rs(a!)],
-        },
-      ],
-    });
+    const e = await engineFor(
+      await web({ servers: [{ name: 'dead', address: '127.0.0.1', port: closed }, rs(a!)] }),
+    );
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
       const r = await request(`${e.url('web')}/`, {
@@ -220,26 +208,23 @@ describe('connection refused', () => {
       if (i % 2 === 0) expect(text).toBe(`body-${i}`);
     }
     expect(statuses).toEqual(Array(20).fill(200));
-    const dead = e.engine.service('web')!.servers.find((s) => s.name === 'dead')!;
+    const dead = e.engine.pool('web')!.servers.find((s) => s.name === 'dead')!;
     // Round-robin really did send requests to the dead server first: the retry saved them.
-    expect(dead.errors).toBeGreaterThanOrEqual(5);
+    expect(dead.traffic.errors.CONNECT_FAILED).toBeGreaterThanOrEqual(5);
+    // Saved: the service answered every request and counts no failure.
+    expect(e.engine.service('web')!.stats.traffic.failures).toBe(0);
     expect(a!.seen).toHaveLength(20);
   });
 
   it('answers 502 CONNECT_FAILED when every server refuses', async () => {
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          realServers: [
-            { name: 'd1', address: '127.0.0.1', port: await freePort() },
-            { name: 'd2', address: '127.0.0.1', port: await freePort() },
-          ],
-        },
-      ],
-    });
+    const e = await engineFor(
+      await web({
+        servers: [
+          { name: 'd1', address: '127.0.0.1', port: await freePort() },
+          { name: 'd2', address: '127.0.0.1', port: await freePort() },
+        ],
+      }),
+    );
     const r = await request(`${e.url('web')}/`);
     expect(r.statusCode).toBe(502);
     expect(await r.body.text()).toContain('CONNECT_FAILED');
@@ -249,17 +234,7 @@ describe('connection refused', () => {
 describe('a slow real server', () => {
   it('gets 504 naming RESPONSE_TIMEOUT after timeouts.serverMs', async () => {
     const [a] = await backends('a');
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          timeouts: { serverMs: 300 },
-          realServers: [rs(a!)],
-        },
-      ],
-    });
+    const e = await engineFor(await web({ timeouts: { serverMs: 300 }, servers: [rs(a!)] }));
     const began = Date.now();
     const r = await request(`${e.url('web')}/slow?ms=3000`);
     const body = await r.body.text();
@@ -294,16 +269,7 @@ describe('maxConnections', () => {
   it('never sends a server more concurrent requests than its limit; the rest go elsewhere', async () => {
     const limited = await countingBackend('limited');
     const free = await countingBackend('free');
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          realServers: [rs(limited.b, { maxConnections: 2 }), rs(free.b)],
-        },
-      ],
-    });
+    const e = await engineFor(await web({ servers: [rs(limited.b, { maxConnections: 2 }), rs(free.b)] }));
     const results = await Promise.all(
       Array.from({ length: 12 }, async () => {
         const r = await request(`${e.url('web')}/`);
@@ -318,16 +284,7 @@ describe('maxConnections', () => {
 
   it('with only a full server, excess requests are refused with 503 rather than sent', async () => {
     const only = await countingBackend('only');
-    const e = await engineFor({
-      virtualServices: [
-        {
-          name: 'web',
-          listen: { address: '127.0.0.1', port: await freePort() },
-          protocol: 'http',
-          realServers: [rs(only.b, { maxConnections: 2 })],
-        },
-      ],
-    });
+    const e = await engineFor(await web({ servers: [rs(only.b, { maxConnections: 2 })] }));
     const results = await Promise.all(
       Array.from({ length: 6 }, async () => {
         const r = await request(`${e.url('web')}/`);
