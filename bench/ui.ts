@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { build } from 'vite';
 import type { HealthView } from '../shared/ipc/health.ts';
 import type { HealthState } from '../shared/model/health.ts';
-import { createMemoryCore } from '../src-main/ipc/testing/memory-core.ts';
+import { createMemoryCore } from '../test/support/memory-core.ts';
 import { startWebServer } from '../src-main/web/server.ts';
 import { largeFleet } from '../src-renderer/test/large-fleet.ts';
 

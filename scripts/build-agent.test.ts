@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_KDF_ITERATIONS } from '../shared/certs/kdf-limits.ts';
-import { makeCorpus, type Corpus } from '../shared/certs/testing/corpus.ts';
+import { makeCorpus, type Corpus } from '../test/support/cert-corpus.ts';
 import { pfxWithIterations } from '../test/support/kdf-variants.ts';
 import { buildAgent } from './build-agent.ts';
 

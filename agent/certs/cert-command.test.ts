@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../test/support/cert-corpus.ts';
 import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
 import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { runCertCommand } from './cert-command.ts';

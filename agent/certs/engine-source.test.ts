@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeCorpus, PASSWORD, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, PASSWORD, type Corpus } from '../../test/support/cert-corpus.ts';
 import { openCertStore } from './engine-source.ts';
 import { CertStore } from './store.ts';
 import { CertStoreError } from './store-errors.ts';

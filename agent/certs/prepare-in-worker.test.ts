@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertError } from '../../shared/certs/errors.ts';
 import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
-import { makeCorpus, NON_ASCII_PASSWORD, PASSWORD, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, NON_ASCII_PASSWORD, PASSWORD, type Corpus } from '../../test/support/cert-corpus.ts';
 import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { prepareImport, type CertImportInput, type CertImportOptions } from './prepare-import.ts';
 import { prepareImportInWorker } from './prepare-in-worker.ts';

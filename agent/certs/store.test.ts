@@ -28,7 +28,7 @@ import {
   RSA_LEAF_CN,
   EC_LEAF_CN,
   type Corpus,
-} from '../../shared/certs/testing/corpus.ts';
+} from '../../test/support/cert-corpus.ts';
 import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
 import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';

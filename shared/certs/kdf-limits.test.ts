@@ -11,7 +11,7 @@ import { encryptedKey, pfxWithIterations, repeated } from '../../test/support/kd
 import { CertError } from './errors.ts';
 import { MAX_KDF_ITERATIONS, MAX_KDF_WORK, MAX_SCRYPT_COST } from './kdf-limits.ts';
 import { parseCertificateInput, parsePkcs12Input } from './parse.ts';
-import { makeCorpus, PASSWORD, type Corpus } from './testing/corpus.ts';
+import { makeCorpus, PASSWORD, type Corpus } from '../../test/support/cert-corpus.ts';
 
 let corpus: Corpus;
 beforeAll(() => {

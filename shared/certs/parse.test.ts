@@ -17,7 +17,7 @@ import {
   ROOT_CN,
   RSA_LEAF_CN,
   type Corpus,
-} from './testing/corpus.ts';
+} from '../../test/support/cert-corpus.ts';
 
 let corpus: Corpus;
 beforeAll(() => {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChain, type ChainCandidate } from './chain.ts';
 import { parseCertificateInput, type ParseOptions } from './parse.ts';
-import { makeCorpus, PASSWORD, type Corpus } from './testing/corpus.ts';
+import { makeCorpus, PASSWORD, type Corpus } from '../../test/support/cert-corpus.ts';
 import { validateChain, type ValidateOptions } from './validate.ts';
 
 let corpus: Corpus;

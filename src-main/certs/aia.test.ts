@@ -2,10 +2,10 @@
 import type { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERMEDIATE_CN, makeCorpus, ROOT_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { INTERMEDIATE_CN, makeCorpus, ROOT_CN, type Corpus } from '../../test/support/cert-corpus.ts';
 import { certName } from '../../shared/certs/summary.ts';
 import { downloadCertificates } from './aia.ts';
-import { startAiaServer, type AiaServer } from './testing/aia-server.ts';
+import { startAiaServer, type AiaServer } from '../../test/support/aia-server.ts';
 
 let corpus: Corpus;
 let server: AiaServer;

@@ -14,7 +14,7 @@ import {
   ROOT_CN,
   RSA_LEAF_CN,
   type Corpus,
-} from '../../shared/certs/testing/corpus.ts';
+} from '../../test/support/cert-corpus.ts';
 import { inspectCertificates, type InspectDeps } from './inspect.ts';
 import { CertLibrary } from './library.ts';
 import {
@@ -25,8 +25,8 @@ import {
   HOP_INT2_CN,
   HOP_LEAF_CN,
   type AiaCorpus,
-} from './testing/aia-corpus.ts';
-import { startAiaServer, type AiaServer } from './testing/aia-server.ts';
+} from '../../test/support/aia-corpus.ts';
+import { startAiaServer, type AiaServer } from '../../test/support/aia-server.ts';
 import type { InspectOptions, InspectResult } from './types.ts';
 
 let corpus: Corpus;

@@ -11,11 +11,11 @@ import {
   PASSWORD,
   ROOT_CN,
   type Corpus,
-} from '../../shared/certs/testing/corpus.ts';
+} from '../../test/support/cert-corpus.ts';
 import { parseCertificateInput } from '../../shared/certs/parse.ts';
 import { inspectInWorker } from './inspect-in-worker.ts';
-import { opensslReport } from './testing/openssl.ts';
-import { addSlowPfx } from './testing/pfx-variants.ts';
+import { opensslReport } from '../../test/support/openssl.ts';
+import { addSlowPfx } from '../../test/support/pfx-variants.ts';
 
 let corpus: Corpus;
 let slow: string;

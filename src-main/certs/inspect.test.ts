@@ -15,11 +15,11 @@ import {
   ROOT_CN,
   RSA_LEAF_CN,
   type Corpus,
-} from '../../shared/certs/testing/corpus.ts';
+} from '../../test/support/cert-corpus.ts';
 import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
 import { pfxWithIterations } from '../../test/support/kdf-variants.ts';
 import { inspectCertificates } from './inspect.ts';
-import { addEcPfxVariants } from './testing/pfx-variants.ts';
+import { addEcPfxVariants } from '../../test/support/pfx-variants.ts';
 import type { InspectOptions, InspectResult } from './types.ts';
 
 let corpus: Corpus;

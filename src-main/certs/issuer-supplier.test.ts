@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../../shared/certs/summary.ts';
-import { makeCorpus, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, type Corpus } from '../../test/support/cert-corpus.ts';
 import { createIssuerSupplier, MAX_URLS_PER_CERTIFICATE } from './issuer-supplier.ts';
 
 let corpus: Corpus;

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCorpus, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, type Corpus } from '../../test/support/cert-corpus.ts';
 import { CertLibrary, fingerprintKey } from './library.ts';
 
 let corpus: Corpus;

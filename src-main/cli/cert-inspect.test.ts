@@ -9,10 +9,10 @@ import {
   ROOT_CN,
   RSA_LEAF_CN,
   type Corpus,
-} from '../../shared/certs/testing/corpus.ts';
+} from '../../test/support/cert-corpus.ts';
 import { runCli } from './commands.ts';
-import { addAiaHierarchy, AIA_PATHS, HOP_LEAF_CN, type AiaCorpus } from '../certs/testing/aia-corpus.ts';
-import { startAiaServer, type AiaServer } from '../certs/testing/aia-server.ts';
+import { addAiaHierarchy, AIA_PATHS, HOP_LEAF_CN, type AiaCorpus } from '../../test/support/aia-corpus.ts';
+import { startAiaServer, type AiaServer } from '../../test/support/aia-server.ts';
 
 let corpus: Corpus;
 let server: AiaServer;

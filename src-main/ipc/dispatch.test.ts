@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ConsoleError, type IpcErrorCode } from '../../shared/ipc/errors.ts';
 import { dispatch } from './dispatch.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
-import { createMemoryCore } from './testing/memory-core.ts';
+import { createMemoryCore } from '../../test/support/memory-core.ts';
 
 const silent = pino({ level: 'silent' });
 

@@ -5,7 +5,7 @@ import { CHANNEL_NAMES } from '../../shared/ipc/names.ts';
 import { handle, handleAll } from './handle.ts';
 import { createHandlers } from './handlers.ts';
 import { createSenderRegistry } from './senders.ts';
-import { createMemoryCore } from './testing/memory-core.ts';
+import { createMemoryCore } from '../../test/support/memory-core.ts';
 
 const APP = 'file:///opt/portico/renderer/index.html';
 const silent = pino({ level: 'silent' });

@@ -4,7 +4,7 @@ import * as electron from '../../test/mocks/electron.ts';
 import { CHANNEL_NAMES } from '../../shared/ipc/names.ts';
 import { EVENT_CHANNEL } from '../../shared/ipc/events.ts';
 import { startShell, type ShellOptions } from './lifecycle.ts';
-import { createMemoryCore, type MemoryCore } from '../ipc/testing/memory-core.ts';
+import { createMemoryCore, type MemoryCore } from '../../test/support/memory-core.ts';
 
 vi.mock('electron', () => import('../../test/mocks/electron.ts'));
 

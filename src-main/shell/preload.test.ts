@@ -7,7 +7,7 @@ import { CHANNEL_NAMES } from '../../shared/ipc/names.ts';
 import { handleAll } from '../ipc/handle.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { createSenderRegistry } from '../ipc/senders.ts';
-import { createMemoryCore } from '../ipc/testing/memory-core.ts';
+import { createMemoryCore } from '../../test/support/memory-core.ts';
 
 vi.mock('electron', () => import('../../test/mocks/electron.ts'));
 

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import { createWebClient, secretFromFragment, type FetchLike } from '../../shared/ipc/web-client.ts';
-import { createMemoryCore, type MemoryCore } from '../ipc/testing/memory-core.ts';
+import { createMemoryCore, type MemoryCore } from '../../test/support/memory-core.ts';
 import { CONTENT_SECURITY_POLICY } from '../shell/policy.ts';
 import { startWebServer, type WebServer } from './server.ts';
 

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
-import { makeCorpus, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, type Corpus } from '../support/cert-corpus.ts';
 import { openConsole, type OpenConsole } from '../../src-main/core/open.ts';
-import { addAiaHierarchy, type AiaCorpus } from '../../src-main/certs/testing/aia-corpus.ts';
-import { startAiaServer, type AiaServer } from '../../src-main/certs/testing/aia-server.ts';
-import { startAgentProcess, type AgentProcess } from '../../src-main/fleet/testing/agent-process.ts';
+import { addAiaHierarchy, type AiaCorpus } from '../support/aia-corpus.ts';
+import { startAiaServer, type AiaServer } from '../support/aia-server.ts';
+import { startFleetAgent, type FleetAgent } from '../support/fleet-agent.ts';
 import { startWebServer, type WebServer } from '../../src-main/web/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -26,7 +26,7 @@ const VIEWPORT = { width: 1280, height: 900 };
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 export interface ConsoleUnderTest {
-  agents: { london: AgentProcess; paris: AgentProcess };
+  agents: { london: FleetAgent; paris: FleetAgent };
   console: OpenConsole;
   web: WebServer;
   browser: Browser;
@@ -52,9 +52,9 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
     const aia = addAiaHierarchy(corpus, aiaServer.origin);
     aia.publish(aiaServer, { slowMs: 100, hugeBytes: 1024 });
 
-    const london = await startAgentProcess({ name: 'lb-london-1', site: 'london' });
+    const london = await startFleetAgent({ name: 'lb-london-1', site: 'london' });
     closers.push(() => london.dispose());
-    const paris = await startAgentProcess({ name: 'lb-paris-1', site: 'paris' });
+    const paris = await startFleetAgent({ name: 'lb-paris-1', site: 'paris' });
     closers.push(() => paris.dispose());
 
     const configDir = mkdtempSync(join(tmpdir(), 'portico-e2e-console-'));

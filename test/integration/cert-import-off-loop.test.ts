@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent, type TestClient } from '../../agent/mgmt/testing.ts';
 import { prepareImport } from '../../agent/certs/prepare-import.ts';
 import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
-import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
+import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';
 import { ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { startBackend, type Backend } from '../support/backends.ts';
 import { until } from '../support/engine.ts';

@@ -1,6 +1,6 @@
 /**
  * Certificate files with chosen key-derivation costs, made by the openssl CLI in a corpus
- * directory (shared/certs/testing/corpus.ts: its RSA leaf, key and chain), for the tests of
+ * directory (cert-corpus.ts: its RSA leaf, key and chain), for the tests of
  * the iteration cap (shared/certs/kdf-limits.ts). Each function returns the file name.
  *
  * OpenSSL 3.0's `pkcs12 -iter` sets the count of the MAC and of both encryptions (its
@@ -8,8 +8,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Corpus } from '../../shared/certs/testing/corpus.ts';
-import { PASSWORD } from '../../shared/certs/testing/corpus.ts';
+import type { Corpus } from './cert-corpus.ts';
+import { PASSWORD } from './cert-corpus.ts';
 
 function openssl(corpus: Corpus, ...args: string[]): void {
   execFileSync('openssl', args, { cwd: corpus.dir, stdio: ['ignore', 'ignore', 'pipe'] });

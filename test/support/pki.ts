@@ -1,10 +1,11 @@
 /**
- * A throw-away PKI for tests: roots, intermediates and leaves made with the openssl command
- * line in a temp dir, so TLS tests run real handshakes against real chains. Nothing here is
- * checked in and no key outlives the test run.
+ * The one PKI generator for tests and the bench: roots, intermediates and leaves made with the
+ * openssl command line in a temp dir, so TLS tests run real handshakes against real chains and
+ * the certificate corpus (cert-corpus.ts, aia-corpus.ts) packs real keys into PFX, PEM, DER and
+ * P7B. Nothing here is checked in and no key outlives the test run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +25,29 @@ export interface IssueOptions {
   keyType?: 'rsa' | 'ec';
   days?: number;
   ca?: boolean;
+  /** The whole subject as openssl -subj takes it; default `/CN=<cn>`. */
+  subject?: string;
+  /** An existing private key (PEM) to certify again, as a renewal or a re-issue does. */
+  key?: string;
+  /**
+   * Exact validity, `YYYYMMDDHHMMSSZ` (an expired or a not-yet-valid certificate). OpenSSL 3.0's
+   * `x509 -req` takes only a day count, so these are signed with `openssl ca`, whose policy
+   * keeps the CN alone of the subject.
+   */
+  notBefore?: string;
+  notAfter?: string;
+  /** openssl extension lines instead of the ones made from `ca` and `sans`. */
+  extensions?: string[];
+}
+
+export interface RootOptions {
+  /** The whole subject as openssl -subj takes it; default `/CN=<name>`. */
+  subject?: string;
+  /** An existing private key (PEM): a self-signed server certificate over a key in use. */
+  key?: string;
+  days?: number;
+  /** openssl extension lines instead of a CA's. */
+  extensions?: string[];
 }
 
 export class TestPki {
@@ -38,13 +62,15 @@ export class TestPki {
     execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   }
 
-  private key(file: string, keyType: 'rsa' | 'ec'): void {
-    if (keyType === 'ec')
+  private key(file: string, keyType: 'rsa' | 'ec', existing?: string): void {
+    if (existing !== undefined) writeFileSync(join(this.dir, file), existing, { mode: 0o600 });
+    else if (keyType === 'ec')
       this.run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file]);
     else this.run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file]);
   }
 
   private extensions(o: IssueOptions): string {
+    if (o.extensions) return o.extensions.join('\n');
     const lines = [o.ca ? 'basicConstraints=critical,CA:TRUE' : 'basicConstraints=CA:FALSE'];
     lines.push(
       o.ca ? 'keyUsage=critical,keyCertSign,cRLSign' : 'keyUsage=critical,digitalSignature,keyEncipherment',
@@ -60,13 +86,15 @@ export class TestPki {
     return lines.join('\n');
   }
 
-  /** A self-signed root CA. */
-  root(name: string, keyType: 'rsa' | 'ec' = 'ec'): Issued {
-    const id = `${name}-${this.serial++}`;
-    this.key(`${id}.key`, keyType);
+  /** A self-signed root CA (or, with `extensions`, any self-signed certificate). */
+  root(name: string, keyType: 'rsa' | 'ec' = 'ec', o: RootOptions = {}): Issued {
+    const id = `${name.replace(/[^A-Za-z0-9.-]/g, '_')}-${this.serial++}`;
+    this.key(`${id}.key`, keyType, o.key);
     writeFileSync(
       join(this.dir, `${id}.ext`),
-      this.extensions({ cn: name, ca: true }).replace('authorityKeyIdentifier=keyid', ''),
+      o.extensions
+        ? o.extensions.join('\n')
+        : this.extensions({ cn: name, ca: true }).replace('authorityKeyIdentifier=keyid', ''),
     );
     this.run([
       'req',
@@ -75,9 +103,9 @@ export class TestPki {
       '-key',
       `${id}.key`,
       '-subj',
-      `/CN=${name}`,
+      o.subject ?? `/CN=${name}`,
       '-days',
-      '30',
+      String(o.days ?? 30),
       '-extensions',
       'v3',
       '-config',
@@ -99,29 +127,31 @@ export class TestPki {
   /** A certificate signed by `issuer` (an intermediate when `ca` is set). */
   issue(issuer: Issued, o: IssueOptions): Issued {
     const id = `${o.cn.replace(/[^A-Za-z0-9.-]/g, '_')}-${this.serial++}`;
-    this.key(`${id}.key`, o.keyType ?? 'ec');
+    this.key(`${id}.key`, o.keyType ?? 'ec', o.key);
     writeFileSync(join(this.dir, `${id}.ext`), this.extensions(o));
     writeFileSync(join(this.dir, `${id}.issuer.crt`), issuer.cert);
     writeFileSync(join(this.dir, `${id}.issuer.key`), issuer.key);
-    this.run(['req', '-new', '-key', `${id}.key`, '-subj', `/CN=${o.cn}`, '-out', `${id}.csr`]);
-    this.run([
-      'x509',
-      '-req',
-      '-in',
-      `${id}.csr`,
-      '-CA',
-      `${id}.issuer.crt`,
-      '-CAkey',
-      `${id}.issuer.key`,
-      '-set_serial',
-      String(1000 + this.serial),
-      '-days',
-      String(o.days ?? 30),
-      '-extfile',
-      `${id}.ext`,
-      '-out',
-      `${id}.crt`,
-    ]);
+    this.run(['req', '-new', '-key', `${id}.key`, '-subj', o.subject ?? `/CN=${o.cn}`, '-out', `${id}.csr`]);
+    if (o.notBefore !== undefined || o.notAfter !== undefined) this.signWithDates(id, o);
+    else
+      this.run([
+        'x509',
+        '-req',
+        '-in',
+        `${id}.csr`,
+        '-CA',
+        `${id}.issuer.crt`,
+        '-CAkey',
+        `${id}.issuer.key`,
+        '-set_serial',
+        String(1000 + this.serial),
+        '-days',
+        String(o.days ?? 30),
+        '-extfile',
+        `${id}.ext`,
+        '-out',
+        `${id}.crt`,
+      ]);
     const cert = readFileSync(join(this.dir, `${id}.crt`), 'utf8');
     const issuerChain = issuer.cert === issuer.root ? '' : issuer.chain;
     return {
@@ -131,6 +161,42 @@ export class TestPki {
       chain: cert + issuerChain,
       root: issuer.root,
     };
+  }
+
+  /** `openssl ca` with exact dates: a one-certificate CA database of its own. */
+  private signWithDates(id: string, o: IssueOptions): void {
+    const db = `${id}.db`;
+    mkdirSync(join(this.dir, db));
+    writeFileSync(join(this.dir, db, 'index.txt'), '');
+    writeFileSync(join(this.dir, db, 'serial'), `${1000 + this.serial}\n`);
+    const ext = readFileSync(join(this.dir, `${id}.ext`), 'utf8');
+    writeFileSync(
+      join(this.dir, `${id}.ca.cnf`),
+      `[ca]\ndefault_ca=ca_default\n[ca_default]\ndatabase=${db}/index.txt\nnew_certs_dir=${db}\n` +
+        `serial=${db}/serial\ndefault_md=sha256\npolicy=any\nunique_subject=no\nemail_in_dn=no\n` +
+        `[any]\ncommonName=supplied\n[ext]\n${ext}\n`,
+    );
+    this.run([
+      'ca',
+      '-batch',
+      '-config',
+      `${id}.ca.cnf`,
+      '-cert',
+      `${id}.issuer.crt`,
+      '-keyfile',
+      `${id}.issuer.key`,
+      '-in',
+      `${id}.csr`,
+      '-extensions',
+      'ext',
+      '-startdate',
+      o.notBefore ?? '20200101000000Z',
+      '-enddate',
+      o.notAfter ?? '20991231000000Z',
+      '-notext',
+      '-out',
+      `${id}.crt`,
+    ]);
   }
 
   cleanup(): void {

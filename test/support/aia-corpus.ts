@@ -1,5 +1,6 @@
 /**
- * AIA test certificates, added to shared/certs' corpus (same directory, signed by its root):
+ * AIA test certificates, made by pki.ts and added to the certificate corpus (same directory,
+ * signed by its root):
  *
  *   corpus root ← hop-int1 (RSA; AIA → /root.cer, DER)
  *               ← hop-int2 (EC; AIA → /int1.p7c, PKCS#7)
@@ -10,10 +11,11 @@
  * `publish` serves each file at its path.
  */
 import { writeFileSync } from 'node:fs';
-import type { Corpus } from '../../../shared/certs/testing/corpus.ts';
-import { PASSWORD } from '../../../shared/certs/testing/corpus.ts';
+import type { Corpus } from './cert-corpus.ts';
+import { PASSWORD, ROOT_CN } from './cert-corpus.ts';
 import type { AiaServer } from './aia-server.ts';
 import { openssl } from './openssl.ts';
+import { TestPki, type Issued } from './pki.ts';
 
 export const HOP_INT1_CN = 'Portico Hop CA 1';
 export const HOP_INT2_CN = 'Portico Hop CA 2';
@@ -44,60 +46,56 @@ export interface AiaCorpus {
 export function addAiaHierarchy(corpus: Corpus, origin: string): AiaCorpus {
   const run = (...args: string[]) => openssl(corpus.dir, ...args);
   const url = (path: string) => `caIssuers;URI:${origin}${path}`;
-  writeFileSync(
-    corpus.path('aia-ext.cnf'),
-    `
-[hop_int1]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-authorityInfoAccess = ${url(AIA_PATHS.root)}
-[hop_int2]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-authorityInfoAccess = ${url(AIA_PATHS.int1)}
-[hop_leaf]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:${HOP_LEAF_CN}
-authorityInfoAccess = ${url(AIA_PATHS.int2)}
-[broken_leaf]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-subjectAltName = DNS:${BROKEN_LEAF_CN}
-authorityInfoAccess = ${[AIA_PATHS.missing, AIA_PATHS.slow, AIA_PATHS.huge, AIA_PATHS.wrong].map(url).join(', ')}
-`,
-  );
-  const issue = (name: string, cn: string, keyAlg: string[], ca: string, caKey: string, ext: string) => {
-    run('genpkey', ...keyAlg, '-out', `${name}.key`);
-    run('req', '-new', '-key', `${name}.key`, '-subj', `/O=Portico Test/CN=${cn}`, '-out', `${name}.csr`);
-    run(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      ca,
-      '-CAkey',
-      caKey,
-      '-CAcreateserial',
-      '-days',
-      '365',
-      '-sha256',
-      '-extfile',
-      'aia-ext.cnf',
-      '-extensions',
-      ext,
-      '-out',
-      `${name}.pem`,
-    );
+  const caIssuers = (...paths: string[]) => `authorityInfoAccess = ${paths.map(url).join(', ')}`;
+  const root: Issued = {
+    name: ROOT_CN,
+    key: corpus.read('root.key').toString(),
+    cert: corpus.read('root.pem').toString(),
+    chain: corpus.read('root.pem').toString(),
+    root: corpus.read('root.pem').toString(),
   };
-  const rsa = ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
-  const ec = ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-  issue('hop-int1', HOP_INT1_CN, rsa, 'root.pem', 'root.key', 'hop_int1');
-  issue('hop-int2', HOP_INT2_CN, ec, 'hop-int1.pem', 'hop-int1.key', 'hop_int2');
-  issue('hop-leaf', HOP_LEAF_CN, ec, 'hop-int2.pem', 'hop-int2.key', 'hop_leaf');
-  issue('broken-leaf', BROKEN_LEAF_CN, ec, 'hop-int2.pem', 'hop-int2.key', 'broken_leaf');
+  const pki = new TestPki();
+  try {
+    /** Issued by pki.ts, kept as `<name>.pem` and `<name>.key` in the corpus. */
+    const issue = (name: string, issuer: Issued, cn: string, keyType: 'rsa' | 'ec', extensions: string[]) => {
+      const issued = pki.issue(issuer, {
+        cn,
+        subject: `/O=Portico Test/CN=${cn}`,
+        keyType,
+        days: 365,
+        extensions,
+      });
+      writeFileSync(corpus.path(`${name}.pem`), issued.cert);
+      writeFileSync(corpus.path(`${name}.key`), issued.key);
+      return issued;
+    };
+    const CA = ['keyUsage = critical, keyCertSign, cRLSign'];
+    const int1 = issue('hop-int1', root, HOP_INT1_CN, 'rsa', [
+      'basicConstraints = critical, CA:TRUE',
+      ...CA,
+      caIssuers(AIA_PATHS.root),
+    ]);
+    const int2 = issue('hop-int2', int1, HOP_INT2_CN, 'ec', [
+      'basicConstraints = critical, CA:TRUE, pathlen:0',
+      ...CA,
+      caIssuers(AIA_PATHS.int1),
+    ]);
+    issue('hop-leaf', int2, HOP_LEAF_CN, 'ec', [
+      'basicConstraints = critical, CA:FALSE',
+      'keyUsage = critical, digitalSignature',
+      'extendedKeyUsage = serverAuth',
+      `subjectAltName = DNS:${HOP_LEAF_CN}`,
+      caIssuers(AIA_PATHS.int2),
+    ]);
+    issue('broken-leaf', int2, BROKEN_LEAF_CN, 'ec', [
+      'basicConstraints = critical, CA:FALSE',
+      'keyUsage = critical, digitalSignature',
+      `subjectAltName = DNS:${BROKEN_LEAF_CN}`,
+      caIssuers(AIA_PATHS.missing, AIA_PATHS.slow, AIA_PATHS.huge, AIA_PATHS.wrong),
+    ]);
+  } finally {
+    pki.cleanup();
+  }
 
   const pfx = (out: string, name: string) =>
     run(

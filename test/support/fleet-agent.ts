@@ -1,19 +1,21 @@
 /**
- * Test support: the real `portico-agent` as an admin runs it (`node agent/cli.ts run`), on
- * 127.0.0.1 without mDNS, in its own data dir. Each one has its own generated id, identity and
- * token, which in-process test agents (fixed id) cannot give a multi-agent fleet. It can be
- * stopped and started again on the same port with the same data dir: a real restart.
+ * A real `portico-agent` for the Console's tests, as an admin runs it (`node agent/cli.ts run`),
+ * on 127.0.0.1 without mDNS, in its own data dir, with the id, fingerprint and token a pairing
+ * needs. Each one has its own generated id, identity and token, which in-process test agents
+ * (fixed id) cannot give a multi-agent fleet. It can be stopped and started again on the same
+ * port with the same data dir: a real restart. (agent-process.ts is the one the hostile and
+ * soak runs drive: a written config, logs, resource readings.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '../../../test/support/engine.ts';
-import { freePort } from '../../../test/support/ports.ts';
+import { until } from './engine.ts';
+import { freePort } from './ports.ts';
 
-const CLI = new URL('../../../agent/cli.ts', import.meta.url).pathname;
+const CLI = new URL('../../agent/cli.ts', import.meta.url).pathname;
 
-export interface AgentProcess {
+export interface FleetAgent {
   dataDir: string;
   port: number;
   id: string;
@@ -28,7 +30,7 @@ export interface AgentProcess {
   dispose(): Promise<void>;
 }
 
-export async function startAgentProcess(opts: { name: string; site: string }): Promise<AgentProcess> {
+export async function startFleetAgent(opts: { name: string; site: string }): Promise<FleetAgent> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-fleet-agent-'));
   const port = await freePort();
   let child: ChildProcess | undefined;

@@ -1,13 +1,13 @@
 /**
- * Extends shared/certs' corpus (by composition: same directory, its keys and chain) with the
+ * Extends the certificate corpus, cert-corpus.ts (by composition: same directory, its keys and chain) with the
  * ECDSA twins of its RSA PFX variants, and with a 100,000-iteration PFX for the
  * responsiveness test. Returns the names of the files it added.
  */
-import type { Corpus } from '../../../shared/certs/testing/corpus.ts';
-import { PASSWORD } from '../../../shared/certs/testing/corpus.ts';
+import type { Corpus } from './cert-corpus.ts';
+import { PASSWORD } from './cert-corpus.ts';
 import { openssl } from './openssl.ts';
 
-/** name → [password argument, extra openssl pkcs12 flags]; mirrors the RSA variants in corpus.ts. */
+/** name → [password argument, extra openssl pkcs12 flags]; mirrors the RSA variants in cert-corpus.ts. */
 const EC_VARIANTS: Record<string, [string, string[]]> = {
   'ec-legacy-3des.pfx': [
     `pass:${PASSWORD}`,

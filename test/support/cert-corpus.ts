@@ -1,7 +1,9 @@
 /**
- * Test corpus: real certificates, keys, PFX and P7B files made with the openssl CLI in a
- * temporary directory (nothing with a private key is checked in). Used by the tests of
- * shared/certs and agent/certs; each test file builds it once in beforeAll.
+ * The certificate corpus: real certificates, keys, PFX and P7B files in a temporary directory
+ * (nothing with a private key is checked in), for the tests of shared/certs, agent/certs and the
+ * Console's certificate pipeline; each test file builds it once in beforeAll. The certificates
+ * come from the one generator, pki.ts; this file names them, packs them into every format an
+ * admin drops on the Console (PFX variants, PEM bundles, DER, P7B) and makes the bad cases.
  *
  * root (RSA) → intermediate (RSA) → leaf-rsa (RSA 2048) and leaf-ec (EC P-256), plus the bad
  * cases: an expired, a soon-expiring and a not-yet-valid leaf, a leaf under an intermediate
@@ -11,7 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_KDF_ITERATIONS } from '../kdf-limits.ts';
+import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
+import { TestPki, type Issued } from './pki.ts';
 
 export const PASSWORD = 'Portico-Test-1';
 export const NON_ASCII_PASSWORD = 'pässwörd€';
@@ -27,54 +30,22 @@ export interface Corpus {
   cleanup(): void;
 }
 
-const EXTENSIONS = `
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[intermediate]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-authorityInfoAccess = caIssuers;URI:http://pki.portico.test/root.crt
-[not_a_ca]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-subjectKeyIdentifier = hash
-[leaf_rsa]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:www.portico.test, DNS:portico.test, IP:192.0.2.10
-authorityInfoAccess = caIssuers;URI:http://pki.portico.test/intermediate.crt
-[leaf_ec]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:mail.portico.test, DNS:autodiscover.portico.test
-[leaf_plain]
-basicConstraints = critical, CA:FALSE
-subjectAltName = DNS:other.portico.test
-`;
-
-const CA_CONFIG = `
-[ca]
-default_ca = ca_default
-[ca_default]
-database = ca-db/index.txt
-new_certs_dir = ca-db
-serial = ca-db/serial
-default_md = sha256
-policy = any
-unique_subject = no
-email_in_dn = no
-[any]
-commonName = supplied
-[leaf_rsa]
-basicConstraints = critical, CA:FALSE
-subjectAltName = DNS:www.portico.test
-`;
+const ORG = '/O=Portico Test';
+const CA = ['basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign'];
+const INTERMEDIATE = [
+  'basicConstraints = critical, CA:TRUE, pathlen:0',
+  'keyUsage = critical, keyCertSign, cRLSign',
+  'subjectKeyIdentifier = hash',
+  'authorityKeyIdentifier = keyid',
+  'authorityInfoAccess = caIssuers;URI:http://pki.portico.test/root.crt',
+];
+const LEAF_RSA = [
+  'basicConstraints = critical, CA:FALSE',
+  'keyUsage = critical, digitalSignature, keyEncipherment',
+  'extendedKeyUsage = serverAuth',
+  'subjectAltName = DNS:www.portico.test, DNS:portico.test, IP:192.0.2.10',
+  'authorityInfoAccess = caIssuers;URI:http://pki.portico.test/intermediate.crt',
+];
 
 export function makeCorpus(): Corpus {
   const dir = mkdtempSync(join(tmpdir(), 'portico-certs-'));
@@ -84,72 +55,137 @@ export function makeCorpus(): Corpus {
   const write = (name: string, data: string | Buffer) => writeFileSync(path(name), data);
   const cat = (out: string, ...names: string[]) =>
     write(out, Buffer.concat(names.map((n) => readFileSync(path(n)))));
-  write('ext.cnf', EXTENSIONS);
-  write('ca.cnf', CA_CONFIG);
+  /** `<name>.pem` and `<name>.key` in the corpus directory. */
+  const keep = (name: string, issued: Issued) => {
+    write(`${name}.pem`, issued.cert);
+    write(`${name}.key`, issued.key);
+    return issued;
+  };
 
-  const rsaKey = (name: string) =>
-    ossl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', name);
-  const ecKey = (name: string) =>
-    ossl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', name);
-  const csr = (key: string, cn: string, out: string) =>
-    ossl('req', '-new', '-key', key, '-subj', `/O=Portico Test/CN=${cn}`, '-out', out);
-  const sign = (csrName: string, ca: string, caKey: string, ext: string, out: string, days = '365') =>
-    ossl(
-      'x509',
-      '-req',
-      '-in',
-      csrName,
-      '-CA',
-      ca,
-      '-CAkey',
-      caKey,
-      '-CAcreateserial',
-      '-days',
-      days,
-      '-sha256',
-      '-extfile',
-      'ext.cnf',
-      '-extensions',
-      ext,
-      '-out',
-      out,
+  // The certificates, from the one generator.
+  const pki = new TestPki();
+  try {
+    const root = keep(
+      'root',
+      pki.root(ROOT_CN, 'rsa', {
+        subject: `${ORG}/CN=${ROOT_CN}`,
+        days: 3650,
+        extensions: [...CA, 'subjectKeyIdentifier = hash'],
+      }),
     );
+    const intermediateOf = (cn: string) =>
+      pki.issue(root, {
+        cn,
+        subject: `${ORG}/CN=${cn}`,
+        keyType: 'rsa',
+        days: 1825,
+        extensions: INTERMEDIATE,
+      });
+    const intermediate = keep('intermediate', intermediateOf(INTERMEDIATE_CN));
+    const leafRsa = keep(
+      'leaf-rsa',
+      pki.issue(intermediate, {
+        cn: RSA_LEAF_CN,
+        subject: `${ORG}/CN=${RSA_LEAF_CN}`,
+        keyType: 'rsa',
+        days: 365,
+        extensions: LEAF_RSA,
+      }),
+    );
+    keep(
+      'leaf-ec',
+      pki.issue(intermediate, {
+        cn: EC_LEAF_CN,
+        subject: `${ORG}/CN=${EC_LEAF_CN}`,
+        keyType: 'ec',
+        days: 365,
+        extensions: [
+          'basicConstraints = critical, CA:FALSE',
+          'keyUsage = critical, digitalSignature',
+          'extendedKeyUsage = serverAuth',
+          'subjectAltName = DNS:mail.portico.test, DNS:autodiscover.portico.test',
+        ],
+      }),
+    );
+    // An impostor intermediate: the real one's name, another key, also signed by the root.
+    keep('impostor', intermediateOf(INTERMEDIATE_CN));
+    // A leaf issued by a certificate that is not a CA.
+    const notACa = keep(
+      'not-a-ca',
+      pki.issue(root, {
+        cn: 'Portico Test Not A CA',
+        subject: `${ORG}/CN=Portico Test Not A CA`,
+        keyType: 'rsa',
+        days: 365,
+        extensions: [
+          'basicConstraints = critical, CA:FALSE',
+          'keyUsage = critical, digitalSignature, keyEncipherment',
+          'subjectKeyIdentifier = hash',
+        ],
+      }),
+    );
+    keep(
+      'under-not-a-ca',
+      pki.issue(notACa, {
+        cn: 'under.portico.test',
+        subject: `${ORG}/CN=under.portico.test`,
+        keyType: 'rsa',
+        days: 365,
+        extensions: ['basicConstraints = critical, CA:FALSE', 'subjectAltName = DNS:other.portico.test'],
+      }),
+    );
+    // Dates, over the RSA leaf's key (so its bundles match): expired, not yet valid, expiring soon.
+    const dated = (cn: string, dates: { notBefore: string; notAfter: string }) =>
+      pki.issue(intermediate, {
+        cn,
+        subject: `${ORG}/CN=${cn}`,
+        key: leafRsa.key,
+        ...dates,
+        extensions: ['basicConstraints = critical, CA:FALSE', 'subjectAltName = DNS:www.portico.test'],
+      }).cert;
+    write(
+      'expired.pem',
+      dated('expired.portico.test', { notBefore: '20200101000000Z', notAfter: '20200102000000Z' }),
+    );
+    write(
+      'not-yet-valid.pem',
+      dated('expired.portico.test', { notBefore: '20991231000000Z', notAfter: '21000101000000Z' }),
+    );
+    write(
+      'expires-soon.pem',
+      pki.issue(intermediate, {
+        cn: 'soon.portico.test',
+        subject: `${ORG}/CN=soon.portico.test`,
+        key: leafRsa.key,
+        days: 10,
+        extensions: LEAF_RSA,
+      }).cert,
+    );
+    // Self-signed server certificate (as Exchange creates at install time), over another key.
+    const other = pki.root('self.portico.test', 'rsa', {
+      days: 365,
+      extensions: [
+        'subjectKeyIdentifier = hash',
+        'authorityKeyIdentifier = keyid:always',
+        'basicConstraints = critical, CA:TRUE',
+        'subjectAltName = DNS:self.portico.test',
+      ],
+    });
+    write('other.key', other.key);
+    write('self-signed.pem', other.cert);
+  } finally {
+    pki.cleanup();
+  }
 
-  // The hierarchy.
-  rsaKey('root.key');
-  ossl(
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    'root.key',
-    '-subj',
-    `/O=Portico Test/CN=${ROOT_CN}`,
-    '-days',
-    '3650',
-    '-sha256',
-    '-config',
-    'ext.cnf',
-    '-extensions',
-    'root',
-    '-out',
-    'root.pem',
-  );
-  rsaKey('intermediate.key');
-  csr('intermediate.key', INTERMEDIATE_CN, 'intermediate.csr');
-  sign('intermediate.csr', 'root.pem', 'root.key', 'intermediate', 'intermediate.pem', '1825');
-  rsaKey('leaf-rsa.key');
-  csr('leaf-rsa.key', RSA_LEAF_CN, 'leaf-rsa.csr');
-  sign('leaf-rsa.csr', 'intermediate.pem', 'intermediate.key', 'leaf_rsa', 'leaf-rsa.pem');
-  ecKey('leaf-ec.key');
-  csr('leaf-ec.key', EC_LEAF_CN, 'leaf-ec.csr');
-  sign('leaf-ec.csr', 'intermediate.pem', 'intermediate.key', 'leaf_ec', 'leaf-ec.pem');
+  // The files: the same keys and certificates in every format.
   cat('chain.pem', 'intermediate.pem', 'root.pem');
   cat('leaf-rsa-fullchain.pem', 'leaf-rsa.pem', 'intermediate.pem', 'root.pem');
   cat('leaf-rsa-bundle.pem', 'leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem');
   cat('leaf-rsa-wrong-order.pem', 'root.pem', 'leaf-rsa.pem', 'intermediate.pem');
   cat('leaf-ec-bundle.pem', 'leaf-ec.key', 'leaf-ec.pem', 'intermediate.pem');
 
+  // A certificate request, which admins sometimes drop instead of the certificate.
+  ossl('req', '-new', '-key', 'leaf-rsa.key', '-subj', `${ORG}/CN=${RSA_LEAF_CN}`, '-out', 'leaf-rsa.csr');
   // Other key encodings of the same keys.
   ossl('rsa', '-in', 'leaf-rsa.key', '-traditional', '-out', 'leaf-rsa.pkcs1.key');
   ossl('ec', '-in', 'leaf-ec.key', '-out', 'leaf-ec.sec1.key');
@@ -267,92 +303,13 @@ export function makeCorpus(): Corpus {
   pfx('ec-default.pfx', 'leaf-ec.key', 'leaf-ec.pem', 'chain.pem', `pass:${PASSWORD}`);
   pfx('ec-legacy.pfx', 'leaf-ec.key', 'leaf-ec.pem', 'chain.pem', `pass:${PASSWORD}`, '-legacy');
 
-  // Bad cases.
-  rsaKey('other.key');
+  // Bad cases, packed.
   cat('key-mismatch.pem', 'other.key', 'leaf-rsa.pem', 'intermediate.pem');
-  // An impostor intermediate: the real one's name, another key, also signed by the root.
-  rsaKey('impostor.key');
-  csr('impostor.key', INTERMEDIATE_CN, 'impostor.csr');
-  sign('impostor.csr', 'root.pem', 'root.key', 'intermediate', 'impostor.pem', '1825');
   cat('broken-link.pem', 'leaf-rsa.key', 'leaf-rsa.pem', 'impostor.pem');
-  // A leaf issued by a certificate that is not a CA.
-  rsaKey('not-a-ca.key');
-  csr('not-a-ca.key', 'Portico Test Not A CA', 'not-a-ca.csr');
-  sign('not-a-ca.csr', 'root.pem', 'root.key', 'not_a_ca', 'not-a-ca.pem');
-  rsaKey('under-not-a-ca.key');
-  csr('under-not-a-ca.key', 'under.portico.test', 'under-not-a-ca.csr');
-  sign('under-not-a-ca.csr', 'not-a-ca.pem', 'not-a-ca.key', 'leaf_plain', 'under-not-a-ca.pem');
   cat('not-a-ca-bundle.pem', 'under-not-a-ca.key', 'under-not-a-ca.pem', 'not-a-ca.pem');
-  // Dates: `openssl ca` is the 3.0 CLI's way to set exact start and end dates.
-  ossl(
-    'req',
-    '-new',
-    '-key',
-    'leaf-rsa.key',
-    '-subj',
-    `/O=Portico Test/CN=expired.portico.test`,
-    '-out',
-    'dated.csr',
-  );
-  execFileSync('mkdir', ['-p', path('ca-db')]);
-  write('ca-db/index.txt', '');
-  write('ca-db/serial', '1000\n');
-  const dated = (out: string, start: string, end: string) =>
-    ossl(
-      'ca',
-      '-batch',
-      '-config',
-      'ca.cnf',
-      '-cert',
-      'intermediate.pem',
-      '-keyfile',
-      'intermediate.key',
-      '-in',
-      'dated.csr',
-      '-extensions',
-      'leaf_rsa',
-      '-extfile',
-      'ca.cnf',
-      '-startdate',
-      start,
-      '-enddate',
-      end,
-      '-notext',
-      '-out',
-      out,
-    );
-  dated('expired.pem', '20200101000000Z', '20200102000000Z');
-  dated('not-yet-valid.pem', '20991231000000Z', '21000101000000Z');
   cat('expired-bundle.pem', 'leaf-rsa.key', 'expired.pem', 'intermediate.pem');
   cat('not-yet-valid-bundle.pem', 'leaf-rsa.key', 'not-yet-valid.pem', 'intermediate.pem');
-  ossl(
-    'req',
-    '-new',
-    '-key',
-    'leaf-rsa.key',
-    '-subj',
-    `/O=Portico Test/CN=soon.portico.test`,
-    '-out',
-    'soon.csr',
-  );
-  sign('soon.csr', 'intermediate.pem', 'intermediate.key', 'leaf_rsa', 'expires-soon.pem', '10');
   cat('expires-soon-bundle.pem', 'leaf-rsa.key', 'expires-soon.pem', 'intermediate.pem');
-  // Self-signed server certificate (as Exchange creates at install time).
-  ossl(
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    'other.key',
-    '-subj',
-    '/CN=self.portico.test',
-    '-days',
-    '365',
-    '-addext',
-    'subjectAltName=DNS:self.portico.test',
-    '-out',
-    'self-signed.pem',
-  );
   cat('self-signed-bundle.pem', 'other.key', 'self-signed.pem');
 
   return {

@@ -7,28 +7,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startBackend, type Backend } from '../../test/support/backends.ts';
-import { until } from '../../test/support/engine.ts';
-import { freePort } from '../../test/support/ports.ts';
-import { openNodeConsoleStore } from '../store/index.ts';
-import type { AgentState } from './agent-state.ts';
-import { FleetManager, type FleetChange } from './fleet-manager.ts';
-import { startAgentProcess, type AgentProcess } from './testing/agent-process.ts';
-import { QUICK_TUNING } from './testing/quick-tuning.ts';
+import { startBackend, type Backend } from '../support/backends.ts';
+import { until } from '../support/engine.ts';
+import { freePort } from '../support/ports.ts';
+import { openNodeConsoleStore } from '../../src-main/store/index.ts';
+import type { AgentState } from '../../src-main/fleet/agent-state.ts';
+import { FleetManager, type FleetChange } from '../../src-main/fleet/fleet-manager.ts';
+import { startFleetAgent, type FleetAgent } from '../support/fleet-agent.ts';
+import { QUICK_TUNING } from '../support/quick-tuning.ts';
 import { VERSION } from '../../agent/version.ts';
 
 const tuning = QUICK_TUNING;
 
-let a: AgentProcess;
-let b: AgentProcess;
-let c: AgentProcess;
+let a: FleetAgent;
+let b: FleetAgent;
+let c: FleetAgent;
 let rs1: Backend;
 let rs2: Backend;
 beforeAll(async () => {
   [a, b, c, rs1, rs2] = await Promise.all([
-    startAgentProcess({ name: 'lb-a', site: 'east' }),
-    startAgentProcess({ name: 'lb-b', site: 'east' }),
-    startAgentProcess({ name: 'lb-c', site: 'west' }),
+    startFleetAgent({ name: 'lb-a', site: 'east' }),
+    startFleetAgent({ name: 'lb-b', site: 'east' }),
+    startFleetAgent({ name: 'lb-c', site: 'west' }),
     startBackend('rs1'),
     startBackend('rs2'),
   ]);
@@ -57,9 +57,9 @@ afterEach(async () => {
   rs1.healthStatus = rs2.healthStatus = 200;
 });
 
-const stateOf = (agent: AgentProcess): AgentState => fleet.agent(agent.id)!.state;
+const stateOf = (agent: FleetAgent): AgentState => fleet.agent(agent.id)!.state;
 
-async function applyWebService(agent: AgentProcess): Promise<number> {
+async function applyWebService(agent: FleetAgent): Promise<number> {
   const config = {
     virtualServices: [
       {
@@ -79,16 +79,16 @@ async function applyWebService(agent: AgentProcess): Promise<number> {
   return result.result.revision;
 }
 
-const liveOf = (agent: AgentProcess) =>
+const liveOf = (agent: FleetAgent) =>
   fleet
     .view()
     .flatMap((site) => site.agents)
     .find((x) => x.id === agent.id)!;
-const healthIn = (agent: AgentProcess, key: string) =>
+const healthIn = (agent: FleetAgent, key: string) =>
   liveOf(agent)
     .virtualServices.flatMap((vs) => vs.realServers)
     .find((rs) => rs.key === key)?.health?.state;
-const configChanges = (agent: AgentProcess) =>
+const configChanges = (agent: FleetAgent) =>
   changes.filter((x) => x.kind === 'config' && x.agentId === agent.id).length;
 
 describe('FleetManager', () => {

@@ -17,12 +17,18 @@ import {
   type Identity,
   type TestAgent,
 } from '../../agent/mgmt/testing.ts';
-import { until } from '../../test/support/engine.ts';
-import { KEY_FILE, openNodeConsoleStore, type ConsoleStore } from '../store/index.ts';
-import type { AgentState } from './agent-state.ts';
-import { FleetManager } from './fleet-manager.ts';
-import { fetchFingerprint, pairAgent, pairTargetFrom, PairingError, repairAgent } from './pairing.ts';
-import { startAgentProcess } from './testing/agent-process.ts';
+import { until } from '../support/engine.ts';
+import { KEY_FILE, openNodeConsoleStore, type ConsoleStore } from '../../src-main/store/index.ts';
+import type { AgentState } from '../../src-main/fleet/agent-state.ts';
+import { FleetManager } from '../../src-main/fleet/fleet-manager.ts';
+import {
+  fetchFingerprint,
+  pairAgent,
+  pairTargetFrom,
+  PairingError,
+  repairAgent,
+} from '../../src-main/fleet/pairing.ts';
+import { startFleetAgent } from '../support/fleet-agent.ts';
 
 const fingerprintOf = (id: Identity) => new X509Certificate(id.cert).fingerprint256;
 const tuning = { connectTimeoutMs: 3_000, backoff: { baseMs: 20, maxMs: 200, factor: 2, jitter: 0.5 } };
@@ -184,7 +190,7 @@ describe('pairing', () => {
   });
 
   it('refuses to pin a TLS-terminating intermediary: the agent names another fingerprint than the one seen', async () => {
-    const agent = await startAgentProcess({ name: 'behind-proxy', site: 'lab' });
+    const agent = await startFleetAgent({ name: 'behind-proxy', site: 'lab' });
     cleanups.push(() => agent.dispose());
     const proxyIdentity = makeIdentity();
     const proxy = createTlsServer({ key: proxyIdentity.key, cert: proxyIdentity.cert }, (downstream) => {
@@ -213,7 +219,7 @@ describe('pairing', () => {
     const first = await agentOn();
     await pairAgent({ address: '127.0.0.1', port: first.server.port, token: TEST_TOKEN }, { store });
     await first.close();
-    const other = await startAgentProcess({ name: 'other', site: 'lab' });
+    const other = await startFleetAgent({ name: 'other', site: 'lab' });
     cleanups.push(() => other.dispose());
     // The store points at the in-process agent's port; move it to where the other agent listens.
     store.updateAgent('agent-test', { port: other.port });

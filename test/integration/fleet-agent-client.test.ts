@@ -17,11 +17,11 @@ import {
   type TestAgent,
 } from '../../agent/mgmt/testing.ts';
 import type { Topic } from '../../shared/protocol/events.ts';
-import { until } from '../../test/support/engine.ts';
-import { AgentClient, type ClientTuning } from './agent-client.ts';
-import type { AgentState } from './agent-state.ts';
-import { RequestError } from './rpc-errors.ts';
-import type { AgentEvent } from './rpc-session.ts';
+import { until } from '../support/engine.ts';
+import { AgentClient, type ClientTuning } from '../../src-main/fleet/agent-client.ts';
+import type { AgentState } from '../../src-main/fleet/agent-state.ts';
+import { RequestError } from '../../src-main/fleet/rpc-errors.ts';
+import type { AgentEvent } from '../../src-main/fleet/rpc-session.ts';
 
 const fast: Partial<ClientTuning> = {
   connectTimeoutMs: 3_000,

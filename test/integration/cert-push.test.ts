@@ -7,20 +7,20 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, startTestAgent, type TestAgent, type TestClient } from '../../agent/mgmt/testing.ts';
-import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
-import { freePort } from '../../test/support/ports.ts';
-import { inspectCertificates } from './inspect.ts';
+import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';
+import { freePort } from '../support/ports.ts';
+import { inspectCertificates } from '../../src-main/certs/inspect.ts';
 import {
   pushCertificate,
   replaceCertificateEverywhere,
   type AgentRequester,
   type PushFleet,
-} from './push.ts';
-import type { PushPayload } from './types.ts';
+} from '../../src-main/certs/push.ts';
+import type { PushPayload } from '../../src-main/certs/types.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
-import type { FanOutProgress } from '../fleet/fan-out.ts';
-import type { Failure } from '../fleet/rpc-errors.ts';
-import { servedLeaf } from '../../test/support/tls.ts';
+import type { FanOutProgress } from '../../src-main/fleet/fan-out.ts';
+import type { Failure } from '../../src-main/fleet/rpc-errors.ts';
+import { servedLeaf } from '../support/tls.ts';
 
 let corpus: Corpus;
 const agents = new Map<string, TestAgent>();

@@ -7,15 +7,15 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RSA_LEAF_CN, type Corpus } from '../../shared/certs/testing/corpus.ts';
-import { freePort } from '../../test/support/ports.ts';
-import type { AgentProcess } from '../fleet/testing/agent-process.ts';
-import { startCliFleet, type CliFleet } from './testing/cli-fleet.ts';
-import { servedLeaf } from '../../test/support/tls.ts';
+import { RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';
+import { freePort } from '../support/ports.ts';
+import type { FleetAgent } from '../support/fleet-agent.ts';
+import { startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
+import { servedLeaf } from '../support/tls.ts';
 
 let fleet: CliFleet;
-let a: AgentProcess;
-let b: AgentProcess;
+let a: FleetAgent;
+let b: FleetAgent;
 let corpus: Corpus;
 let dir: string;
 

@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeCorpus, type Corpus } from '../../../shared/certs/testing/corpus.ts';
-import { runCli } from '../commands.ts';
-import { startAgentProcess, type AgentProcess } from '../../fleet/testing/agent-process.ts';
-import type { CliIo } from '../command.ts';
+import { makeCorpus, type Corpus } from './cert-corpus.ts';
+import { runCli } from '../../src-main/cli/commands.ts';
+import { startFleetAgent, type FleetAgent } from './fleet-agent.ts';
+import type { CliIo } from '../../src-main/cli/command.ts';
 
 export interface CliFleet {
-  a: AgentProcess;
-  b: AgentProcess;
+  a: FleetAgent;
+  b: FleetAgent;
   corpus: Corpus;
   /** Holds a.token and b.token (the agents' tokens), the settings and the library. */
   dir: string;
@@ -25,8 +25,8 @@ export interface CliFleet {
 /** `prefix` names the agents (`<prefix>-a` on site east, `<prefix>-b` on west). */
 export async function startCliFleet(prefix: string): Promise<CliFleet> {
   const [a, b] = await Promise.all([
-    startAgentProcess({ name: `${prefix}-a`, site: 'east' }),
-    startAgentProcess({ name: `${prefix}-b`, site: 'west' }),
+    startFleetAgent({ name: `${prefix}-a`, site: 'east' }),
+    startFleetAgent({ name: `${prefix}-b`, site: 'west' }),
   ]);
   const corpus = makeCorpus();
   const dir = mkdtempSync(join(tmpdir(), `portico-${prefix}-`));

@@ -7,18 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { makeCorpus, type Corpus } from '../../../shared/certs/testing/corpus.ts';
-import type { ConsoleEvent } from '../../../shared/ipc/events.ts';
-import { startBackend, type Backend } from '../../../test/support/backends.ts';
-import { createConsoleCore, type RunningConsoleCore } from '../../core.ts';
-import { FleetManager } from '../../fleet/index.ts';
-import { startAgentProcess, type AgentProcess } from '../../fleet/testing/agent-process.ts';
-import { QUICK_TUNING } from '../../fleet/testing/quick-tuning.ts';
-import { openNodeConsoleStore } from '../../store/index.ts';
+import { makeCorpus, type Corpus } from './cert-corpus.ts';
+import type { ConsoleEvent } from '../../shared/ipc/events.ts';
+import { startBackend, type Backend } from './backends.ts';
+import { createConsoleCore, type RunningConsoleCore } from '../../src-main/core.ts';
+import { FleetManager } from '../../src-main/fleet/index.ts';
+import { startFleetAgent, type FleetAgent } from './fleet-agent.ts';
+import { QUICK_TUNING } from './quick-tuning.ts';
+import { openNodeConsoleStore } from '../../src-main/store/index.ts';
 
 export interface CoreFleet {
-  a: AgentProcess;
-  b: AgentProcess;
+  a: FleetAgent;
+  b: FleetAgent;
   /** The back ends, in the order their names were given. */
   backends: Backend[];
   corpus: Corpus;
@@ -32,8 +32,8 @@ export interface CoreFleet {
 /** `prefix` names the agents (`<prefix>-a` on site east, `<prefix>-b` on west). */
 export async function startCoreFleet(prefix: string, backendNames: string[]): Promise<CoreFleet> {
   const [a, b, ...backends] = await Promise.all([
-    startAgentProcess({ name: `${prefix}-a`, site: 'east' }),
-    startAgentProcess({ name: `${prefix}-b`, site: 'west' }),
+    startFleetAgent({ name: `${prefix}-a`, site: 'east' }),
+    startFleetAgent({ name: `${prefix}-b`, site: 'west' }),
     ...backendNames.map((name) => startBackend(name)),
   ]);
   const corpus = makeCorpus();
@@ -51,8 +51,8 @@ export async function startCoreFleet(prefix: string, backendNames: string[]): Pr
   core.subscribe((event) => events.push(event));
   fleet.start();
   return {
-    a: a as AgentProcess,
-    b: b as AgentProcess,
+    a: a as FleetAgent,
+    b: b as FleetAgent,
     backends: backends as Backend[],
     corpus,
     dir,

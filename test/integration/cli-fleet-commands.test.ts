@@ -5,14 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestPki } from '../../test/support/pki.ts';
-import { freePort } from '../../test/support/ports.ts';
-import type { AgentProcess } from '../fleet/testing/agent-process.ts';
-import { startCliFleet, type CliFleet } from './testing/cli-fleet.ts';
+import { TestPki } from '../support/pki.ts';
+import { freePort } from '../support/ports.ts';
+import type { FleetAgent } from '../support/fleet-agent.ts';
+import { startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
 
 let fleet: CliFleet;
-let a: AgentProcess;
-let b: AgentProcess;
+let a: FleetAgent;
+let b: FleetAgent;
 let dir: string;
 
 beforeAll(async () => {
