@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentConfigInput } from '../../shared/model/config.ts';
+import type { PoolInput } from '../../shared/model/config.ts';
 import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
 
@@ -56,21 +56,15 @@ const greeter = (s: Socket, b: TcpBackend) => {
   s.pipe(s);
 };
 
-type ServiceInput = NonNullable<AgentConfigInput['virtualServices']>[number];
-
+/** A tcp service "l4" sending to the pool "l4" of these servers on loopback. */
 async function engineFor(
-  realServers: { name: string; port: number; enabled?: boolean; maxConnections?: number }[],
-  extra: Partial<ServiceInput> = {},
+  servers: { name: string; port: number; enabled?: boolean; maxConnections?: number }[],
+  pool: Omit<PoolInput, 'name' | 'servers'> = {},
 ): Promise<TestEngine> {
   const e = await startEngine({
+    pools: [{ name: 'l4', servers: servers.map((r) => ({ address: '127.0.0.1', ...r })), ...pool }],
     virtualServices: [
-      {
-        name: 'l4',
-        listen: { address: '127.0.0.1', port: await freePort() },
-        protocol: 'tcp',
-        realServers: realServers.map((r) => ({ address: '127.0.0.1', ...r })),
-        ...extra,
-      },
+      { name: 'l4', listen: { address: '127.0.0.1', port: await freePort() }, protocol: 'tcp', pool: 'l4' },
     ],
   });
   cleanups.push(() => e.stop());
@@ -133,9 +127,9 @@ describe('L4 pipe', () => {
     expect(c.bytes().subarray(sent.length).equals(bin)).toBe(true);
     c.socket.end();
     await c.closedP;
-    const rs = e.engine.service('l4')!.servers[0]!;
+    const rs = e.engine.pool('l4')!.servers[0]!;
     await until(() => rs.active === 0, 'connection released');
-    expect(rs.connections).toBe(1);
+    expect(rs.traffic.connections).toBe(1);
   });
 
   it('carries a 64 MiB download and a 16 MiB upload complete and byte-exact', async () => {
@@ -258,8 +252,8 @@ describe('L4 pipe', () => {
       await c.waitFor((t) => t.endsWith(`x${i}`), 'echo');
       c.socket.destroy();
     }
-    const dead = e.engine.service('l4')!.servers.find((s) => s.name === 'dead')!;
-    expect(dead.errors).toBeGreaterThanOrEqual(4);
+    const dead = e.engine.pool('l4')!.servers.find((s) => s.name === 'dead')!;
+    expect(dead.traffic.errors.CONNECT_FAILED).toBeGreaterThanOrEqual(4);
     expect(b.accepted).toBe(10);
   });
 
@@ -356,7 +350,7 @@ describe('L4 pipe', () => {
     // Close both connections on one server; the next two go there.
     const emptied = open[0]!.name;
     for (const o of open.filter((x) => x.name === emptied)) o.c.socket.end();
-    const rs = e.engine.service('l4')!.servers.find((s) => s.name === emptied)!;
+    const rs = e.engine.pool('l4')!.servers.find((s) => s.name === emptied)!;
     await until(() => rs.active === 0, `${emptied} released`);
     const next = [await greeted(e), await greeted(e)];
     expect(next.map((n) => n.name)).toEqual([emptied, emptied]);
