@@ -11,7 +11,7 @@ import { TestPki, type Issued } from '../../test/support/pki.ts';
 import { startEngine, until, type TestEngine } from '../../test/support/engine.ts';
 import { startBackend } from '../../test/support/backends.ts';
 import { freePort } from '../../test/support/ports.ts';
-import type { AgentConfigInput } from '../../shared/model/config.ts';
+import type { AgentConfigInput, PoolInput } from '../../shared/model/config.ts';
 import { MemoryCerts } from '../../test/support/memory-certs.ts';
 
 interface TlsBackend {
@@ -100,10 +100,34 @@ afterEach(async () => {
 
 const feServer = (b: TlsBackend) => ({ name: b.name, address: '127.0.0.1', port: b.port });
 
-async function run(services: Record<string, unknown>[]): Promise<TestEngine> {
-  const config = { virtualServices: services } as AgentConfigInput;
+async function run(config: AgentConfigInput): Promise<TestEngine> {
   engine = await startEngine(config, { certs });
   return engine;
+}
+
+const loopback = (port: number) => ({ address: '127.0.0.1', port });
+
+/** https "www" offloading with the www certificate to one plain real server "rs" in pool "www". */
+function wwwOffload(port: number, rsPort: number): AgentConfigInput {
+  return {
+    pools: [{ name: 'www', servers: [{ name: 'rs', address: '127.0.0.1', port: rsPort }] }],
+    virtualServices: [
+      { name: 'www', listen: loopback(port), protocol: 'https', tls: { certificates: ['www'] }, pool: 'www' },
+    ],
+  };
+}
+
+/** http "re" sending to the pool "re", which speaks TLS to its servers. */
+function reencrypted(
+  port: number,
+  reencrypt: NonNullable<PoolInput['reencrypt']>,
+  servers: NonNullable<PoolInput['servers']>,
+  extra: Omit<PoolInput, 'name' | 'servers' | 'reencrypt'> = {},
+): AgentConfigInput {
+  return {
+    pools: [{ name: 're', reencrypt, servers, ...extra }],
+    virtualServices: [{ name: 're', listen: loopback(port), protocol: 'http', pool: 're' }],
+  };
 }
 
 /** A client that trusts the public root and speaks to 127.0.0.1 with the given SNI. */
@@ -154,23 +178,27 @@ describe('scenario: Lync/Skype reverse proxy', () => {
     const web = await startBackend('web8080');
     try {
       const [p443, p80] = [await freePort(), await freePort()];
-      const e = await run([
-        {
-          name: 'lync-443',
-          listen: { address: '127.0.0.1', port: p443 },
-          protocol: 'https',
-          tls: { certificates: ['lync'] },
-          reencrypt: { verify: 'ca', ca: 'internal-ca', serverName: 'fe01.contoso.local' },
-          timeouts: { idleMs: 1_800_000 },
-          realServers: [feServer(fe[0]!)],
-        },
-        {
-          name: 'lync-80',
-          listen: { address: '127.0.0.1', port: p80 },
-          protocol: 'http',
-          realServers: [{ name: 'web', address: '127.0.0.1', port: web.port }],
-        },
-      ]);
+      const e = await run({
+        pools: [
+          {
+            name: 'lync-fe',
+            reencrypt: { verify: 'ca', ca: 'internal-ca', serverName: 'fe01.contoso.local' },
+            servers: [feServer(fe[0]!)],
+          },
+          { name: 'lync-web', servers: [{ name: 'web', address: '127.0.0.1', port: web.port }] },
+        ],
+        virtualServices: [
+          {
+            name: 'lync-443',
+            listen: loopback(p443),
+            protocol: 'https',
+            tls: { certificates: ['lync'] },
+            timeouts: { idleMs: 1_800_000 },
+            pool: 'lync-fe',
+          },
+          { name: 'lync-80', listen: loopback(p80), protocol: 'http', pool: 'lync-web' },
+        ],
+      });
       const c = client('lyncweb.contoso.com');
       const res = await getJson(`https://127.0.0.1:${e.port('lync-443')}/meet/x`, c, {
         host: 'lyncweb.contoso.com',
@@ -192,18 +220,26 @@ describe('scenario: Lync/Skype reverse proxy', () => {
 describe('scenario: Exchange 2010 CAS array', () => {
   it('offload + re-encrypt to two CAS with cookie persistence across requests and new TLS connections', async () => {
     const port = await freePort();
-    const e = await run([
-      {
-        name: 'exchange',
-        listen: { address: '127.0.0.1', port },
-        protocol: 'https',
-        tls: { certificates: ['mail'] },
-        reencrypt: { verify: 'ca', ca: 'internal-ca' },
-        persistence: { mode: 'cookie', cookieName: 'MS-WSMAN' },
-        healthCheck: { type: 'https', path: '/health', intervalMs: 200, rise: 1, fall: 1 },
-        realServers: fe.map(feServer),
-      },
-    ]);
+    const e = await run({
+      pools: [
+        {
+          name: 'cas',
+          reencrypt: { verify: 'ca', ca: 'internal-ca' },
+          persistence: { mode: 'cookie', cookieName: 'MS-WSMAN' },
+          healthCheck: { type: 'https', path: '/health', intervalMs: 200, rise: 1, fall: 1 },
+          servers: fe.map(feServer),
+        },
+      ],
+      virtualServices: [
+        {
+          name: 'exchange',
+          listen: loopback(port),
+          protocol: 'https',
+          tls: { certificates: ['mail'] },
+          pool: 'cas',
+        },
+      ],
+    });
     await until(
       () => e.engine.healthSnapshot().every((h) => h.state === 'up'),
       'both CAS up over verified https checks',
@@ -234,26 +270,24 @@ describe('scenario: several HTTPS services on one IP:port', () => {
     const [a, b] = [await startBackend('mail-rs'), await startBackend('www-rs')];
     try {
       const port = await freePort();
-      const e = await run([
-        {
-          name: 'shared',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'https',
-          tls: { certificates: ['mail', 'www', 'wild'] },
-          contentRules: [
-            {
-              name: 'mail',
-              host: ['mail.contoso.com'],
-              realServers: [{ name: 'm', address: '127.0.0.1', port: a.port }],
-            },
-            {
-              name: 'www',
-              host: ['www.contoso.com', '*.apps.contoso.com'],
-              realServers: [{ name: 'w', address: '127.0.0.1', port: b.port }],
-            },
-          ],
-        },
-      ]);
+      const e = await run({
+        pools: [
+          { name: 'mail', servers: [{ name: 'm', address: '127.0.0.1', port: a.port }] },
+          { name: 'www', servers: [{ name: 'w', address: '127.0.0.1', port: b.port }] },
+        ],
+        virtualServices: [
+          {
+            name: 'shared',
+            listen: loopback(port),
+            protocol: 'https',
+            tls: { certificates: ['mail', 'www', 'wild'] },
+            contentRules: [
+              { name: 'mail', host: ['mail.contoso.com'], pool: 'mail' },
+              { name: 'www', host: ['www.contoso.com', '*.apps.contoso.com'], pool: 'www' },
+            ],
+          },
+        ],
+      });
       const p = e.port('shared');
       expect((await peerCert(p, 'www.contoso.com')).subject).toContain('CN=www.contoso.com');
       expect((await peerCert(p, 'autodiscover.contoso.com')).subject).toContain('CN=mail.contoso.com');
@@ -279,15 +313,16 @@ describe('scenario: several HTTPS services on one IP:port', () => {
 
   it('refuses a handshake below the minimum TLS version', async () => {
     const port = await freePort();
-    const e = await run([
-      {
-        name: 's',
-        listen: { address: '127.0.0.1', port },
-        protocol: 'https',
-        tls: { certificates: ['www'], minVersion: 'TLSv1.3' },
-        realServers: [],
-      },
-    ]);
+    const e = await run({
+      virtualServices: [
+        {
+          name: 's',
+          listen: loopback(port),
+          protocol: 'https',
+          tls: { certificates: ['www'], minVersion: 'TLSv1.3' },
+        },
+      ],
+    });
     await expect(peerCert(e.port('s'), 'www.contoso.com', { maxVersion: 'TLSv1.2' })).rejects.toThrow();
     expect((await peerCert(e.port('s'), 'www.contoso.com')).subject).toContain('www.contoso.com');
   });
@@ -298,15 +333,7 @@ describe('clients that leave early', () => {
     const backend = await startBackend('rs');
     try {
       const port = await freePort();
-      const e = await run([
-        {
-          name: 'www',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'https',
-          tls: { certificates: ['www'] },
-          realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
-        },
-      ]);
+      const e = await run(wwwOffload(port, backend.port));
       // Node's TLS server tears the response down when the client's FIN arrives first; the
       // upstream request must be aborted with it, not left paused waiting for a drain.
       const once = () =>
@@ -320,12 +347,12 @@ describe('clients that leave early', () => {
           s.on('error', () => resolve());
         });
       for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, once));
-      const rs = e.engine.service('www')!.servers[0]!;
+      const rs = e.engine.pool('www')!.servers[0]!;
       await until(
         () => rs.active === 0 && rs.httpPool().stats.running === 0,
         'every upstream request to end',
       );
-      expect(rs.requests).toBe(100);
+      expect(rs.traffic.requests).toBe(100);
     } finally {
       await backend.close();
     }
@@ -337,16 +364,7 @@ describe('scenario: certificate replaced under load', () => {
     const backend = await startBackend('rs');
     try {
       const port = await freePort();
-      const config = [
-        {
-          name: 'www',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'https',
-          tls: { certificates: ['www'] },
-          realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
-        },
-      ];
-      const e = await run(config);
+      const e = await run(wwwOffload(port, backend.port));
       const before = (await peerCert(port, 'www.contoso.com')).fingerprint256;
       let failures = 0;
       let ok = 0;
@@ -389,15 +407,7 @@ describe('scenario: certificate replaced under load', () => {
 describe('re-encrypt', () => {
   it('10,000 keep-alive requests cost the real server no more handshakes than the pool holds', async () => {
     const port = await freePort();
-    const e = await run([
-      {
-        name: 're',
-        listen: { address: '127.0.0.1', port },
-        protocol: 'http',
-        reencrypt: { verify: 'ca', ca: 'internal-ca' },
-        realServers: [feServer(fe[1]!)],
-      },
-    ]);
+    const e = await run(reencrypted(port, { verify: 'ca', ca: 'internal-ca' }, [feServer(fe[1]!)]));
     const before = fe[1]!.handshakes;
     const concurrency = 10;
     const c = new Agent({ connections: concurrency, keepAliveTimeout: 10_000 });
@@ -423,21 +433,16 @@ describe('re-encrypt', () => {
     );
     try {
       const port = await freePort();
-      const e = await run([
-        {
-          name: 're',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          reencrypt: { verify: 'ca', ca: 'internal-ca' },
+      const e = await run(
+        reencrypted(port, { verify: 'ca', ca: 'internal-ca' }, [feServer(fe[0]!), feServer(rogue)], {
           healthCheck: { type: 'https', path: '/health', intervalMs: 200, rise: 1, fall: 1 },
-          realServers: [feServer(fe[0]!), feServer(rogue)],
-        },
-      ]);
+        }),
+      );
       await until(
-        () => e.engine.healthSnapshot().find((h) => h.realServer === 'rogue')?.state === 'down',
+        () => e.engine.healthSnapshot().find((h) => h.key === 're/rogue')?.state === 'down',
         'rogue down',
       );
-      const h = e.engine.healthSnapshot().find((x) => x.realServer === 'rogue')!;
+      const h = e.engine.healthSnapshot().find((x) => x.key === 're/rogue')!;
       expect(h.reason).toMatch(/certificate/i);
       for (let i = 0; i < 4; i++) {
         const r = await request(`${e.url('re')}/`);
@@ -455,15 +460,7 @@ describe('re-encrypt', () => {
     );
     try {
       const port = await freePort();
-      const e = await run([
-        {
-          name: 're',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          reencrypt: { verify: 'ca', ca: 'internal-ca' },
-          realServers: [feServer(rogue)],
-        },
-      ]);
+      const e = await run(reencrypted(port, { verify: 'ca', ca: 'internal-ca' }, [feServer(rogue)]));
       const r = await request(`${e.url('re')}/`);
       expect(r.statusCode).toBe(502);
       expect(await r.body.text()).toContain('UPSTREAM_TLS');
@@ -476,15 +473,7 @@ describe('re-encrypt', () => {
     const rogue = await startTlsBackend('rogue', pki.issue(pki.root('Rogue Root'), { cn: 'x' }));
     try {
       const port = await freePort();
-      const e = await run([
-        {
-          name: 're',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          reencrypt: { verify: 'none' },
-          realServers: [feServer(rogue)],
-        },
-      ]);
+      const e = await run(reencrypted(port, { verify: 'none' }, [feServer(rogue)]));
       const r = await request(`${e.url('re')}/`);
       expect(r.statusCode).toBe(200);
       await r.body.dump();
@@ -496,26 +485,15 @@ describe('re-encrypt', () => {
   it('an unknown certificate or CA name refuses the whole config', async () => {
     const port = await freePort();
     await expect(
-      run([
-        {
-          name: 's',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'https',
-          tls: { certificates: ['nope'] },
-          realServers: [],
-        },
-      ]),
+      run({
+        virtualServices: [
+          { name: 's', listen: loopback(port), protocol: 'https', tls: { certificates: ['nope'] } },
+        ],
+      }),
     ).rejects.toThrow(/nope/);
+    // A pool's CA is checked even while no service uses the pool.
     await expect(
-      run([
-        {
-          name: 's',
-          listen: { address: '127.0.0.1', port },
-          protocol: 'http',
-          reencrypt: { verify: 'ca', ca: 'missing-ca' },
-          realServers: [],
-        },
-      ]),
+      run({ pools: [{ name: 'p', reencrypt: { verify: 'ca', ca: 'missing-ca' } }] }),
     ).rejects.toThrow(/missing-ca/);
   });
 });
