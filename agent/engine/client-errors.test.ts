@@ -8,6 +8,7 @@ import { Pool } from 'undici';
 import { startBackends, type Backend } from '../../test/support/backends.ts';
 import { startEngine, type TestEngine } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
+import type { AgentConfigInput } from '../../shared/model/config.ts';
 
 let e: TestEngine;
 let a: Backend;
@@ -15,18 +16,20 @@ let port: number;
 
 beforeAll(async () => {
   [a] = (await startBackends(['a'])) as [Backend];
-  e = await startEngine({
+  const config: AgentConfigInput = {
+    pools: [{ name: 'web', servers: [{ name: 'a', address: '127.0.0.1', port: a.port }] }],
     virtualServices: [
       {
         name: 'web',
         listen: { address: '127.0.0.1', port: await freePort() },
         protocol: 'http',
+        pool: 'web',
         maxHeaderBytes: 2048,
         timeouts: { clientHeaderMs: 300 },
-        realServers: [{ name: 'a', address: '127.0.0.1', port: a.port }],
       },
     ],
-  });
+  };
+  e = await startEngine(config);
   port = e.port('web');
 });
 

@@ -59,17 +59,12 @@ async function wsBackend(name: string): Promise<WsBackend> {
   return b;
 }
 
-async function engineFor(
-  realServers: { name: string; port: number; enabled?: boolean }[],
-): Promise<TestEngine> {
+/** The http service "ws" sending to the pool "ws" of these servers on loopback. */
+async function engineFor(servers: { name: string; port: number; enabled?: boolean }[]): Promise<TestEngine> {
   const input: AgentConfigInput = {
+    pools: [{ name: 'ws', servers: servers.map((r) => ({ address: '127.0.0.1', ...r })) }],
     virtualServices: [
-      {
-        name: 'ws',
-        listen: { address: '127.0.0.1', port: await freePort() },
-        protocol: 'http',
-        realServers: realServers.map((r) => ({ address: '127.0.0.1', ...r })),
-      },
+      { name: 'ws', listen: { address: '127.0.0.1', port: await freePort() }, protocol: 'http', pool: 'ws' },
     ],
   };
   const e = await startEngine(input);
@@ -142,8 +137,9 @@ describe('WebSocket passthrough', () => {
     expect(closed.code).toBe(1000);
     await until(() => b.closes.length === 1, 'the server seeing the close');
     expect(b.closes[0]).toEqual({ code: 1000, reason: 'done here' });
-    const rs = e.engine.service('ws')!.servers[0]!;
+    const rs = e.engine.pool('ws')!.servers[0]!;
     await until(() => rs.active === 0, 'the real server released');
+    await until(() => e.engine.service('ws')!.stats.tunnels === 0, 'the tunnel counted closed');
   });
 
   it('passes a close started by the real server to the client', async () => {
