@@ -1,22 +1,11 @@
 /**
- * Where the certificate library lives when nobody says otherwise: the per-user config
- * directory, so the CLI and the Console (browser mode and Electron) share what they learned.
- * `PORTICO_CERT_LIBRARY` overrides it (scripts, tests).
+ * The certificate library when the caller names none: `cert-library/` in the Console's one
+ * directory (store/console-dir.ts), so the app, browser mode and the CLI share what they learned
+ * and `PORTICO_CONSOLE_DIR` moves it with everything else. Callers that know the Console's
+ * directory (a `--config-dir`, the Electron store's folder) pass certLibraryDir(thatDir) instead.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { certLibraryDir, consoleDir } from '../store/console-dir.ts';
 
-export function defaultLibraryDir(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  platform: NodeJS.Platform = process.platform,
-  home: string = homedir(),
-): string {
-  if (env.PORTICO_CERT_LIBRARY) return env.PORTICO_CERT_LIBRARY;
-  const base =
-    platform === 'win32'
-      ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-      : platform === 'darwin'
-        ? join(home, 'Library', 'Application Support')
-        : (env.XDG_CONFIG_HOME ?? join(home, '.config'));
-  return join(base, 'portico', 'cert-library');
+export function defaultLibraryDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return certLibraryDir(consoleDir(env));
 }

@@ -1,5 +1,5 @@
 /** `portico cert inspect`, run in-process through the command table: text, --json, exit statuses. */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,15 +35,15 @@ let runs = 0;
 async function portico(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const library = join(home, `library-${++runs}`);
+  // Never the admin's real Console directory: every run gets its own unless it names one.
+  const consoleDir = join(home, `console-${++runs}`);
   const status = await runCli(argv, {
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
-    // Never the admin's real library: every run gets its own unless it names one.
-    env: { PORTICO_CERT_LIBRARY: library },
+    env: { PORTICO_CONSOLE_DIR: consoleDir },
     cwd: corpus.dir,
   });
-  return { status, stdout, stderr, library };
+  return { status, stdout, stderr, consoleDir, library: join(consoleDir, 'cert-library') };
 }
 
 describe('portico cert inspect (text)', () => {
@@ -92,6 +92,8 @@ describe('portico cert inspect (text)', () => {
     expect(run.stdout).toMatch(
       /\nwarnings:\n {2}\[EXPIRES_SOON\] certificate CN=soon\.portico\.test expires on/,
     );
+    // --no-library: nothing written anywhere.
+    expect(existsSync(run.consoleDir)).toBe(false);
   });
 
   it('says what is missing and why each download failed', async () => {
@@ -114,9 +116,11 @@ describe('portico cert inspect (text)', () => {
     expect(run.stdout).toContain('[ISSUER_MISSING] the issuer of CN=broken-aia.portico.test');
   });
 
-  it('completes from AIA into the library, and from the library the next time', async () => {
+  it("completes from AIA into the library in the Console's directory, and from the library the next time", async () => {
     const first = await portico('cert', 'inspect', aia.hopLeafPfx, '--password-file', 'password.txt');
     expect(first.stdout).toContain(`source:    aia — ${server.url(AIA_PATHS.int2)}\n`);
+    // PORTICO_CONSOLE_DIR holds it, as it holds the settings: one directory for the Console.
+    expect(readdirSync(first.consoleDir)).toEqual(['cert-library']);
     expect(readdirSync(first.library)).toHaveLength(3);
     const downloads = server.requests(AIA_PATHS.int2);
     const second = await portico(
@@ -125,8 +129,8 @@ describe('portico cert inspect (text)', () => {
       aia.hopLeafPfx,
       '--password-file',
       'password.txt',
-      '--library',
-      first.library,
+      '--config-dir',
+      first.consoleDir,
     );
     expect(second.stdout.match(/source: {4}library\n/g)).toHaveLength(3);
     expect(server.requests(AIA_PATHS.int2)).toBe(downloads);
@@ -198,7 +202,8 @@ describe('portico usage', () => {
     for (const argv of [
       ['cert', 'inspect'],
       ['cert', 'inspect', 'x.pem', '--bogus'],
-      ['cert', 'inspect', 'x.pem', '--library', 'd', '--no-library'],
+      // The library is the Console directory's: choose another with --config-dir.
+      ['cert', 'inspect', 'x.pem', '--library', 'd'],
       ['cert', 'inspect', 'x.pem', '--aia-timeout', 'soon'],
     ]) {
       const run = await portico(...argv);

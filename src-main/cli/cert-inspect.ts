@@ -5,14 +5,14 @@
  */
 import { basename } from 'node:path';
 import { inspectCertificates } from '../certs/inspect.ts';
-import { defaultLibraryDir } from '../certs/library-dir.ts';
+import { certLibraryDir, consoleDir } from '../store/console-dir.ts';
 import type { InspectOptions, InspectResult } from '../certs/types.ts';
-import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
+import { CONFIG_DIR_USAGE, EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import { formatInspectResult } from './format-inspect.ts';
 import { firstLine, readInputFile } from './read-file.ts';
 
 export const usage = `usage: portico cert inspect FILE... [--password-file F] [--expect-name NAME]...
-                             [--no-aia] [--aia-timeout S] [--library DIR | --no-library] [--json]
+                             [--no-aia] [--aia-timeout S] [--no-library] [--config-dir DIR] [--json]
 
   FILE...               PFX/P12, PEM (keys, certificates, bundles), CRT/CER (DER or Base-64), P7B;
                         files given together are one input (e.g. key.pem cert.crt chain.p7b)
@@ -20,9 +20,9 @@ export const usage = `usage: portico cert inspect FILE... [--password-file F] [-
   --expect-name NAME    a host name or IP clients will use; it must be among the SANs (repeatable)
   --no-aia              do not download missing issuers from their AIA URLs
   --aia-timeout S       seconds one AIA download may take (default 5)
-  --library DIR         the certificate library (intermediates seen before; default
-                        $PORTICO_CERT_LIBRARY or the per-user config directory)
-  --no-library          neither use nor add to the library
+  --no-library          neither use nor add to the certificate library (intermediates seen
+                        before: cert-library/ in the Console's settings directory)
+${CONFIG_DIR_USAGE}
   --json                print { chain, complete, trusted, missing, errors, warnings } as JSON
 
 exit status: 0 no errors (warnings allowed), 1 errors found or a file unreadable, 2 usage error
@@ -33,7 +33,7 @@ const OPTIONS = {
   'expect-name': { type: 'string', multiple: true },
   'no-aia': { type: 'boolean' },
   'aia-timeout': { type: 'string' },
-  library: { type: 'string' },
+  'config-dir': { type: 'string' },
   'no-library': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -46,8 +46,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (files.length === 0) throw new UsageError('give at least one certificate file');
-  if (values.library !== undefined && values['no-library'])
-    throw new UsageError('give either --library or --no-library');
 
   const options: InspectOptions = { aia: values['no-aia'] !== true };
   if (values['password-file'] !== undefined)
@@ -59,7 +57,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       throw new UsageError('--aia-timeout takes seconds, more than 0 and at most 120');
     options.aiaTimeoutMs = Math.round(seconds * 1000);
   }
-  if (!values['no-library']) options.libraryDir = values.library ?? defaultLibraryDir(io.env);
+  if (!values['no-library'])
+    options.libraryDir = certLibraryDir(consoleDir(io.env, values['config-dir'], io.cwd));
 
   const inputs = await Promise.all(
     files.map(async (file) => ({ name: basename(file), data: await readInputFile(io.cwd, file) })),

@@ -37,6 +37,10 @@ export class UsageError extends Error {
   }
 }
 
+/** Every subcommand takes `--config-dir` (store/console-dir.ts): one line for their usage. */
+export const CONFIG_DIR_USAGE = `  --config-dir DIR      the Console's directory (default $PORTICO_CONSOLE_DIR or the per-user
+                        config dir): paired agents, tokens, the certificate library`;
+
 /** Exit statuses shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

@@ -3,11 +3,11 @@
  * file, same tokens), agents named by id or name, a bounded wait for connections, and one
  * result line per agent with exit status 1 when any agent failed.
  */
-import { resolve } from 'node:path';
 import { pino } from 'pino';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import { openConsole, type OpenConsole, type OpenConsoleOptions } from '../core/open.ts';
-import { EXIT, UsageError, type CliIo } from './command.ts';
+import { certLibraryDir, consoleDir } from '../store/console-dir.ts';
+import { CONFIG_DIR_USAGE, EXIT, UsageError, type CliIo } from './command.ts';
 
 /** Options every fleet subcommand takes. */
 export const SESSION_OPTIONS = {
@@ -15,7 +15,7 @@ export const SESSION_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const SESSION_USAGE = `  --config-dir DIR      the Console's settings (default $PORTICO_CONSOLE_DIR or the per-user config dir)`;
+export const SESSION_USAGE = CONFIG_DIR_USAGE;
 
 /** How long to wait for agents to connect before asking them anyway (offline ones then fail). */
 const CONNECT_WAIT_MS = 10_000;
@@ -25,14 +25,16 @@ export function openSession(
   configDir: string | undefined,
   extra: Partial<OpenConsoleOptions> = {},
 ): OpenConsole {
-  const dir = configDir ?? io.env.PORTICO_CONSOLE_DIR;
+  const dir = consoleDir(io.env, configDir, io.cwd);
   // Warnings go to stderr; the result lines on stdout stay clean for scripts.
   const log = pino({ level: io.env.PORTICO_LOG_LEVEL ?? 'error' }, pino.destination(2));
   return openConsole({
     log,
     env: io.env,
-    ...(dir === undefined ? {} : { configDir: resolve(io.cwd, dir) }),
     ...extra,
+    configDir: dir,
+    // The library in the same directory as the settings, however the directory was chosen.
+    certs: { libraryDir: certLibraryDir(dir), ...extra.certs },
   });
 }
 

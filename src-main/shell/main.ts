@@ -3,11 +3,12 @@
  * safeStorage-backed store. scripts/build-desktop.ts bundles this and the preload into out/main.
  * `--demo` (what `npm start` passes) also runs a demo agent in this process, paired at once.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { openConsole } from '../core/open.ts';
 import { startShell } from './lifecycle.ts';
+import { certLibraryDir } from '../store/console-dir.ts';
 import { openElectronConsoleStore } from '../store/electron-store.ts';
 
 const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'info' });
@@ -20,7 +21,9 @@ startShell({
   preload: join(here, 'preload.cjs'),
   createCore: async () => {
     const store = openElectronConsoleStore((message) => log.warn(message));
-    const { core } = openConsole({ log, store, discovery: true });
+    // The library beside the settings, in the app's userData folder: one directory for the app.
+    const libraryDir = certLibraryDir(dirname(store.path));
+    const { core } = openConsole({ log, store, discovery: true, certs: { libraryDir } });
     if (process.argv.includes('--demo')) {
       // Loaded only for the demo: the agent and its engine stay out of the Console's start-up.
       const { startDemoAgent } = await import('../core/demo-agent.ts');

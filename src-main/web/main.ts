@@ -11,12 +11,13 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { openConsole } from '../core/open.ts';
 import { startDemoAgent, type DemoAgent } from '../core/demo-agent.ts';
+import { certLibraryDir, consoleDir } from '../store/console-dir.ts';
 import { startWebServer } from './server.ts';
 
 const USAGE = `usage: npm run web -- [--port N] [--config-dir DIR] [--no-discovery] [--demo]
 
   --port N          listen on 127.0.0.1:N (default: a free port)
-  --config-dir DIR  the Console's settings directory (default: the per-user config dir)
+  --config-dir DIR  the Console's directory (default: $PORTICO_CONSOLE_DIR or the per-user config dir)
   --no-discovery    do not browse mDNS for agents
   --demo            also run a demo agent with two real servers here, paired automatically
 `;
@@ -49,10 +50,12 @@ async function main(): Promise<number> {
   }
   // Logs on stderr, so stdout carries only what the user reads (the URL).
   const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const configDir = consoleDir(process.env, values['config-dir']);
   const app = openConsole({
     log,
     discovery: values['no-discovery'] !== true,
-    ...(values['config-dir'] === undefined ? {} : { configDir: resolve(values['config-dir']) }),
+    configDir,
+    certs: { libraryDir: certLibraryDir(configDir) },
   });
   const web = await startWebServer({
     core: app.core,

@@ -45,7 +45,6 @@ export async function startCliFleet(prefix: string): Promise<CliFleet> {
         stderr: { write: (s: string) => (err += s) },
         env: {
           PORTICO_CONSOLE_DIR: join(dir, 'console'),
-          PORTICO_CERT_LIBRARY: join(dir, 'library'),
           PORTICO_LOG_LEVEL: 'silent',
         },
         cwd: corpus.dir,
