@@ -20,7 +20,7 @@ import { childNofile, freePorts, killAllChildren, killAllChildrenSync } from './
 import { benchCpuSeconds, initClockTicks, machineBusySeconds } from './lib/procfs.ts';
 import { ensureTools, toolVersions } from './lib/tools.ts';
 import { killAgentsSync, startAgent, stderrTail, stopAgents } from './soak/agents.ts';
-import { applyConfig, httpService, sleep, withTimeout } from './soak/control.ts';
+import { applyConfig, config, httpService, IDLE_CONFIG, pool, sleep, withTimeout } from './soak/control.ts';
 import { Farm, FAST_PATH } from './soak/farm.ts';
 import { keepAliveLoad } from './soak/keepalive-load.ts';
 import { parseOptions, prng, ROW_IDS, sizes, USAGE, UsageError, type RowId } from './soak/options.ts';
@@ -96,7 +96,7 @@ class MainAgent {
     this.agent = await startAgent(
       this.started
         ? { dataDir: this.dataDir, env: INSPECT_ENV }
-        : { dataDir: this.dataDir, env: INSPECT_ENV, config: { virtualServices: [] } },
+        : { dataDir: this.dataDir, env: INSPECT_ENV, config: IDLE_CONFIG },
     );
     this.started = true;
     this.control = await this.agent.client();
@@ -157,9 +157,10 @@ async function main(): Promise<number> {
   // A short warm-up (listeners, pools, the JIT) before the baseline, so row 6 compares an agent
   // at rest with itself at rest, not with a process that has not done anything yet.
   const [warmPort] = (await freePorts(1)) as [number];
-  await applyConfig(main.control, {
-    virtualServices: [httpService('warm', warmPort, [{ name: 'n0', port: rsPorts[0]! }])],
-  });
+  await applyConfig(
+    main.control,
+    config([pool('warm', [{ name: 'n0', port: rsPorts[0]! }])], [httpService('warm', warmPort, 'warm')]),
+  );
   const warm = keepAliveLoad({
     host: '127.0.0.1',
     port: warmPort,
@@ -169,7 +170,7 @@ async function main(): Promise<number> {
   });
   await sleep(opts.quick ? 1000 : 3000);
   await warm.stop();
-  const idle = { virtualServices: [] };
+  const idle = IDLE_CONFIG;
   const settleMaxMs = z.upstreamKeepaliveS * 1000 + 15_000;
   await applyConfig(main.control, idle);
   await sleep(z.upstreamKeepaliveS * 1000 + 1000);

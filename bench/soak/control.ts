@@ -1,9 +1,18 @@
 /**
- * Talking to an agent over its management API from the soak rows: configs checked against the
- * shared schema before they are sent (a model change fails here with the schema's words, not
- * as a puzzling refusal mid-row), applies with expectRevision, waits with deadlines.
+ * Talking to an agent over its management API from the soak rows: version-2 configs (named
+ * pools, services that name them) checked against the shared schema before they are sent (a
+ * model change fails here with the schema's words, not as a puzzling refusal mid-row),
+ * applies with expectRevision, pool members read from `stats.snapshot`, waits with deadlines.
  */
-import { AgentConfig, type AgentConfigInput } from '../../shared/model/config.ts';
+import {
+  AgentConfig,
+  CONFIG_VERSION,
+  serverKey,
+  type AgentConfigInput,
+  type PoolInput,
+  type VirtualServiceInput,
+} from '../../shared/model/config.ts';
+import { StatsSnapshot, type PoolMemberStatus } from '../../shared/protocol/stats.ts';
 import type { TestClient } from '../../agent/mgmt/testing.ts';
 
 export interface ServerRef {
@@ -11,28 +20,49 @@ export interface ServerRef {
   port: number;
 }
 
-/** An L7 service on 127.0.0.1 in front of the given real servers (all on 127.0.0.1). */
-export function httpService(
+type HttpServiceInput = Extract<VirtualServiceInput, { protocol: 'http' }>;
+
+/** A pool of real servers on 127.0.0.1; `extra` adds scheduler, health check, timeouts… */
+export function pool(
   name: string,
-  port: number,
   servers: ServerRef[],
-  extra: Partial<NonNullable<AgentConfigInput['virtualServices']>[number]> = {},
-): NonNullable<AgentConfigInput['virtualServices']>[number] {
+  extra: Omit<Partial<PoolInput>, 'name'> = {},
+): PoolInput {
   return {
     name,
-    listen: { address: '127.0.0.1', port },
-    protocol: 'http',
-    realServers: servers.map((s) => ({ name: s.name, address: '127.0.0.1', port: s.port })),
+    servers: servers.map((s) => ({ name: s.name, address: '127.0.0.1', port: s.port })),
     ...extra,
   };
 }
 
-/** Throws with every problem when `config` is not what the agent's schema accepts. */
-export function checked(config: AgentConfigInput): AgentConfigInput {
-  const r = AgentConfig.safeParse(config);
+/** An L7 service on 127.0.0.1 that sends every request to `poolName`. */
+export function httpService(
+  name: string,
+  port: number,
+  poolName: string,
+  extra: Omit<Partial<HttpServiceInput>, 'name' | 'protocol'> = {},
+): HttpServiceInput {
+  return { name, listen: { address: '127.0.0.1', port }, protocol: 'http', pool: poolName, ...extra };
+}
+
+/** A whole version-2 document. */
+export function config(pools: PoolInput[], virtualServices: VirtualServiceInput[]): AgentConfigInput {
+  return { version: CONFIG_VERSION, pools, virtualServices };
+}
+
+/** No pools, no services: what the long-lived agent runs between rows. */
+export const IDLE_CONFIG: AgentConfigInput = config([], []);
+
+/** Throws with every problem when `config` is not a version-2 document the agent's schema accepts. */
+export function checked(cfg: AgentConfigInput): AgentConfigInput {
+  if (cfg.version !== CONFIG_VERSION)
+    throw new Error(
+      `soak configs are written as version ${CONFIG_VERSION}; this one says ${String(cfg.version)}`,
+    );
+  const r = AgentConfig.safeParse(cfg);
   if (!r.success)
     throw new Error(`soak config no longer matches shared/model/config.ts:\n${r.error.message}`);
-  return config;
+  return cfg;
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -49,17 +79,35 @@ export async function revisionOf(client: TestClient): Promise<number> {
 }
 
 /** config.apply against the running revision; resolves with the new revision. */
-export async function applyConfig(client: TestClient, config: AgentConfigInput): Promise<number> {
+export async function applyConfig(client: TestClient, cfg: AgentConfigInput): Promise<number> {
   const expectRevision = await revisionOf(client);
   const r = await withTimeout(
-    client.result('config.apply', { config: checked(config) as Record<string, unknown>, expectRevision }),
+    client.result('config.apply', { config: checked(cfg) as Record<string, unknown>, expectRevision }),
     15_000,
     'config.apply',
   );
   return r.revision as number;
 }
 
-/** Waits until every listed real server (`vs/rs` keys) is in `state`, by health.snapshot. */
+/**
+ * The agent's one status (`stats.snapshot`), checked against the shared contract: a snapshot
+ * that drifted from shared/protocol/stats.ts fails here with the schema's words.
+ */
+export async function statsSnapshot(client: TestClient): Promise<StatsSnapshot> {
+  const raw = await withTimeout(client.result('stats.snapshot'), 5_000, 'stats.snapshot');
+  const r = StatsSnapshot.safeParse(raw);
+  if (!r.success)
+    throw new Error(`stats.snapshot does not match shared/protocol/stats.ts:\n${r.error.message}`);
+  return r.data;
+}
+
+/** A pool member's status in a snapshot, found by its `pool/server` key. */
+export function member(snap: StatsSnapshot, poolName: string, server: string): PoolMemberStatus | undefined {
+  const key = serverKey(poolName, server);
+  return snap.pools.find((p) => p.name === poolName)?.servers.find((s) => s.key === key);
+}
+
+/** Waits until every listed real server (`pool/server` keys) is in `state`, by health.snapshot. */
 export async function waitForHealth(
   client: TestClient,
   keys: string[],

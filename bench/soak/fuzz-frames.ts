@@ -7,6 +7,10 @@
  * Methods that change something are only sent with an `expectRevision` no agent has, or with
  * params the schema refuses: the fuzzing must not reconfigure the agent (a valid absurd config
  * would open listeners, and its health checks would send traffic where we do not want any).
+ *
+ * Config documents are mostly version 2 (pools, services naming them, references that may not
+ * resolve); a share are version 1 (flat real servers per service), which the agent still
+ * converts, and some mix the two.
  */
 import { METHODS } from '../../shared/protocol/methods.ts';
 import { prng } from './options.ts';
@@ -36,6 +40,13 @@ interface Helpers {
 type Maker = (h: Helpers, size: number) => Made['data'] | Made;
 
 const NO_SUCH_REVISION = 2 ** 31 - 1;
+/**
+ * A pool and a config the schema accepts, so the change reaches the revision check (CONFLICT):
+ * no health check and no service, so even an agent that ignored expectRevision would open no
+ * listener and probe nothing (the row reports the revision before and after).
+ */
+const VALID_POOL = { name: 'fuzz', servers: [{ name: 'r0', address: '127.0.0.1', port: 9 }] };
+const VALID_CONFIG = { version: 2, pools: [VALID_POOL], virtualServices: [] };
 /** The agent's default maxPayload (agent/mgmt/server.ts). */
 const MAX_PAYLOAD = 4 * 1024 * 1024;
 const ALPHABET = [
@@ -76,7 +87,8 @@ const nest = (depth: number, inner: string, open = '[', close = ']') =>
 const methods = Object.keys(METHODS);
 const cheap = ({ int, pick }: Helpers) =>
   req(int(1e6), pick(['stats.snapshot', 'config.get', 'agent.info', 'health.snapshot']));
-const services = ({ int, pick, text }: Helpers, count: number) =>
+/** Version-1 services: real servers inside each service (the agent converts these). */
+const v1Services = ({ int, pick, text }: Helpers, count: number) =>
   Array.from({ length: count }, (_, i) => ({
     name: i % 7 === 0 ? text(10) : `s${i}`,
     listen: { address: '127.0.0.1', port: 1 + int(70_000) },
@@ -84,8 +96,58 @@ const services = ({ int, pick, text }: Helpers, count: number) =>
     realServers: [{ name: 'r', address: '127.0.0.1', port: int(70_000) }],
   }));
 
+/** A pool as version 2 writes it, sometimes with values the schema refuses. */
+const v2Pool = ({ int, pick, text }: Helpers, name: string, servers = 1 + int(4)) => ({
+  name,
+  servers: Array.from({ length: servers }, (_, j) => ({
+    name: j % 11 === 10 ? 'r0' : `r${j}`, // now and then a name twice in one pool
+    address: pick(['127.0.0.1', '::1', text(5), '']),
+    port: int(70_000),
+    weight: pick([0, 1, 1000, 1001, -1]),
+  })),
+  scheduler: pick(['round-robin', 'least-connections', 'source-ip-hash', 'random', 7]),
+  healthCheck: pick([
+    { type: 'none' },
+    { type: 'http', path: '/health', intervalMs: pick([50, 1000, 1e12]) },
+    { type: 'https', path: '/' }, // refused without reencrypt on the pool
+    { type: 'tcp', rise: 0 },
+  ]),
+  ...(int(3) === 0
+    ? { persistence: { mode: pick(['cookie', 'source-ip', 'sticky']), cookieName: text(8) } }
+    : {}),
+});
+
+/**
+ * A version-2 document: `count` services over a handful of pools, each naming a pool that
+ * usually exists (a shared one, its own, one that is missing, one named like a path).
+ */
+const v2Config = (h: Helpers, count: number) => {
+  const pools = Array.from({ length: 1 + h.int(Math.max(1, count / 4)) }, (_, i) => v2Pool(h, `p${i}`));
+  const poolName = () => h.pick([...pools.map((p) => p.name), 'missing', '../p0', h.text(6), '']);
+  const virtualServices = Array.from({ length: count }, (_, i) => {
+    const protocol = h.pick(['http', 'https', 'tcp', 'redirect', 'udp']);
+    return {
+      name: i % 7 === 0 ? h.text(10) : `s${i}`,
+      listen: { address: '127.0.0.1', port: 1 + h.int(70_000) },
+      protocol,
+      ...(protocol === 'redirect' ? { toPort: h.int(70_000) } : { pool: poolName() }),
+      ...(protocol === 'http' && h.int(2) === 0
+        ? {
+            contentRules: [
+              { name: 'r', host: ['*.example.org'], pool: poolName() },
+              { name: 'r', pool: 'p0' },
+            ],
+          }
+        : {}),
+      // A field of version 1 left in a version-2 service: refused by the strict schema.
+      ...(h.int(10) === 0 ? { realServers: [{ name: 'r', address: '127.0.0.1', port: 1 }] } : {}),
+    };
+  });
+  return { version: 2, pools, virtualServices };
+};
+
 const malformed: Maker = (h) => {
-  const v = req(h.int(1000), 'config.validate', { config: { virtualServices: [] } });
+  const v = req(h.int(1000), 'config.validate', { config: { version: 2, pools: [], virtualServices: [] } });
   return [
     h.pick([
       v.slice(0, 1 + h.int(v.length - 1)),
@@ -122,7 +184,13 @@ const wrongTypes: Maker = (h) => [
     'true',
     'null',
     req(1, 'config.apply', { config: 'everything', expectRevision: 'latest' }),
-    req(1, 'realServer.setEnabled', { virtualService: 1, realServer: [], enabled: 'yes' }),
+    req(1, 'realServer.setEnabled', { pool: 1, server: [], enabled: 'yes' }),
+    // Version 1's parameter names: the method now names a pool and a server.
+    req(1, 'realServer.setEnabled', { virtualService: 'a', realServer: 'b', enabled: false }),
+    req(1, 'pool.upsert', { pool: 'p0', expectRevision: NO_SUCH_REVISION }),
+    req(1, 'pool.upsert', { pool: { servers: [] }, expectRevision: NO_SUCH_REVISION }),
+    req(1, 'pool.remove', { name: 42, expectRevision: NO_SUCH_REVISION }),
+    req(1, 'pool.remove', { pool: 'p0', expectRevision: NO_SUCH_REVISION }),
     req(1, 'events.subscribe', { topics: 'health' }),
   ]),
 ];
@@ -182,7 +250,13 @@ const binary: Maker = (h) => ({
 
 const absurdParams: Maker = (h) => [
   h.pick([
-    () => req(h.int(1e6), 'config.validate', { config: { virtualServices: services(h, 200 + h.int(1800)) } }),
+    () => req(h.int(1e6), 'config.validate', { config: v2Config(h, 200 + h.int(1800)) }),
+    () =>
+      req(h.int(1e6), 'config.validate', { config: { virtualServices: v1Services(h, 200 + h.int(1800)) } }),
+    () =>
+      req(h.int(1e6), 'config.validate', {
+        config: { version: 2, pools: [v2Pool(h, 'big', 5000 + h.int(15_000))], virtualServices: [] },
+      }),
     () =>
       req(h.int(1e6), 'config.validate', {
         config: {
@@ -201,19 +275,52 @@ const absurdParams: Maker = (h) => [
           ],
         },
       }),
+    // Versions mixed up: pools in a version-1 document, a version the agent does not know.
+    () =>
+      req(h.int(1e6), 'config.validate', {
+        config: h.pick([
+          { version: 1, pools: [v2Pool(h, 'p0')], virtualServices: v1Services(h, 3) },
+          { version: 3, pools: [], virtualServices: [] },
+          { version: '2', pools: [], virtualServices: [] },
+          { version: 2, pools: {}, virtualServices: null },
+          { pools: [v2Pool(h, 'p0'), v2Pool(h, 'p0')], virtualServices: [] },
+        ]),
+      }),
     () =>
       req(h.int(1e6), 'config.apply', {
-        config: { virtualServices: services(h, 50 + h.int(500)) },
+        config: v2Config(h, 50 + h.int(500)),
         expectRevision: NO_SUCH_REVISION,
       }),
     () =>
       req(h.int(1e6), 'config.apply', {
-        config: { virtualServices: [], revision: -5, extra: h.text(100) },
+        config: { virtualServices: v1Services(h, 50 + h.int(500)) },
+        expectRevision: NO_SUCH_REVISION,
+      }),
+    () =>
+      req(h.int(1e6), 'config.apply', {
+        config: { version: 2, pools: [], virtualServices: [], revision: -5, extra: h.text(100) },
+        expectRevision: NO_SUCH_REVISION,
+      }),
+    () => req(h.int(1e6), 'pool.upsert', { pool: VALID_POOL, expectRevision: NO_SUCH_REVISION }),
+    () => req(h.int(1e6), 'config.apply', { config: VALID_CONFIG, expectRevision: NO_SUCH_REVISION }),
+    () =>
+      req(h.int(1e6), 'pool.upsert', {
+        pool: v2Pool(h, h.pick(['p0', 'a'.repeat(63), h.text(12)]), 1 + h.int(2000)),
+        expectRevision: NO_SUCH_REVISION,
+      }),
+    () =>
+      req(h.int(1e6), 'pool.remove', {
+        name: h.pick(['p0', '../../etc/passwd', 'x', '\u0000', 'ñ'.repeat(63)]),
         expectRevision: NO_SUCH_REVISION,
       }),
     () =>
       req(h.int(1e6), 'virtualService.upsert', {
         virtualService: { name: 'a'.repeat(63), listen: { port: 1e20 }, protocol: 'gopher' },
+        expectRevision: NO_SUCH_REVISION,
+      }),
+    () =>
+      req(h.int(1e6), 'virtualService.upsert', {
+        virtualService: v2Config(h, 1).virtualServices[0],
         expectRevision: NO_SUCH_REVISION,
       }),
     () =>
@@ -223,9 +330,9 @@ const absurdParams: Maker = (h) => [
       }),
     () =>
       req(h.int(1e6), 'realServer.setEnabled', {
-        virtualService: h.text(40),
-        realServer: h.text(40),
-        enabled: true,
+        pool: h.pick(['p0', h.text(40)]),
+        server: h.pick(['r0', h.text(40)]),
+        enabled: h.int(2) === 0,
         expectRevision: NO_SUCH_REVISION,
       }),
     () => req(h.int(1e6), 'events.subscribe', { topics: Array(10_000).fill('health') }),
@@ -237,7 +344,10 @@ const absurdParams: Maker = (h) => [
       }),
     () =>
       req(h.int(1e6), 'template.apply', {
-        template: { id: h.text(10), virtualServices: services(h, 20) },
+        template: h.pick([
+          { id: h.text(10), virtualServices: v1Services(h, 20) },
+          { id: 'fuzz', ...v2Config(h, 20) },
+        ]),
         params: {},
         expectRevision: NO_SUCH_REVISION,
       }),
@@ -256,6 +366,7 @@ const absurdParams: Maker = (h) => [
     () => req(h.int(1e6), 'cert.list', { all: true }),
     () => req(h.int(1e6), 'stats.snapshot', { since: -1 }),
     () => req(h.int(1e6), 'config.validate', { config: { virtualServices: [{ name: 1e308 }] } }),
+    () => req(h.int(1e6), 'config.validate', { config: { version: 2, pools: [{ name: 1e308 }] } }),
   ])(),
 ];
 

@@ -1,11 +1,13 @@
 /**
  * Row 3: SIGKILL at random moments during a stream of config.apply calls, the agent restarted
  * on the same data dir after each kill. Each apply changes real listeners (one to three
- * services, ports and real servers moving), so it does real work: bind, diff, write, fsync.
+ * services, ports and real servers moving) and pools (a pool per service, or one pool they all
+ * share), so it does real work: bind, diff, write, fsync.
  *
  * After every kill, config.json must parse, pass the schema (whole), hold the last
  * acknowledged revision or the one in flight when the agent died, and hold exactly the
- * configuration sent for that revision; the restarted agent must run that revision. Each
+ * configuration sent for that revision (pools and services); the restarted agent must run that
+ * revision, and that configuration. Each
  * departure is a violation. Temp files the atomic write left behind and torn audit lines are
  * counted and shown, not counted as violations.
  */
@@ -19,7 +21,7 @@ import type { AgentProcess } from '../../../test/support/agent-process.ts';
 import { freePorts } from '../../lib/proc.ts';
 import { median } from '../../lib/stats.ts';
 import { startAgent, stderrTail } from '../agents.ts';
-import { checked, httpService, withTimeout } from '../control.ts';
+import { checked, config, httpService, IDLE_CONFIG, pool, withTimeout } from '../control.ts';
 import type { RowResult, SoakContext } from '../types.ts';
 
 type Outcome = { ok: true; revision: number } | { ok: false; error: string };
@@ -30,16 +32,29 @@ export async function crashApplyRow(ctx: SoakContext): Promise<RowResult> {
   const dataDir = mkdtempSync(path.join(ctx.tmp, 'crash-agent-'));
   const ports = await freePorts(3);
   const rsPorts = ['n0', 'n1', 'n2', 'n3'].map((name) => ({ name, port: ctx.farm.get(name).port }));
-  const variant = (k: number): AgentConfigInput =>
-    checked({
-      virtualServices: Array.from({ length: 1 + (k % 3) }, (_, j) =>
-        httpService(`svc${j}`, ports[(j + k) % 3]!, [rsPorts[(k + j) % 4]!, rsPorts[(k + j + 1) % 4]!], {
-          timeouts: { idleMs: 30_000 + k },
-        }),
+  const variant = (k: number): AgentConfigInput => {
+    const services = Array.from({ length: 1 + (k % 3) }, (_, j) => j);
+    const servers = (j: number) => [rsPorts[(k + j) % 4]!, rsPorts[(k + j + 1) % 4]!];
+    // Odd applies put every service on one shared pool, even ones give each its own: pools are
+    // added, removed and changed as well as services.
+    const shared = k % 2 === 1;
+    const upstream = { timeouts: { connectMs: 5_000 + k } };
+    const pools = shared
+      ? [pool('shared', servers(0), upstream)]
+      : services.map((j) => pool(`p${j}`, servers(j), upstream));
+    return checked(
+      config(
+        pools,
+        services.map((j) =>
+          httpService(`svc${j}`, ports[(j + k) % 3]!, shared ? 'shared' : `p${j}`, {
+            timeouts: { idleMs: 30_000 + k },
+          }),
+        ),
       ),
-    });
+    );
+  };
   // What the file must hold for each revision: the sent config with the schema's defaults.
-  const expected = new Map<number, unknown>([[0, AgentConfig.parse({}).virtualServices]]);
+  const expected = new Map<number, unknown>([[0, objects(AgentConfig.parse(IDLE_CONFIG))]]);
 
   const violations: string[] = [];
   const notes: string[] = [];
@@ -48,13 +63,13 @@ export async function crashApplyRow(ctx: SoakContext): Promise<RowResult> {
   let killedInFlight = 0;
   let committedInFlight = 0;
   let lastAcked = 0;
-  let agent: AgentProcess = await startAgent({ dataDir, config: { virtualServices: [] } });
+  let agent: AgentProcess = await startAgent({ dataDir, config: IDLE_CONFIG });
   let client: TestClient = await agent.client();
   try {
     for (let k = 0; k < n; k++) {
       const cfg = variant(k);
       const revision = lastAcked + 1;
-      expected.set(revision, AgentConfig.parse(cfg).virtualServices);
+      expected.set(revision, objects(AgentConfig.parse(cfg)));
       const sentAt = performance.now();
       const outcome: Promise<Outcome> = client
         .call('config.apply', { config: cfg as Record<string, unknown>, expectRevision: lastAcked })
@@ -110,6 +125,10 @@ export async function crashApplyRow(ctx: SoakContext): Promise<RowResult> {
         if (running.revision !== lastAcked)
           violations.push(
             `kill #${kills}: restarted agent runs revision ${running.revision}, expected ${lastAcked}`,
+          );
+        else if (!isDeepStrictEqual(objects(running.config as AgentConfig), expected.get(lastAcked)))
+          violations.push(
+            `kill #${kills}: restarted agent does not run the config sent for revision ${lastAcked}`,
           );
       } catch (e) {
         violations.push(`kill #${kills}: the agent did not restart: ${(e as Error).message}`);
@@ -179,9 +198,14 @@ function inspectFile(
   const revision = parsed.data.revision ?? 0;
   if (!allowed.includes(revision))
     return { revision, problem: `config.json at revision ${revision}, expected ${allowed.join(' or ')}` };
-  if (!isDeepStrictEqual(parsed.data.virtualServices, expected.get(revision)))
+  if (!isDeepStrictEqual(objects(parsed.data), expected.get(revision)))
     return { revision, problem: `config.json revision ${revision} does not hold the config sent for it` };
   return { revision };
+}
+
+/** What a revision is about: its pools and services (not the version or revision fields). */
+function objects(c: AgentConfig): { pools: unknown; virtualServices: unknown } {
+  return { pools: c.pools, virtualServices: c.virtualServices };
 }
 
 function tornLines(file: string): number {

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { ERROR_CODES } from '../../../shared/protocol/codes.ts';
 import { percentileSorted } from '../../lib/stats.ts';
 import { stderrTail } from '../agents.ts';
-import { sleep, withTimeout } from '../control.ts';
+import { revisionOf, sleep, withTimeout } from '../control.ts';
 import { fuzzFrames, type FuzzFrame } from '../fuzz-frames.ts';
 import { RawSession } from '../raw-session.ts';
 import type { RowResult, SoakContext } from '../types.ts';
@@ -63,6 +63,8 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
 
   // The bystander: a well-behaved session whose every request must be answered throughout.
   const bystander = await agent.client();
+  // Every change the fuzzer sends is refused: the running revision must not move.
+  const revisionBefore = await revisionOf(bystander);
   const bystanderMs: number[] = [];
   const bystanderFailures: string[] = [];
   let fuzzing = true;
@@ -139,6 +141,7 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
   }
   fuzzing = false;
   await bystanderLoop;
+  const revisionAfter = agent.alive() ? await revisionOf(bystander).catch(() => NaN) : NaN;
   bystander.close();
 
   const crashed = !agent.alive();
@@ -178,6 +181,13 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
         goal: `0 failed (answer within ${BYSTANDER_TIMEOUT_MS / 1000} s)`,
         pass: bystanderFailures.length === 0 && bystanderMs.length > 0,
       },
+      {
+        id: '4d',
+        label: 'running config revision before and after (every change sent is one the agent must refuse)',
+        figure: `${revisionBefore} → ${Number.isNaN(revisionAfter) ? 'unread' : revisionAfter}`,
+        goal: 'unchanged',
+        pass: revisionAfter === revisionBefore,
+      },
     ],
     details: {
       ...tally,
@@ -190,6 +200,8 @@ export async function fuzzRow(ctx: SoakContext): Promise<RowResult> {
         p99Ms: percentileSorted(sorted, 99),
         maxMs: sorted[sorted.length - 1] ?? NaN,
       },
+      revisionBefore,
+      revisionAfter,
       agentCrashed: crashed,
       agentStderrAdded: stderrAdded.slice(-3000),
       slowestAnswerMsByKind: slowestMs,

@@ -1,8 +1,11 @@
 /**
  * Row 1: hot reloads under keep-alive load. Services A and B stay for the whole row; C and D
- * come and go. Every step changes A's and B's real servers (one of the two replaced, weights
- * and scheduler changed) and adds or removes C or D; even steps rewrite config.json and send
- * SIGHUP, odd ones call config.apply, so both paths add and remove services.
+ * come and go. Every step changes the pools behind A and B (one of each pool's two servers
+ * replaced, weights and scheduler changed), replaces B's pool by another (B moves, under load,
+ * to a pool added in the same step, and the old one is removed), and adds or removes C (with
+ * a pool of its own, added and removed with it) or D (which shares A's pool: removing D must
+ * leave that pool, and A, alone). Even steps rewrite config.json and send SIGHUP, odd ones call
+ * config.apply, so both paths add and remove services and pools.
  *
  * Closed-loop keep-alive clients run against all four the whole time. A failure on A or B is a
  * failure of the reload. A failure on C or D counts too, unless it happened while that service
@@ -12,7 +15,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AgentConfigInput } from '../../../shared/model/config.ts';
+import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../../../shared/model/config.ts';
 import { freePorts } from '../../lib/proc.ts';
 import { median } from '../../lib/stats.ts';
 import { FAST_PATH } from '../farm.ts';
@@ -20,7 +23,9 @@ import { byKind, keepAliveLoad, type Failure, type KeepAliveLoad } from '../keep
 import {
   applyConfig,
   checked,
+  config,
   httpService,
+  pool,
   revisionOf,
   sleep,
   withTimeout,
@@ -48,19 +53,30 @@ export async function reloadsRow(ctx: SoakContext): Promise<RowResult> {
   // Presence of C and D after step i (before step 0: both absent).
   const present = { C: false, D: false };
   const configFor = (i: number): AgentConfigInput => {
-    const w = (k: number) => ({ weight: 1 + ((i + k) % 3) });
-    const a = httpService('A', pA, [rs(i), rs(i + 1)], {
-      scheduler: SCHEDULERS[i % 3],
-      // A health-checked pool: new servers start unknown, kept ones keep their state.
-      healthCheck: { type: 'http', path: '/health', intervalMs: 1000, timeoutMs: 500, rise: 2, fall: 3 },
+    const mod = (a: number, b: number) => ((a % b) + b) % b;
+    const weighted = (p: PoolInput, k0: number): PoolInput => ({
+      ...p,
+      servers: p.servers!.map((s, k) => ({ ...s, weight: 1 + mod(i + k + k0, 3) })),
     });
-    a.realServers = a.realServers!.map((s, k) => ({ ...s, ...w(k) }));
-    const b = httpService('B', pB, [rs(i + 2), rs(i + 3)], { scheduler: SCHEDULERS[(i + 1) % 3] });
-    b.realServers = b.realServers!.map((s, k) => ({ ...s, ...w(k + 1) }));
-    const vs = [a, b];
-    if (present.C) vs.push(httpService('C', pC, [rs(i), rs(i + 2)]));
-    if (present.D) vs.push(httpService('D', pD, [rs(i + 1), rs(i + 3)]));
-    return checked({ virtualServices: vs });
+    // A health-checked pool: new servers start unknown, kept ones keep their state.
+    const pa = weighted(
+      pool('pa', [rs(i), rs(i + 1)], {
+        scheduler: SCHEDULERS[mod(i, 3)]!,
+        healthCheck: { type: 'http', path: '/health', intervalMs: 1000, timeoutMs: 500, rise: 2, fall: 3 },
+      }),
+      0,
+    );
+    // B's pool alternates between two names: each step adds one pool and removes the other.
+    const pbName = `pb-${mod(i, 2)}`;
+    const pb = weighted(pool(pbName, [rs(i + 2), rs(i + 3)], { scheduler: SCHEDULERS[mod(i + 1, 3)]! }), 1);
+    const pools: PoolInput[] = [pa, pb];
+    const vs: VirtualServiceInput[] = [httpService('A', pA, 'pa'), httpService('B', pB, pbName)];
+    if (present.C) {
+      pools.push(pool('pc', [rs(i), rs(i + 2)]));
+      vs.push(httpService('C', pC, 'pc'));
+    }
+    if (present.D) vs.push(httpService('D', pD, 'pa'));
+    return checked(config(pools, vs));
   };
 
   await applyConfig(control, configFor(-1)); // A and B only
@@ -196,7 +212,7 @@ export async function reloadsRow(ctx: SoakContext): Promise<RowResult> {
     figures: [
       {
         id: '1',
-        label: `${n} hot reloads (SIGHUP / config.apply alternating) under keep-alive load`,
+        label: `${n} hot reloads (SIGHUP / config.apply alternating; servers, pools and services changed) under keep-alive load`,
         figure:
           `${counted.length} failed of ${total.toLocaleString('en-US')} requests` +
           (kindText ? ` (${kindText})` : '') +

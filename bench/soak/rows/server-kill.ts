@@ -1,24 +1,37 @@
 /**
- * Row 2: a real server killed under load. Service K balances n0, n1, n2 with an HTTP health
- * check; keep-alive clients fetch a 1 KiB file (answered at once) and a rate-limited 64 KiB one
+ * Row 2: a real server killed under load. Service K sends to pool k (n0, n1, n2, an HTTP health
+ * check); keep-alive clients fetch a 1 KiB file (answered at once) and a rate-limited 64 KiB one
  * (~0.5 s each, so some are in flight on n1 when it dies). n1's nginx gets SIGKILL.
  *
  * What may fail: requests n1 had already started answering (the agent cannot finish them).
- * The agent's own count of requests in flight on n1, read just before the kill, is the bound.
+ * The agent's own count of requests in flight on k/n1 (`stats.snapshot`), read just before the
+ * kill, is the bound.
  * Requests n1 had not answered yet, and new ones sent to it before it is marked down, should be
  * retried on another server (GETs without a body) and not fail.
  * The time until the agent marks n1 down comes from its `health` event (arrival here, and the
  * event's own `since`), against the check's interval × fall.
  */
 import { performance } from 'node:perf_hooks';
+import { serverKey } from '../../../shared/model/config.ts';
 import { freePorts } from '../../lib/proc.ts';
 import { FAST_PATH, HEALTH_PATH, SLOW_PATH } from '../farm.ts';
 import { byKind, keepAliveLoad } from '../keepalive-load.ts';
-import { applyConfig, httpService, sleep, waitForHealth, withTimeout } from '../control.ts';
+import {
+  applyConfig,
+  config,
+  httpService,
+  member,
+  pool,
+  sleep,
+  statsSnapshot,
+  waitForHealth,
+  withTimeout,
+} from '../control.ts';
 import type { RowResult, SoakContext } from '../types.ts';
 
 const INTERVAL_MS = 500;
 const FALL = 3;
+const POOL = 'k';
 const VICTIM = 'n1';
 
 export async function serverKillRow(ctx: SoakContext): Promise<RowResult> {
@@ -26,23 +39,27 @@ export async function serverKillRow(ctx: SoakContext): Promise<RowResult> {
   const control = ctx.control();
   const [port] = (await freePorts(1)) as [number];
   const members = ['n0', 'n1', 'n2'].map((name) => ({ name, port: ctx.farm.get(name).port }));
-  await applyConfig(control, {
-    virtualServices: [
-      httpService('K', port, members, {
-        healthCheck: {
-          type: 'http',
-          path: HEALTH_PATH,
-          intervalMs: INTERVAL_MS,
-          timeoutMs: 400,
-          rise: 2,
-          fall: FALL,
-        },
-      }),
-    ],
-  });
+  await applyConfig(
+    control,
+    config(
+      [
+        pool(POOL, members, {
+          healthCheck: {
+            type: 'http',
+            path: HEALTH_PATH,
+            intervalMs: INTERVAL_MS,
+            timeoutMs: 400,
+            rise: 2,
+            fall: FALL,
+          },
+        }),
+      ],
+      [httpService('K', port, POOL)],
+    ),
+  );
   await waitForHealth(
     control,
-    members.map((m) => `K/${m.name}`),
+    members.map((m) => serverKey(POOL, m.name)),
     'up',
     10_000,
   );
@@ -68,11 +85,7 @@ export async function serverKillRow(ctx: SoakContext): Promise<RowResult> {
     await sleep(ctx.sizes.killWarmMs);
 
     // The agent's count of requests in flight on the victim, read as close to the kill as we can.
-    const snap = await withTimeout(control.result('stats.snapshot'), 5_000, 'stats.snapshot');
-    const k = (
-      snap.virtualServices as { name: string; realServers: { name: string; active: number }[] }[]
-    ).find((v) => v.name === 'K');
-    const inFlightOnVictim = k?.realServers.find((r) => r.name === VICTIM)?.active ?? NaN;
+    const inFlightOnVictim = member(await statsSnapshot(control), POOL, VICTIM)?.active ?? NaN;
     const clientOutstanding = fast.outstanding() + slow.outstanding();
     const eventsBefore = control.events.length;
     const killedAt = performance.now();
@@ -88,7 +101,7 @@ export async function serverKillRow(ctx: SoakContext): Promise<RowResult> {
         (ev) =>
           control.events.indexOf(ev) >= eventsBefore &&
           ev.topic === 'health' &&
-          (ev.data as { key: string }).key === `K/${VICTIM}` &&
+          (ev.data as { key: string }).key === serverKey(POOL, VICTIM) &&
           (ev.data as { state: string }).state === 'down',
         INTERVAL_MS * FALL + 10_000,
       );
@@ -113,7 +126,26 @@ export async function serverKillRow(ctx: SoakContext): Promise<RowResult> {
   }
   const { inFlightOnVictim, clientOutstanding, killedAt, downAfterMs, downSinceMs, downReason } = m;
   const [f, s] = [await fast.stop(), await slow.stop()];
+  // The agent's own account (the one status), beside the clients': its errors by code on the
+  // victim and on the service, and what each member served.
   await ctx.farm.revive(VICTIM);
+  const after = await statsSnapshot(control);
+  const nonZero = (counts: Record<string, number>) =>
+    Object.fromEntries(Object.entries(counts).filter(([, v]) => v > 0));
+  const service = after.virtualServices.find((v) => v.name === 'K');
+  const agentView = {
+    serviceErrors: service ? nonZero(service.errors) : null,
+    serviceResponses: service ? nonZero(service.responses) : null,
+    members: Object.fromEntries(
+      members.map((m) => {
+        const st = member(after, POOL, m.name);
+        return [
+          st?.key ?? m.name,
+          st ? { state: st.state, requests: st.requests, errors: nonZero(st.errors) } : null,
+        ];
+      }),
+    ),
+  };
 
   const failures = [...f.failures, ...s.failures];
   const beforeKill = failures.filter((x) => x.at < killedAt);
@@ -160,6 +192,7 @@ export async function serverKillRow(ctx: SoakContext): Promise<RowResult> {
       downSinceMs,
       downReason,
       goalDownMs,
+      agentView,
     },
     seconds: (performance.now() - t0) / 1000,
   };

@@ -1,7 +1,7 @@
 /**
  * Row 5: slowloris and slow bodies against one service while a normal client measures. The
- * service runs with its defaults (no limit is tuned for the row), in front of two real
- * servers. A fixed-rate client (bench/load/fixed-rate.ts) measures first without attackers
+ * service and its pool run with their defaults (no limit is tuned for the row); the pool holds
+ * two real servers. A fixed-rate client (bench/load/fixed-rate.ts) measures first without attackers
  * (baseline), then again once the attack has run past the agent's header timeout, so the
  * measurement sees the steady state: attackers cut and reconnecting.
  *
@@ -13,7 +13,7 @@ import { freePorts } from '../../lib/proc.ts';
 import { percentileSorted } from '../../lib/stats.ts';
 import { fixedRate } from '../../load/fixed-rate.ts';
 import { FAST_PATH } from '../farm.ts';
-import { applyConfig, httpService, revisionOf, sleep, withTimeout } from '../control.ts';
+import { applyConfig, config, httpService, pool, revisionOf, sleep, withTimeout } from '../control.ts';
 import { slowAttack, type SlowSummary } from '../slow-clients.ts';
 import type { RowResult, SoakContext } from '../types.ts';
 
@@ -34,10 +34,14 @@ export async function slowClientsRow(ctx: SoakContext): Promise<RowResult> {
   const z = ctx.sizes;
   const [port] = (await freePorts(1)) as [number];
   const members = ['n2', 'n3'].map((name) => ({ name, port: ctx.farm.get(name).port }));
-  await applyConfig(control, { virtualServices: [httpService('S', port, members)] });
+  await applyConfig(control, config([pool('s', members)], [httpService('S', port, 's')]));
   const running = await withTimeout(control.result('config.get'), 5_000, 'config.get');
-  const s = (running.config as { virtualServices: { name: string; timeouts: unknown; limits?: unknown }[] })
-    .virtualServices[0]!;
+  const asRun = running.config as {
+    pools: { name: string; timeouts: unknown; retries: unknown }[];
+    virtualServices: { name: string; timeouts: unknown; limits?: unknown }[];
+  };
+  const s = asRun.virtualServices[0]!;
+  const p = asRun.pools[0]!;
   const target = { host: '127.0.0.1', port };
 
   ctx.log(`row 5: baseline, ${z.slowRate} req/s for ${z.slowBaselineS} s`);
@@ -138,6 +142,7 @@ export async function slowClientsRow(ctx: SoakContext): Promise<RowResult> {
     ],
     details: {
       serviceAsRun: s,
+      poolAsRun: p,
       baseline,
       during,
       slowloris: { ...lorisSummary, lifetimesMs: undefined, lifetimeMedianMs: med(lorisSummary.lifetimesMs) },
