@@ -4,13 +4,14 @@
  *   events/s   — health events published the way the engine publishes them (its onHealth
  *                feed), delivered over wss to 10 subscribed sessions; counted when the last
  *                session has received the last event.
- *   apply      — `config.apply` round trips for a 100-virtual-service config (validate, engine
- *                diff, atomic write with fsync, audit line, answer), alternating two configs
- *                that differ in every service so each apply is a real change.
+ *   apply      — `config.apply` round trips for a version-2 config of 100 virtual services,
+ *                each with a pool of its own (validate, engine diff, atomic write with fsync,
+ *                audit line, answer), alternating two configs that differ in every pool's
+ *                weights so each apply is a real change to all of them.
  *
  * PORTICO_BENCH_QUICK=1 runs fewer events and applies.
  */
-import type { AgentConfigInput } from '../shared/model/config.ts';
+import { CONFIG_VERSION, serverKey, type AgentConfigInput } from '../shared/model/config.ts';
 import { startTestAgent, type TestClient } from '../agent/mgmt/testing.ts';
 import { freePort } from '../test/support/ports.ts';
 
@@ -49,9 +50,9 @@ async function eventsPerSecond(): Promise<{ rate: number; seconds: number }> {
     const t0 = performance.now();
     for (let i = 0; i < EVENTS; i++) {
       publish({
-        key: `web/rs${i % 50}`,
-        virtualService: 'web',
-        realServer: `rs${i % 50}`,
+        key: serverKey('web', `rs${i % 50}`),
+        pool: 'web',
+        server: `rs${i % 50}`,
         state: i % 2 ? 'down' : 'up',
         since,
         ...(i % 2 ? { reason: 'connect ECONNREFUSED 127.0.0.1:8080' } : {}),
@@ -74,15 +75,20 @@ async function applyLatency(): Promise<{ median: number; p99: number; first: num
     const client = await agent.connect();
     const ports = await Promise.all(Array.from({ length: SERVICES }, () => freePort()));
     const config = (weight: number): AgentConfigInput => ({
+      version: CONFIG_VERSION,
+      pools: ports.map((_, i) => ({
+        name: `pool${i}`,
+        scheduler: 'weighted-round-robin',
+        servers: [
+          { name: 'a', address: '127.0.0.1', port: 9, weight },
+          { name: 'b', address: '127.0.0.1', port: 10, weight: 1 },
+        ],
+      })),
       virtualServices: ports.map((port, i) => ({
         name: `vs${i}`,
         listen: { address: '127.0.0.1', port },
         protocol: i % 4 === 0 ? 'tcp' : 'http',
-        scheduler: 'weighted-round-robin',
-        realServers: [
-          { name: 'a', address: '127.0.0.1', port: 9, weight },
-          { name: 'b', address: '127.0.0.1', port: 10, weight: 1 },
-        ],
+        pool: `pool${i}`,
       })),
     });
     const t0 = performance.now();
