@@ -1,6 +1,6 @@
 /**
- * The protocol's methods end to end: a real wss session against the real core — engine,
- * config store (transactions, revisions, audit) and certificate store in a temp data dir.
+ * The protocol's methods end to end: a real wss session against the real management plane —
+ * engine, config store (transactions, revisions, audit) and certificate store in a temp data dir.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../../shared/model/config.ts';
 import { ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { startBackend, type Backend } from '../../test/support/backends.ts';
 import { TestPki, type Issued } from '../../test/support/pki.ts';
@@ -41,42 +42,62 @@ afterEach(async () => {
 const errorOf = (response: Awaited<ReturnType<TestClient['call']>>) =>
   'error' in response ? response.error : undefined;
 
-const http = (name: string, port: number, rsPort = 9, extra: Record<string, unknown> = {}) => ({
+/** A pool of two servers a and b, both at `rsPort` on loopback. */
+const pool = (name: string, rsPort = 9, extra: Partial<PoolInput> = {}): PoolInput => ({
   name,
-  listen: { address: '127.0.0.1', port },
-  protocol: 'http' as const,
-  realServers: [
+  servers: [
     { name: 'a', address: '127.0.0.1', port: rsPort },
     { name: 'b', address: '127.0.0.1', port: rsPort },
   ],
   ...extra,
 });
 
+/** An http service on `port` sending to the pool of its own name. */
+const http = (name: string, port: number, extra: Record<string, unknown> = {}) =>
+  ({
+    name,
+    listen: { address: '127.0.0.1', port },
+    protocol: 'http',
+    pool: name,
+    ...extra,
+  }) as VirtualServiceInput;
+
+/** Services, each with a pool of its name (rsPort 9: nothing answers, nothing is sent). */
+const config = (...services: VirtualServiceInput[]): AgentConfigInput => ({
+  pools: services.map((vs) => pool(vs.name)),
+  virtualServices: services,
+});
+
 describe('config', () => {
   it('applies a config as a transaction and answers with the new revision', async () => {
-    expect(await client.result('config.get')).toEqual({ revision: 0, config: { virtualServices: [] } });
+    expect(await client.result('config.get')).toEqual({
+      revision: 0,
+      config: { version: 2, pools: [], virtualServices: [] },
+    });
     const port = await freePort();
-    expect(await client.result('config.apply', { config: { virtualServices: [http('web', port)] } })).toEqual(
-      {
-        revision: 1,
-      },
-    );
+    expect(await client.result('config.apply', { config: config(http('web', port)) })).toEqual({
+      revision: 1,
+    });
     const got = await client.result('config.get');
     expect(got).toMatchObject({
       revision: 1,
-      config: { virtualServices: [{ name: 'web', scheduler: 'round-robin' }] },
+      config: {
+        version: 2,
+        pools: [{ name: 'web', scheduler: 'round-robin', servers: [{ name: 'a' }, { name: 'b' }] }],
+        virtualServices: [{ name: 'web', pool: 'web', forwardedHeaders: 'replace' }],
+      },
     });
     expect(agent.engine.addresses().get('web')?.port).toBe(port);
     expect(await client.result('agent.info')).toMatchObject({
       revision: 1,
-      engine: { virtualServices: 1, listening: 1 },
+      engine: { kind: 'builtin', pools: 1, virtualServices: 1, listening: 1 },
     });
   });
 
   it('refuses a stale expectRevision with CONFLICT naming the current revision', async () => {
     const port = await freePort();
-    await client.result('config.apply', { config: { virtualServices: [http('web', port)] } });
-    const stale = await client.call('config.apply', { config: { virtualServices: [] }, expectRevision: 0 });
+    await client.result('config.apply', { config: config(http('web', port)) });
+    const stale = await client.call('config.apply', { config: config(), expectRevision: 0 });
     expect(errorOf(stale)).toMatchObject({ code: ERROR_CODES.CONFLICT, data: { currentRevision: 1 } });
     expect(agent.engine.addresses().has('web')).toBe(true);
   });
@@ -85,8 +106,8 @@ describe('config', () => {
     const other = await agent.connect();
     const [p1, p2] = [await freePort(), await freePort()];
     const answers = await Promise.all([
-      client.call('config.apply', { config: { virtualServices: [http('one', p1)] }, expectRevision: 0 }),
-      other.call('config.apply', { config: { virtualServices: [http('two', p2)] }, expectRevision: 0 }),
+      client.call('config.apply', { config: config(http('one', p1)), expectRevision: 0 }),
+      other.call('config.apply', { config: config(http('two', p2)), expectRevision: 0 }),
     ]);
     const errors = answers.map(errorOf);
     expect(errors.filter((e) => e === undefined)).toHaveLength(1);
@@ -102,18 +123,40 @@ describe('config', () => {
     const port = await freePort();
     const bad = await client.call('config.apply', {
       config: {
+        pools: [pool('web'), pool('web')],
         virtualServices: [
-          { ...http('web', port), protocol: 'https' },
-          { ...http('web', port), listen: { port: 70000 } },
+          http('web', port, { protocol: 'https' }),
+          http('other', port, { listen: { port: 70000 }, pool: 'nowhere' }),
         ],
       },
     });
     const error = errorOf(bad);
     expect(error?.code).toBe(ERROR_CODES.INVALID_CONFIG);
     const paths = (error?.data as { problems: { path: string }[] }).problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['virtualServices[1].listen.port']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['virtualServices[0].tls', 'virtualServices[1].listen.port']),
+    );
     expect(await client.result('config.get')).toMatchObject({ revision: 0 });
     expect(readFileSync(join(agent.dataDir, 'audit.log'), 'utf8')).toContain('"ok":false');
+  });
+
+  it('names a pool defined twice and a service naming no pool', async () => {
+    const port = await freePort();
+    const bad = await client.call('config.apply', {
+      config: {
+        pools: [pool('web'), pool('web')],
+        virtualServices: [http('other', port, { pool: 'nowhere' })],
+      },
+    });
+    expect(errorOf(bad)).toMatchObject({
+      code: ERROR_CODES.INVALID_CONFIG,
+      data: {
+        problems: expect.arrayContaining([
+          { path: 'pools[1].name', message: 'pool "web" is defined twice' },
+          { path: 'virtualServices[0].pool', message: 'there is no pool "nowhere"' },
+        ]),
+      },
+    });
   });
 
   it('reports what only the engine can know (a port in use) as INVALID_CONFIG', async () => {
@@ -122,7 +165,7 @@ describe('config', () => {
       squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)),
     );
     try {
-      const answer = await client.call('config.apply', { config: { virtualServices: [http('web', port)] } });
+      const answer = await client.call('config.apply', { config: config(http('web', port)) });
       expect(errorOf(answer)).toMatchObject({ code: ERROR_CODES.INVALID_CONFIG });
       expect(errorOf(answer)?.message).toMatch(/in use/);
     } finally {
@@ -132,48 +175,54 @@ describe('config', () => {
 
   it('validates without applying', async () => {
     const port = await freePort();
-    expect(
-      await client.result('config.validate', { config: { virtualServices: [http('web', port)] } }),
-    ).toEqual({
+    expect(await client.result('config.validate', { config: config(http('web', port)) })).toEqual({
       problems: [],
     });
     const withMissingCert = await client.result('config.validate', {
-      config: {
-        virtualServices: [{ ...http('web', port), protocol: 'https', tls: { certificates: ['nope'] } }],
-      },
+      config: config(http('web', port, { protocol: 'https', tls: { certificates: ['nope'] } })),
     });
-    expect(withMissingCert.problems).toMatchObject([{ path: 'virtualServices[0]' }]);
+    expect(withMissingCert.problems).toMatchObject([
+      { path: 'virtualServices[0].tls', message: expect.stringContaining('nope') },
+    ]);
+    const withMissingCa = await client.result('config.validate', {
+      config: { pools: [pool('web', 9, { reencrypt: { verify: 'ca', ca: 'no-ca' } })] },
+    });
+    expect(withMissingCa.problems).toMatchObject([
+      { path: 'pools[0].reencrypt', message: expect.stringContaining('no-ca') },
+    ]);
     expect(agent.engine.addresses().size).toBe(0);
   });
 
   it('upserts and removes single virtual services, leaving the others alone', async () => {
     const [p1, p2] = [await freePort(), await freePort()];
-    expect(await client.result('virtualService.upsert', { virtualService: http('one', p1) })).toEqual({
+    expect(await client.result('pool.upsert', { pool: pool('shared') })).toEqual({
       revision: 1,
       created: true,
     });
-    expect(await client.result('virtualService.upsert', { virtualService: http('two', p2) })).toEqual({
-      revision: 2,
-      created: true,
-    });
+    expect(
+      await client.result('virtualService.upsert', { virtualService: http('one', p1, { pool: 'shared' }) }),
+    ).toEqual({ revision: 2, created: true });
+    expect(
+      await client.result('virtualService.upsert', { virtualService: http('two', p2, { pool: 'shared' }) }),
+    ).toEqual({ revision: 3, created: true });
     expect(
       await client.result('virtualService.upsert', {
-        virtualService: http('one', p1, 9, { scheduler: 'least-connections' }),
-        expectRevision: 2,
+        virtualService: http('one', p1, { pool: 'shared', denyPaths: ['/admin'] }),
+        expectRevision: 3,
       }),
-    ).toEqual({ revision: 3, created: false });
+    ).toEqual({ revision: 4, created: false });
     const names = async () =>
       (
         (await client.result('config.get')).config as { virtualServices: { name: string }[] }
       ).virtualServices.map((v) => v.name);
     expect(await names()).toEqual(['one', 'two']);
-    expect(agent.engine.service('one')?.config.scheduler).toBe('least-connections');
+    expect(agent.engine.service('one')?.denyPaths).toEqual(['/admin']);
 
     expect(errorOf(await client.call('virtualService.remove', { name: 'three' }))).toMatchObject({
       code: ERROR_CODES.NOT_FOUND,
       data: { kind: 'virtual service', name: 'three' },
     });
-    expect(await client.result('virtualService.remove', { name: 'one' })).toEqual({ revision: 4 });
+    expect(await client.result('virtualService.remove', { name: 'one' })).toEqual({ revision: 5 });
     expect(await names()).toEqual(['two']);
     expect(agent.engine.addresses().has('one')).toBe(false);
 
@@ -184,71 +233,144 @@ describe('config', () => {
       code: ERROR_CODES.INVALID_CONFIG,
       data: { problems: [{ path: 'virtualServices[1].protocol' }] },
     });
+    // A service naming a pool that does not exist is refused, naming it.
+    const orphan = await client.call('virtualService.upsert', {
+      virtualService: http('orphan', p1, { pool: 'nowhere' }),
+    });
+    expect(errorOf(orphan)).toMatchObject({
+      code: ERROR_CODES.INVALID_CONFIG,
+      data: { problems: [{ path: 'virtualServices[1].pool', message: 'there is no pool "nowhere"' }] },
+    });
   });
 
-  it('drains and re-enables a real server (realServer.setEnabled)', async () => {
+  it('upserts a pool (its unchanged servers keep their runtime) and removes one no service uses', async () => {
     let backend: Backend | undefined;
     try {
       backend = await startBackend('rs');
       const port = await freePort();
-      await client.result('config.apply', { config: { virtualServices: [http('web', port, backend.port)] } });
+      await client.result('config.apply', {
+        config: { pools: [pool('web', backend.port)], virtualServices: [http('web', port)] },
+      });
+      const before = agent.engine.pool('web')!.servers.find((s) => s.name === 'a')!;
       expect(
-        await client.result('realServer.setEnabled', {
-          virtualService: 'web',
-          realServer: 'b',
-          enabled: false,
+        await client.result('pool.upsert', {
+          pool: pool('web', backend.port, { scheduler: 'least-connections' }),
+          expectRevision: 1,
         }),
-      ).toEqual({ revision: 2 });
-      const rs = (name: string) => agent.engine.service('web')?.servers.find((s) => s.name === name);
+      ).toEqual({ revision: 2, created: false });
+      const after = agent.engine.pool('web')!;
+      expect(after.config.scheduler).toBe('least-connections');
+      expect(after.servers.find((s) => s.name === 'a')).toBe(before);
+      // The service sends to the replaced pool.
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+
+      expect(await client.result('pool.upsert', { pool: pool('spare') })).toEqual({
+        revision: 3,
+        created: true,
+      });
+      expect(agent.engine.pool('spare')).toBeDefined();
+
+      expect(errorOf(await client.call('pool.remove', { name: 'web' }))).toMatchObject({
+        code: ERROR_CODES.IN_USE,
+        message: expect.stringContaining('"web"'),
+        data: { usedBy: ['web'] },
+      });
+      expect(errorOf(await client.call('pool.remove', { name: 'ghost' }))).toMatchObject({
+        code: ERROR_CODES.NOT_FOUND,
+        data: { kind: 'pool', name: 'ghost' },
+      });
+      expect(await client.result('pool.remove', { name: 'spare', expectRevision: 3 })).toEqual({
+        revision: 4,
+      });
+      expect(agent.engine.pool('spare')).toBeUndefined();
+      expect(((await client.result('config.get')).config as { pools: { name: string }[] }).pools).toEqual([
+        expect.objectContaining({ name: 'web' }),
+      ]);
+      const audit = readFileSync(join(agent.dataDir, 'audit.log'), 'utf8');
+      expect(audit).toContain('"action":"pool.upsert"');
+      expect(audit).toContain('"action":"pool.remove"');
+    } finally {
+      await backend?.close();
+    }
+  });
+
+  it('refuses to remove a pool while services or content rules use it, naming every one', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    await client.result('config.apply', {
+      config: {
+        pools: [pool('cas'), pool('owa'), pool('other')],
+        virtualServices: [
+          http('mail', p1, { pool: 'cas', contentRules: [{ name: 'owa', pathPrefix: '/owa', pool: 'owa' }] }),
+          http('mail-alt', p2, {
+            pool: 'other',
+            contentRules: [{ name: 'owa', pathPrefix: '/owa', pool: 'owa' }],
+          }),
+        ],
+      },
+    });
+    const used = errorOf(await client.call('pool.remove', { name: 'owa' }));
+    expect(used).toMatchObject({ code: ERROR_CODES.IN_USE, data: { usedBy: ['mail', 'mail-alt'] } });
+    expect(used?.message).toContain('"mail", "mail-alt"');
+    expect((await client.result('config.get')).revision).toBe(1);
+  });
+
+  it('drains and re-enables a real server of a pool (realServer.setEnabled)', async () => {
+    let backend: Backend | undefined;
+    try {
+      backend = await startBackend('rs');
+      const port = await freePort();
+      await client.result('config.apply', {
+        config: { pools: [pool('web', backend.port)], virtualServices: [http('web', port)] },
+      });
+      expect(
+        await client.result('realServer.setEnabled', { pool: 'web', server: 'b', enabled: false }),
+      ).toEqual({
+        revision: 2,
+      });
+      const rs = (name: string) => agent.engine.pool('web')?.servers.find((s) => s.name === name);
       expect(rs('b')?.enabled).toBe(false);
       expect(rs('a')?.enabled).toBe(true);
       // Traffic now goes to a only.
       for (let i = 0; i < 4; i++) await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
-      expect(rs('b')?.requests).toBe(0);
-      expect(rs('a')?.requests).toBe(4);
+      expect(rs('b')?.traffic.requests).toBe(0);
+      expect(rs('a')?.traffic.requests).toBe(4);
       const stats = await client.result('stats.snapshot');
-      expect(stats.virtualServices).toMatchObject([
+      expect(stats.virtualServices).toMatchObject([{ name: 'web', protocol: 'http', requests: 4 }]);
+      expect(stats.pools).toMatchObject([
         {
           name: 'web',
-          requests: 4,
-          realServers: [
-            { name: 'a', requests: 4 },
-            { name: 'b', requests: 0, state: 'disabled' },
+          servers: [
+            { key: 'web/a', name: 'a', requests: 4, state: 'up' },
+            { key: 'web/b', name: 'b', requests: 0, state: 'disabled' },
           ],
         },
       ]);
+      expect(
+        ((await client.result('config.get')).config as { pools: { servers: { enabled: boolean }[] }[] })
+          .pools[0]!.servers[1]!.enabled,
+      ).toBe(false);
 
       expect(
-        errorOf(
-          await client.call('realServer.setEnabled', {
-            virtualService: 'web',
-            realServer: 'z',
-            enabled: false,
-          }),
-        ),
+        errorOf(await client.call('realServer.setEnabled', { pool: 'web', server: 'z', enabled: false })),
       ).toMatchObject({
         code: ERROR_CODES.NOT_FOUND,
         data: { kind: 'real server', name: 'web/z' },
       });
       expect(
-        errorOf(
-          await client.call('realServer.setEnabled', {
-            virtualService: 'nope',
-            realServer: 'a',
-            enabled: false,
-          }),
-        ),
+        errorOf(await client.call('realServer.setEnabled', { pool: 'nope', server: 'a', enabled: false })),
       ).toMatchObject({
         code: ERROR_CODES.NOT_FOUND,
+        data: { kind: 'pool', name: 'nope' },
       });
       expect(
-        await client.result('realServer.setEnabled', {
-          virtualService: 'web',
-          realServer: 'b',
-          enabled: true,
-        }),
-      ).toEqual({ revision: 3 });
+        await client.result('realServer.setEnabled', { pool: 'web', server: 'b', enabled: true }),
+      ).toEqual({
+        revision: 3,
+      });
       expect(rs('b')?.enabled).toBe(true);
+      const audit = readFileSync(join(agent.dataDir, 'audit.log'), 'utf8');
+      expect(audit).toContain('"action":"realServer.drain"');
+      expect(audit).toContain('"action":"realServer.enable"');
     } finally {
       await backend?.close();
     }
@@ -267,8 +389,14 @@ describe('certificates', () => {
     expect((imported.summary as { subject: { cn: string } }).subject.cn).toBe('www.mgmt.test');
 
     const port = await freePort();
+    // An https service without a pool: it answers 404 to every request, and uses the certificate.
     await client.result('virtualService.upsert', {
-      virtualService: { ...http('secure', port), protocol: 'https', tls: { certificates: ['www'] } },
+      virtualService: {
+        name: 'secure',
+        listen: { address: '127.0.0.1', port },
+        protocol: 'https',
+        tls: { certificates: ['www'] },
+      },
     });
     expect(await servedFingerprint(port)).toBe(new X509Certificate(first.cert).fingerprint256);
 
@@ -362,7 +490,7 @@ describe('without a templates module', () => {
   it('answers the template methods with UNAVAILABLE', async () => {
     client.close();
     await agent.close();
-    agent = await startTestAgent({ identity, core: { templates: null } });
+    agent = await startTestAgent({ identity, management: { templates: null } });
     client = await agent.connect();
     for (const answer of [
       await client.call('template.list'),
@@ -404,7 +532,10 @@ describe('templates', () => {
     const preview = await client.result('template.preview', { template: 'https-offload', params });
     expect(preview).toMatchObject({
       revision: 0,
-      changes: [{ op: 'add', virtualService: 'www' }],
+      changes: [
+        { op: 'add', kind: 'pool', name: 'www', after: { servers: [{ name: 'web01', port: 9 }] } },
+        { op: 'add', kind: 'virtualService', name: 'www', after: { pool: 'www', protocol: 'https' } },
+      ],
       unchanged: [],
     });
     expect(agent.engine.addresses().size).toBe(0);
@@ -420,7 +551,10 @@ describe('templates', () => {
       await client.result('template.apply', { template: 'https-offload', params, expectRevision: 0 }),
     ).toEqual({
       revision: 1,
-      created: ['www'],
+      created: [
+        { kind: 'pool', name: 'www' },
+        { kind: 'virtualService', name: 'www' },
+      ],
       replaced: [],
       unchanged: [],
     });
@@ -430,7 +564,10 @@ describe('templates', () => {
     expect(await client.result('template.preview', { template: 'https-offload', params })).toMatchObject({
       revision: 1,
       changes: [],
-      unchanged: ['www'],
+      unchanged: [
+        { kind: 'pool', name: 'www' },
+        { kind: 'virtualService', name: 'www' },
+      ],
     });
   });
 
@@ -457,18 +594,18 @@ describe('templates', () => {
       version: 1,
       name: 'Echo',
       parameters: [{ name: 'port', type: 'port', label: 'Port', required: true }],
+      pools: [{ name: 'echo', servers: [{ name: 'a', address: '127.0.0.1', port: 9 }] }],
       virtualServices: [
-        {
-          name: 'echo',
-          listen: { address: '127.0.0.1', port: '{{port}}' },
-          protocol: 'tcp',
-          realServers: [{ name: 'a', address: '127.0.0.1', port: 9 }],
-        },
+        { name: 'echo', listen: { address: '127.0.0.1', port: '{{port}}' }, protocol: 'tcp', pool: 'echo' },
       ],
     };
     expect(await client.result('template.apply', { template: doc, params: { port } })).toMatchObject({
-      created: ['echo'],
+      created: [
+        { kind: 'pool', name: 'echo' },
+        { kind: 'virtualService', name: 'echo' },
+      ],
     });
+    expect(agent.engine.addresses().get('echo')?.port).toBe(port);
     const broken = errorOf(
       await client.call('template.preview', {
         template: { ...doc, virtualServices: [{ protocl: 'tcp' }] },
