@@ -19,6 +19,13 @@ import {
 } from './channel.ts';
 import { Fingerprint } from '../protocol/fingerprint.ts';
 
+/**
+ * The certificate words this contract speaks, for the renderer: it may not import shared/certs
+ * (the Node-only parser lives there), so the types and the codes it switches on come through here.
+ */
+export type { CertIssue, CertName, CertSource, CertSummary } from '../certs/summary-types.ts';
+export { CERT_CODES, type CertCode } from '../certs/codes.ts';
+
 /** Real certificate files are a few KiB; a P7B bundle a few dozen. 1 MiB leaves a wide margin. */
 export const MAX_CERT_FILE_BYTES = 1024 * 1024;
 export const MAX_CERT_FILES = 16;

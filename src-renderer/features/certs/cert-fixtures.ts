@@ -1,6 +1,10 @@
 /** Small certificate views for this screen's tests; dates are relative to now, so expiry reads the same any day. */
-import type { CertSummary } from '../../../shared/certs/summary-types.ts';
-import type { CertificateUsage, CertInspection, InspectedCertView } from '../../../shared/ipc/certs.ts';
+import type {
+  CertificateUsage,
+  CertInspection,
+  CertSummary,
+  InspectedCertView,
+} from '../../../shared/ipc/certs.ts';
 
 const DAY = 86_400_000;
 export const inDays = (days: number): string => new Date(Date.now() + days * DAY).toISOString();

@@ -1,5 +1,5 @@
 /** Short sentences about one certificate, shared by the chain cards and the usage table. */
-import type { CertName, CertSource } from '../../../shared/certs/summary-types.ts';
+import type { CertName, CertSource } from '../../../shared/ipc/certs.ts';
 
 /** The CN when there is one (what admins call a certificate by), else the whole DN. */
 export function nameOf(name: CertName): string {

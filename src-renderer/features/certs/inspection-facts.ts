@@ -2,8 +2,7 @@
  * What the screen concludes from an inspection: which files need a password, and why it
  * cannot be pushed. Pure, so the rules are tested without rendering.
  */
-import { CERT_CODES } from '../../../shared/certs/codes.ts';
-import type { CertInspection, CertIssueView } from '../../../shared/ipc/certs.ts';
+import { CERT_CODES, type CertInspection, type CertIssueView } from '../../../shared/ipc/certs.ts';
 
 const PASSWORD_CODES: ReadonlySet<string> = new Set([
   CERT_CODES.WRONG_PASSWORD,
