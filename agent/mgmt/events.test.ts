@@ -25,11 +25,9 @@ describe('events', () => {
     const port = await freePort();
     await client.result('config.apply', {
       config: {
-        virtualServices: [
+        pools: [
           {
             name: 'web',
-            listen: { address: '127.0.0.1', port },
-            protocol: 'http',
             healthCheck: {
               type: 'http',
               path: '/health',
@@ -38,13 +36,16 @@ describe('events', () => {
               rise: 1,
               fall: 1,
             },
-            realServers: [{ name: 'rs1', address: '127.0.0.1', port: backend.port }],
+            servers: [{ name: 'rs1', address: '127.0.0.1', port: backend.port }],
           },
+        ],
+        virtualServices: [
+          { name: 'web', listen: { address: '127.0.0.1', port }, protocol: 'http', pool: 'web' },
         ],
       },
     });
     const up = await client.waitForEvent((e) => e.topic === 'health' && e.data.state === 'up');
-    expect(EVENTS.health.data.parse(up.data)).toMatchObject({ key: 'web/rs1', virtualService: 'web' });
+    expect(EVENTS.health.data.parse(up.data)).toMatchObject({ key: 'web/rs1', pool: 'web', server: 'rs1' });
 
     const killedAt = performance.now();
     await backend.kill();
@@ -68,12 +69,12 @@ describe('events', () => {
     const unsubscribed = await agent.connect();
 
     const port = await freePort();
-    const { revision } = await editor.result('virtualService.upsert', {
-      virtualService: {
-        name: 'web',
-        listen: { address: '127.0.0.1', port },
-        protocol: 'http',
-        realServers: [{ name: 'a', address: '127.0.0.1', port: 9 }],
+    const { revision } = await editor.result('config.apply', {
+      config: {
+        pools: [{ name: 'web', servers: [{ name: 'a', address: '127.0.0.1', port: 9 }] }],
+        virtualServices: [
+          { name: 'web', listen: { address: '127.0.0.1', port }, protocol: 'http', pool: 'web' },
+        ],
       },
     });
     for (const w of watchers) {
@@ -89,13 +90,13 @@ describe('events', () => {
   });
 
   it('ticks stats only while someone is subscribed', async () => {
-    agent = await startTestAgent({ core: { statsIntervalMs: 50 } });
+    agent = await startTestAgent({ management: { statsIntervalMs: 50 } });
     const client = await agent.connect();
     expect(await client.result('events.subscribe', { topics: ['stats', 'config'] })).toEqual({
       topics: ['config', 'stats'],
     });
     const tick = await client.waitForEvent((e) => e.topic === 'stats');
-    expect(EVENTS.stats.data.parse(tick.data)).toMatchObject({ virtualServices: [] });
+    expect(EVENTS.stats.data.parse(tick.data)).toMatchObject({ pools: [], virtualServices: [] });
 
     expect(await client.result('events.unsubscribe', { topics: ['stats'] })).toEqual({ topics: ['config'] });
     // Let an answer that raced the unsubscribe arrive, then expect silence.
@@ -107,19 +108,19 @@ describe('events', () => {
     client.close();
   });
 
-  it('drops the subscriptions of a closed session, and holds one core feed per topic', async () => {
-    agent = await startTestAgent({ core: { statsIntervalMs: 20 } });
-    const core = agent.core;
-    const original = core.subscribe.bind(core);
+  it('drops the subscriptions of a closed session, and holds one feed per topic', async () => {
+    agent = await startTestAgent({ management: { statsIntervalMs: 20 } });
+    const management = agent.management;
+    const original = management.subscribe.bind(management);
     const active = new Map<string, number>();
-    core.subscribe = ((topic, listener) => {
+    management.subscribe = ((topic, listener) => {
       active.set(topic, (active.get(topic) ?? 0) + 1);
       const leave = original(topic, listener);
       return () => {
         active.set(topic, (active.get(topic) ?? 0) - 1);
         leave();
       };
-    }) as typeof core.subscribe;
+    }) as typeof management.subscribe;
 
     const one = await agent.connect();
     const two = await agent.connect();
@@ -149,8 +150,8 @@ describe('events', () => {
     for (let i = 0; i < 2_000 && agent.server.counters().sessions === 2; i++) {
       agent.health.publish({
         key: 'web/a',
-        virtualService: 'web',
-        realServer: 'a',
+        pool: 'web',
+        server: 'a',
         state: 'down',
         since,
         reason,

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, ERROR_CODES } from '../../shared/protocol/codes.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol/agent.ts';
 import { makeIdentity, refusal, startTestAgent, type Identity, type TestAgent } from './testing.ts';
 
 let identity: Identity;
@@ -46,7 +47,10 @@ describe('authentication on upgrade', () => {
     });
     expect(wrongPath.status).toBe(404);
     const client = await a.connect();
-    expect(await client.result('agent.info')).toMatchObject({ id: 'agent-test', protocolVersion: 1 });
+    expect(await client.result('agent.info')).toMatchObject({
+      id: 'agent-test',
+      protocolVersion: PROTOCOL_VERSION,
+    });
     expect(a.server.counters()).toMatchObject({ sessions: 1, sessionsOpened: 1 });
     client.close();
   });
