@@ -23,12 +23,20 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** An http service on `port` sending to the pool of its own name. */
 const vs = (name: string, port: number, extra: Record<string, unknown> = {}) => ({
   name,
   listen: { address: '127.0.0.1', port },
   protocol: 'http',
-  realServers: [{ name: 'a', address: '127.0.0.1', port: 9 }],
+  pool: name,
   ...extra,
+});
+
+/** These services, each with a pool of its name holding one server "a". */
+const cfg = (...services: { name: string }[]) => ({
+  version: 2,
+  pools: services.map((s) => ({ name: s.name, servers: [{ name: 'a', address: '127.0.0.1', port: 9 }] })),
+  virtualServices: services,
 });
 const fileText = () => readFileSync(join(dir, 'config.json'), 'utf8');
 const auditLines = () =>
@@ -44,12 +52,20 @@ describe('config transactions', () => {
     const seen: number[] = [];
     store.onChange((c) => seen.push(c.revision));
     const port = await freePort();
-    expect(await store.apply({ virtualServices: [vs('web', port)] }, { actor })).toEqual({ revision: 1 });
-    expect(JSON.parse(fileText())).toMatchObject({ revision: 1, virtualServices: [{ name: 'web' }] });
+    expect(await store.apply(cfg(vs('web', port)), { actor })).toEqual({ revision: 1 });
+    // The file reads top-down: format, revision, then the pools and the services naming them.
+    const written = JSON.parse(fileText()) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(['version', 'revision', 'pools', 'virtualServices']);
+    expect(written).toMatchObject({
+      version: 2,
+      revision: 1,
+      pools: [{ name: 'web', servers: [{ name: 'a' }] }],
+      virtualServices: [{ name: 'web', pool: 'web' }],
+    });
     expect(engine.addresses().get('web')?.port).toBe(port);
     expect(seen).toEqual([1]);
     // The same config again is not a change.
-    expect(await store.apply({ virtualServices: [vs('web', port)] }, { actor })).toEqual({ revision: 1 });
+    expect(await store.apply(cfg(vs('web', port)), { actor })).toEqual({ revision: 1 });
     const [entry] = auditLines();
     expect(entry).toMatchObject({ action: 'config.apply', actor, ok: true, revision: 1 });
     expect(entry.detail.added).toEqual(['web']);
@@ -60,10 +76,10 @@ describe('config transactions', () => {
 
   it('refuses an invalid config with every problem, leaving engine and file as they were', async () => {
     const store = await ConfigStore.open(dir, engine, silentLogger());
-    await store.apply({ virtualServices: [vs('web', await freePort())] }, { actor });
+    await store.apply(cfg(vs('web', await freePort())), { actor });
     const before = fileText();
     const err = await store
-      .apply({ virtualServices: [vs('web', 70000), vs('web', 1, { protocol: 'ftp' })] }, { actor })
+      .apply(cfg(vs('web', 70000), vs('ftp', 1, { protocol: 'ftp' })), { actor })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigInvalidError);
     expect((err as ConfigInvalidError).problems.map((p) => p.path)).toEqual(
@@ -77,16 +93,16 @@ describe('config transactions', () => {
   it('refuses a config the engine cannot run (port taken) and keeps the old one running', async () => {
     const store = await ConfigStore.open(dir, engine, silentLogger());
     const port = await freePort();
-    await store.apply({ virtualServices: [vs('web', port)] }, { actor });
+    await store.apply(cfg(vs('web', port)), { actor });
     const blocker: Server = createServer();
     const taken = await new Promise<number>((r) =>
       blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)),
     );
     try {
       const before = fileText();
-      await expect(
-        store.apply({ virtualServices: [vs('web', port), vs('b', taken)] }, { actor }),
-      ).rejects.toThrow(ConfigInvalidError);
+      await expect(store.apply(cfg(vs('web', port), vs('b', taken)), { actor })).rejects.toThrow(
+        ConfigInvalidError,
+      );
       expect(fileText()).toBe(before);
       expect(engine.config.virtualServices.map((v) => v.name)).toEqual(['web']);
     } finally {
@@ -96,11 +112,11 @@ describe('config transactions', () => {
 
   it('expectRevision: of two concurrent applies from the same revision, one wins and one conflicts', async () => {
     const store = await ConfigStore.open(dir, engine, silentLogger());
-    await store.apply({ virtualServices: [vs('web', await freePort())] }, { actor });
+    await store.apply(cfg(vs('web', await freePort())), { actor });
     const [p1, p2] = [await freePort(), await freePort()];
     const results = await Promise.allSettled([
-      store.apply({ virtualServices: [vs('one', p1)] }, { actor, expectRevision: 1 }),
-      store.apply({ virtualServices: [vs('two', p2)] }, { actor, expectRevision: 1 }),
+      store.apply(cfg(vs('one', p1)), { actor, expectRevision: 1 }),
+      store.apply(cfg(vs('two', p2)), { actor, expectRevision: 1 }),
     ]);
     expect(results[0]).toEqual({ status: 'fulfilled', value: { revision: 2 } });
     expect(results[1]!.status).toBe('rejected');
@@ -113,18 +129,15 @@ describe('config transactions', () => {
 
   it('update() is a read-modify-write in the same queue', async () => {
     const store = await ConfigStore.open(dir, engine, silentLogger());
-    await store.apply({ virtualServices: [vs('web', await freePort())] }, { actor });
+    await store.apply(cfg(vs('web', await freePort())), { actor });
     await Promise.all(
       [1, 2, 3].map(() =>
         store.update(
           (c) => ({
             ...c,
-            virtualServices: c.virtualServices.map((v) => ({
-              ...v,
-              realServers: [
-                ...v.realServers,
-                { name: `r${v.realServers.length}`, address: '127.0.0.1', port: 9 },
-              ],
+            pools: c.pools.map((p) => ({
+              ...p,
+              servers: [...p.servers, { name: `r${p.servers.length}`, address: '127.0.0.1', port: 9 }],
             })),
           }),
           { actor, action: 'realServer.add' },
@@ -132,24 +145,19 @@ describe('config transactions', () => {
       ),
     );
     expect(store.get().revision).toBe(4);
-    expect(store.get().config.virtualServices[0]!.realServers.map((r) => r.name)).toEqual([
-      'a',
-      'r1',
-      'r2',
-      'r3',
-    ]);
+    expect(store.get().config.pools[0]!.servers.map((r) => r.name)).toEqual(['a', 'r1', 'r2', 'r3']);
   });
 
   it('when the file cannot be written, the engine goes back to the previous config', async () => {
     const store = await ConfigStore.open(dir, engine, silentLogger());
     const port = await freePort();
-    await store.apply({ virtualServices: [vs('web', port)] }, { actor });
+    await store.apply(cfg(vs('web', port)), { actor });
     // A directory where config.json should be: the rename in the atomic write fails.
     rmSync(join(dir, 'config.json'));
     mkdirSync(join(dir, 'config.json', 'x'), { recursive: true });
-    await expect(
-      store.apply({ virtualServices: [vs('web', port), vs('b', await freePort())] }, { actor }),
-    ).rejects.toThrow(/could not save/);
+    await expect(store.apply(cfg(vs('web', port), vs('b', await freePort())), { actor })).rejects.toThrow(
+      /could not save/,
+    );
     expect(engine.config.virtualServices.map((v) => v.name)).toEqual(['web']);
     expect(store.get().revision).toBe(1);
   });
@@ -157,7 +165,7 @@ describe('config transactions', () => {
 
 describe('durability', () => {
   it('SIGKILL during a stream of applies never leaves a torn file; a restart runs the last acknowledged revision', async () => {
-    writeFileSync(join(dir, 'config.json'), '{"virtualServices":[]}');
+    writeFileSync(join(dir, 'config.json'), '{"version":2,"pools":[],"virtualServices":[]}');
     const child = spawn(
       process.execPath,
       [new URL('../../test/fixtures/apply-loop.ts', import.meta.url).pathname, dir],
@@ -181,13 +189,18 @@ describe('durability', () => {
     child.kill('SIGKILL');
     await exited;
     const last = acks.at(-1)!;
-    const file = JSON.parse(fileText()) as { revision: number; virtualServices: { name: string }[] };
+    const file = JSON.parse(fileText()) as {
+      revision: number;
+      pools: { name: string }[];
+      virtualServices: { name: string }[];
+    };
     // The file holds the last acknowledged revision, or the one whose reply was still on its way.
     expect([last.revision, last.revision + 1]).toContain(file.revision);
     const expectedMarker =
       file.revision === last.revision ? last.marker : `m${Number(last.marker.slice(1)) + 1}`;
     expect(file.virtualServices).toHaveLength(20);
     expect(file.virtualServices.every((v) => v.name.startsWith(`${expectedMarker}-`))).toBe(true);
+    expect(file.pools.every((p) => p.name.startsWith(`${expectedMarker}-`))).toBe(true);
     const restarted = await ConfigStore.open(dir, engine, silentLogger());
     expect(restarted.get().revision).toBe(file.revision);
   }, 30_000);
