@@ -19,6 +19,8 @@ import { startBackend, type Backend } from './support/backends.ts';
 import { until } from './support/engine.ts';
 import { freePort } from './support/ports.ts';
 import { TestPki, type Issued } from './support/pki.ts';
+import { parsePrometheusText, valueOf } from './support/prometheus-text.ts';
+import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../shared/model/config.ts';
 
 const repo = new URL('..', import.meta.url).pathname;
 let dir: string;
@@ -80,25 +82,38 @@ const logged = (msg: string) => logs.some((l) => l.msg === msg);
 let ports: { https: number; http: number; extra: number; api: number; metrics: number };
 let stderr = '';
 
-function writeConfig(services: unknown[]) {
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ virtualServices: services }, null, 2));
+function writeConfig(config: AgentConfigInput) {
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
 }
 
-const baseServices = () => [
+/** The pool "www" of one real server; `weight` changes it. */
+const wwwPool = (weight = 1): PoolInput => ({
+  name: 'www',
+  servers: [{ name: 'rs', address: '127.0.0.1', port: backend.port, weight }],
+});
+
+/** TLS offload to the pool "www", and a redirect of plain HTTP to it. */
+const baseServices = (): VirtualServiceInput[] => [
   {
     name: 'www',
     listen: { address: '127.0.0.1', port: ports.https },
     protocol: 'https',
     tls: { certificates: ['www'] },
-    realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
+    pool: 'www',
   },
   {
     name: 'redirect',
     listen: { address: '127.0.0.1', port: ports.http },
-    protocol: 'http',
-    redirect: { toPort: ports.https },
+    protocol: 'redirect',
+    toPort: ports.https,
   },
 ];
+
+const baseConfig = (weight = 1): AgentConfigInput => ({
+  version: 2,
+  pools: [wwwPool(weight)],
+  virtualServices: baseServices(),
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'portico-agent-'));
@@ -115,7 +130,7 @@ beforeAll(async () => {
   };
   const imported = await importCert('www', pki.issue(ca, { cn: 'www.contoso.com', keyType: 'rsa' }));
   expect(imported.code).toBe(0);
-  writeConfig(baseServices());
+  writeConfig(baseConfig());
   agent = spawn(
     process.execPath,
     [
@@ -195,19 +210,16 @@ describe('the agent process', () => {
         fingerprint: agentFile.fingerprint,
       });
       const { revision } = (await client.result('config.get')) as { revision: number };
-      const changed = baseServices();
-      changed[0]!.realServers = [
-        { name: 'rs', address: '127.0.0.1', port: backend.port, weight: 2 } as never,
-      ];
       const applied = (await client.result('config.apply', {
-        config: { virtualServices: changed },
+        config: baseConfig(2),
         expectRevision: revision,
-      } as never)) as { revision: number };
+      })) as { revision: number };
       expect(applied.revision).toBe(revision + 1);
-      const stale = await client.call('config.apply', {
-        config: { virtualServices: baseServices() },
-        expectRevision: revision,
-      } as never);
+      const running = (await client.result('config.get')).config as {
+        pools: { servers: { weight: number }[] }[];
+      };
+      expect(running.pools[0]!.servers[0]!.weight).toBe(2);
+      const stale = await client.call('config.apply', { config: baseConfig(), expectRevision: revision });
       expect('error' in stale && stale.error.message).toMatch(/revision/);
     } finally {
       client.close();
@@ -229,18 +241,32 @@ describe('the agent process', () => {
     again.close();
   });
 
-  it('serves Prometheus metrics for its real servers', async () => {
+  it('serves Prometheus metrics for its pool members and services', async () => {
     const res = await request(`http://127.0.0.1:${ports.metrics}/metrics`);
-    const text = await res.body.text();
+    const m = parsePrometheusText(await res.body.text());
     expect(res.statusCode).toBe(200);
-    expect(text).toMatch(/portico_real_server_up\{[^}]*virtual_service="www"[^}]*\} 1/);
-    expect(text).toMatch(/portico_requests_total\{[^}]*virtual_service="www"[^}]*\} [1-9]/);
+    const rs = { pool: 'www', server: 'rs' };
+    expect(valueOf(m, 'portico_server_up', rs)).toBe(1);
+    // The first test's request, forwarded to the pool member and answered 2xx.
+    expect(valueOf(m, 'portico_server_requests_total', rs)).toBeGreaterThanOrEqual(1);
+    expect(valueOf(m, 'portico_server_responses_total', { ...rs, class: '2xx' })).toBeGreaterThanOrEqual(1);
+    expect(
+      valueOf(m, 'portico_virtual_service_requests_total', { virtual_service: 'www' }),
+    ).toBeGreaterThanOrEqual(1);
+    // The redirect service answered its request itself: a 3xx, and no pool behind it.
+    expect(
+      valueOf(m, 'portico_virtual_service_responses_total', { virtual_service: 'redirect', class: '3xx' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses an invalid config on SIGHUP, lists the problems, and keeps serving', async () => {
     writeFileSync(
       join(dir, 'config.json'),
-      JSON.stringify({ virtualServices: [{ name: 'bad name', listen: { port: 99999 } }] }),
+      JSON.stringify({
+        version: 2,
+        pools: [{ name: 'www', servers: [{ name: 'rs', address: '127.0.0.1', port: 99999 }] }],
+        virtualServices: [{ name: 'bad name', listen: { port: 80 }, protocol: 'tcp', pool: 'nowhere' }],
+      }),
     );
     agent.kill('SIGHUP');
     await until(() => logged('config refused; the running config stays'), 'the refusal to be logged');
@@ -248,11 +274,7 @@ describe('the agent process', () => {
       problems: { path: string }[];
     };
     expect(refusal.problems.map((p) => p.path)).toEqual(
-      expect.arrayContaining([
-        'virtualServices[0].name',
-        'virtualServices[0].listen.port',
-        'virtualServices[0].protocol',
-      ]),
+      expect.arrayContaining(['pools[0].servers[0].port', 'virtualServices[0].name']),
     );
     const r = await request(`http://127.0.0.1:${ports.http}/`, { headers: { host: 'a' } });
     await r.body.dump();
@@ -260,15 +282,14 @@ describe('the agent process', () => {
   });
 
   it('applies a valid config on SIGHUP', async () => {
-    writeConfig([
-      ...baseServices(),
-      {
-        name: 'extra',
-        listen: { address: '127.0.0.1', port: ports.extra },
-        protocol: 'http',
-        realServers: [{ name: 'rs', address: '127.0.0.1', port: backend.port }],
-      },
-    ]);
+    // A second service on the same pool: one pool member, two services.
+    writeConfig({
+      ...baseConfig(2),
+      virtualServices: [
+        ...baseServices(),
+        { name: 'extra', listen: { address: '127.0.0.1', port: ports.extra }, protocol: 'http', pool: 'www' },
+      ],
+    });
     agent.kill('SIGHUP');
     await until(async () => {
       try {
