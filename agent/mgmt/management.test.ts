@@ -377,6 +377,50 @@ describe('config', () => {
   });
 });
 
+describe('a pool shared by two services', () => {
+  it('realServer.setEnabled {pool, server} drains the server for both, and enables it for both', async () => {
+    const backends = [await startBackend('a'), await startBackend('b')];
+    try {
+      const [p1, p2] = [await freePort(), await freePort()];
+      await client.result('config.apply', {
+        config: {
+          pools: [
+            {
+              name: 'cas',
+              servers: backends.map((b) => ({ name: b.name, address: '127.0.0.1', port: b.port })),
+            },
+          ],
+          virtualServices: [http('owa', p1, { pool: 'cas' }), http('ews', p2, { pool: 'cas' })],
+        },
+      });
+      const served = async () => {
+        const names = new Set<string>();
+        for (const port of [p1, p2, p1, p2, p1, p2])
+          names.add(
+            ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { backend: string }).backend,
+          );
+        return names;
+      };
+      expect(await served()).toEqual(new Set(['a', 'b']));
+      expect(
+        await client.result('realServer.setEnabled', { pool: 'cas', server: 'b', enabled: false }),
+      ).toEqual({
+        revision: 2,
+      });
+      const before = backends[1]!.seen.length;
+      expect(await served()).toEqual(new Set(['a']));
+      expect(backends[1]!.seen.length).toBe(before);
+      const health = (await client.result('health.snapshot')).servers as { key: string; state: string }[];
+      expect(health.find((h) => h.key === 'cas/b')?.state).toBe('disabled');
+      expect(health).toHaveLength(2);
+      await client.result('realServer.setEnabled', { pool: 'cas', server: 'b', enabled: true });
+      expect(await served()).toEqual(new Set(['a', 'b']));
+    } finally {
+      await Promise.all(backends.map((b) => b.close()));
+    }
+  });
+});
+
 describe('certificates', () => {
   const leafFor = (cn: string) => pki.issue(intermediate, { cn, sans: [cn, '127.0.0.1'] });
 
