@@ -160,7 +160,7 @@ export function createCertCore(
           // client so its errors reach fanOutWithProgress (and ipcErrorOf) as thrown, like push's.
           const single: PushFleet = {
             fanOut: async (_ids, operation) => [
-              { agentId, ok: true, value: await operation(client, agentId) },
+              { agentId, ok: true, result: await operation(client, agentId) },
             ],
           };
           const [result] = await replaceCertificateEverywhere(single, [agentId], payload, {
@@ -168,7 +168,7 @@ export function createCertCore(
             ...(force ? { force: true } : {}),
           });
           if (!result?.ok) throw new Error('unreachable: a single-agent replace either returns or throws');
-          return { replaced: result.value.replaced } satisfies ReplaceOutcome;
+          return { replaced: result.result.replaced } satisfies ReplaceOutcome;
         },
         operationId,
       );
@@ -188,7 +188,7 @@ export function createCertCore(
           unreachable.push({ agentId: r.agentId, reason: ipcErrorOf(r.error).message });
           return;
         }
-        for (const entry of r.value.certificates) {
+        for (const entry of r.result.certificates) {
           if (entry.kind !== 'certificate' || entry.problem !== undefined) continue;
           let usage = byFingerprint.get(entry.fingerprint);
           if (!usage) {

@@ -61,9 +61,7 @@ export async function fanOutWithProgress<T>(
   return {
     operationId,
     results: results.map((r): AgentOutcome<T> =>
-      r.ok
-        ? { agentId: r.agentId, ok: true, result: r.value }
-        : { agentId: r.agentId, ok: false, error: ipcErrorOf(r.error) },
+      r.ok ? r : { agentId: r.agentId, ok: false, error: ipcErrorOf(r.error) },
     ),
   };
 }

@@ -6,9 +6,9 @@
  */
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { defaultLibraryDir } from '../certs/index.ts';
 import { createConsoleCore, type RunningConsoleCore } from '../core.ts';
 import { FleetManager, startDiscovery, type Discovery } from '../fleet/index.ts';
+import { certLibraryDir } from '../store/console-dir.ts';
 import { openNodeConsoleStore, type ConsoleStore } from '../store/index.ts';
 import type { CertCoreOptions } from './cert-core.ts';
 
@@ -50,7 +50,8 @@ export function openConsole(options: OpenConsoleOptions): OpenConsole {
     fleet,
     log,
     configDir: dirname(store.path),
-    certs: { libraryDir: defaultLibraryDir(options.env ?? process.env), ...options.certs },
+    // The library beside the settings: the Console's one directory (store/console-dir.ts).
+    certs: { libraryDir: certLibraryDir(dirname(store.path)), ...options.certs },
   });
   let discovery: Discovery | undefined;
   if (options.discovery) {
