@@ -2,6 +2,7 @@
  * `portico-agent` command line: parses arguments and hands over to the module that does the
  * work. Exit status: 0 ok, 1 failed or refused, 2 usage.
  */
+import { DEFAULT_AGENT_PORT } from '../shared/protocol/transport.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigFileError, readConfigFile } from './config/config-file.ts';
@@ -74,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   let api;
   let metrics;
   try {
-    api = parseEndpoint(values.api ?? '127.0.0.1:7443', '--api');
+    api = parseEndpoint(values.api ?? `127.0.0.1:${DEFAULT_AGENT_PORT}`, '--api');
     metrics = values.metrics === undefined ? undefined : parseEndpoint(values.metrics, '--metrics');
   } catch (err) {
     return usage((err as Error).message);

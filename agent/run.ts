@@ -4,6 +4,7 @@
  * advertisement and the metrics endpoint. Each piece is its own module; this file only wires
  * them and handles the signals.
  */
+import { apiUrl } from '../shared/protocol/transport.ts';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { startAgent } from './agent.ts';
@@ -46,7 +47,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   const identity = await loadOrCreateIdentity(dataDir, {
     name: opts.name,
     site: opts.site,
-    apiUrl: `wss://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${opts.api.port}/v1`,
+    apiUrl: apiUrl(publicHost, opts.api.port),
   });
   if (identity.created) {
     opts.console.write(
@@ -114,7 +115,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       dataDir,
       pid: process.pid,
       id: identity.id,
-      api: `wss://${opts.api.host}:${api.port}/v1`,
+      api: apiUrl(opts.api.host, api.port),
       fingerprint: identity.fingerprint,
       metrics: metrics ? `http://${opts.metrics!.host}:${metrics.port}/metrics` : undefined,
       listeners: Object.fromEntries(agent.engine.addresses()),

@@ -1,8 +1,9 @@
 /**
- * One publisher, many listeners, synchronously. A listener that throws is reported and the
+ * One publisher, many listeners, synchronously (events to every subscribed session; "fan-out"
+ * is the Console's word for one operation run on many agents). A listener that throws is reported and the
  * others still get the value: one broken session must not starve the rest of events.
  */
-export class Fanout<T> {
+export class Broadcast<T> {
   private readonly listeners = new Set<(value: T) => void>();
   private readonly onError: (err: unknown) => void;
 
@@ -10,7 +11,7 @@ export class Fanout<T> {
     this.onError = onError;
   }
 
-  /** Bound, so it can be handed over as a callback (e.g. EngineOptions.onHealth). */
+  /** Bound, so it can be handed over as a callback (e.g. to the engine's onHealth). */
   readonly publish = (value: T): void => {
     for (const listener of [...this.listeners]) {
       try {

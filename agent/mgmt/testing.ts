@@ -19,7 +19,7 @@ import { ConfigStore } from '../config/config-store.ts';
 import { Engine } from '../engine/engine.ts';
 import { silentLogger } from '../log.ts';
 import { createManagement, type Management, type ManagementOptions } from './management.ts';
-import { Fanout } from './fanout.ts';
+import { Broadcast } from './broadcast.ts';
 import { startManagementServer, type ManagementServer, type ManagementServerOptions } from './server.ts';
 import { selfSigned } from '../../test/support/pki.ts';
 
@@ -42,7 +42,7 @@ export interface TestAgent {
   certStore: CertStore;
   management: Management;
   /** The health events' feed (the engine's changes go through it too): publish here to fake one. */
-  health: Fanout<RealServerHealth>;
+  health: Broadcast<RealServerHealth>;
   server: ManagementServer;
   identity: Identity;
   url: string;
@@ -61,7 +61,7 @@ export async function startTestAgent(
 ): Promise<TestAgent> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-mgmt-'));
   const log = silentLogger();
-  const health = new Fanout<RealServerHealth>();
+  const health = new Broadcast<RealServerHealth>();
   const engine = new Engine({ log, drainMs: 200, certs: openCertStore(dataDir) });
   engine.onHealth(health.publish);
   const configStore = await ConfigStore.open(dataDir, engine, log);

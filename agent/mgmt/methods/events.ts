@@ -5,7 +5,7 @@
  */
 import type { EventData, Topic } from '../../../shared/protocol/events.ts';
 import type { StatsSnapshot } from '../../../shared/protocol/stats.ts';
-import { Fanout } from '../fanout.ts';
+import { Broadcast } from '../broadcast.ts';
 import type { Handlers } from '../handlers.ts';
 import { RpcError } from '../rpc-error.ts';
 import type { MethodContext } from './context.ts';
@@ -27,12 +27,12 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
   const { engine, configStore, log } = ctx;
   const onListenerError = (err: unknown) => log.error({ err }, 'event listener failed');
 
-  const health = new Fanout<EventData<'health'>>(onListenerError);
+  const health = new Broadcast<EventData<'health'>>(onListenerError);
   const leaveEngine = ctx.healthFeed(health.publish);
-  const config = new Fanout<EventData<'config'>>(onListenerError);
+  const config = new Broadcast<EventData<'config'>>(onListenerError);
   const leaveStore = configStore.onChange(({ revision, actor }) => config.publish({ revision, actor }));
 
-  const stats = new Fanout<StatsSnapshot>(onListenerError);
+  const stats = new Broadcast<StatsSnapshot>(onListenerError);
   let ticker: NodeJS.Timeout | undefined;
   const subscribeStats = (listener: (s: StatsSnapshot) => void): (() => void) => {
     const leave = stats.subscribe(listener);
