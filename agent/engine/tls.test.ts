@@ -20,6 +20,8 @@ interface TlsBackend {
   server: HttpsServer;
   handshakes: number;
   sni: (string | false)[];
+  /** Host headers of the health checks it was sent. */
+  healthHosts: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -30,12 +32,16 @@ async function startTlsBackend(name: string, cert: Issued): Promise<TlsBackend> 
     server: undefined as unknown as HttpsServer,
     handshakes: 0,
     sni: [],
+    healthHosts: [],
     close: async () => {},
   };
   const server = createHttpsServer(
     { key: cert.key, cert: cert.chain, keepAliveTimeout: 30_000 },
     (req, res) => {
-      if (req.url === '/health') return void res.end('ok');
+      if (req.url === '/health') {
+        b.healthHosts.push(req.headers.host);
+        return void res.end('ok');
+      }
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ backend: name, headers: req.headers, url: req.url }));
     },
@@ -451,6 +457,42 @@ describe('re-encrypt', () => {
     } finally {
       await rogue.close();
     }
+  });
+
+  it("https health checks name the server as clients do: the pool's serverName as Host and SNI", async () => {
+    const check = { type: 'https' as const, path: '/health', intervalMs: 100, rise: 1, fall: 1 };
+    const port = await freePort();
+    // fe01's certificate names fe01.contoso.local: the check must ask for that name to pass.
+    const e = await run(
+      reencrypted(
+        port,
+        { verify: 'ca', ca: 'internal-ca', serverName: 'fe01.contoso.local' },
+        [feServer(fe[0]!)],
+        {
+          healthCheck: check,
+        },
+      ),
+    );
+    const before = fe[0]!.healthHosts.length;
+    await until(() => e.engine.healthSnapshot()[0]?.state === 'up', 'fe01 up over a verified check');
+    await until(() => fe[0]!.healthHosts.length > before, 'a check to arrive');
+    expect(new Set(fe[0]!.healthHosts.slice(before))).toEqual(new Set(['fe01.contoso.local']));
+    expect(fe[0]!.sni.at(-1)).toBe('fe01.contoso.local');
+    await e.stop();
+
+    // A Host written in the check wins over the serverName.
+    const explicit = await run(
+      reencrypted(
+        await freePort(),
+        { verify: 'ca', ca: 'internal-ca', serverName: 'fe01.contoso.local' },
+        [feServer(fe[0]!)],
+        { healthCheck: { ...check, host: 'owa.contoso.com' } },
+      ),
+    );
+    const mark = fe[0]!.healthHosts.length;
+    await until(() => fe[0]!.healthHosts.length > mark, 'a check with the written Host');
+    expect(fe[0]!.healthHosts.slice(mark)[0]).toBe('owa.contoso.com');
+    expect(explicit.engine.healthSnapshot()[0]?.state).not.toBe('down');
   });
 
   it('without a health check, an unverifiable real server gives 502 UPSTREAM_TLS, never an unverified answer', async () => {
