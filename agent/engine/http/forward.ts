@@ -5,6 +5,7 @@
  * back-pressure both ways.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
@@ -52,6 +53,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** When the request reached the front end (performance.now()), for the latency histogram. */
   private readonly started: number;
   private readonly req: IncomingMessage;
+  /**
+   * The client connection, kept: Node sets req.socket to null once a response to a request
+   * with a body has ended, and the bytes are read off the connection after that.
+   */
+  private readonly socket: Socket;
   private readonly res: ServerResponse;
   private readonly head: RequestHead;
   /** The canonical target (http/target.ts): what the real server is asked for. */
@@ -94,6 +100,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.pool = admitted.pool;
     this.started = performance.now();
     this.req = req;
+    this.socket = req.socket;
     this.res = res;
     this.head = admitted.head;
     this.path = admitted.target.forward;
@@ -109,7 +116,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.res.on('close', onClientClose);
     if (this.head.hasBody) {
       this.bodyStartedAt = Date.now();
-      this.bodyBytesBefore = this.req.socket.bytesRead;
+      this.bodyBytesBefore = this.socket.bytesRead;
       this.bodyTimer = setTimeout(onBodyDeadline, this.svc.front.clientBodyMs, this);
     }
     this.attempt(this.head.cookies);
@@ -124,7 +131,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.bodyTimer = undefined;
     if (this.req.complete || this.res.writableEnded || this.res.destroyed) return;
     const rate = this.svc.front.minBodyRate;
-    const bytes = this.req.socket.bytesRead - this.bodyBytesBefore;
+    const bytes = this.socket.bytesRead - this.bodyBytesBefore;
     const allowed = this.svc.front.clientBodyMs + (rate > 0 ? (bytes * 1000) / rate : 0);
     const elapsed = Date.now() - this.bodyStartedAt;
     if (elapsed < allowed) {
@@ -249,7 +256,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const svc = this.svc.stats.traffic;
     svc.latency(ms);
     server?.latency(ms);
-    settleBytes(this.req.socket, svc, server);
+    settleBytes(this.socket, svc, server);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {

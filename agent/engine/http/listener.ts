@@ -156,8 +156,10 @@ export class HttpListener extends BaseListener {
       res.shouldKeepAlive = false;
     }
     svc.stats.traffic.response(verdict.status);
+    // Read before answering: once the answer to a request with a body ends, req.socket is null.
+    const socket = req.socket;
     respondText(res, verdict.status, verdict.message, verdict.headers);
-    settleBytes(req.socket, svc.stats.traffic);
+    settleBytes(socket, svc.stats.traffic);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
