@@ -137,10 +137,13 @@ export class RealServerRuntime implements Candidate {
       ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
     } as buildConnector.BuildOptions);
     const traffic = this.traffic;
-    // Called once per new connection to the server: where pooled HTTP counts its connections.
+    // Called once per new connection to the server: where pooled HTTP counts the connections
+    // it opened (a refused one is an error of its own, CONNECT_FAILED).
     return (opts, callback) => {
-      traffic.connections++;
-      base(tls ? { ...opts, servername: sni } : opts, callback);
+      base(tls ? { ...opts, servername: sni } : opts, (err, socket) => {
+        if (!err) traffic.connections++;
+        callback(err, socket as never);
+      });
     };
   }
 

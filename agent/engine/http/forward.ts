@@ -77,6 +77,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private responded = false;
   private done = false;
+  /** Its latency and bytes are counted (once, whichever way the exchange ends). */
+  private accounted = false;
   /** Body bytes still to come by the response's Content-Length; -1 when it has none. */
   private remaining = -1;
   /** The chunk that completed the body: written by end() with it, in one go. */
@@ -148,6 +150,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.res.shouldKeepAlive = false;
       this.svc.stats.traffic.response(408);
       respondText(this.res, 408, 'the request body did not arrive in time');
+      this.account(undefined);
     }
     if (!this.done) this.controller?.abort(new Error('the request body did not arrive in time'));
   }
@@ -176,7 +179,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.setCookie =
       pool.cookieName !== undefined && !pick.byCookie ? pool.persistenceCookie(server, this.svc.secure) : undefined;
     server.active++;
-    server.traffic.requests++;
     const req = this.req;
     server.httpPool().dispatch(
       {
@@ -191,9 +193,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     );
   }
 
+  /** Connected, and the request is being written: now it is sent to the server. */
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.clientGone) controller.abort(new Error('client closed the connection'));
+    else this.server!.traffic.requests++;
   }
 
   onResponseStart(
@@ -250,8 +254,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.account(this.server!.traffic);
   }
 
-  /** The request is over: its latency and bytes go to the service (and the server that answered). */
+  /**
+   * The request is over: its latency and bytes go to the service, and to the server when it
+   * answered (one that failed before answering has its error counted, not a latency).
+   */
   private account(server: Traffic | undefined): void {
+    if (this.accounted) return;
+    this.accounted = true;
     const ms = performance.now() - this.started;
     const svc = this.svc.stats.traffic;
     svc.latency(ms);
@@ -262,8 +271,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     const server = this.server!;
     this.finish();
-    // The client left, or was answered already (a body timeout): nothing to tell anyone.
-    if (this.res.destroyed || this.res.writableEnded) return this.settle();
+    // The client left, or was answered already (a body timeout): nothing to tell anyone. An
+    // answer the client left in the middle of still counts as that server's answer.
+    if (this.res.destroyed || this.res.writableEnded) {
+      this.settle();
+      if (this.responded) this.account(server.traffic);
+      return;
+    }
     const code = classify(err);
     server.traffic.error(code);
     // Another server may take the request when this one certainly never saw it (RFC 9110
@@ -318,6 +332,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
       svc.response(STATUS_FOR[code]);
       respondText(this.res, STATUS_FOR[code], MESSAGES[code]);
     }
-    this.account(this.server?.traffic);
+    this.account(this.responded ? this.server?.traffic : undefined);
   }
 }
