@@ -358,7 +358,11 @@ describe('clients that leave early', () => {
         () => rs.active === 0 && rs.httpPool().stats.running === 0,
         'every upstream request to end',
       );
-      expect(rs.traffic.requests).toBe(100);
+      // All 100 handled; a member counts only those sent to it (most were withdrawn before,
+      // their clients gone), and the back end saw no more than that.
+      expect(e.engine.service('www')!.stats.traffic.requests).toBe(100);
+      expect(rs.traffic.requests).toBeLessThanOrEqual(100);
+      expect(backend.seen.length).toBeLessThanOrEqual(rs.traffic.requests);
     } finally {
       await backend.close();
     }
