@@ -129,7 +129,11 @@ export class HttpListener extends BaseListener {
 
   private keep(socket: Socket): void {
     this.conns.add(socket);
-    socket.once('close', () => this.conns.delete(socket));
+    socket.once('close', () => {
+      // What no answer settled (a request cut short, Node's own 400/408/431) counts now; a
+      // connection that became a tunnel left this set, and its tunnel counts its own bytes.
+      if (this.conns.delete(socket)) settleBytes(socket, this.service.stats.traffic);
+    });
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -140,15 +144,23 @@ export class HttpListener extends BaseListener {
       res.shouldKeepAlive = false;
       req.socket.setTimeout(this.server.timeout);
     }
+    const started = performance.now();
     const svc = this.service;
     svc.stats.traffic.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
     const admitted = admit(svc, req, this.proto, clientIp);
-    if ('status' in admitted) return this.answer(req, res, admitted, clientIp);
+    if ('status' in admitted) return this.answer(req, res, admitted, clientIp, started);
     new Exchange(svc, admitted, req, res, clientIp, this.log, this.refusals).start();
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, verdict: Verdict, clientIp: string): void {
+  /** The service's own answer (a pass's verdict): counted as every answer is, latency too. */
+  private answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    verdict: Verdict,
+    clientIp: string,
+    started: number,
+  ): void {
     const svc = this.service;
     if (verdict.status === 400) {
       // As nginx does: a request this malformed ends its connection.
@@ -159,32 +171,38 @@ export class HttpListener extends BaseListener {
     // Read before answering: once the answer to a request with a body ends, req.socket is null.
     const socket = req.socket;
     respondText(res, verdict.status, verdict.message, verdict.headers);
+    svc.stats.traffic.latency(performance.now() - started);
     settleBytes(socket, svc.stats.traffic);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const started = performance.now();
     this.conns.delete(socket as Socket); // a tunnel now: it drains like an L4 connection
     const svc = this.service;
     svc.stats.traffic.requests++;
     const clientIp = clientAddress(req.socket.remoteAddress);
     const admitted = admit(svc, req, this.proto, clientIp);
+    const refuse = (status: number, message: string, headers?: string[]) => {
+      svc.stats.traffic.response(status);
+      respondRaw(socket, status, message, headers);
+      svc.stats.traffic.latency(performance.now() - started);
+      settleBytes(socket as Socket, svc.stats.traffic);
+    };
     if ('status' in admitted) {
       if (admitted.status === 400)
         this.refusals.note(svc, 'badRequest', { client: clientIp, why: admitted.message });
-      svc.stats.traffic.response(admitted.status);
-      return respondRaw(socket, admitted.status, admitted.message, admitted.headers);
+      return refuse(admitted.status, admitted.message, admitted.headers);
     }
     const limit = svc.front.maxTunnels;
     if (svc.stats.tunnels >= limit) {
       this.refusals.note(svc, 'tunnels', { client: clientIp, limit });
-      svc.stats.traffic.response(503);
-      return respondRaw(socket, 503, 'too many WebSocket connections are open on this service');
+      return refuse(503, 'too many WebSocket connections are open on this service');
     }
     svc.stats.tunnels++;
     socket.once('close', () => svc.stats.tunnels--);
     (socket as Socket).setTimeout(svc.front.idleMs, () => socket.destroy());
-    forwardUpgrade(svc, admitted, socket, firstBytes, clientIp, this.log);
+    forwardUpgrade(svc, admitted, socket, firstBytes, clientIp, this.log, started);
   }
 
   /** CONNECT asks a forward proxy for a tunnel; a reverse proxy has none to give. */

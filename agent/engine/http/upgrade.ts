@@ -17,6 +17,7 @@ import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../
 import type { Admitted } from './passes.ts';
 import { respondRaw } from './respond.ts';
 import { relayedHeaders } from './response-head.ts';
+import { settleBytes } from './accounting.ts';
 
 /** Sec-WebSocket-Key: 16 random bytes in base64 (RFC 6455 §4.1). */
 const WEBSOCKET_KEY = /^[A-Za-z0-9+/]{22}==$/;
@@ -39,6 +40,10 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   );
 }
 
+/**
+ * @param started when the upgrade request reached the front end (performance.now()): the
+ *   latency of whatever answers it, a 101 included
+ */
 export function forwardUpgrade(
   svc: ServiceRuntime,
   admitted: Admitted,
@@ -46,8 +51,24 @@ export function forwardUpgrade(
   firstBytes: Buffer,
   clientIp: string,
   log: Logger,
+  started: number,
 ): void {
   const { head, target, pool } = admitted;
+  const socket = client as Socket;
+  /** An answer went out: its latency for the service (and the server that gave it). */
+  const timed = (server?: Traffic) => {
+    const ms = performance.now() - started;
+    svc.stats.traffic.latency(ms);
+    server?.latency(ms);
+  };
+  /** The proxy's own answer, when no server gave one. */
+  const fail = (code: ProxyErrorCode) => {
+    svc.stats.traffic.error(code);
+    svc.stats.traffic.response(STATUS_FOR[code]);
+    respondRaw(client, STATUS_FOR[code], code);
+    timed();
+    settleBytes(socket, svc.stats.traffic);
+  };
   const tried = new Set<RealServerRuntime>();
   const headers = [...head.upstream, 'connection', 'upgrade', 'upgrade', 'websocket'];
   let lastCode: ProxyErrorCode | undefined;
@@ -58,18 +79,10 @@ export function forwardUpgrade(
   const attempt = (): void => {
     if (client.destroyed) return;
     const pick = pool.choose(clientIp, head.cookies, tried);
-    if (!pick) {
-      const code = lastCode ?? 'NO_SERVER';
-      svc.stats.traffic.error(code);
-      svc.stats.traffic.response(STATUS_FOR[code]);
-      respondRaw(client, STATUS_FOR[code], code);
-      return;
-    }
+    if (!pick) return fail(lastCode ?? 'NO_SERVER');
     const server = pick.server;
     tried.add(server);
     const release = server.lease();
-    server.traffic.requests++;
-    server.traffic.connections++;
     const tls = server.upstream.tls;
     const options = {
       host: server.address,
@@ -98,7 +111,10 @@ export function forwardUpgrade(
     let timer = setTimeout(() => req.destroy(timeoutError('ETIMEDOUT')), server.upstream.connectMs);
     req.once('socket', (s: Socket) => {
       s.once(tls ? 'secureConnect' : 'connect', () => {
+        // A connection of its own, opened, and the handshake request on its way.
         sent = true;
+        server.traffic.connections++;
+        server.traffic.requests++;
         clearTimeout(timer);
         timer = setTimeout(
           () => req.destroy(timeoutError('UND_ERR_HEADERS_TIMEOUT')),
@@ -122,11 +138,7 @@ export function forwardUpgrade(
       if (!sent && isConnectFailure(code) && tried.size < pool.maxAttempts) {
         lastCode = code;
         attempt();
-      } else {
-        svc.stats.traffic.error(code);
-        svc.stats.traffic.response(STATUS_FOR[code]);
-        respondRaw(client, STATUS_FOR[code], code);
-      }
+      } else fail(code);
     });
     req.once('response', (res) => {
       answered = true;
@@ -134,7 +146,11 @@ export function forwardUpgrade(
       clearTimeout(timer);
       server.traffic.response(res.statusCode ?? 0);
       svc.stats.traffic.response(res.statusCode ?? 0);
-      relayRefusal(client, res, release);
+      timed(server.traffic);
+      relayRefusal(client, res, () => {
+        release();
+        settleBytes(socket, svc.stats.traffic, server.traffic);
+      });
     });
     req.once('upgrade', (res: IncomingMessage, upstream: Socket, upstreamHead: Buffer) => {
       answered = true;
@@ -142,6 +158,7 @@ export function forwardUpgrade(
       clearTimeout(timer);
       server.traffic.response(101);
       svc.stats.traffic.response(101);
+      timed(server.traffic);
       upstream.on('error', () => upstream.destroy());
       if (client.destroyed) {
         release();
@@ -152,6 +169,8 @@ export function forwardUpgrade(
       const raw = res.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) text += `${raw[i]}: ${raw[i + 1]}\r\n`;
       client.write(`${text}\r\n`);
+      // The handshake's own bytes (its request head in, the 101 out); the tunnel counts the rest.
+      settleBytes(socket, svc.stats.traffic, server.traffic);
       if (upstreamHead.length) client.write(upstreamHead);
       if (firstBytes.length) upstream.write(firstBytes);
       upstream.setNoDelay(true);
