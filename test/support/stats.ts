@@ -9,6 +9,9 @@ import {
   REFUSALS,
   RESPONSE_CLASSES,
   type PoolMemberStatus,
+  type ProxyErrorCode,
+  type Refusal,
+  type ResponseClass,
   type StatsSnapshot,
   type VirtualServiceStatus,
 } from '../../shared/protocol/stats.ts';
@@ -74,3 +77,31 @@ export function latencyCounts(entries: [ms: number | 'slower', n: number][]): nu
   }
   return counts;
 }
+
+/** Responses by class: these counts, every other class 0. */
+export const responsesOf = (some: Partial<Record<ResponseClass, number>> = {}) => ({
+  ...zeros(RESPONSE_CLASSES),
+  ...some,
+});
+
+/** Errors by code: these counts, every other code 0. */
+export const errorsOf = (some: Partial<Record<ProxyErrorCode, number>> = {}) => ({
+  ...zeros(PROXY_ERROR_CODES),
+  ...some,
+});
+
+/** Refusals by reason: these counts, every other reason 0. */
+export const refusedOf = (some: Partial<Record<Refusal, number>> = {}) => ({ ...zeros(REFUSALS), ...some });
+
+/** How many latencies a histogram holds. */
+export const answered = (latency: { counts: readonly number[] }) => latency.counts.reduce((a, b) => a + b, 0);
+
+/** Index of the bucket a latency of `ms` falls in (LATENCY_BUCKETS_MS bounds, then slower). */
+export function bucketOf(ms: number): number {
+  const i = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
+  return i < 0 ? LATENCY_BUCKETS_MS.length : i;
+}
+
+/** Indexes of the buckets that hold anything. */
+export const filledBuckets = (latency: { counts: readonly number[] }) =>
+  latency.counts.flatMap((n, i) => (n > 0 ? [i] : []));
