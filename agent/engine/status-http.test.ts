@@ -11,7 +11,7 @@
  *   403/404/5xx included) with its latency, and each failed request once, under its last code.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Pool, request } from 'undici';
+import { Agent, Pool } from 'undici';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentConfigInput, PoolInput, VirtualServiceInput } from '../../shared/model/config.ts';
 import {
