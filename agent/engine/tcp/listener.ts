@@ -5,7 +5,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { classify } from '../errors.ts';
+import { classify, type ProxyErrorCode } from '../errors.ts';
 import { BaseListener } from '../listener.ts';
 import type { RealServerRuntime } from '../real-server.ts';
 import type { Traffic } from '../traffic.ts';
@@ -37,14 +37,17 @@ export class TcpListener extends BaseListener {
     const idleMs = svc.front.idleMs;
     client.setTimeout(idleMs, () => client.destroy());
     let tried: Set<RealServerRuntime> | undefined;
+    /** Why the last server tried failed: what the service counts when none is left. */
+    let lastCode: ProxyErrorCode | undefined;
 
     const attempt = (): void => {
       const pool = svc.defaultPool!;
       const pick = pool.choose(clientIp, undefined, tried);
       if (!pick) {
         // L4 has no way to say why: closing is the answer (the design's "no RS up → close").
+        // Counted once, as the HTTP side does: the last failure, or NO_SERVER.
+        svc.stats.traffic.error(lastCode ?? 'NO_SERVER');
         if (!tried) {
-          svc.stats.traffic.error('NO_SERVER');
           this.log.warn({ vs: svc.name, code: 'NO_SERVER' }, 'connection closed: no real server available');
         }
         client.destroy();
@@ -52,7 +55,6 @@ export class TcpListener extends BaseListener {
       }
       const server = pick.server;
       const release = server.lease();
-      server.traffic.connections++;
       const upstream = connect({
         host: server.address,
         port: server.port,
@@ -68,6 +70,7 @@ export class TcpListener extends BaseListener {
         upstream.destroy();
         const code = classify(err);
         server.traffic.error(code);
+        lastCode = code;
         (tried ??= new Set()).add(server);
         this.log.warn({ vs: svc.name, rs: server.key, code, err: err.message }, 'real server failed');
         if (client.destroyed) return;
@@ -92,6 +95,8 @@ export class TcpListener extends BaseListener {
       upstream.once('connect', () => {
         if (settled) return;
         settled = true;
+        // Opened: a refused or timed-out connect is counted as its error instead.
+        server.traffic.connections++;
         client.removeListener('close', abandon);
         upstream.removeListener('error', failed);
         upstream.removeAllListeners('timeout');
