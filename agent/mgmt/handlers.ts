@@ -12,6 +12,7 @@ import { certMethods } from './methods/certs.ts';
 import { configMethods } from './methods/config.ts';
 import type { MethodContext } from './methods/context.ts';
 import { eventMethods } from './methods/events.ts';
+import { historyMethods } from './methods/history.ts';
 import { templateMethods } from './methods/templates.ts';
 
 export interface CallContext {
@@ -39,5 +40,6 @@ export function createHandlers(ctx: MethodContext): Handlers {
     ...certMethods(ctx),
     ...templateMethods(ctx),
     ...eventMethods(),
+    ...historyMethods(ctx),
   };
 }

@@ -14,6 +14,8 @@ import type { CertStore } from '../certs/store.ts';
 import type { AuditEntry } from '../config/audit-log.ts';
 import type { ConfigStore } from '../config/config-store.ts';
 import type { DataPlane } from '../engines/data-plane.ts';
+import { startSampler } from '../history/sampler.ts';
+import { StatsHistory } from '../history/stats-history.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import type { AgentIdentityInfo } from './methods/context.ts';
 import { createFeeds } from './methods/events.ts';
@@ -25,7 +27,9 @@ export interface Management {
   handlers: Handlers;
   /** Starts a feed of one topic; returns the way to stop it. */
   subscribe<T extends Topic>(topic: T, listener: (data: EventData<T>) => void): () => void;
-  /** Stops the feeds (the stats ticker, the engine and store subscriptions). */
+  /** The status rollups and health transitions `stats.history` serves. */
+  history: StatsHistory;
+  /** Stops the feeds (the stats ticker, the history sampler, the engine and store subscriptions). */
   close(): void;
 }
 
@@ -45,6 +49,11 @@ export interface ManagementOptions {
   startedAt?: Date;
   /** Health changes to publish as events (default: the engine's). */
   healthFeed?: (listener: (health: RealServerHealth) => void) => () => void;
+  /**
+   * `auto` (default): the status is sampled into the history after every 10-second boundary.
+   * `manual`: only when the caller calls `history.sample()` (tests that choose the clock).
+   */
+  historySampling?: 'auto' | 'manual';
 }
 
 const BUILTIN_TEMPLATES = {
@@ -56,7 +65,9 @@ const BUILTIN_TEMPLATES = {
 } satisfies TemplateModule;
 
 export function createManagement(opts: ManagementOptions): Management {
+  const history = new StatsHistory();
   const ctx = {
+    history,
     engine: opts.engine,
     configStore: opts.configStore,
     certStore: opts.certStore,
@@ -75,5 +86,21 @@ export function createManagement(opts: ManagementOptions): Management {
     },
   };
   const feeds = createFeeds(ctx, opts.statsIntervalMs ?? 5_000);
-  return { handlers: createHandlers(ctx), subscribe: feeds.subscribe, close: feeds.close };
+  // The history hears every health change from its start, whoever is subscribed.
+  history.health.seed(opts.engine.healthSnapshot());
+  const leaveHealth = ctx.healthFeed((h) => history.recordHealth(h));
+  const sampler =
+    opts.historySampling === 'manual'
+      ? undefined
+      : startSampler(history, () => opts.engine.status(), opts.log);
+  return {
+    handlers: createHandlers(ctx),
+    subscribe: feeds.subscribe,
+    history,
+    close() {
+      sampler?.stop();
+      leaveHealth();
+      feeds.close();
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { CERT_METHODS } from './cert.ts';
 import { CONFIG_METHODS } from './config.ts';
 import { EVENT_METHODS } from './events.ts';
 import { HEALTH_METHODS } from './health.ts';
+import { HISTORY_METHODS } from './history.ts';
 import { STATS_METHODS } from './stats.ts';
 import { TEMPLATE_METHODS } from './template.ts';
 
@@ -19,6 +20,7 @@ export const METHODS = {
   ...TEMPLATE_METHODS,
   ...HEALTH_METHODS,
   ...STATS_METHODS,
+  ...HISTORY_METHODS,
   ...EVENT_METHODS,
 };
 

@@ -9,6 +9,7 @@ import type { CertStore } from '../../certs/store.ts';
 import type { AuditEntry } from '../../config/audit-log.ts';
 import type { ConfigStore } from '../../config/config-store.ts';
 import type { DataPlane } from '../../engines/data-plane.ts';
+import type { StatsHistory } from '../../history/stats-history.ts';
 import type { TemplateModule } from './templates.ts';
 
 export interface AgentIdentityInfo {
@@ -34,4 +35,6 @@ export interface MethodContext {
   audit(entry: AuditEntry): Promise<void>;
   /** Where health changes come from: the engine's, unless a test or simulation feeds its own. */
   healthFeed(listener: (health: RealServerHealth) => void): () => void;
+  /** Status rollups and health transitions behind `stats.history`. */
+  history: StatsHistory;
 }
