@@ -227,10 +227,13 @@ describe('cert list', () => {
   it('lists entries with the services that use them, from config.json', async () => {
     await importPfx('web');
     await run('cert', 'import', ...dd(), '--name', 'backend-ca', '--pem', corpus.path('chain.pem'));
+    // The CA bundle is the re-encrypt CA of the pool owa sends to.
     useIn({
+      version: 2,
+      pools: [{ name: 'cas', reencrypt: { verify: 'ca', ca: 'backend-ca' } }],
       virtualServices: [
-        { name: 'owa', tls: { certificates: ['web'] }, reencrypt: { verify: 'ca', ca: 'backend-ca' } },
-        { name: 'ecp', tls: { certificates: ['web', 'other'] } },
+        { name: 'owa', protocol: 'https', tls: { certificates: ['web'] }, pool: 'cas' },
+        { name: 'ecp', protocol: 'https', tls: { certificates: ['web', 'other'] } },
       ],
     });
     const text = await run('cert', 'list', ...dd());
@@ -274,11 +277,15 @@ describe('cert list', () => {
 describe('cert remove', () => {
   it('refuses while a virtual service uses the certificate, then removes it', async () => {
     await importPfx('web');
-    useIn({ virtualServices: [{ name: 'owa', tls: { certificates: ['web'] } }] });
+    useIn({
+      version: 2,
+      pools: [],
+      virtualServices: [{ name: 'owa', protocol: 'https', tls: { certificates: ['web'] } }],
+    });
     const refused = await run('cert', 'remove', ...dd(), '--name', 'web');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('used by virtual service owa');
-    useIn({ virtualServices: [] });
+    useIn({ version: 2, pools: [], virtualServices: [] });
     expect(await run('cert', 'remove', ...dd(), '--name', 'web')).toEqual({
       code: 0,
       stdout: 'removed "web"\n',
