@@ -3,8 +3,15 @@ import type { HealthCheck } from '../../shared/model/config.ts';
 import type { HealthState, RealServerHealth } from '../../shared/model/health.ts';
 import { HealthMonitor } from './monitor.ts';
 import type { HealthTarget } from './monitor.ts';
-import { closedPort, httpServer, selfSigned, silentServer, sleep, waitFor } from './test-servers.ts';
-import type { Counted } from './test-servers.ts';
+import {
+  closedPort,
+  httpServer,
+  selfSigned,
+  silentServer,
+  sleep,
+  waitFor,
+} from '../../test/support/health-servers.ts';
+import type { Counted } from '../../test/support/health-servers.ts';
 
 const INTERVAL = 100;
 

@@ -2,8 +2,15 @@ import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_CAP_BYTES, CANCELLED, hostHeader, probeHttp, probeHttps, probeTcp } from './probes.ts';
 import type { HttpProbeOptions } from './probes.ts';
-import { closedPort, counted, httpServer, selfSigned, silentServer, waitFor } from './test-servers.ts';
-import type { Counted, SelfSigned } from './test-servers.ts';
+import {
+  closedPort,
+  counted,
+  httpServer,
+  selfSigned,
+  silentServer,
+  waitFor,
+} from '../../test/support/health-servers.ts';
+import type { Counted, SelfSigned } from '../../test/support/health-servers.ts';
 
 const opened: Counted[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { selfSigned as makeSelfSigned } from '../../test/support/pki.ts';
+import { selfSigned as makeSelfSigned } from './pki.ts';
 
 export interface Counted {
   port: number;
