@@ -1,0 +1,479 @@
+/**
+ * A DataPlane without sockets: it runs any valid configuration, and its status counters come
+ * from the traffic model (traffic-model.ts) instead of clients. Each service's requests go to
+ * its pools (the default pool and content rules' pools share them), and within a pool to the
+ * members that are up, by weight; a pool with nobody up answers NO_SERVER (503). Health flips
+ * now and then (a server goes down for a while and comes back) and on demand (setHealth), and
+ * every change is published like the built-in engine's. Everything above the engine — the
+ * management API, config transactions, templates, events, history — is the real agent's.
+ *
+ * Time moves when someone reads: status() runs the model from the last read to now in steps
+ * of at most a second, so an agent nobody looks at costs nothing but its flip timer.
+ */
+import { poolsOf, type AgentConfig, type Pool, type VirtualService } from '../../../shared/model/config.ts';
+import { deepEqual } from '../../../shared/model/deep-equal.ts';
+import type { HealthState, RealServerHealth } from '../../../shared/model/health.ts';
+import type { ConfigProblem } from '../../../shared/model/validate.ts';
+import {
+  LATENCY_BUCKETS_MS,
+  PROXY_ERROR_CODES,
+  REFUSALS,
+  RESPONSE_CLASSES,
+  type ProxyErrorCode,
+  type Refusal,
+  type ResponseClass,
+  type StatsSnapshot,
+} from '../../../shared/protocol/stats.ts';
+import { VERSION } from '../../version.ts';
+import type { ApplySummary, DataPlane } from '../data-plane.ts';
+import { exponential, roundRandom, seeded, type Random } from './random.ts';
+import {
+  addLatencies,
+  DEFAULT_TRAFFIC,
+  rateAt,
+  serverProfile,
+  serviceProfile,
+  splitResponses,
+  type ServerProfile,
+  type ServiceProfile,
+  type TrafficOptions,
+} from './traffic-model.ts';
+
+export interface SimulatedEngineOptions {
+  /** Same seed, same traffic (default 1). */
+  seed?: number;
+  traffic?: Partial<TrafficOptions>;
+  /** Servers that go down by themselves, per hour, across this engine (default 2). */
+  flipsPerHour?: number;
+  /** How long a server that went down by itself stays down, on average (default 45 s). */
+  downSeconds?: number;
+  /** The clock (ms); tests pass their own. */
+  now?: () => number;
+}
+
+interface Counters {
+  connections: number;
+  requests: number;
+  responses: Record<ResponseClass, number>;
+  bytesIn: number;
+  bytesOut: number;
+  errors: Record<ProxyErrorCode, number>;
+  latency: { counts: number[]; sumMs: number };
+}
+
+interface Member {
+  key: string;
+  pool: string;
+  name: string;
+  address: string;
+  port: number;
+  weight: number;
+  enabled: boolean;
+  health: RealServerHealth;
+  /** When a server that went down by itself comes back (ms), or undefined. */
+  upAgainAt: number | undefined;
+  active: number;
+  traffic: Counters;
+  profile: ServerProfile;
+}
+
+interface Service {
+  config: VirtualService;
+  profile: ServiceProfile;
+  traffic: Counters;
+  activeConnections: number;
+  refused: Record<Refusal, number>;
+}
+
+const EMPTY: AgentConfig = { version: 2, pools: [], virtualServices: [] };
+/** Longest step of the model; a longer gap is run in at most MAX_STEPS steps. */
+const STEP_MS = 1_000;
+const MAX_STEPS = 600;
+/** Client connections carry this many requests each (keep-alive). */
+const REQUESTS_PER_CONNECTION = 8;
+/** How long a client connection stays open, s (for the open-connections gauge). */
+const CONNECTION_SECONDS = 15;
+/** Bytes and duration of an L4 connection. */
+const TCP_BYTES = 60_000;
+const TCP_SECONDS = 30;
+
+function counters(): Counters {
+  return {
+    connections: 0,
+    requests: 0,
+    responses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+    bytesIn: 0,
+    bytesOut: 0,
+    errors: Object.fromEntries(PROXY_ERROR_CODES.map((c) => [c, 0])) as Record<ProxyErrorCode, number>,
+    latency: { counts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), sumMs: 0 },
+  };
+}
+
+function copy(c: Counters) {
+  return {
+    connections: c.connections,
+    requests: c.requests,
+    responses: { ...c.responses },
+    bytesIn: c.bytesIn,
+    bytesOut: c.bytesOut,
+    errors: { ...c.errors },
+    latency: { counts: [...c.latency.counts], sumMs: c.latency.sumMs },
+  };
+}
+
+export class SimulatedEngine implements DataPlane {
+  readonly kind = 'simulated';
+  readonly version = `simulated traffic (portico ${VERSION})`;
+  private current: AgentConfig = EMPTY;
+  private pools = new Map<string, Member[]>();
+  private members = new Map<string, Member>();
+  private services = new Map<string, Service>();
+  private readonly listeners = new Set<(h: RealServerHealth) => void>();
+  private readonly rnd: Random;
+  private readonly seed: number;
+  private readonly traffic: TrafficOptions;
+  private readonly clock: () => number;
+  private downSeconds: number;
+  private flipsPerHour: number;
+  private flipTimer: NodeJS.Timeout | undefined;
+  private modelTime: number;
+  private stopped = false;
+
+  constructor(opts: SimulatedEngineOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.rnd = seeded(this.seed);
+    this.traffic = { ...DEFAULT_TRAFFIC, ...opts.traffic };
+    this.clock = opts.now ?? Date.now;
+    this.downSeconds = opts.downSeconds ?? 45;
+    this.flipsPerHour = opts.flipsPerHour ?? 2;
+    this.modelTime = this.clock();
+    this.scheduleFlip();
+  }
+
+  get config(): AgentConfig {
+    return this.current;
+  }
+
+  /** The simulation honours every valid configuration: nothing to refuse beyond the schema. */
+  async check(_config: AgentConfig): Promise<ConfigProblem[]> {
+    return [];
+  }
+
+  async apply(config: AgentConfig): Promise<ApplySummary> {
+    this.advance(this.clock());
+    const at = new Date(this.clock()).toISOString();
+    const changes: RealServerHealth[] = [];
+    const pools = new Map<string, Member[]>();
+    const members = new Map<string, Member>();
+    for (const pool of config.pools) {
+      pools.set(pool.name, this.membersOf(pool, members, changes, at));
+    }
+    const summary: ApplySummary = { added: [], changed: [], removed: [], unchanged: [] };
+    const services = new Map<string, Service>();
+    for (const vs of config.virtualServices) {
+      if (!vs.enabled) continue;
+      const old = this.services.get(vs.name);
+      if (!old) summary.added.push(vs.name);
+      else if (deepEqual(old.config, vs)) summary.unchanged.push(vs.name);
+      else summary.changed.push(vs.name);
+      services.set(
+        vs.name,
+        old
+          ? { ...old, config: vs }
+          : {
+              config: vs,
+              profile: serviceProfile(vs.name, this.seed, this.traffic),
+              traffic: counters(),
+              activeConnections: 0,
+              refused: Object.fromEntries(REFUSALS.map((r) => [r, 0])) as Record<Refusal, number>,
+            },
+      );
+    }
+    for (const name of this.services.keys()) if (!services.has(name)) summary.removed.push(name);
+    this.pools = pools;
+    this.members = members;
+    this.services = services;
+    this.current = config;
+    for (const h of changes) this.publish(h);
+    return summary;
+  }
+
+  /** A pool's members: the ones whose address is unchanged keep their counters and health. */
+  private membersOf(
+    pool: Pool,
+    into: Map<string, Member>,
+    changes: RealServerHealth[],
+    at: string,
+  ): Member[] {
+    return pool.servers.map((rs) => {
+      const key = `${pool.name}/${rs.name}`;
+      const old = this.members.get(key);
+      const same = old && old.address === rs.address && old.port === rs.port;
+      const member: Member = same
+        ? { ...old, weight: rs.weight, enabled: rs.enabled }
+        : {
+            key,
+            pool: pool.name,
+            name: rs.name,
+            address: rs.address,
+            port: rs.port,
+            weight: rs.weight,
+            enabled: rs.enabled,
+            health: { key, pool: pool.name, server: rs.name, state: 'unknown', since: at },
+            upAgainAt: undefined,
+            active: 0,
+            traffic: counters(),
+            profile: serverProfile(key, this.seed),
+          };
+      // Like the built-in engine: a drained server is `disabled`; an enabled one is checked (up).
+      const wanted: HealthState = !rs.enabled ? 'disabled' : member.health.state === 'down' ? 'down' : 'up';
+      if (wanted !== member.health.state) {
+        member.health = { key, pool: pool.name, server: rs.name, state: wanted, since: at };
+        member.upAgainAt = undefined;
+        changes.push(member.health);
+      }
+      into.set(key, member);
+      return member;
+    });
+  }
+
+  /**
+   * Sets a server's health as a check would (tests and fleet-sim's event stream): down until
+   * set up again. A drained (disabled) server stays disabled.
+   */
+  setHealth(key: string, state: 'up' | 'down', reason?: string): boolean {
+    const m = this.members.get(key);
+    if (!m || !m.enabled || m.health.state === state) return false;
+    this.advance(this.clock());
+    this.change(m, state, state === 'down' ? (reason ?? 'simulated: connection refused') : undefined);
+    m.upAgainAt = undefined;
+    return true;
+  }
+
+  /**
+   * Changes how often servers go down by themselves and for how long (fleet-sim switches to a
+   * stream of events and back).
+   */
+  setFlips(perHour: number, downSeconds = this.downSeconds): void {
+    this.flipsPerHour = perHour;
+    this.downSeconds = downSeconds;
+    clearTimeout(this.flipTimer);
+    this.scheduleFlip();
+  }
+
+  status(now: Date = new Date(this.clock())): StatsSnapshot {
+    this.advance(now.getTime());
+    const at = now.toISOString();
+    return {
+      at,
+      pools: [...this.pools].map(([name, members]) => ({
+        name,
+        servers: members.map((m) => ({
+          key: m.key,
+          name: m.name,
+          state: m.health.state,
+          since: m.health.since,
+          ...(m.health.reason !== undefined && m.health.state !== 'up' ? { reason: m.health.reason } : {}),
+          ...(m.health.state === 'up' ? { checkLatencyMs: Math.round(m.profile.meanMs / 10) / 10 } : {}),
+          active: m.active,
+          ...copy(m.traffic),
+        })),
+      })),
+      virtualServices: [...this.services.values()].map((s) => ({
+        name: s.config.name,
+        protocol: s.config.protocol,
+        activeConnections: s.activeConnections,
+        tunnels: 0,
+        refused: { ...s.refused },
+        ...copy(s.traffic),
+      })),
+      unexpectedErrors: 0,
+    };
+  }
+
+  healthSnapshot(): RealServerHealth[] {
+    return [...this.members.values()].map((m) => ({ ...m.health }));
+  }
+
+  onHealth(listener: (health: RealServerHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Where each enabled service would listen: the configured address (nothing is bound). */
+  addresses(): Map<string, { address: string; port: number }> {
+    return new Map([...this.services.values()].map((s) => [s.config.name, { ...s.config.listen }]));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.flipTimer);
+  }
+
+  /** Runs the model from where it is to `until` (ms). */
+  private advance(until: number): void {
+    const span = until - this.modelTime;
+    if (span <= 0) return;
+    const steps = Math.min(MAX_STEPS, Math.ceil(span / STEP_MS));
+    const dt = span / steps / 1000;
+    for (let i = 0; i < steps; i++) {
+      this.modelTime += dt * 1000;
+      for (const m of this.members.values()) {
+        if (m.upAgainAt !== undefined && m.upAgainAt <= this.modelTime) {
+          m.upAgainAt = undefined;
+          this.change(m, 'up', undefined, this.modelTime);
+        }
+      }
+      for (const s of this.services.values()) this.step(s, dt, i === steps - 1);
+    }
+    this.modelTime = until;
+  }
+
+  /** One step of `dt` seconds of one service; `last` sets the gauges. */
+  private step(s: Service, dt: number, last: boolean): void {
+    const rnd = this.rnd;
+    const vs = s.config;
+    const rate = rateAt(s.profile, this.modelTime / 1000, this.traffic, rnd);
+    const t = s.traffic;
+    if (vs.protocol === 'redirect') {
+      const n = roundRandom(rate * dt, rnd);
+      t.requests += n;
+      t.responses['3xx'] += n;
+      t.connections += roundRandom(n / REQUESTS_PER_CONNECTION, rnd);
+      t.bytesIn += n * s.profile.bytesIn;
+      t.bytesOut += n * 250;
+      t.latency.counts[0]! += n;
+      t.latency.sumMs += n * 0.2;
+      if (last) s.activeConnections = roundRandom((rate / REQUESTS_PER_CONNECTION) * CONNECTION_SECONDS, rnd);
+      return;
+    }
+    const tcp = vs.protocol === 'tcp';
+    // L4 carries connections (a tenth of the rate), L7 requests.
+    const n = roundRandom((tcp ? rate / 10 : rate) * dt, rnd);
+    const pools = poolsOf(vs);
+    if (pools.length === 0) {
+      // An http service without a default pool and rules: 404 for everyone.
+      this.answer(t, n, tcp, { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 1, '5xx': 0 }, s.profile, undefined);
+    }
+    let left = n;
+    pools.forEach((name, i) => {
+      const share = i === pools.length - 1 ? left : Math.min(left, roundRandom(n / pools.length, rnd));
+      left -= share;
+      this.toPool(s, name, share, tcp, dt, last);
+    });
+    if (last) {
+      const perSecond = tcp ? rate / 10 : rate / REQUESTS_PER_CONNECTION;
+      s.activeConnections = roundRandom(perSecond * (tcp ? TCP_SECONDS : CONNECTION_SECONDS), rnd);
+    }
+  }
+
+  /** `n` requests (or connections) of service `s` to pool `name`, shared by weight among the members up. */
+  private toPool(s: Service, name: string, n: number, tcp: boolean, dt: number, last: boolean): void {
+    const rnd = this.rnd;
+    const members = this.pools.get(name) ?? [];
+    const up = members.filter((m) => m.health.state === 'up' && m.weight > 0);
+    const total = up.reduce((sum, m) => sum + m.weight, 0);
+    if (total === 0) {
+      s.traffic.errors.NO_SERVER += n;
+      this.answer(
+        s.traffic,
+        n,
+        tcp,
+        { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 1 },
+        s.profile,
+        undefined,
+      );
+      if (last) for (const m of members) m.active = 0;
+      return;
+    }
+    let left = n;
+    up.forEach((m, i) => {
+      const k = i === up.length - 1 ? left : Math.min(left, roundRandom((n * m.weight) / total, rnd));
+      left -= k;
+      this.answer(m.traffic, k, tcp, s.profile.shares, s.profile, m.profile);
+      this.answer(s.traffic, k, tcp, s.profile.shares, s.profile, m.profile);
+      if (last) {
+        const perSecond = k / dt;
+        m.active = roundRandom(tcp ? perSecond * TCP_SECONDS : (perSecond * m.profile.meanMs) / 1000, rnd);
+      }
+    });
+    if (last) for (const m of members) if (!up.includes(m)) m.active = 0;
+  }
+
+  /** Counts `n` requests (L7) or connections (L4) answered with this mix into `c`. */
+  private answer(
+    c: Counters,
+    n: number,
+    tcp: boolean,
+    shares: Record<ResponseClass, number>,
+    svc: ServiceProfile,
+    server: ServerProfile | undefined,
+  ): void {
+    if (n === 0) return;
+    const rnd = this.rnd;
+    if (tcp) {
+      c.connections += n;
+      c.bytesIn += n * (TCP_BYTES / 4);
+      c.bytesOut += n * TCP_BYTES;
+      return;
+    }
+    c.requests += n;
+    c.connections += roundRandom(n / REQUESTS_PER_CONNECTION, rnd);
+    const classes = splitResponses(n, shares, rnd);
+    for (const cls of RESPONSE_CLASSES) c.responses[cls] += classes[cls];
+    c.bytesIn += n * svc.bytesIn;
+    c.bytesOut += n * svc.bytesOut;
+    if (server) c.latency.sumMs += addLatencies(n, server, c.latency.counts, rnd);
+    else c.latency.counts[0]! += n; // answered by the agent itself, at once
+  }
+
+  private change(m: Member, state: HealthState, reason: string | undefined, at = this.clock()): void {
+    m.health = {
+      key: m.key,
+      pool: m.pool,
+      server: m.name,
+      state,
+      since: new Date(at).toISOString(),
+      lastCheck: new Date(at).toISOString(),
+      ...(reason !== undefined ? { reason } : {}),
+    };
+    this.publish(m.health);
+  }
+
+  private publish(h: RealServerHealth): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ ...h });
+      } catch {
+        // A subscriber's failure is its own; the other subscribers still hear the change.
+      }
+    }
+  }
+
+  /** Servers go down by themselves as a Poisson process, and come back after a while. */
+  private scheduleFlip(): void {
+    if (this.stopped || this.flipsPerHour <= 0) return;
+    const waitMs = exponential(3_600_000 / this.flipsPerHour, this.rnd);
+    this.flipTimer = setTimeout(
+      () => {
+        this.flipOne();
+        this.scheduleFlip();
+      },
+      Math.min(waitMs, 2 ** 31 - 1),
+    );
+    // A simulation never keeps a process alive by itself.
+    this.flipTimer.unref();
+  }
+
+  private flipOne(): void {
+    const candidates = [...this.members.values()].filter((m) => m.health.state === 'up');
+    const m = candidates[Math.floor(this.rnd() * candidates.length)];
+    if (!m) return;
+    this.advance(this.clock());
+    this.change(m, 'down', 'simulated: health check timed out');
+    const downMs = exponential(this.downSeconds * 1000, this.rnd);
+    m.upAgainAt = this.clock() + downMs;
+    // advance() brings it back; this makes sure someone calls it then, read or not.
+    setTimeout(() => this.stopped || this.advance(this.clock()), downMs + 1).unref();
+  }
+}
