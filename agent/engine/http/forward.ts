@@ -177,7 +177,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const server = pick.server;
     this.server = server;
     this.setCookie =
-      pool.cookieName !== undefined && !pick.byCookie ? pool.persistenceCookie(server, this.svc.secure) : undefined;
+      pool.cookieName !== undefined && !pick.byCookie
+        ? pool.persistenceCookie(server, this.svc.secure)
+        : undefined;
     server.active++;
     const req = this.req;
     server.httpPool().dispatch(

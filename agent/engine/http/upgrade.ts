@@ -214,7 +214,13 @@ function relayRefusal(client: Duplex, res: IncomingMessage, release: () => void)
  * Both directions piped; whichever side ends or fails takes the other down with it. Bytes are
  * counted per chunk: a tunnel may live for hours, and its traffic should show while it does.
  */
-function splice(client: Duplex, upstream: Socket, server: Traffic, service: Traffic, release: () => void): void {
+function splice(
+  client: Duplex,
+  upstream: Socket,
+  server: Traffic,
+  service: Traffic,
+  release: () => void,
+): void {
   const close = () => {
     release();
     client.destroy();
