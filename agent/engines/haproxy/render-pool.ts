@@ -1,0 +1,169 @@
+/**
+ * A pool as a backend: its scheduler, persistence, health check, re-encrypt settings,
+ * timeouts and retries, and one `server` line per real server named after it, so
+ * `<pool>/<server>` in HAProxy is `pool/server` in the config. A pool used by several services
+ * is one backend (probed once); a pool that a tcp service shares with http services gets a
+ * `mode tcp` twin whose servers track the pool's (render-pool: tcpTwin).
+ */
+import { isIP } from 'node:net';
+import type { L7Service, Pool, RealServer, TcpService } from '../../../shared/model/config.ts';
+import type { CfgWriter, SideFile } from './cfg-writer.ts';
+import { answer, UPSTREAM } from './messages.ts';
+import { cookieValue, tcpTwin } from './names.ts';
+import { ms, quote } from './quote.ts';
+import { checkOptions, renderCheck } from './render-check.ts';
+import type { TlsFiles } from './render-tls.ts';
+
+/** The services that send to a pool, by kind of frontend. */
+export interface PoolUse {
+  l7: L7Service[];
+  tcp: TcpService[];
+}
+
+const BALANCE: Record<Pool['scheduler'], string> = {
+  'round-robin': 'roundrobin',
+  'weighted-round-robin': 'roundrobin',
+  'least-connections': 'leastconn',
+  'source-ip-hash': 'source',
+};
+
+/** Methods a failed request may be sent again with (RFC 9110 §9.2.2), as the built-in engine. */
+const IDEMPOTENT = 'GET HEAD OPTIONS TRACE PUT DELETE';
+
+export function renderPool(
+  w: CfgWriter,
+  pool: Pool,
+  index: number,
+  use: PoolUse,
+  dir: string,
+  tls: TlsFiles,
+  files: SideFile[],
+): void {
+  const origin = `pools[${index}]`;
+  const http = use.l7.length > 0 || use.tcp.length === 0;
+  w.section(`backend ${pool.name}`, origin);
+  w.line(`mode ${http ? 'http' : 'tcp'}`);
+  balance(w, pool);
+  w.line(`timeout connect ${ms(pool.timeouts.connectMs)}`);
+  if (http) {
+    w.line(`timeout server ${ms(pool.timeouts.serverMs)}`);
+    // WebSocket tunnels idle out as the service's clients do (timeouts.idleMs).
+    const [first, ...others] = use.l7;
+    if (first) {
+      w.line(`timeout tunnel ${ms(first.timeouts.idleMs)}`);
+      for (const vs of others) {
+        if (vs.timeouts.idleMs !== first.timeouts.idleMs)
+          w.line(`http-request set-timeout tunnel ${ms(vs.timeouts.idleMs)} if { fe_name ${vs.name} }`);
+      }
+    }
+  } else {
+    // An L4 pipe idles out by its service's idleMs, as in the built-in engine.
+    w.line(`timeout server ${ms(Math.max(...use.tcp.map((vs) => vs.timeouts.idleMs)))}`);
+  }
+  retries(w, pool, http);
+  if (http) {
+    // Upstream keep-alive shared by all clients, as the built-in engine's connection pools.
+    w.line('http-reuse always');
+    // No server up: 503 NO_SERVER before any connect (HAProxy's own 503 means a failed connect).
+    w.line(`http-request return ${answer(503, UPSTREAM.NO_SERVER)} if { nbsrv eq 0 }`);
+  }
+  persistence(w, pool, http);
+  renderCheck(w, pool, dir, files);
+  pool.servers.forEach((rs, i) => {
+    w.line(['server', rs.name, endpoint(rs), ...serverOptions(pool, rs, i, http, tls)].join(' '));
+  });
+
+  if (http && use.tcp.length > 0) renderTwin(w, pool, origin, use.tcp);
+}
+
+/** The `mode tcp` backend a tcp service uses when the pool also serves http services. */
+function renderTwin(w: CfgWriter, pool: Pool, origin: string, tcp: TcpService[]): void {
+  w.section(`backend ${tcpTwin(pool.name)}`, origin);
+  w.comment(
+    `"${pool.name}" for its tcp services: the same servers, their health tracked from "${pool.name}"`,
+  );
+  w.line('mode tcp');
+  balance(w, pool);
+  w.line(`timeout connect ${ms(pool.timeouts.connectMs)}`);
+  w.line(`timeout server ${ms(Math.max(...tcp.map((vs) => vs.timeouts.idleMs)))}`);
+  retries(w, pool, false);
+  // One source-ip table for the pool, whichever service a client comes through.
+  if (pool.persistence.mode === 'source-ip') w.line(`stick on src table ${pool.name}`);
+  pool.servers.forEach((rs, i) => {
+    const opts = [`id ${i + 1}`, `weight ${weightOf(pool, rs)}`];
+    if (rs.maxConnections > 0) opts.push(`maxconn ${rs.maxConnections}`);
+    if (!rs.enabled) opts.push('disabled');
+    if (pool.healthCheck.type !== 'none') opts.push(`track ${pool.name}/${rs.name}`);
+    w.line(['server', rs.name, endpoint(rs), ...opts].join(' '));
+  });
+}
+
+function balance(w: CfgWriter, pool: Pool): void {
+  w.line(`balance ${BALANCE[pool.scheduler]}`);
+  // A client keeps its server while that server is up; when one goes, only its clients move.
+  if (pool.scheduler === 'source-ip-hash') w.line('hash-type consistent');
+}
+
+function retries(w: CfgWriter, pool: Pool, http: boolean): void {
+  w.line(`retries ${pool.retries}`);
+  if (pool.retries === 0) return;
+  // Each retry goes to another server, as the built-in engine's.
+  w.line('option redispatch 1');
+  if (!http) return;
+  // A request the server certainly never saw (failed connect) is always retried; one that
+  // failed before any answer only when it is idempotent and has no body.
+  w.line('retry-on conn-failure empty-response');
+  w.line(`acl portico_idempotent method ${IDEMPOTENT}`);
+  w.line('acl portico_body req.hdr(transfer-encoding) -m found');
+  w.line('acl portico_body req.hdr_val(content-length) gt 0');
+  w.line('http-request disable-l7-retry if !portico_idempotent || portico_body');
+}
+
+function persistence(w: CfgWriter, pool: Pool, http: boolean): void {
+  const p = pool.persistence;
+  if (p.mode === 'source-ip') {
+    w.line(`stick-table type ipv6 size 1m expire ${p.timeoutSeconds}s`);
+    w.line('stick on src');
+  } else if (p.mode === 'cookie' && http) {
+    const opts = [`cookie ${p.cookieName} insert indirect nocache`];
+    if (p.httpOnly) opts.push('httponly');
+    if (p.timeoutSeconds > 0) opts.push(`attr ${quote(`Max-Age=${p.timeoutSeconds}`)}`);
+    w.line(opts.join(' '));
+  }
+}
+
+/** The weight HAProxy is given: as configured where the scheduler weighs, else equal shares. */
+export function weightOf(pool: Pool, rs: RealServer): number {
+  if (rs.weight === 0) return 0;
+  return pool.scheduler === 'weighted-round-robin' || pool.scheduler === 'least-connections' ? rs.weight : 1;
+}
+
+function serverOptions(pool: Pool, rs: RealServer, i: number, http: boolean, tls: TlsFiles): string[] {
+  const opts = [`id ${i + 1}`, `weight ${weightOf(pool, rs)}`];
+  if (rs.maxConnections > 0) opts.push(`maxconn ${rs.maxConnections}`);
+  if (!rs.enabled) opts.push('disabled');
+  if (pool.persistence.mode === 'cookie' && http) opts.push(`cookie ${cookieValue(pool.name, rs.name)}`);
+  const r = pool.reencrypt;
+  // SNI as the built-in engine sends it: the configured name, else a host-name address.
+  const sni = r?.serverName ?? (isIP(rs.address) ? undefined : rs.address);
+  opts.push(...checkOptions(pool, sni));
+  if (r) {
+    // An L4 pipe carries the client's bytes as they are (the built-in engine's tcp services
+    // do not re-encrypt either); the TLS settings still serve an https check.
+    if (http) opts.push('ssl');
+    if (r.verify === 'ca') {
+      opts.push('verify required', `ca-file ${quote(tls.caFile(r.ca))}`);
+      // HAProxy checks the certificate's DNS names (or CN) against the SNI it sends, else
+      // against verifyhost: an IP address must then be the certificate's CN or a DNS name.
+      if (sni === undefined) opts.push(`verifyhost ${rs.address}`);
+    } else opts.push('verify none');
+    if (http && sni !== undefined) opts.push(`sni ${quote(`str(${sni})`)}`);
+  }
+  return opts;
+}
+
+/** `address:port`, an IPv6 literal in brackets. */
+export function endpoint(rs: { address: string; port: number }): string {
+  const a = rs.address.replace(/^\[|\]$/g, '');
+  return isIP(a) === 6 ? `[${a}]:${rs.port}` : `${a}:${rs.port}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * TLS on both sides, as files HAProxy reads: per https service a crt-list naming one PEM per
+ * certificate (key + chain, 0600) with its DNS names as SNI filters — the first certificate is
+ * the default, as in the built-in engine's SniSelector (exact name, then wildcard, then the
+ * first) — and per re-encrypting pool the CA bundle real servers must chain to. File names
+ * carry a hash of their content: a renewed certificate is a new file, and the running HAProxy
+ * keeps reading the one it started with until the reload that names the new one.
+ */
+import { join } from 'node:path';
+import type { HttpsService, ListenerTls } from '../../../shared/model/config.ts';
+import type { SideFile } from './cfg-writer.ts';
+import { contentHash } from './names.ts';
+import { quote } from './quote.ts';
+
+/** What the certificate store holds for the names a config uses, read once per apply. */
+export interface Material {
+  /** Listener certificates by store name: key and chain (leaf first) as one PEM, and its DNS names. */
+  certs: ReadonlyMap<string, { pem: string; names: readonly string[] }>;
+  /** CA bundles by store name (PEM). */
+  cas: ReadonlyMap<string, string>;
+}
+
+/**
+ * The built-in engine's cipher lists (agent/engine/tls.ts, Mozilla's server-side profiles), for
+ * TLS 1.2 and below; TLS 1.3 suites are OpenSSL's defaults in both engines.
+ */
+export const CIPHERS: Record<ListenerTls['cipherProfile'], string> = {
+  modern: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+  intermediate: [
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'DHE-RSA-AES128-GCM-SHA256',
+    'DHE-RSA-AES256-GCM-SHA384',
+  ].join(':'),
+  legacy: [
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-AES128-SHA256',
+    'ECDHE-RSA-AES128-SHA',
+    'ECDHE-RSA-AES256-SHA',
+    'AES128-GCM-SHA256',
+    'AES256-GCM-SHA384',
+    'AES128-SHA256',
+    'AES128-SHA',
+    'AES256-SHA',
+  ].join(':'),
+};
+
+/** A DNS name HAProxy can take as an SNI filter word (no spaces, quotes or brackets). */
+const SNI_WORD = /^(?:\*\.)?[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+
+export class TlsFiles {
+  readonly files: SideFile[] = [];
+  /** Certificate name → the PEM file the config names (for `set ssl cert`). */
+  readonly certPaths = new Map<string, string>();
+  private readonly dir: string;
+  private readonly material: Material;
+
+  constructor(dir: string, material: Material) {
+    this.dir = dir;
+    this.material = material;
+  }
+
+  /** The PEM of one store certificate (key + chain), written once however many services use it. */
+  certFile(name: string): string {
+    const known = this.certPaths.get(name);
+    if (known) return known;
+    const cert = this.material.certs.get(name);
+    if (!cert) throw new Error(`certificate "${name}" was not read from the store`);
+    const path = join(this.dir, 'files', `cert-${name}-${contentHash(cert.pem)}.pem`);
+    this.files.push({ path, content: cert.pem, secret: true });
+    this.certPaths.set(name, path);
+    return path;
+  }
+
+  /** The `bind` options of an https service: its crt-list, minimum version and ciphers. */
+  bindOptions(vs: HttpsService): string {
+    const lines = vs.tls.certificates.map((name, i) => {
+      // The first line is the default certificate, found by its own names too (HAProxy reads
+      // them from the certificate when a line has no filter); the others answer for their names.
+      if (i === 0) return this.certFile(name);
+      const names = (this.material.certs.get(name)?.names ?? []).filter((n) => SNI_WORD.test(n));
+      return [this.certFile(name), ...names].join(' ');
+    });
+    const content = `${lines.join('\n')}\n`;
+    const list = join(this.dir, 'files', `crt-list-${vs.name}-${contentHash(content)}.txt`);
+    this.files.push({ path: list, content, secret: false });
+    const min = vs.tls.cipherProfile === 'modern' ? 'TLSv1.3' : vs.tls.minVersion;
+    return `ssl crt-list ${quote(list)} ssl-min-ver ${min} ciphers ${CIPHERS[vs.tls.cipherProfile]}`;
+  }
+
+  /** The CA bundle a re-encrypting pool verifies its servers against. */
+  caFile(name: string): string {
+    const pem = this.material.cas.get(name);
+    if (pem === undefined) throw new Error(`CA bundle "${name}" was not read from the store`);
+    const path = join(this.dir, 'files', `ca-${name}-${contentHash(pem)}.pem`);
+    if (!this.files.some((f) => f.path === path)) this.files.push({ path, content: pem, secret: false });
+    return path;
+  }
+}
