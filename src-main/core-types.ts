@@ -8,7 +8,7 @@
  * ConsoleError (shared/ipc/errors.ts) for anything the renderer should see with a code;
  * anything else becomes INTERNAL with a log reference.
  */
-import type { AgentConfigView, RevisionResult } from '../shared/ipc/agent-config.ts';
+import type { AgentConfigView, RevisionResult, UpsertResult } from '../shared/ipc/agent-config.ts';
 import type { FanOutResult } from '../shared/ipc/channel.ts';
 import type { ParamsOf } from '../shared/ipc/channels.ts';
 import type {
@@ -41,9 +41,12 @@ export interface HealthCore {
 
 export interface AgentConfigCore {
   get(agentId: string): Promise<AgentConfigView>;
-  upsertVirtualService(
-    params: ParamsOf<'applyVirtualService'>,
-  ): Promise<RevisionResult & { created: boolean }>;
+  upsertPool(params: ParamsOf<'upsertPool'>): Promise<UpsertResult>;
+  /** IN_USE (details.usedBy) while a service or content rule names the pool. */
+  removePool(params: ParamsOf<'removePool'>): Promise<RevisionResult>;
+  upsertVirtualService(params: ParamsOf<'upsertVirtualService'>): Promise<UpsertResult>;
+  removeVirtualService(params: ParamsOf<'removeVirtualService'>): Promise<RevisionResult>;
+  /** One action on `pool/server`: every service using the pool sees it. */
   setRealServerEnabled(params: ParamsOf<'setRealServerEnabled'>): Promise<RevisionResult>;
 }
 

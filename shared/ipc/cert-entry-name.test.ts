@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ObjectName } from '../model/config-parts.ts';
-import { ObjectRef } from './channel.ts';
+import { Name } from '../protocol/common.ts';
 import { entryNameFromCn, proposedEntryName } from './cert-entry-name.ts';
 
 describe('entryNameFromCn', () => {
@@ -24,7 +24,7 @@ describe('entryNameFromCn', () => {
     (cn) => {
       const name = entryNameFromCn(cn);
       expect(name.length).toBeLessThanOrEqual(63);
-      expect(ObjectRef.safeParse(name).success).toBe(true);
+      expect(Name.safeParse(name).success).toBe(true);
       expect(ObjectName.safeParse(name).success).toBe(true);
     },
   );

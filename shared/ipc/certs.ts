@@ -8,15 +8,8 @@
 import { z } from 'zod';
 import type { CertIssue, CertName, CertSource, CertSummary } from '../certs/summary-types.ts';
 import { fromBase64 } from './base64.ts';
-import {
-  AgentId,
-  AgentIds,
-  channel,
-  NoParams,
-  ObjectRef,
-  OperationId,
-  type FanOutResult,
-} from './channel.ts';
+import { AgentId, AgentIds, channel, NoParams, OperationId, type FanOutResult } from './channel.ts';
+import { Name } from '../protocol/common.ts';
 import { Fingerprint } from '../protocol/fingerprint.ts';
 
 /**
@@ -115,9 +108,9 @@ export const PushTarget = z
   .object({
     agentId: AgentId,
     /** Store entry name on that agent; an existing entry is replaced (a renewal, reloading its users). */
-    name: ObjectRef,
+    name: Name,
     /** Virtual services to bind the certificate to after the import. */
-    bind: z.array(ObjectRef).max(200).optional(),
+    bind: z.array(Name).max(200).optional(),
   })
   .strict();
 

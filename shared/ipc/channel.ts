@@ -25,9 +25,6 @@ export const NoParams = z.object({}).strict().default({});
 /** An agent id as the Console stores it (the agent's own id, generated at its first start). */
 export const AgentId = z.string().min(1).max(128);
 
-/** A name as config objects use them; the agent checks it fully. */
-export const ObjectRef = z.string().min(1).max(63);
-
 /** Chosen by the renderer so it can match progress events that arrive before the answer. */
 export const OperationId = z
   .string()

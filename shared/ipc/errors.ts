@@ -14,7 +14,7 @@ export const IPC_ERROR_CODES = {
   UNKNOWN_CHANNEL: 'UNKNOWN_CHANNEL',
   /** The sender is not a window of this app (Electron) or the secret is missing (browser mode). */
   FORBIDDEN: 'FORBIDDEN',
-  /** The agent, inspection, template, virtual service or real server does not exist. */
+  /** The agent, inspection, template, pool, virtual service or real server does not exist. */
   NOT_FOUND: 'NOT_FOUND',
   /** The agent is not connected now (offline, connecting, refused us). */
   AGENT_OFFLINE: 'AGENT_OFFLINE',
@@ -30,6 +30,8 @@ export const IPC_ERROR_CODES = {
   AGENT_CHANGED: 'AGENT_CHANGED',
   /** `expectRevision` is stale; `details.currentRevision` says which revision runs. */
   CONFLICT: 'CONFLICT',
+  /** A pool (or certificate) is still used; `details.usedBy` names the virtual services. */
+  IN_USE: 'IN_USE',
   /** The agent refuses the configuration; `details.problems` lists every problem. */
   INVALID_CONFIG: 'INVALID_CONFIG',
   /** The certificate material is refused; `details` has the CertCode and the issues. */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { Host, Port } from '../model/config.ts';
-import type { AgentInfo } from '../protocol/agent.ts';
+import type { AgentInfo, EngineSummary } from '../protocol/agent.ts';
 import { Fingerprint } from '../protocol/fingerprint.ts';
 import { DEFAULT_AGENT_PORT } from '../protocol/transport.ts';
 import { AgentId, channel, NoParams } from './channel.ts';
@@ -27,6 +27,20 @@ export type AgentConnectionState =
 
 export type AgentStateKind = AgentConnectionState['kind'];
 
+/**
+ * What an agent's engine runs, from its agent.info (read on every connect and every new
+ * configuration revision). Live health counts are the health view's, not this.
+ */
+export interface EngineView {
+  kind: EngineSummary['kind'];
+  /** What runs the traffic and its version, e.g. `Portico 0.1.0`, `HAProxy 2.6.12`. */
+  version: string;
+  pools: number;
+  virtualServices: number;
+  /** Real servers of every pool. */
+  realServers: number;
+}
+
 /** One paired agent as the renderer shows it. */
 export interface AgentView {
   id: string;
@@ -42,6 +56,8 @@ export interface AgentView {
   state: AgentConnectionState;
   /** portico-agent version reported by the agent; absent until it was reached. */
   version?: string;
+  /** Its engine; absent until the agent was reached. */
+  engine?: EngineView;
 }
 
 export interface SiteGroup<T> {

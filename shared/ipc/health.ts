@@ -1,40 +1,51 @@
 /**
- * Health channels: every virtual service and real server of every agent, grouped by site and
- * kept current from pushed events, and the last hour of one real server. The renderer filters.
- * Shapes follow src-main/fleet's live view and health history. Runtime-neutral: zod only.
+ * Health channels: every pool of every agent with its real servers (`pool/server`) and the
+ * services that use it, grouped by site and kept current from pushed events, and the last hour
+ * of one real server. The renderer filters. Shapes follow src-main/fleet's live view and health
+ * history. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
+import type { VirtualService } from '../model/config.ts';
 import type { HealthState, RealServerHealth } from '../model/health.ts';
 import { AgentId, channel, NoParams } from './channel.ts';
 import type { AgentView, SiteGroup } from './fleet.ts';
 
-export interface RealServerView {
-  /** `<virtual service>/<real server>`, as in health events. */
+/** One real server of a pool as the agent runs it, with its live health. */
+export interface PoolMemberView {
+  /** `<pool>/<server>`, as in health events: unique within one agent. */
   key: string;
   name: string;
-  /** The content rule whose group it is in; undefined for the default group. */
-  rule?: string;
   address: string;
   port: number;
   weight: number;
-  /** false = drained by the admin. */
+  /** false = drained by the admin (for every service using the pool). */
   enabled: boolean;
   /** Undefined until the agent reported it. */
   health?: RealServerHealth;
 }
 
+export interface PoolView {
+  name: string;
+  /** The services that send to it (as default pool or from a content rule), in config order. */
+  usedBy: string[];
+  servers: PoolMemberView[];
+}
+
+/** A virtual service in brief: where it listens and which pools it sends to. */
 export interface VirtualServiceView {
   name: string;
   enabled: boolean;
-  protocol: 'tcp' | 'http' | 'https';
+  protocol: VirtualService['protocol'];
   listen: { address: string; port: number };
-  realServers: RealServerView[];
+  /** Its default pool, then each content rule's, once each (none for a redirect). */
+  pools: string[];
 }
 
 /** An agent with what it runs; when not online, the last known state (possibly stale). */
 export interface AgentHealthView extends AgentView {
   /** Revision of the configuration shown; undefined until fetched. */
   revision?: number;
+  pools: PoolView[];
   virtualServices: VirtualServiceView[];
 }
 
@@ -64,17 +75,17 @@ export interface HealthHistory {
 export const HealthHistoryParams = z
   .object({
     agentId: AgentId,
-    /** `<virtual service>/<real server>`, as in RealServerHealth.key. */
+    /** `<pool>/<server>`, as in RealServerHealth.key. */
     key: z
       .string()
       .min(3)
       .max(127)
-      .regex(/^[^/]+\/[^/]+$/, 'a key is "<virtual service>/<real server>"'),
+      .regex(/^[^/]+\/[^/]+$/, 'a key is "<pool>/<server>"'),
   })
   .strict();
 
 export const HEALTH_CHANNELS = {
-  /** Every virtual service and real server of every agent, with live health, grouped by site. */
+  /** Every pool and real server of every agent, with live health and the services using each pool. */
   healthSnapshot: channel<HealthView>()(NoParams),
   /** The last hour of one real server's states. */
   healthHistory: channel<HealthHistory>()(HealthHistoryParams),

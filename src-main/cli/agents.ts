@@ -1,10 +1,17 @@
-/** `portico agents`: the paired agents by site, with the state each one is in right now. */
+/**
+ * `portico agents`: the paired agents by site, with the state each one is in right now and, for
+ * those reached, what their engine runs (kind and version, pools, virtual services, real servers).
+ */
+import type { EngineView } from '../../shared/ipc/fleet.ts';
+import type { OpenConsole } from '../core/open.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import { openSession, SESSION_OPTIONS, SESSION_USAGE, waitForConnections } from './fleet-session.ts';
 
+const ENGINE_WAIT_MS = 5_000;
+
 export const usage = `usage: portico agents [--json] [--config-dir DIR]
 
-  --json                print the fleet view (sites → agents with state) as JSON
+  --json                print the fleet view (sites → agents with state and engine) as JSON
 ${SESSION_USAGE}
 `;
 
@@ -17,10 +24,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const session = openSession(io, values['config-dir']);
   try {
-    await waitForConnections(
-      session,
-      session.store.listAgents().map((a) => a.id),
-    );
+    const ids = session.store.listAgents().map((a) => a.id);
+    await waitForConnections(session, ids);
+    await waitForEngines(session, ids);
     const view = await session.core.fleet.list();
     if (values.json) {
       io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
@@ -31,11 +37,35 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${site || '(no site)'}\n`);
       for (const a of agents) {
         const why = 'reason' in a.state ? ` (${a.state.reason})` : '';
-        io.stdout.write(`  ${a.name}  ${a.id}  ${a.address}:${a.port}  ${a.state.kind}${why}\n`);
+        const runs = a.engine ? `  ${engineText(a.engine)}` : '';
+        io.stdout.write(`  ${a.name}  ${a.id}  ${a.address}:${a.port}  ${a.state.kind}${why}${runs}\n`);
       }
     }
     return EXIT.ok;
   } finally {
     await session.close();
   }
+}
+
+/** "builtin portico 0.1.0: 2 pools, 3 virtual services, 5 real servers". */
+export function engineText(engine: EngineView): string {
+  const n = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
+  return (
+    `${engine.kind} ${engine.version}: ${n(engine.pools, 'pool')}, ` +
+    `${n(engine.virtualServices, 'virtual service')}, ${n(engine.realServers, 'real server')}`
+  );
+}
+
+/**
+ * An agent's engine is known a moment after it comes online (agent.info follows the
+ * connection); wait for the online ones, within the same bound as for the connections.
+ */
+async function waitForEngines(session: OpenConsole, agentIds: readonly string[]): Promise<void> {
+  const deadline = Date.now() + ENGINE_WAIT_MS;
+  const known = () =>
+    agentIds.every((id) => {
+      const agent = session.fleet.agent(id);
+      return agent?.state.kind !== 'online' || agent.engine !== undefined;
+    });
+  while (!known() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }

@@ -1,10 +1,12 @@
 /**
  * `portico template apply ID --params FILE --agents a,b`: preview on each agent (each renders
  * and validates against its own configuration), then apply with the revision each preview saw,
- * so a change made in between is refused rather than overwritten. One line per agent.
+ * so a change made in between is refused rather than overwritten. One line per agent, naming
+ * each pool and virtual service by kind and name.
  */
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import type { TemplateApplied } from '../../shared/ipc/templates.ts';
+import type { ObjectRef } from '../../shared/model/config-diff.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
   agentLabel,
@@ -51,7 +53,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const preview = await session.core.templates.preview({ template, params, agentIds });
     for (const r of preview.results) {
       if (!r.ok) continue;
-      const changes = r.result.changes.map((c) => `${c.op} ${c.virtualService}`);
+      const changes = r.result.changes.map((c) => `${c.op} ${refText(c)}`);
       io.stdout.write(
         `plan  ${agentLabel(session, r.agentId)}: ${changes.join(', ') || 'nothing to change'}` +
           ` (revision ${r.result.revision})\n`,
@@ -69,16 +71,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       p.ok ? applied.results.find((a) => a.agentId === p.agentId)! : p,
     );
     return reportOutcomes(io, session, results, (r) => {
+      const list = (refs: readonly ObjectRef[]) => refs.map(refText).join(', ');
       const parts = [
-        r.created.length ? `created ${r.created.join(', ')}` : '',
-        r.replaced.length ? `replaced ${r.replaced.join(', ')}` : '',
-        r.unchanged.length ? `unchanged ${r.unchanged.join(', ')}` : '',
+        r.created.length ? `created ${list(r.created)}` : '',
+        r.replaced.length ? `replaced ${list(r.replaced)}` : '',
+        r.unchanged.length ? `unchanged ${list(r.unchanged)}` : '',
       ].filter(Boolean);
       return `revision ${r.revision}: ${parts.join('; ') || 'nothing changed'}`;
     });
   } finally {
     await session.close();
   }
+}
+
+/** `pool lync-fe`, `virtualService lync-https`: the kind as the protocol names it, then the name. */
+function refText(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.name}`;
 }
 
 async function readJsonObject(io: CliIo, file: string): Promise<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 /**
- * One agent's configuration. Every change goes to the agent with the revision the admin
- * edited; the agent refuses a stale one (CONFLICT with currentRevision), so this never merges.
+ * One agent's configuration: pools, virtual services, and drain/enable of `pool/server`. Every
+ * change goes to the agent with the revision the admin edited; the agent refuses a stale one
+ * (CONFLICT with currentRevision), so this never merges.
  */
 import { ConsoleError } from '../../shared/ipc/errors.ts';
 import type { AgentConfigCore } from '../core-types.ts';
@@ -14,24 +15,24 @@ export function clientOf(fleet: FleetManager, agentId: string): AgentClient {
 }
 
 export function createConfigCore(fleet: FleetManager): AgentConfigCore {
+  const client = (agentId: string) => clientOf(fleet, agentId);
   return {
     get: (agentId) =>
       mapErrors(async () => {
-        const { revision, config } = await clientOf(fleet, agentId).request('config.get');
+        const { revision, config } = await client(agentId).request('config.get');
         return { agentId, revision, config };
       }),
+    upsertPool: ({ agentId, pool, expectRevision }) =>
+      mapErrors(() => client(agentId).request('pool.upsert', { pool, expectRevision })),
+    removePool: ({ agentId, name, expectRevision }) =>
+      mapErrors(() => client(agentId).request('pool.remove', { name, expectRevision })),
     upsertVirtualService: ({ agentId, virtualService, expectRevision }) =>
+      mapErrors(() => client(agentId).request('virtualService.upsert', { virtualService, expectRevision })),
+    removeVirtualService: ({ agentId, name, expectRevision }) =>
+      mapErrors(() => client(agentId).request('virtualService.remove', { name, expectRevision })),
+    setRealServerEnabled: ({ agentId, pool, server, enabled, expectRevision }) =>
       mapErrors(() =>
-        clientOf(fleet, agentId).request('virtualService.upsert', { virtualService, expectRevision }),
-      ),
-    setRealServerEnabled: ({ agentId, virtualService, realServer, enabled, expectRevision }) =>
-      mapErrors(() =>
-        clientOf(fleet, agentId).request('realServer.setEnabled', {
-          virtualService,
-          realServer,
-          enabled,
-          expectRevision,
-        }),
+        client(agentId).request('realServer.setEnabled', { pool, server, enabled, expectRevision }),
       ),
   };
 }

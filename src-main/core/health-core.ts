@@ -13,6 +13,7 @@ export function createHealthCore(fleet: FleetManager): HealthCore {
           agents: g.agents.map((a) => ({
             ...agentView(a),
             ...(a.revision === undefined ? {} : { revision: a.revision }),
+            pools: a.pools,
             virtualServices: a.virtualServices,
           })),
         })),

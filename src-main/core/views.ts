@@ -15,6 +15,7 @@ export function agentView(agent: AgentSummary): AgentView {
     pinnedAt: agent.pinnedAt,
     state: agent.state,
     ...(agent.version === undefined ? {} : { version: agent.version }),
+    ...(agent.engine === undefined ? {} : { engine: { ...agent.engine } }),
   };
 }
 

@@ -1,19 +1,22 @@
 /**
- * The fleet as the Console sees it: one AgentClient per paired agent, their states grouped by
- * site, the live view of every virtual service and real server (kept current from `health` and
- * `config` events, refetched on every connect and on config changes), an hour of health
- * history, pairing and re-pairing, and fan-out operations with a result per agent.
+ * The fleet as the Console sees it: one AgentClient per paired agent, their states and engines
+ * grouped by site, the live view of every pool, real server (`pool/server`) and virtual service
+ * (kept current from `health` and `config` events, refetched on every connect and on config
+ * changes), an hour of health history per `pool/server`, pairing and re-pairing, and fan-out
+ * operations with a result per agent.
  *
  * No Electron, no IPC here: the shell forwards `onChange` and calls these methods.
  */
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
+import type { EngineView } from '../../shared/ipc/fleet.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
+import type { EngineSummary } from '../../shared/protocol/agent.ts';
 import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
 import { AgentClient, type ClientTuning } from './agent-client.ts';
 import type { AgentState } from './agent-state.ts';
 import { fanOut, type FanOutOperation, type FanOutProgress } from './fan-out.ts';
 import { HealthHistory, type HealthSeries, type HistoryOptions } from './health-history.ts';
-import { LiveView, type VirtualServiceView } from './live-view.ts';
+import { LiveView, type PoolView, type VirtualServiceView } from './live-view.ts';
 import { pairAgent, repairAgent, type PairRequest, type PairResult, type RepairRequest } from './pairing.ts';
 import type { Failure } from './rpc-errors.ts';
 import type { AgentEvent } from './rpc-session.ts';
@@ -22,6 +25,8 @@ export interface AgentSummary extends KnownAgent {
   state: AgentState;
   /** portico-agent version from agent.info; undefined until the agent was reached. */
   version?: string;
+  /** Its engine: kind and version from agent.info, counts from the configuration it runs. */
+  engine?: EngineView;
 }
 
 export interface SiteGroup<A extends AgentSummary = AgentSummary> {
@@ -33,6 +38,7 @@ export interface SiteGroup<A extends AgentSummary = AgentSummary> {
 export interface AgentLiveView extends AgentSummary {
   /** Revision of the configuration shown; undefined until fetched. */
   revision?: number;
+  pools: PoolView[];
   virtualServices: VirtualServiceView[];
 }
 
@@ -56,8 +62,9 @@ export interface FleetManagerOptions {
 
 interface Entry {
   client: AgentClient;
-  /** From agent.info on each connect; not persisted (an upgrade changes it). */
+  /** From agent.info on each connect; not persisted (an upgrade changes them). */
   version?: string;
+  engine?: EngineSummary;
   refreshing: boolean;
   /** A refresh was asked for while one ran: run once more when it ends. */
   dirty: boolean;
@@ -95,7 +102,7 @@ export class FleetManager {
     return this.entries.get(agentId)?.client;
   }
 
-  /** Every virtual service and real server of every agent, with health, grouped by site. */
+  /** Every pool (servers with health, the services using it) and service of every agent, by site. */
   view(): SiteGroup<AgentLiveView>[] {
     return groupBySite(
       this.store.listAgents().map((a) => {
@@ -103,6 +110,7 @@ export class FleetManager {
         return {
           ...this.summary(a),
           ...(revision === undefined ? {} : { revision }),
+          pools: this.live.pools(a.id),
           virtualServices: this.live.virtualServices(a.id),
         };
       }),
@@ -243,13 +251,20 @@ export class FleetManager {
     }
   }
 
-  /** Name and site are the agent's to change (--name, --site); follow them. */
+  /** Name and site are the agent's to change (--name, --site); follow them, and its engine. */
   private async refreshIdentity(agentId: string, client: AgentClient): Promise<void> {
     try {
       const info = await client.request('agent.info');
       const entry = this.entries.get(agentId);
-      const newVersion = entry !== undefined && entry.version !== info.version;
-      if (entry) entry.version = info.version;
+      const newVersion =
+        entry !== undefined &&
+        (entry.version !== info.version ||
+          entry.engine?.kind !== info.engine.kind ||
+          entry.engine.version !== info.engine.version);
+      if (entry) {
+        entry.version = info.version;
+        entry.engine = info.engine;
+      }
       const known = this.store.getAgent(agentId);
       const renamed = known !== undefined && (known.name !== info.name || known.site !== info.site);
       if (renamed) this.store.updateAgent(agentId, { name: info.name, site: info.site });
@@ -264,8 +279,24 @@ export class FleetManager {
       kind: 'stopped',
       since: new Date(0).toISOString(),
     };
-    const version = this.entries.get(agent.id)?.version;
-    return { ...agent, state, ...(version === undefined ? {} : { version }) };
+    const entry = this.entries.get(agent.id);
+    const engine = entry?.engine && this.engineView(agent.id, entry.engine);
+    return {
+      ...agent,
+      state,
+      ...(entry?.version === undefined ? {} : { version: entry.version }),
+      ...(engine ? { engine } : {}),
+    };
+  }
+
+  /** The counts of the configuration held (current with every revision), else agent.info's. */
+  private engineView(agentId: string, info: EngineSummary): EngineView {
+    const counts = this.live.counts(agentId) ?? {
+      pools: info.pools,
+      virtualServices: info.virtualServices,
+      realServers: Object.values(info.realServers).reduce((a, b) => a + b, 0),
+    };
+    return { kind: info.kind, version: info.version, ...counts };
   }
 
   private emit(change: FleetChange): void {

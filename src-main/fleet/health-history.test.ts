@@ -10,8 +10,8 @@ const h = (
   extra: Partial<RealServerHealth> = {},
 ): RealServerHealth => ({
   key: 'web/rs1',
-  virtualService: 'web',
-  realServer: 'rs1',
+  pool: 'web',
+  server: 'rs1',
   state,
   since: at(since),
   ...extra,
@@ -66,7 +66,7 @@ describe('HealthHistory', () => {
   it('forgets servers removed from the config and agents removed from the fleet', () => {
     const history = new HealthHistory({}, () => T0);
     history.record('a', h(0, 'up'));
-    history.record('a', { ...h(0, 'up'), key: 'web/rs2', realServer: 'rs2' });
+    history.record('a', { ...h(0, 'up'), key: 'web/rs2', server: 'rs2' });
     history.retain('a', new Set(['web/rs2']));
     expect(history.keys('a')).toEqual(['web/rs2']);
     history.dropAgent('a');

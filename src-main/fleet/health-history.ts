@@ -1,6 +1,7 @@
 /**
- * The last hour of health per real server, in memory. A sample is a state change (the agent
- * sends `health` events only on changes; snapshots after a reconnect fill in what was missed).
+ * The last hour of health per real server (`pool/server`), in memory. A sample is a state
+ * change (the agent sends `health` events only on changes; snapshots after a reconnect fill in
+ * what was missed). A server of a pool several services use has one series, as it has one state.
  * Bounded twice: samples older than the window go, and a flapping server keeps at most
  * `maxPerServer`. The newest sample that fell out of the window is kept as the baseline, so a
  * chart of the hour knows the state at its left edge.
@@ -37,7 +38,7 @@ interface Series {
 export class HealthHistory {
   private readonly opts: HistoryOptions;
   private readonly now: () => number;
-  /** agent id → `vs/rs` key → series. */
+  /** agent id → `pool/server` key → series. */
   private readonly byAgent = new Map<string, Map<string, Series>>();
 
   constructor(opts: Partial<HistoryOptions> = {}, now: () => number = Date.now) {

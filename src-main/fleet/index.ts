@@ -28,7 +28,7 @@ export {
   type HealthSeries,
   type HistoryOptions,
 } from './health-history.ts';
-export type { RealServerView, VirtualServiceView } from './live-view.ts';
+export type { PoolMemberView, PoolView, VirtualServiceView } from './live-view.ts';
 export {
   fetchFingerprint,
   pairAgent,

@@ -1,15 +1,17 @@
 /**
  * What each agent runs and how its real servers are, kept current from snapshots and pushed
- * events. Snapshots and events can arrive in either order relative to each other (answers
- * are awaited, events are not), so every update is applied by the data, not by arrival: a
- * config only moves to a higher revision, a server's health only to a later `since`.
+ * events. A real server is `pool/server` here as everywhere: it is listed once, under its
+ * pool, with the services that use the pool, however many of them there are. Snapshots and
+ * events can arrive in either order relative to each other (answers are awaited, events are
+ * not), so every update is applied by the data, not by arrival: a config only moves to a
+ * higher revision, a server's health only to a later `since`.
  */
-import type { AgentConfig } from '../../shared/model/config.ts';
+import { poolsOf, serverKey, type AgentConfig } from '../../shared/model/config.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 
 // The view shapes are the IPC contract's: one definition, the renderer sees exactly these.
-export type { RealServerView, VirtualServiceView } from '../../shared/ipc/health.ts';
-import type { VirtualServiceView } from '../../shared/ipc/health.ts';
+export type { PoolMemberView, PoolView, VirtualServiceView } from '../../shared/ipc/health.ts';
+import type { PoolView, VirtualServiceView } from '../../shared/ipc/health.ts';
 
 interface AgentLive {
   revision?: number;
@@ -59,29 +61,39 @@ export class LiveView {
 
   /** Every key the agent's config has: the servers history should keep. */
   keys(agentId: string): Set<string> {
-    return new Set(this.virtualServices(agentId).flatMap((vs) => vs.realServers.map((rs) => rs.key)));
+    const config = this.agents.get(agentId)?.config;
+    return new Set(config?.pools.flatMap((p) => p.servers.map((rs) => serverKey(p.name, rs.name))) ?? []);
   }
 
-  virtualServices(agentId: string): VirtualServiceView[] {
+  /** Pools, services and real servers of the configuration held; undefined until fetched. */
+  counts(agentId: string): { pools: number; virtualServices: number; realServers: number } | undefined {
+    const config = this.agents.get(agentId)?.config;
+    if (!config) return undefined;
+    return {
+      pools: config.pools.length,
+      virtualServices: config.virtualServices.length,
+      realServers: config.pools.reduce((n, p) => n + p.servers.length, 0),
+    };
+  }
+
+  /** Each pool with its servers' live health and the services that send to it. */
+  pools(agentId: string): PoolView[] {
     const live = this.agents.get(agentId);
     if (!live?.config) return [];
-    return live.config.virtualServices.map((vs) => ({
-      name: vs.name,
-      enabled: vs.enabled,
-      protocol: vs.protocol,
-      listen: { address: vs.listen.address, port: vs.listen.port },
-      realServers: [
-        ...vs.realServers.map((rs) => ({ rs, rule: undefined as string | undefined })),
-        ...vs.contentRules.flatMap((r) =>
-          r.realServers.map((rs) => ({ rs, rule: r.name as string | undefined })),
-        ),
-      ].map(({ rs, rule }) => {
-        const key = `${vs.name}/${rs.name}`;
+    // One pass over the services, not one per pool: an agent may run thousands of each.
+    const usedBy = new Map<string, string[]>();
+    for (const vs of live.config.virtualServices) {
+      for (const name of poolsOf(vs)) usedBy.set(name, [...(usedBy.get(name) ?? []), vs.name]);
+    }
+    return live.config.pools.map((pool) => ({
+      name: pool.name,
+      usedBy: usedBy.get(pool.name) ?? [],
+      servers: pool.servers.map((rs) => {
+        const key = serverKey(pool.name, rs.name);
         const health = live.health.get(key);
         return {
           key,
           name: rs.name,
-          ...(rule === undefined ? {} : { rule }),
           address: rs.address,
           port: rs.port,
           weight: rs.weight,
@@ -89,6 +101,17 @@ export class LiveView {
           ...(health ? { health } : {}),
         };
       }),
+    }));
+  }
+
+  virtualServices(agentId: string): VirtualServiceView[] {
+    const config = this.agents.get(agentId)?.config;
+    return (config?.virtualServices ?? []).map((vs) => ({
+      name: vs.name,
+      enabled: vs.enabled,
+      protocol: vs.protocol,
+      listen: { address: vs.listen.address, port: vs.listen.port },
+      pools: poolsOf(vs),
     }));
   }
 

@@ -108,9 +108,12 @@ describe('API calls', () => {
     expect(paired).toMatchObject({ result: { agent: { id: 'agent-1', address: 'lb1', port: 9443 } } });
     await expect(api.listAgents()).resolves.toMatchObject({ result: { sites: [{ site: 'lab' }] } });
     await expect(
-      api.applyVirtualService({ agentId: 'agent-1', virtualService: { name: 'owa' }, expectRevision: 1 }),
+      api.upsertPool({ agentId: 'agent-1', pool: { name: 'cas' }, expectRevision: 1 }),
     ).resolves.toEqual({
       error: { code: 'CONFLICT', message: 'the configuration changed', details: { currentRevision: 3 } },
+    });
+    await expect(api.removePool({ agentId: 'agent-1', name: 'cas', expectRevision: 3 })).resolves.toEqual({
+      error: { code: 'IN_USE', message: 'pool "cas" is used by "web"', details: { usedBy: ['web'] } },
     });
   });
 
@@ -243,9 +246,9 @@ describe('events (SSE)', () => {
         type: 'health',
         agentId: 'a1',
         server: {
-          key: 'owa/cas1',
-          virtualService: 'owa',
-          realServer: 'cas1',
+          key: 'cas/cas1',
+          pool: 'cas',
+          server: 'cas1',
           state: 'down',
           since: '2025-01-01T00:00:00.000Z',
         },

@@ -126,13 +126,16 @@ describe('pushCertificate', () => {
     const client = clients.get('a') as TestClient;
     const port = await freePort();
     await client.result('cert.import', { name: 'old', pem: [ec.keyPem, ec.chainPem] });
+    await client.result('pool.upsert', {
+      pool: { name: 'app', servers: [{ name: 'rs', address: '127.0.0.1', port: 9 }] },
+    });
     await client.result('virtualService.upsert', {
       virtualService: {
         name: 'secure',
         listen: { address: '127.0.0.1', port },
         protocol: 'https',
         tls: { certificates: ['old'] },
-        realServers: [{ name: 'rs', address: '127.0.0.1', port: 9 }],
+        pool: 'app',
       },
     });
     expect(await served(port)).toBe(leafOf(ec));

@@ -1,6 +1,7 @@
 /**
- * The fleet subcommands through runCli over real agent processes: pair, agents, cert push and
- * template apply with a line per agent, and exit status 1 when one agent is down.
+ * The fleet subcommands through runCli over real agent processes: pair, agents (with what each
+ * engine runs), cert push and template apply with a line per agent naming pools and services by
+ * kind, and exit status 1 when one agent is down.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,10 @@ describe('portico fleet commands', () => {
     expect(wrong).toMatchObject({ code: 1, err: expect.stringContaining('AUTH_FAILED') });
     const listed = await cli('agents');
     expect(listed.code).toBe(0);
-    expect(listed.out).toMatch(/^east\n {2}cli-a .* online\nwest\n {2}cli-b .* online\n$/);
+    const empty = 'builtin portico \\S+: 0 pools, 0 virtual services, 0 real servers';
+    expect(listed.out).toMatch(
+      new RegExp(`^east\\n {2}cli-a .* online {2}${empty}\\nwest\\n {2}cli-b .* online {2}${empty}\\n$`),
+    );
   }, 30_000);
 
   it('pushes a certificate and applies a template, a line per agent; one agent down → exit 1', async () => {
@@ -69,6 +73,26 @@ describe('portico fleet commands', () => {
     expect(unnamed.code, unnamed.err).toBe(0);
     expect(unnamed.out).toMatch(/^ok {4}cli-a .*imported "Exchange-2010-CAS"\n$/);
 
+    // A template writing a pool and a service: the plan and the result name both, by kind.
+    writeFileSync(
+      join(dir, 'tcp.json'),
+      JSON.stringify({
+        name: 'rdp',
+        listenAddress: '127.0.0.1',
+        port: await freePort(),
+        servers: [{ name: 'ts1', address: '127.0.0.1', port: 3389 }],
+      }),
+    );
+    const tcp = await cli('template', 'apply', 'tcp', '--params', join(dir, 'tcp.json'), '--agents', 'cli-a');
+    expect(tcp.code, tcp.err).toBe(0);
+    expect(tcp.out).toMatch(
+      /^plan {2}cli-a \(.*\): add pool rdp, add virtualService rdp \(revision \d+\)\n/m,
+    );
+    expect(tcp.out).toMatch(/^ok {4}cli-a \(.*\): revision \d+: created pool rdp, virtualService rdp$/m);
+    expect((await cli('agents')).out).toMatch(
+      /cli-a .* online {2}builtin portico \S+: 1 pool, 1 virtual service, 1 real server\n/,
+    );
+
     writeFileSync(
       join(dir, 'params.json'),
       JSON.stringify({ listenAddress: '127.0.0.1', port: await freePort(), toPort: 443 }),
@@ -85,7 +109,7 @@ describe('portico fleet commands', () => {
     );
     expect(applied.code).toBe(1);
     expect(applied.out).toContain('plan  cli-a');
-    expect(applied.out).toMatch(/ok {4}cli-a \(.*\): revision \d+: created http-redirect/);
+    expect(applied.out).toMatch(/ok {4}cli-a \(.*\): revision \d+: created virtualService http-redirect$/m);
     expect(applied.out).toMatch(/FAIL {2}cli-b \(.*\): AGENT_OFFLINE/);
   }, 60_000);
 });

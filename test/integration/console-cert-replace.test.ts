@@ -50,9 +50,15 @@ const inspectOld = () =>
 /** Agent → https service → its port. */
 const ports = new Map<string, Map<string, number>>();
 
+/** An https service serving `certificate`, sending to the agent's one pool (`rs`, added the first time). */
 async function httpsService(agentId: string, name: string, certificate: string): Promise<void> {
   const port = await freePort();
-  const { revision } = await core.config.get(agentId);
+  const current = await core.config.get(agentId);
+  let { revision } = current;
+  if (!current.config.pools.some((p) => p.name === 'rs')) {
+    const pool = { name: 'rs', servers: [{ name: 'rs', address: '127.0.0.1', port: rs.port }] };
+    ({ revision } = await core.config.upsertPool({ agentId, expectRevision: revision, pool }));
+  }
   await core.config.upsertVirtualService({
     agentId,
     expectRevision: revision,
@@ -61,7 +67,7 @@ async function httpsService(agentId: string, name: string, certificate: string):
       listen: { address: '127.0.0.1', port },
       protocol: 'https',
       tls: { certificates: [certificate] },
-      realServers: [{ name: 'rs', address: '127.0.0.1', port: rs.port }],
+      pool: 'rs',
     },
   });
   if (!ports.has(agentId)) ports.set(agentId, new Map());

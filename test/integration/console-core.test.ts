@@ -1,10 +1,14 @@
 /**
  * The Console core over real agent processes on two sites, real back ends and an openssl
- * certificate corpus: pairing into a grouped fleet, a certificate pushed and bound so HTTPS
- * through each agent shows it, a template previewed and applied per agent, one agent stopped
- * failing alone, and the browser mode answering over HTTP with this core behind it.
+ * certificate corpus: pairing into a grouped fleet, a pool and a service naming it created
+ * through the config channels, a certificate pushed and bound so HTTPS through each agent shows
+ * it, one drain of `pool/server` reaching every service using the pool, a pool in use refused
+ * (IN_USE), a template previewed and applied per agent with pool and service changes, one agent
+ * stopped failing alone, and the browser mode answering over HTTP with this core behind it.
  */
 import { X509Certificate } from 'node:crypto';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +51,27 @@ const online = async (agentId: string) =>
   );
 
 const served = (port: number, servername = RSA_LEAF_CN) => servedLeaf(port, servername);
+/** The status a plain HTTP service answers on a new connection. */
+const statusOverHttp = (port: number) =>
+  new Promise<number>((resolve, reject) => {
+    const req = httpGet({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+/** The status an HTTPS service on 127.0.0.1 answers GET / with (its certificate is not the point here). */
+const statusOverTls = (port: number) =>
+  new Promise<number>((resolve, reject) => {
+    const req = httpsGet(
+      { host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, agent: false },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+  });
 const file = (name: string) => ({ name, bytes: new Uint8Array(corpus.read(name)) });
 const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
 const httpsPorts = new Map<string, number>();
@@ -93,28 +118,50 @@ describe('ConsoleCore over real agents', () => {
       [b.id, true],
     ]);
 
-    // An https service on each agent (its own port) serving 'www', through the config channel.
+    // A pool and an https service naming it on each agent (its own port) serving 'www',
+    // through the config channels.
     for (const agentId of ids()) {
       const port = await freePort();
       httpsPorts.set(agentId, port);
       const { revision } = await core.config.get(agentId);
+      const pool = { name: 'app', servers: [{ name: 'rs1', address: '127.0.0.1', port: rs1.port }] };
+      expect(await core.config.upsertPool({ agentId, expectRevision: revision, pool })).toEqual({
+        revision: revision + 1,
+        created: true,
+      });
       const virtualService = {
         name: 'secure',
         listen: { address: '127.0.0.1', port },
         protocol: 'https',
         tls: { certificates: ['www'] },
-        realServers: [{ name: 'rs1', address: '127.0.0.1', port: rs1.port }],
+        pool: 'app',
       };
       const upserted = await core.config.upsertVirtualService({
         agentId,
-        expectRevision: revision,
+        expectRevision: revision + 1,
         virtualService,
       });
-      expect(upserted).toEqual({ revision: revision + 1, created: true });
+      expect(upserted).toEqual({ revision: revision + 2, created: true });
       // A second console still editing the old revision is refused, not merged.
       await expect(
         core.config.upsertVirtualService({ agentId, expectRevision: revision, virtualService }),
-      ).rejects.toMatchObject({ code: 'CONFLICT', details: { currentRevision: revision + 1 } });
+      ).rejects.toMatchObject({ code: 'CONFLICT', details: { currentRevision: revision + 2 } });
+      // A service naming a pool the agent lacks: refused with the problem at its path.
+      await expect(
+        core.config.upsertVirtualService({
+          agentId,
+          expectRevision: revision + 2,
+          virtualService: {
+            ...virtualService,
+            name: 'broken',
+            pool: 'nope',
+            listen: { port: await freePort() },
+          },
+        }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_CONFIG',
+        details: { problems: [{ path: 'virtualServices[1].pool', message: 'there is no pool "nope"' }] },
+      });
       expect(await served(port)).toBe(leafOf('leaf-rsa.pem'));
     }
 
@@ -152,6 +199,96 @@ describe('ConsoleCore over real agents', () => {
     expect(listed.certificates.find((c) => c.name === 'www')?.certificates).toBe(2);
   }, 60_000);
 
+  it('drains pool/server once for every service using the pool, and refuses to remove a pool in use', async () => {
+    const agentId = a.id;
+    const secure = httpsPorts.get(agentId)!;
+    // A second service on the same pool: plain HTTP.
+    const plain = await freePort();
+    let { revision } = await core.config.get(agentId);
+    ({ revision } = await core.config.upsertVirtualService({
+      agentId,
+      expectRevision: revision,
+      virtualService: {
+        name: 'plain',
+        listen: { address: '127.0.0.1', port: plain },
+        protocol: 'http',
+        pool: 'app',
+      },
+    }));
+    expect((await fetch(`http://127.0.0.1:${plain}/`)).headers.get('x-backend')).toBe('rs1');
+    const member = () =>
+      fleet
+        .view()
+        .flatMap((g) => g.agents)
+        .find((x) => x.id === agentId)
+        ?.pools.find((p) => p.name === 'app');
+    await until(() => member()?.usedBy.length === 2, 'the view to show both services on the pool', 5_000);
+    expect(member()?.usedBy).toEqual(['secure', 'plain']);
+
+    events.length = 0;
+    ({ revision } = await core.config.setRealServerEnabled({
+      agentId,
+      pool: 'app',
+      server: 'rs1',
+      enabled: false,
+      expectRevision: revision,
+    }));
+    // One action, both services: no server is left to answer either of them.
+    expect((await fetch(`http://127.0.0.1:${plain}/`)).status).toBe(503);
+    expect(await statusOverTls(secure)).toBe(503);
+    // One server, one key: no entry per service using the pool (the refetch after the config
+    // event may repeat it, never under another name).
+    await until(
+      () =>
+        events.some(
+          (e) => e.type === 'health' && e.server.key === 'app/rs1' && e.server.state === 'disabled',
+        ),
+      'the disabled event',
+      5_000,
+    );
+    const keys = events.flatMap((e) => (e.type === 'health' && e.agentId === agentId ? [e.server.key] : []));
+    expect(new Set(keys)).toEqual(new Set(['app/rs1']));
+    await until(() => member()?.servers[0]?.enabled === false, 'the view to show it drained', 5_000);
+
+    ({ revision } = await core.config.setRealServerEnabled({
+      agentId,
+      pool: 'app',
+      server: 'rs1',
+      enabled: true,
+      expectRevision: revision,
+    }));
+    expect((await fetch(`http://127.0.0.1:${plain}/`)).status).toBe(200);
+
+    await expect(
+      core.config.removePool({ agentId, name: 'app', expectRevision: revision }),
+    ).rejects.toMatchObject({
+      code: 'IN_USE',
+      details: { usedBy: ['secure', 'plain'] },
+    });
+    await expect(
+      core.config.removePool({ agentId, name: 'nope', expectRevision: revision }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    ({ revision } = await core.config.removeVirtualService({
+      agentId,
+      name: 'plain',
+      expectRevision: revision,
+    }));
+    // Its listener is closed: a new connection is refused (fetch's keep-alive one would drain).
+    await expect(statusOverHttp(plain)).rejects.toThrow(/ECONNREFUSED/);
+    const spare = await core.config.upsertPool({
+      agentId,
+      pool: { name: 'spare' },
+      expectRevision: revision,
+    });
+    expect(spare).toEqual({ revision: revision + 1, created: true });
+    expect(await core.config.removePool({ agentId, name: 'spare', expectRevision: revision + 1 })).toEqual({
+      revision: revision + 2,
+    });
+    expect((await core.config.get(agentId)).config.pools.map((p) => p.name)).toEqual(['app']);
+  }, 30_000);
+
   it('previews, then applies lync-reverse-proxy on both agents, with results per agent', async () => {
     const templates = await core.templates.list();
     expect(templates.templates.map((t) => t.template.id)).toContain('lync-reverse-proxy');
@@ -168,9 +305,17 @@ describe('ConsoleCore over real agents', () => {
       ],
     };
     const preview = await core.templates.preview({ template: 'lync-reverse-proxy', params, agentIds: ids() });
+    const created = [
+      { kind: 'pool', name: 'lync-fe-https' },
+      { kind: 'pool', name: 'lync-fe-http' },
+      { kind: 'virtualService', name: 'lync-https' },
+      { kind: 'virtualService', name: 'lync-http' },
+    ];
     const revisions = preview.results.map((r) => {
       if (!r.ok) throw new Error(JSON.stringify(r.error));
-      expect(r.result.changes.map((c) => c.op)).toEqual(['add', 'add']);
+      expect(r.result.changes.map((c) => ({ kind: c.kind, name: c.name, op: c.op }))).toEqual(
+        created.map((ref) => ({ ...ref, op: 'add' })),
+      );
       return { agentId: r.agentId, expectRevision: r.result.revision };
     });
     const applied = await core.templates.apply({
@@ -179,11 +324,7 @@ describe('ConsoleCore over real agents', () => {
       targets: revisions,
     });
     for (const r of applied.results) {
-      expect(r).toMatchObject({
-        ok: true,
-        result: { created: expect.arrayContaining([expect.any(String)]) },
-      });
-      if (r.ok) expect(r.result.created).toHaveLength(2);
+      expect(r).toMatchObject({ ok: true, result: { created, replaced: [], unchanged: [] } });
     }
     // Applying again against the now stale revision is refused per agent.
     const stale = await core.templates.apply({ template: 'lync-reverse-proxy', params, targets: revisions });
@@ -210,7 +351,11 @@ describe('ConsoleCore over real agents', () => {
         async () => {
           const { result } = await call('healthSnapshot');
           return result.sites.every((s) =>
-            s.agents.every((x) => (x.virtualServices as { name: string }[]).some((v) => v.name === 'secure')),
+            s.agents.every(
+              (x) =>
+                (x.virtualServices as { name: string }[]).some((v) => v.name === 'secure') &&
+                (x.pools as { name: string; usedBy: string[] }[]).some((p) => p.usedBy.includes('secure')),
+            ),
           );
         },
         'the health view to show the new services',

@@ -16,6 +16,7 @@ import {
   type Identity,
   type TestAgent,
 } from '../../agent/mgmt/testing.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol/agent.ts';
 import type { Topic } from '../../shared/protocol/events.ts';
 import { until } from '../support/engine.ts';
 import { AgentClient, type ClientTuning } from '../../src-main/fleet/agent-client.ts';
@@ -73,8 +74,8 @@ function clientFor(
 
 const health = (key: string, state: 'up' | 'down') => ({
   key,
-  virtualService: key.split('/')[0]!,
-  realServer: key.split('/')[1]!,
+  pool: key.split('/')[0]!,
+  server: key.split('/')[1]!,
   state,
   since: new Date().toISOString(),
 });
@@ -91,9 +92,9 @@ describe('AgentClient', () => {
     expect(states.map((s) => s.kind)).toEqual(['connecting', 'online']);
 
     const info = await client.request('agent.info');
-    expect(info).toMatchObject({ id: 'agent-test', site: 'lab', protocolVersion: 1 });
+    expect(info).toMatchObject({ id: 'agent-test', site: 'lab', protocolVersion: PROTOCOL_VERSION });
     const config = await client.request('config.get');
-    expect(config.config.virtualServices).toEqual([]);
+    expect(config.config).toMatchObject({ version: 2, pools: [], virtualServices: [] });
 
     // Subscribed before 'online': the first event after it is not lost.
     agent.health.publish(health('web/rs1', 'down'));

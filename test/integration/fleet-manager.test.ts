@@ -1,7 +1,8 @@
 /**
  * The fleet over real agent processes (each with its own id, identity and token) and real
- * back ends on 127.0.0.1: pairing into sites, fan-out with one agent down, the live view and
- * history following health checks, and reconnection after an agent restart.
+ * back ends on 127.0.0.1: pairing into sites with each agent's engine, fan-out with one agent
+ * down, the live view (pools, `pool/server`, the services using each pool) and history
+ * following health checks, and reconnection after an agent restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,18 +60,32 @@ afterEach(async () => {
 
 const stateOf = (agent: FleetAgent): AgentState => fleet.agent(agent.id)!.state;
 
+/** One pool of rs1 and rs2, used by two services: its servers are one set, probed once. */
 async function applyWebService(agent: FleetAgent): Promise<number> {
   const config = {
-    virtualServices: [
+    version: 2,
+    pools: [
       {
         name: 'web',
-        listen: { address: '127.0.0.1', port: await freePort() },
-        protocol: 'http',
         healthCheck: { type: 'http', path: '/health', intervalMs: 100, timeoutMs: 500, rise: 1, fall: 1 },
-        realServers: [
+        servers: [
           { name: 'rs1', address: '127.0.0.1', port: rs1.port },
           { name: 'rs2', address: '127.0.0.1', port: rs2.port },
         ],
+      },
+    ],
+    virtualServices: [
+      {
+        name: 'www',
+        listen: { address: '127.0.0.1', port: await freePort() },
+        protocol: 'http',
+        pool: 'web',
+      },
+      {
+        name: 'tcp-web',
+        listen: { address: '127.0.0.1', port: await freePort() },
+        protocol: 'tcp',
+        pool: 'web',
       },
     ],
   };
@@ -86,7 +101,7 @@ const liveOf = (agent: FleetAgent) =>
     .find((x) => x.id === agent.id)!;
 const healthIn = (agent: FleetAgent, key: string) =>
   liveOf(agent)
-    .virtualServices.flatMap((vs) => vs.realServers)
+    .pools.flatMap((pool) => pool.servers)
     .find((rs) => rs.key === key)?.health?.state;
 const configChanges = (agent: FleetAgent) =>
   changes.filter((x) => x.kind === 'config' && x.agentId === agent.id).length;
@@ -111,6 +126,14 @@ describe('FleetManager', () => {
       fingerprint: a.fingerprint,
       port: a.port,
       address: '127.0.0.1',
+      // What its engine runs: kind and version from agent.info, counts from its configuration.
+      engine: {
+        kind: 'builtin',
+        version: `portico ${VERSION}`,
+        pools: 0,
+        virtualServices: 0,
+        realServers: 0,
+      },
     });
   });
 
@@ -152,16 +175,22 @@ describe('FleetManager', () => {
     // The config event makes the fleet refetch: the new service shows up with its servers.
     await until(() => liveOf(a).revision === revision, 'the new revision in the view', 5_000);
     await until(() => healthIn(a, 'web/rs1') === 'up' && healthIn(a, 'web/rs2') === 'up', 'both up', 5_000);
-    expect(liveOf(a).virtualServices).toEqual([
-      expect.objectContaining({
+    // Each server once, under its pool, with both services that use it.
+    expect(liveOf(a).pools).toEqual([
+      {
         name: 'web',
-        protocol: 'http',
-        realServers: [
-          expect.objectContaining({ key: 'web/rs1', port: rs1.port }),
-          expect.objectContaining({ key: 'web/rs2', port: rs2.port }),
+        usedBy: ['www', 'tcp-web'],
+        servers: [
+          expect.objectContaining({ key: 'web/rs1', port: rs1.port, enabled: true }),
+          expect.objectContaining({ key: 'web/rs2', port: rs2.port, enabled: true }),
         ],
-      }),
+      },
     ]);
+    expect(liveOf(a).virtualServices.map((vs) => [vs.name, vs.protocol, vs.pools])).toEqual([
+      ['www', 'http', ['web']],
+      ['tcp-web', 'tcp', ['web']],
+    ]);
+    expect(fleet.agent(a.id)?.engine).toMatchObject({ pools: 1, virtualServices: 2, realServers: 2 });
 
     rs2.healthStatus = 503;
     await until(() => healthIn(a, 'web/rs2') === 'down', 'rs2 down in the view', 5_000);

@@ -75,12 +75,15 @@ export function createMemoryCore(): MemoryCore {
           name: id,
           site: 'lab',
           version: '0.1.0',
-          protocolVersion: 1,
+          protocolVersion: 2,
           fingerprint,
           startedAt: NOW,
           uptimeSeconds: 1,
           revision: 0,
           engine: {
+            kind: 'builtin',
+            version: 'portico 0.1.0',
+            pools: 0,
             virtualServices: 0,
             listening: 0,
             realServers: { up: 0, down: 0, disabled: 0, unknown: 0 },
@@ -120,7 +123,18 @@ export function createMemoryCore(): MemoryCore {
       async get(agentId) {
         record('config.get', agentId);
         agent(agentId);
-        return { agentId, revision: 3, config: { virtualServices: [] } };
+        return { agentId, revision: 3, config: { version: 2, pools: [], virtualServices: [] } };
+      },
+      async upsertPool(params) {
+        record('config.upsertPool', params);
+        if (params.expectRevision !== 3) {
+          throw new ConsoleError('CONFLICT', 'the configuration changed', { currentRevision: 3 });
+        }
+        return { revision: 4, created: true };
+      },
+      async removePool(params) {
+        record('config.removePool', params);
+        throw new ConsoleError('IN_USE', `pool "${params.name}" is used by "web"`, { usedBy: ['web'] });
       },
       async upsertVirtualService(params) {
         record('config.upsertVirtualService', params);
@@ -128,6 +142,10 @@ export function createMemoryCore(): MemoryCore {
           throw new ConsoleError('CONFLICT', 'the configuration changed', { currentRevision: 3 });
         }
         return { revision: 4, created: true };
+      },
+      async removeVirtualService(params) {
+        record('config.removeVirtualService', params);
+        return { revision: params.expectRevision + 1 };
       },
       async setRealServerEnabled(params) {
         record('config.setRealServerEnabled', params);
