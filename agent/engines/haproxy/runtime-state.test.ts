@@ -3,7 +3,7 @@
  * ALERT lines — and what it makes of it, on text captured from HAProxy 2.6.
  */
 import { describe, expect, it } from 'vitest';
-import { AgentConfig, type AgentConfigInput } from '../../../shared/model/config.ts';
+import { AgentConfig, type AgentConfigInput, type PoolInput } from '../../../shared/model/config.ts';
 import type { RealServerHealth } from '../../../shared/model/health.ts';
 import { problemsFrom } from './haproxy-problems.ts';
 import { HealthView, readHealth } from './health-view.ts';
@@ -143,11 +143,9 @@ describe('counters across workers', () => {
   });
 });
 
-const config = (servers: Record<string, unknown>[], check: Record<string, unknown> = { type: 'tcp' }) =>
-  AgentConfig.parse({
-    pools: [{ name: 'web', servers, healthCheck: check }],
-    virtualServices: [],
-  } as AgentConfigInput);
+type ServerInput = NonNullable<PoolInput['servers']>[number];
+const config = (servers: ServerInput[], healthCheck: PoolInput['healthCheck'] = { type: 'tcp' }) =>
+  AgentConfig.parse({ pools: [{ name: 'web', servers, healthCheck }], virtualServices: [] });
 
 describe('health view', () => {
   it('publishes each change once, drained servers as disabled', () => {
