@@ -26,6 +26,11 @@ export interface HostedAgentOptions {
   log: Logger;
   /** Time between `stats` events while a session is subscribed (default 5 s). */
   statsIntervalMs?: number;
+  /**
+   * Port of the API on 127.0.0.1. Default: the one agent.json names from an earlier run (so a
+   * Console that paired it finds it again), else any free one.
+   */
+  port?: number;
 }
 
 export interface HostedAgent {
@@ -51,6 +56,7 @@ export async function startHostedAgent(opts: HostedAgentOptions): Promise<Hosted
   const { dataDir, log, engine } = opts;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let identity = await loadOrCreateIdentity(dataDir, { name: opts.name, site: opts.site });
+  const earlier = identity.apiUrl ? Number(new URL(identity.apiUrl).port) : 0;
   const configStore = await ConfigStore.open(dataDir, engine, log);
   const management = createManagement({
     engine,
@@ -68,14 +74,25 @@ export async function startHostedAgent(opts: HostedAgentOptions): Promise<Hosted
     ...(opts.statsIntervalMs !== undefined ? { statsIntervalMs: opts.statsIntervalMs } : {}),
   });
   const token = identity.token;
-  const server = await startManagementServer({
-    host: '127.0.0.1',
-    port: 0,
-    tls: { key: identity.key, cert: identity.cert },
-    token: () => token,
-    management,
-    log,
-  });
+  const listen = (port: number) =>
+    startManagementServer({
+      host: '127.0.0.1',
+      port,
+      tls: { key: identity.key, cert: identity.cert },
+      token: () => token,
+      management,
+      log,
+    });
+  const wanted = opts.port ?? earlier;
+  let server: ManagementServer;
+  try {
+    server = await listen(wanted);
+  } catch (err) {
+    // The earlier port is taken now: any port will do (the Console is told by a new pairing).
+    if (wanted === 0 || opts.port !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+      throw err;
+    server = await listen(0);
+  }
   // The port is known only now: agent.json says where the API is, as a real agent's does.
   identity = await loadOrCreateIdentity(dataDir, { apiUrl: apiUrl('127.0.0.1', server.port) });
   return {

@@ -136,6 +136,7 @@ export class SimulatedEngine implements DataPlane {
   private downSeconds: number;
   private flipsPerHour: number;
   private flipTimer: NodeJS.Timeout | undefined;
+  private nextFlipAt = 0;
   private modelTime: number;
   private stopped = false;
 
@@ -450,17 +451,33 @@ export class SimulatedEngine implements DataPlane {
     }
   }
 
-  /** Servers go down by themselves as a Poisson process, and come back after a while. */
+  /**
+   * Servers go down by themselves as a Poisson process, and come back after a while. Flip times
+   * are drawn on the model's own timeline and a late timer catches up, so the rate asked for is
+   * the rate delivered on a busy event loop too.
+   */
   private scheduleFlip(): void {
     if (this.stopped || this.flipsPerHour <= 0) return;
-    const waitMs = exponential(3_600_000 / this.flipsPerHour, this.rnd);
-    this.flipTimer = setTimeout(
-      () => {
+    this.nextFlipAt = this.clock() + this.flipGap();
+    this.armFlip();
+  }
+
+  private flipGap(): number {
+    return exponential(3_600_000 / this.flipsPerHour, this.rnd);
+  }
+
+  private armFlip(): void {
+    const wait = Math.min(Math.max(0, this.nextFlipAt - this.clock()), 2 ** 31 - 1);
+    this.flipTimer = setTimeout(() => {
+      const now = this.clock();
+      for (let n = 0; this.nextFlipAt <= now && n < 10_000; n++) {
         this.flipOne();
-        this.scheduleFlip();
-      },
-      Math.min(waitMs, 2 ** 31 - 1),
-    );
+        this.nextFlipAt += this.flipGap();
+      }
+      // Hopelessly behind (a long stall): start again from now rather than burst.
+      if (this.nextFlipAt <= now) this.nextFlipAt = now + this.flipGap();
+      if (!this.stopped && this.flipsPerHour > 0) this.armFlip();
+    }, wait);
     // A simulation never keeps a process alive by itself.
     this.flipTimer.unref();
   }
