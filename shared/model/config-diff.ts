@@ -60,7 +60,8 @@ function diffList<K extends ObjectKind>(
     }
   }
   const kept = new Set(after.map((o) => o.name));
-  for (const o of before) if (!kept.has(o.name)) changes.push({ op: 'remove', kind, name: o.name, before: o });
+  for (const o of before)
+    if (!kept.has(o.name)) changes.push({ op: 'remove', kind, name: o.name, before: o });
   return changes;
 }
 

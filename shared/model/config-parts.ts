@@ -41,7 +41,9 @@ export const ListenAddress = z
 
 export const RealServer = z
   .object({
-    name: ObjectName.describe('Unique within its pool; the server is known as pool/server in health, stats and events.'),
+    name: ObjectName.describe(
+      'Unique within its pool; the server is known as pool/server in health, stats and events.',
+    ),
     address: Host.describe('Address of the real server.'),
     port: Port.describe(
       'Port on the real server; may differ from the listen port (port flipping, 443 → 4443).',
@@ -292,4 +294,3 @@ export const Redirect = z
     status: z.union([z.literal(301), z.literal(302), z.literal(307), z.literal(308)]).default(301),
   })
   .strict();
-

@@ -48,10 +48,7 @@ export const Pool = z
     name: ObjectName.describe(
       'Unique among pools; services and content rules name it, and its servers are known as pool/server.',
     ),
-    servers: z
-      .array(RealServer)
-      .default([])
-      .describe('The real servers; names unique within the pool.'),
+    servers: z.array(RealServer).default([]).describe('The real servers; names unique within the pool.'),
     scheduler: Scheduler.default('round-robin'),
     persistence: Persistence.default({ mode: 'none' }),
     healthCheck: HealthCheck.default({ type: 'none' }),
@@ -245,7 +242,11 @@ function checkReferences(
   const pools = new Map<string, Pool>();
   cfg.pools.forEach((pool, i) => {
     if (pools.has(pool.name)) {
-      ctx.addIssue({ code: 'custom', path: ['pools', i, 'name'], message: `pool "${pool.name}" is defined twice` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pools', i, 'name'],
+        message: `pool "${pool.name}" is defined twice`,
+      });
       return;
     }
     pools.set(pool.name, pool);
@@ -274,7 +275,11 @@ function checkReferences(
   cfg.virtualServices.forEach((vs, i) => {
     const at = (...p: (string | number)[]) => ['virtualServices', i, ...p];
     if (services.has(vs.name)) {
-      ctx.addIssue({ code: 'custom', path: at('name'), message: `virtual service "${vs.name}" is defined twice` });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('name'),
+        message: `virtual service "${vs.name}" is defined twice`,
+      });
     }
     services.add(vs.name);
 

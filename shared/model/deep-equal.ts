@@ -10,10 +10,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   // Key material read again from the store on every reload arrives as fresh byte arrays.
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
+    return (
+      a instanceof Uint8Array &&
+      b instanceof Uint8Array &&
+      a.length === b.length &&
+      a.every((x, i) => x === b[i])
+    );
   }
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
+    );
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     for (const k of Object.keys(a)) if (!deepEqual(a[k], b[k])) return false;

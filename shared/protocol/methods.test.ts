@@ -21,6 +21,8 @@ describe('the method map', () => {
         'config.get',
         'config.apply',
         'config.validate',
+        'pool.upsert',
+        'pool.remove',
         'virtualService.upsert',
         'virtualService.remove',
         'realServer.setEnabled',
@@ -32,6 +34,7 @@ describe('the method map', () => {
         'template.apply',
         'health.snapshot',
         'stats.snapshot',
+        'stats.history',
         'events.subscribe',
         'events.unsubscribe',
       ].sort(),
@@ -54,8 +57,8 @@ describe('the method map', () => {
 describe('parseFrameOnConsole', () => {
   const health = {
     key: 'web/a',
-    virtualService: 'web',
-    realServer: 'a',
+    pool: 'web',
+    server: 'a',
     state: 'down',
     since: '2026-01-01T00:00:00.000Z',
     reason: 'connection refused',

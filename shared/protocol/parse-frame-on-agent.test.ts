@@ -81,7 +81,7 @@ describe('parseFrameOnAgent', () => {
       req({
         id: 1,
         method: 'realServer.setEnabled',
-        params: { virtualService: 'web', realServer: 'a', enabled: 'no' },
+        params: { pool: 'web', server: 'a', enabled: 'no' },
       }),
     );
     expect(parsed).toMatchObject({

@@ -3,6 +3,15 @@
  * (`stats.snapshot`, the periodic `stats` event; Prometheus and the Console's views read the
  * same numbers). Counters count from agent start and survive reloads; a server whose address
  * changes starts again from 0. Runtime-neutral: zod only.
+ *
+ * What the counters mean:
+ * - A pool member counts what happened at that server: requests actually sent to it,
+ *   connections opened to it; latency and bytes only of the answers it gave (a server that
+ *   failed before answering has its error counted, not a latency).
+ * - A service counts what its clients saw: every answer it gave has a latency (its own 403,
+ *   404, redirects and 5xx included). Node's own 400/408/431 to a malformed or slow request are
+ *   refusals (`refused`), not requests; their bytes are still counted.
+ * - An L4 connection's bytes are counted when it closes; a tunnel's as they flow.
  */
 import { z } from 'zod';
 import { HEALTH_STATES } from '../model/health.ts';
@@ -41,7 +50,9 @@ export type ResponseClass = (typeof RESPONSE_CLASSES)[number];
  * Upper bounds (ms) of the latency histogram's buckets; one more bucket counts what is slower
  * than the last. Fixed, so histograms from many agents and times add up.
  */
-export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000] as const;
+export const LATENCY_BUCKETS_MS = [
+  1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000,
+] as const;
 
 const fixedKeys = <K extends string>(keys: readonly K[], what: string) =>
   z
@@ -65,7 +76,9 @@ export const Latency = z
     counts: z
       .array(counter)
       .length(LATENCY_BUCKETS_MS.length + 1)
-      .describe('Counts per bucket (upper bounds 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms; then slower).'),
+      .describe(
+        'Counts per bucket (upper bounds 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms; then slower).',
+      ),
     /** Sum of every latency counted, in ms. */
     sumMs: z.number().min(0).describe('Sum of every latency counted, in ms.'),
   })
@@ -77,7 +90,9 @@ export const Latency = z
 /** The traffic counters both a pool member and a virtual service have. */
 const traffic = {
   /** Connections: accepted from clients (a service), opened to the server (a pool member). */
-  connections: counter.describe('Connections accepted from clients (service) or opened to the server (pool member).'),
+  connections: counter.describe(
+    'Connections accepted from clients (service) or opened to the server (pool member).',
+  ),
   /** Requests (L7): handled (service), sent to the server (pool member). */
   requests: counter.describe('Requests handled (service) or sent to the server (pool member), L7.'),
   responses: Responses,
@@ -102,7 +117,11 @@ export const PoolMemberStatus = z
     /** Why it is down (the last failed check), when it is. */
     reason: z.string().optional().describe('Why the last check failed, when one did.'),
     /** Round trip of its last passing health check, in ms. */
-    checkLatencyMs: z.number().min(0).optional().describe('Round trip of its last passing health check, in ms.'),
+    checkLatencyMs: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('Round trip of its last passing health check, in ms.'),
     /** Connections (L4, tunnels) or requests (L7) in flight to it now. */
     active: counter.describe('Connections (L4, tunnels) or requests (L7) in flight to it now.'),
     ...traffic,
@@ -141,7 +160,9 @@ export const StatsSnapshot = z
     /** Every enabled virtual service. */
     virtualServices: z.array(VirtualServiceStatus).describe('Every enabled virtual service.'),
     /** Exceptions that reached the agent's last-resort handler since start (each is a bug). */
-    unexpectedErrors: counter.describe("Exceptions that reached the agent's last-resort handler since start."),
+    unexpectedErrors: counter.describe(
+      "Exceptions that reached the agent's last-resort handler since start.",
+    ),
   })
   .strict();
 export type StatsSnapshot = z.infer<typeof StatsSnapshot>;
