@@ -49,7 +49,7 @@ describe('mergeFetchedHealth', () => {
       ),
       at: at(7),
     };
-    const servers = mergeFetchedHealth(held, fetched).sites[0]!.agents[0]!.virtualServices[0]!.realServers;
+    const servers = mergeFetchedHealth(held, fetched).sites[0]!.agents[0]!.pools[0]!.servers;
     expect(servers.map((s) => [s.name, s.health?.state])).toEqual([
       ['rs1', 'down'],
       ['rs2', 'down'],

@@ -54,24 +54,24 @@ export function mergeFetchedHealth(held: HealthView | undefined, fetched: Health
 
 function mergeAgent(held: AgentHealthView, fetched: AgentHealthView): AgentHealthView {
   const heldHealth = new Map<string, RealServerHealth>();
-  for (const vs of held.virtualServices) {
-    for (const rs of vs.realServers) if (rs.health) heldHealth.set(rs.key, rs.health);
+  for (const pool of held.pools) {
+    for (const member of pool.servers) if (member.health) heldHealth.set(member.key, member.health);
   }
   // New objects only where the held health wins; everything else stays as fetched.
   let changed = false;
-  const virtualServices = fetched.virtualServices.map((vs) => {
-    let vsChanged = false;
-    const realServers = vs.realServers.map((rs) => {
-      const h = heldHealth.get(rs.key);
-      if (!h || !rs.health || h === rs.health || !isStaleHealth(h, rs.health)) return rs;
-      vsChanged = true;
-      return { ...rs, health: h };
+  const pools = fetched.pools.map((pool) => {
+    let poolChanged = false;
+    const servers = pool.servers.map((member) => {
+      const h = heldHealth.get(member.key);
+      if (!h || !member.health || h === member.health || !isStaleHealth(h, member.health)) return member;
+      poolChanged = true;
+      return { ...member, health: h };
     });
-    if (!vsChanged) return vs;
+    if (!poolChanged) return pool;
     changed = true;
-    return { ...vs, realServers };
+    return { ...pool, servers };
   });
   const keepState = newerState(held, fetched);
   if (!changed && !keepState) return fetched;
-  return { ...fetched, ...(keepState ? { state: held.state } : {}), virtualServices };
+  return { ...fetched, ...(keepState ? { state: held.state } : {}), pools };
 }

@@ -16,8 +16,8 @@ import { reduceOperation } from './operations.ts';
 
 const rsHealth = (state: RealServerHealth['state'], since: string, lastCheck?: string): RealServerHealth => ({
   key: 'web/rs1',
-  virtualService: 'web',
-  realServer: 'rs1',
+  pool: 'web',
+  server: 'rs1',
   state,
   since,
   ...(lastCheck ? { lastCheck } : {}),
@@ -33,15 +33,23 @@ const rs1 = () => {
   const rs = server('web', 'rs1', 'up', at(5));
   return { ...rs, health: { ...rs.health!, lastCheck: at(6) } };
 };
+/** a1's pool web is used by two services (www and api); its api pool by api alone. */
 const baseHealth = () =>
   health(
-    healthAgent(agent('a1', 'east'), { web: [rs1(), server('web', 'rs2', 'up')] }),
+    healthAgent(
+      agent('a1', 'east'),
+      { web: [rs1(), server('web', 'rs2', 'up')], api: [server('api', 'rs1', 'up')] },
+      1,
+      { www: ['web'], api: ['api', 'web'] },
+    ),
     healthAgent(agent('a2', 'west'), { mail: [server('mail', 'rs1', 'up')] }),
   );
-const stateOf = (view = baseHealth(), agentId = 'a1', key = 'web/rs1') =>
+const memberOf = (view = baseHealth(), agentId = 'a1', key = 'web/rs1') =>
   findAgent(view.sites, agentId)
-    ?.virtualServices.flatMap((vs) => vs.realServers)
-    .find((rs) => rs.key === key)?.health;
+    ?.pools.flatMap((pool) => pool.servers)
+    .find((rs) => rs.key === key);
+const stateOf = (view = baseHealth(), agentId = 'a1', key = 'web/rs1') =>
+  memberOf(view, agentId, key)?.health;
 
 describe('reduceHealth: a health event', () => {
   it.each([
@@ -58,18 +66,25 @@ describe('reduceHealth: a health event', () => {
   it.each([
     ['a stale event', healthEvent(rsHealth('down', at(1)))],
     ['an unknown agent', healthEvent(rsHealth('down', at(9)), 'nobody')],
-    ['an unknown server', healthEvent({ ...rsHealth('down', at(9)), key: 'web/zz', realServer: 'zz' })],
+    ['an unknown server', healthEvent({ ...rsHealth('down', at(9)), key: 'web/zz', server: 'zz' })],
+    ['an unknown pool', healthEvent({ ...rsHealth('down', at(9)), key: 'zz/rs1', pool: 'zz' })],
     ['a progress event', { type: 'progress', operationId: 'op-00001', agentId: 'a1', status: 'ok' }],
   ] satisfies [string, ConsoleEvent][])('returns the same view for %s', (_name, event) => {
     const before = baseHealth();
     expect(reduceHealth(before, event)).toBe(before);
   });
 
-  it('copies only the agent that changed', () => {
+  it('copies only the agent and the pool that changed', () => {
     const before = baseHealth();
     const after = reduceHealth(before, healthEvent(rsHealth('down', at(9))))!;
     expect(after.sites[1]).toBe(before.sites[1]);
     expect(after.sites[0]).not.toBe(before.sites[0]);
+    const [web, api] = after.sites[0]!.agents[0]!.pools;
+    expect(web).not.toBe(before.sites[0]!.agents[0]!.pools[0]);
+    expect(api).toBe(before.sites[0]!.agents[0]!.pools[1]);
+    // The same key in another pool (api/rs1) is another server: untouched.
+    expect(stateOf(after, 'a1', 'api/rs1')?.state).toBe('up');
+    expect(web?.usedBy).toEqual(['www', 'api']);
   });
 
   it('keeps nothing when nothing was cached', () => {
@@ -91,7 +106,8 @@ describe('reduceHealth and reduceFleet: agent events', () => {
     const h = reduceHealth(baseHealth(), event)!;
     expect(findAgent(h.sites, 'a1')?.state.kind).toBe(expected);
     // What the agent runs survives a connection change.
-    expect(findAgent(h.sites, 'a1')?.virtualServices).toHaveLength(1);
+    expect(findAgent(h.sites, 'a1')?.pools).toHaveLength(2);
+    expect(findAgent(h.sites, 'a1')?.virtualServices).toHaveLength(2);
   });
 
   it.each([
@@ -163,8 +179,9 @@ describe('reduceRealServerEnabled and revisions', () => {
       enabled: false,
       revision,
     });
-    const rs = findAgent(after!.sites, 'a1')?.virtualServices[0]?.realServers[0];
-    expect(rs?.enabled).toBe(enabled);
+    expect(memberOf(after)?.enabled).toBe(enabled);
+    // One member for every service using its pool; the same name in another pool stays.
+    expect(memberOf(after, 'a1', 'api/rs1')?.enabled).toBe(true);
   });
 
   it.each([

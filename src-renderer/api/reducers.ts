@@ -10,7 +10,13 @@
  */
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import type { AgentView, DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
-import type { AgentHealthView, HealthHistory, HealthView } from '../../shared/ipc/health.ts';
+import type {
+  AgentHealthView,
+  HealthHistory,
+  HealthView,
+  PoolMemberView,
+  PoolView,
+} from '../../shared/ipc/health.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 import { isoCompare } from './compare.ts';
 import { findAgent, removeAgent, updateAgent, upsertAgent } from './site-groups.ts';
@@ -62,7 +68,7 @@ export function reduceHealth(view: HealthView | undefined, event: ConsoleEvent):
       // The agent view replaces the connection fields; what it runs stays until a refetch.
       const merged: AgentHealthView = held
         ? { ...held, ...event.agent }
-        : { ...event.agent, virtualServices: [] };
+        : { ...event.agent, pools: [], virtualServices: [] };
       sites = upsertAgent(sites, merged);
       break;
     }
@@ -79,21 +85,42 @@ export function reduceHealth(view: HealthView | undefined, event: ConsoleEvent):
 }
 
 function applyServerHealth(agent: AgentHealthView, server: RealServerHealth): AgentHealthView {
-  const [vsName] = server.key.split('/');
-  let changed = false;
-  const virtualServices = agent.virtualServices.map((vs) => {
-    if (vs.name !== vsName) return vs;
-    const realServers = vs.realServers.map((rs) => {
-      if (rs.key !== server.key || isStaleHealth(rs.health, server)) return rs;
-      changed = true;
-      return { ...rs, health: server };
-    });
-    return changed ? { ...vs, realServers } : vs;
-  });
-  return changed ? { ...agent, virtualServices } : agent;
+  const pools = updateMember(agent.pools, server.key, (member) =>
+    isStaleHealth(member.health, server) ? member : { ...member, health: server },
+  );
+  return pools === agent.pools ? agent : { ...agent, pools };
 }
 
-/** Drain/enable answered with a revision: reflect it now rather than refetching 50,000 servers. */
+/**
+ * The pools with one member (by `pool/server` key) replaced by `update(member)`; the same
+ * array (and the same pool objects) when it returns the member unchanged or no member has the key.
+ */
+function updateMember(
+  pools: PoolView[],
+  key: string,
+  update: (member: PoolMemberView) => PoolMemberView,
+): PoolView[] {
+  const slash = key.indexOf('/');
+  const poolName = key.slice(0, slash);
+  const i = pools.findIndex((p) => p.name === poolName);
+  const pool = pools[i];
+  if (!pool) return pools;
+  const j = pool.servers.findIndex((m) => m.key === key);
+  const member = pool.servers[j];
+  if (!member) return pools;
+  const updated = update(member);
+  if (updated === member) return pools;
+  const servers = [...pool.servers];
+  servers[j] = updated;
+  const next = [...pools];
+  next[i] = { ...pool, servers };
+  return next;
+}
+
+/**
+ * Drain/enable answered with a revision: reflect it now rather than refetching 50,000 servers.
+ * The key is `pool/server`: one member, whichever services use its pool.
+ */
 export function reduceRealServerEnabled(
   view: HealthView | undefined,
   change: { agentId: string; key: string; enabled: boolean; revision: number },
@@ -101,20 +128,10 @@ export function reduceRealServerEnabled(
   if (!view) return view;
   const sites = updateAgent(view.sites, change.agentId, (agent) => {
     if (agent.revision !== undefined && change.revision < agent.revision) return agent;
-    return {
-      ...agent,
-      revision: change.revision,
-      virtualServices: agent.virtualServices.map((vs) =>
-        vs.realServers.some((rs) => rs.key === change.key)
-          ? {
-              ...vs,
-              realServers: vs.realServers.map((rs) =>
-                rs.key === change.key ? { ...rs, enabled: change.enabled } : rs,
-              ),
-            }
-          : vs,
-      ),
-    };
+    const pools = updateMember(agent.pools, change.key, (member) =>
+      member.enabled === change.enabled ? member : { ...member, enabled: change.enabled },
+    );
+    return { ...agent, revision: change.revision, pools };
   });
   return sites === view.sites ? view : { ...view, sites };
 }

@@ -1,6 +1,6 @@
 /** Small, readable views for tests; every field a screen reads is set explicitly. */
 import type { AgentConnectionState, AgentView, DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
-import type { AgentHealthView, HealthView, RealServerView } from '../../shared/ipc/health.ts';
+import type { AgentHealthView, HealthView, PoolMemberView } from '../../shared/ipc/health.ts';
 import type { HealthState } from '../../shared/model/health.ts';
 import { upsertAgent } from '../api/site-groups.ts';
 
@@ -30,14 +30,15 @@ export function fleet(...agents: AgentView[]): FleetView {
   return { sites: agents.reduce((sites, a) => upsertAgent(sites, a), [] as FleetView['sites']) };
 }
 
+/** A real server of `pool` in the health view, keyed `pool/name` as the agent keys it. */
 export function server(
-  vs: string,
+  pool: string,
   name: string,
   state: HealthState,
   since = T0,
   reason?: string,
-): RealServerView {
-  const key = `${vs}/${name}`;
+): PoolMemberView {
+  const key = `${pool}/${name}`;
   return {
     key,
     name,
@@ -45,20 +46,36 @@ export function server(
     port: 443,
     weight: 1,
     enabled: state !== 'disabled',
-    health: { key, virtualService: vs, realServer: name, state, since, ...(reason ? { reason } : {}) },
+    health: { key, pool, server: name, state, since, ...(reason ? { reason } : {}) },
   };
 }
 
-export function healthAgent(base: AgentView, servers: Record<string, RealServerView[]>, revision = 1) {
+/**
+ * An agent running `pools`; `services` says which pools each virtual service sends to (by
+ * default one https service per pool, named like it), and each pool's usedBy follows from it.
+ */
+export function healthAgent(
+  base: AgentView,
+  pools: Record<string, PoolMemberView[]>,
+  revision = 1,
+  services: Record<string, string[]> = Object.fromEntries(Object.keys(pools).map((p) => [p, [p]])),
+) {
   const view: AgentHealthView = {
     ...base,
     revision,
-    virtualServices: Object.entries(servers).map(([name, realServers]) => ({
+    pools: Object.entries(pools).map(([name, servers]) => ({
+      name,
+      usedBy: Object.entries(services)
+        .filter(([, used]) => used.includes(name))
+        .map(([service]) => service),
+      servers,
+    })),
+    virtualServices: Object.entries(services).map(([name, used]) => ({
       name,
       enabled: true,
       protocol: 'https',
       listen: { address: '0.0.0.0', port: 443 },
-      realServers,
+      pools: used,
     })),
   };
   return view;

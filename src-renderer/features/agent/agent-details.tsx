@@ -1,25 +1,34 @@
 /**
- * One agent: who it is (name, site, connection, revision), what it runs, and the form to add
- * or change a virtual service. The configuration and the health snapshot fail separately:
- * without health the services still show, only their live state is missing.
+ * One agent: who it is (name, site, connection, engine, revision), its pools (real servers with
+ * live health and drain/enable) and its virtual services (the pools they send to), and the
+ * forms that create or change a pool or a service. The configuration and the health snapshot
+ * fail separately: without health the pools still show, only their live state is missing.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import type { AgentView } from '../../../shared/ipc/fleet.ts';
+import type { ObjectKind } from '../../../shared/model/config-diff.ts';
+import { poolsOf } from '../../../shared/model/config.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { agentQueries, healthQueries } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { AgentState } from '../fleet/agent-state.tsx';
 import { healthByKey } from './live-health.ts';
-import { VirtualServiceCard } from './virtual-service-card.tsx';
-import { type Applied, VirtualServiceForm } from './virtual-service-form.tsx';
+import { PoolCard } from './pool-card.tsx';
+import { PoolForm } from './pool-form.tsx';
+import { ServiceCard } from './service-card.tsx';
+import { ServiceForm } from './service-form.tsx';
+import type { Applied } from './use-object-form.ts';
 
-/** The open form: the service edited (undefined = a new one); `opening` remounts it fresh. */
+/** The open form: what it edits (no name = a new one); `opening` remounts it fresh. */
 interface Editing {
+  kind: ObjectKind;
   name: string | undefined;
   opening: number;
 }
+
+const NOUN: Record<ObjectKind, string> = { pool: 'pool', virtualService: 'virtual service' };
 
 export function AgentDetails({ agentId, agent }: { agentId: string; agent: AgentView | undefined }) {
   const api = useApi();
@@ -31,17 +40,35 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
   const opener = useRef<HTMLElement | null>(null);
 
   const live = useMemo(() => healthByKey(health.data, agentId), [health.data, agentId]);
+  const pools = config.data?.config.pools ?? [];
   const services = config.data?.config.virtualServices ?? [];
+  const usedBy = useMemo(() => {
+    const byPool = new Map<string, string[]>();
+    for (const vs of services) {
+      for (const pool of poolsOf(vs)) byPool.set(pool, [...(byPool.get(pool) ?? []), vs.name]);
+    }
+    return byPool;
+  }, [services]);
 
-  const open = (name: string | undefined) => {
+  const open = (kind: ObjectKind, name: string | undefined) => {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setApplied(undefined);
-    setEditing((held) => ({ name, opening: (held?.opening ?? 0) + 1 }));
+    setEditing((held) => ({ kind, name, opening: (held?.opening ?? 0) + 1 }));
   };
   const close = () => {
     setEditing(undefined);
     const target = opener.current;
     if (target?.isConnected) setTimeout(() => target.focus());
+  };
+  const done = (result: Applied) => {
+    close();
+    setApplied(result);
+  };
+  const formProps = config.data && {
+    agentId,
+    config: config.data,
+    onApplied: done,
+    onCancel: close,
   };
 
   return (
@@ -53,13 +80,18 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
           <dd>{agent ? agent.site || '(no site)' : '—'}</dd>
           <dt>State</dt>
           <dd>{agent ? <AgentState state={agent.state} /> : 'not in the fleet list'}</dd>
+          <dt>Engine</dt>
+          <dd>{agent?.engine ? `${agent.engine.kind} (${agent.engine.version})` : '—'}</dd>
           <dt>Revision</dt>
           <dd>{config.data ? config.data.revision : '—'}</dd>
         </dl>
       </header>
 
       <div className="actions">
-        <button type="button" disabled={!config.data} onClick={() => open(undefined)}>
+        <button type="button" disabled={!config.data} onClick={() => open('pool', undefined)}>
+          New pool
+        </button>
+        <button type="button" disabled={!config.data} onClick={() => open('virtualService', undefined)}>
           New virtual service
         </button>
       </div>
@@ -69,23 +101,16 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
         <p role="status" className="applied">
           Applied — revision {applied.revision}{' '}
           <span className="muted">
-            ({applied.created ? 'created' : 'updated'} {applied.name})
+            ({applied.action} {NOUN[applied.kind]} {applied.name})
           </span>
         </p>
       )}
 
-      {editing && config.data && (
-        <VirtualServiceForm
-          key={editing.opening}
-          agentId={agentId}
-          config={config.data}
-          editing={editing.name}
-          onApplied={(result) => {
-            close();
-            setApplied(result);
-          }}
-          onCancel={close}
-        />
+      {editing && formProps && editing.kind === 'pool' && (
+        <PoolForm key={editing.opening} editing={editing.name} {...formProps} />
+      )}
+      {editing && formProps && editing.kind === 'virtualService' && (
+        <ServiceForm key={editing.opening} editing={editing.name} {...formProps} />
       )}
 
       {config.isPending && <Loading what="configuration" />}
@@ -97,20 +122,43 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
         />
       )}
       {health.error && <ErrorMessage title="Live health unavailable" error={health.error} />}
-      {config.data && services.length === 0 && (
-        <p className="empty">This agent runs no virtual service yet.</p>
+
+      {config.data && (
+        <>
+          <section aria-labelledby={`agent-${agentId}-pools`}>
+            <h4 id={`agent-${agentId}-pools`}>Pools</h4>
+            {pools.length === 0 && (
+              <p className="empty">No pool yet: a pool holds the real servers services send to.</p>
+            )}
+            {pools.map((pool) => (
+              <PoolCard
+                key={pool.name}
+                agentId={agentId}
+                pool={pool}
+                usedBy={usedBy.get(pool.name) ?? []}
+                revision={config.data.revision}
+                health={live}
+                onEdit={() => open('pool', pool.name)}
+                onRemoved={setApplied}
+              />
+            ))}
+          </section>
+          <section aria-labelledby={`agent-${agentId}-services`}>
+            <h4 id={`agent-${agentId}-services`}>Virtual services</h4>
+            {services.length === 0 && <p className="empty">This agent runs no virtual service yet.</p>}
+            {services.map((service) => (
+              <ServiceCard
+                key={service.name}
+                agentId={agentId}
+                service={service}
+                revision={config.data.revision}
+                onEdit={() => open('virtualService', service.name)}
+                onRemoved={setApplied}
+              />
+            ))}
+          </section>
+        </>
       )}
-      {config.data &&
-        services.map((service) => (
-          <VirtualServiceCard
-            key={service.name}
-            agentId={agentId}
-            service={service}
-            revision={config.data.revision}
-            health={live}
-            onEdit={() => open(service.name)}
-          />
-        ))}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * The Agent screen: pick a paired agent, see what it runs with live health, add or change a
- * virtual service, drain or enable a real server. The selected agent is the shell's state
+ * The Agent screen: pick a paired agent, see its pools (with live health) and virtual services,
+ * add or change either, drain or enable a real server (`pool/server`). The selected agent is the shell's state
  * (agentId/onSelectAgent), so other screens can open this one on a given agent.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -42,7 +42,7 @@ export function AgentScreen({
       )}
       {!agentId && none && <p className="empty">No agents paired yet: pair one on the Fleet screen.</p>}
       {!agentId && !none && (
-        <p className="empty">Choose an agent to see its virtual services and change them.</p>
+        <p className="empty">Choose an agent to see its pools and virtual services and change them.</p>
       )}
       {/* Keyed: another agent starts with no open form and no confirmation of the previous one. */}
       {agentId && <AgentDetails key={agentId} agentId={agentId} agent={agent} />}

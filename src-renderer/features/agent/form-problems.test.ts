@@ -1,172 +1,246 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared/ipc/errors.ts';
-import { richService, service } from './agent-test-data.ts';
-import { emptyValues, type FormValues, newRealServerRow, realServerKey, toFormValues } from './form-model.ts';
+import { exchangeConfig, pool, richPool, richService, service } from './agent-test-data.ts';
+import { currentRevisionOf, fileProblems, parsePath, problemsFromError, usedByOf } from './form-problems.ts';
 import {
-  currentRevisionOf,
-  fileProblems,
-  parsePath,
-  problemsFromError,
-  validateForm,
-  type ServiceContext,
-} from './form-problems.ts';
+  emptyPoolValues,
+  newServerRow,
+  type PoolFormValues,
+  serverKey,
+  toPoolValues,
+} from './pool-form-model.ts';
+import { poolTarget, validatePool } from './pool-form-target.ts';
+import {
+  emptyServiceValues,
+  newRuleRow,
+  ruleKey,
+  type ServiceFormValues,
+  toServiceValues,
+} from './service-form-model.ts';
+import { serviceTarget, validateService } from './service-form-target.ts';
 
-const row = (fields: Partial<FormValues['realServers'][number]> = {}) => ({
-  ...newRealServerRow(),
+/** cas (cookie, https check) and ad behind owa; web behind web. */
+const config = exchangeConfig(4).config;
+
+const row = (fields: Partial<PoolFormValues['servers'][number]> = {}) => ({
+  ...newServerRow(),
   name: 'a',
   address: '10.0.0.5',
   port: '8080',
   ...fields,
 });
-
-const newService = (overrides: Partial<FormValues> = {}): FormValues => ({
-  ...emptyValues(),
-  name: 'web',
-  listenPort: '80',
+const newPool = (overrides: Partial<PoolFormValues> = {}): PoolFormValues => ({
+  ...emptyPoolValues(),
+  name: 'app',
+  ...overrides,
+});
+const newService = (overrides: Partial<ServiceFormValues> = {}): ServiceFormValues => ({
+  ...emptyServiceValues(),
+  name: 'portal',
+  listenPort: '9000',
+  pool: 'web',
   ...overrides,
 });
 
-const creating = (...services: ReturnType<typeof service>[]): ServiceContext => ({
-  services,
-  editing: undefined,
-});
-
-describe('validateForm', () => {
-  it('passes a valid new service with the parsed document', () => {
-    const checked = validateForm(newService({ realServers: [row()] }), undefined, creating());
-    expect(checked.ok && checked.document.realServers[0]).toEqual({
-      name: 'a',
-      address: '10.0.0.5',
-      port: 8080,
-      weight: 1,
-      enabled: true,
-      maxConnections: 0,
-    });
-  });
-
-  it('files schema problems under their fields, real servers by row', () => {
-    const bad = row({ port: '99999' });
-    const checked = validateForm(
-      newService({ name: 'no spaces', listenPort: '', realServers: [row({ name: 'ok' }), bad] }),
-      undefined,
-      creating(),
-    );
-    expect(checked.ok).toBe(false);
-    if (checked.ok) return;
-    expect(checked.problems.fields).toEqual({
-      name: 'use 1–63 letters, digits, "-" or "_", starting with a letter or digit',
-      listenPort: 'enter a whole number',
-      [realServerKey(bad.rowId, 'port')]: 'Too big: expected number to be <=65535',
-    });
-    expect(checked.problems.general).toEqual([]);
-  });
-
-  it('refuses to create a service whose name exists (the agent would replace it)', () => {
-    const checked = validateForm(newService(), undefined, creating(service('web', { listen: { port: 81 } })));
-    expect(!checked.ok && checked.problems.fields.name).toMatch(/exists already on this agent/);
-  });
-
-  it('applies the rules across services: an address:port another service listens on', () => {
-    const checked = validateForm(newService({ listenPort: '8080' }), undefined, creating(service('other')));
-    expect(!checked.ok && checked.problems.fields.listenPort).toMatch(/0\.0\.0\.0:8080 is already used/);
-  });
-
-  it('lists a problem reported on another service, naming it', () => {
-    // Editing the first service onto the second one's port: zod reports it at the second.
-    const services = [service('web', { listen: { port: 81 } }), service('other')];
-    const values = { ...toFormValues(services[0]!), listenPort: '8080' };
-    const checked = validateForm(values, services[0], { services, editing: 'web' });
-    expect(!checked.ok && checked.problems.general).toEqual([
-      'virtualServices[1] ("other").listen: 0.0.0.0:8080 is already used by virtualServices[0]; use content rules to share one address',
+describe('validatePool', () => {
+  it('passes a valid new pool with the parsed document', () => {
+    const checked = validatePool(newPool({ servers: [row()] }), undefined, config, undefined);
+    expect(checked.ok && checked.document.servers).toEqual([
+      { name: 'a', address: '10.0.0.5', port: 8080, weight: 1, enabled: true, maxConnections: 0 },
     ]);
   });
 
-  it('files the https-check rule under the health check type', () => {
-    const checked = validateForm(newService({ healthType: 'https' }), undefined, creating());
-    expect(!checked.ok && checked.problems.fields.healthType).toBe(
-      'an https health check needs reencrypt settings',
+  it('files schema problems under their fields, servers by row', () => {
+    const bad = row({ port: '99999' });
+    const checked = validatePool(
+      newPool({ name: 'no spaces', retries: '9', servers: [row({ name: 'ok' }), bad] }),
+      undefined,
+      config,
+      undefined,
+    );
+    expect(!checked.ok && checked.problems).toEqual({
+      fields: {
+        name: 'use 1–63 letters, digits, "-" or "_", starting with a letter or digit',
+        retries: 'Too big: expected number to be <=5',
+        [serverKey(bad.rowId, 'port')]: 'Too big: expected number to be <=65535',
+      },
+      general: [],
+    });
+  });
+
+  it('refuses to create a pool whose name exists (the agent would replace it)', () => {
+    const checked = validatePool(newPool({ name: 'web' }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields.name).toBe(
+      '"web" exists already on this agent: edit it instead',
     );
   });
 
-  it('asks for a certificate at the certificate field', () => {
-    const checked = validateForm(newService({ type: 'https' }), undefined, creating());
-    expect(!checked.ok && checked.problems.fields.certificate).toBe(
-      'name at least one certificate from the store',
+  it('finds two servers of one name at the second one', () => {
+    const second = row();
+    const checked = validatePool(newPool({ servers: [row(), second] }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields).toEqual({
+      [serverKey(second.rowId, 'name')]: 'real server "a" is in pool "app" twice',
+    });
+  });
+
+  it('files the https-check rule under the health check type', () => {
+    const checked = validatePool(newPool({ healthType: 'https' }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields.healthType).toBe(
+      'an https health check needs reencrypt settings on the pool',
+    );
+  });
+
+  it('files a tcp service refusing the edited pool’s cookie persistence under persistence', () => {
+    const withTcp = {
+      ...config,
+      virtualServices: [
+        ...config.virtualServices,
+        service('rdp', { protocol: 'tcp', pool: 'web', listen: { port: 3389 } }),
+      ],
+    };
+    const values = { ...toPoolValues(pool('web')), persistence: 'cookie' as const };
+    const checked = validatePool(values, pool('web'), withTcp, 'web');
+    expect(!checked.ok && checked.problems.fields.persistence).toMatch(
+      /pool "web" keeps clients by cookie, which needs an http or https service/,
     );
   });
 
   it('lists a problem with a field the form does not show, with its path', () => {
-    const original = richService();
-    const broken = { ...original, timeouts: { ...original.timeouts, connectMs: 0 } };
-    const checked = validateForm(toFormValues(original), broken, { services: [original], editing: 'owa' });
+    const original = richPool();
+    const broken = { ...original, servers: [{ ...original.servers[0]!, maxConnections: -1 }] };
+    const values = { ...toPoolValues(original), servers: toPoolValues(broken).servers };
+    const checked = validatePool(values, broken, config, 'cas');
     expect(!checked.ok && checked.problems.general).toEqual([
-      'timeouts.connectMs: Too small: expected number to be >=1',
+      'servers[0].maxConnections: Too small: expected number to be >=0',
     ]);
   });
 });
 
+describe('validateService', () => {
+  it('passes a valid new service with the parsed document', () => {
+    const checked = validateService(newService(), undefined, config, undefined);
+    expect(checked.ok && checked.document).toMatchObject({ name: 'portal', protocol: 'http', pool: 'web' });
+  });
+
+  it('asks for the pool of a tcp service at the pool field', () => {
+    const checked = validateService(newService({ protocol: 'tcp', pool: '' }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields).toEqual({ pool: 'this is required' });
+  });
+
+  it('files a reference to a missing pool at the field that names it', () => {
+    const rule = { ...newRuleRow(), name: 'api', pathPrefix: '/api', pool: 'nope' };
+    const checked = validateService(newService({ rules: [rule] }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields).toEqual({
+      [ruleKey(rule.rowId, 'pool')]: 'there is no pool "nope"',
+    });
+  });
+
+  it('files a rule without host or path at its hosts', () => {
+    const rule = { ...newRuleRow(), name: 'all', pool: 'web' };
+    const checked = validateService(newService({ rules: [rule] }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields).toEqual({
+      [ruleKey(rule.rowId, 'hosts')]: 'a content rule needs host or pathPrefix',
+    });
+  });
+
+  it('refuses a tcp service on a pool that keeps clients by cookie, at the pool', () => {
+    const checked = validateService(
+      newService({ protocol: 'tcp', pool: 'cas' }),
+      undefined,
+      config,
+      undefined,
+    );
+    expect(!checked.ok && checked.problems.fields.pool).toMatch(/keeps clients by cookie/);
+  });
+
+  it('applies the rules across services: an address:port another service listens on', () => {
+    const checked = validateService(newService({ listenPort: '8080' }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields.listenPort).toMatch(/0\.0\.0\.0:8080 is already used/);
+  });
+
+  it('lists a problem reported on another service, naming it', () => {
+    // Editing owa onto web's address: zod reports it at the later service.
+    const values = { ...toServiceValues(richService()), listenAddress: '0.0.0.0', listenPort: '8080' };
+    const checked = validateService(values, richService(), config, 'owa');
+    expect(!checked.ok && checked.problems.general).toEqual([
+      'virtualServices[1] ("web").listen: 0.0.0.0:8080 is already used by "owa"; use content rules to share one address',
+    ]);
+  });
+
+  it('asks for a certificate at the certificates field', () => {
+    const checked = validateService(newService({ protocol: 'https' }), undefined, config, undefined);
+    expect(!checked.ok && checked.problems.fields.certificates).toBe(
+      'name at least one certificate from the store',
+    );
+  });
+});
+
 describe('problemsFromError', () => {
-  const services = [service('one'), service('two', { listen: { port: 8081 } })];
-  const values = toFormValues(services[1]!);
-  const editingTwo: ServiceContext = { services, editing: 'two' };
+  const values = toServiceValues(richService());
+  const target = serviceTarget(values, config, 'owa');
   const invalid = (...problems: { path: string; message: string }[]) =>
     new ConsoleError('INVALID_CONFIG', 'the configuration is not valid', {
       agentCode: 'INVALID_CONFIG',
       problems,
     });
 
-  it('files the agent problems at this service index under their fields', () => {
-    const filed = problemsFromError(
-      invalid(
-        { path: 'virtualServices[1].listen.port', message: 'port 8081 is in use' },
-        { path: 'virtualServices[1].realServers[0].address', message: 'cannot resolve' },
+  it("files the agent's problems at this object's index under its fields", () => {
+    expect(
+      problemsFromError(
+        invalid(
+          { path: 'virtualServices[0].listen.port', message: 'port 443 is in use' },
+          { path: 'virtualServices[0].contentRules[0].pool', message: 'gone' },
+        ),
+        target,
       ),
-      values,
-      editingTwo,
-    );
-    expect(filed).toEqual({
-      fields: {
-        listenPort: 'port 8081 is in use',
-        [realServerKey(values.realServers[0]!.rowId, 'address')]: 'cannot resolve',
-      },
+    ).toEqual({
+      fields: { listenPort: 'port 443 is in use', [ruleKey(values.rules[0]!.rowId, 'pool')]: 'gone' },
       general: [],
     });
   });
 
-  it('lists whole-service and other-service problems, labelled', () => {
-    const filed = problemsFromError(
-      invalid(
-        { path: 'virtualServices[1]', message: 'certificate "x" is not in the store' },
-        { path: 'virtualServices[0].listen', message: 'taken' },
-        { path: '', message: 'too many services' },
-      ),
-      values,
-      editingTwo,
-    );
-    expect(filed?.general).toEqual([
+  it('lists whole-object and other-object problems, labelled with their names', () => {
+    expect(
+      problemsFromError(
+        invalid(
+          { path: 'virtualServices[0]', message: 'certificate "x" is not in the store' },
+          { path: 'virtualServices[1].listen', message: 'taken' },
+          { path: 'pools[0].reencrypt', message: 'CA "corp-root" is not in the store' },
+          { path: '', message: 'too many services' },
+        ),
+        target,
+      )?.general,
+    ).toEqual([
       'this service: certificate "x" is not in the store',
-      'virtualServices[0] ("one").listen: taken',
+      'virtualServices[1] ("web").listen: taken',
+      'pools[0] ("cas").reencrypt: CA "corp-root" is not in the store',
       'configuration: too many services',
     ]);
   });
 
-  it('places a new service at the end of the list', () => {
+  it('places a new pool at the end of its list, and reads pools[i] paths for it', () => {
+    const fresh = newPool({ servers: [row()] });
     const filed = problemsFromError(
-      invalid({ path: 'virtualServices[2].scheduler', message: 'no' }),
-      newService(),
-      creating(...services),
+      invalid(
+        { path: 'pools[3].servers[0].address', message: 'cannot resolve' },
+        { path: 'pools[3]', message: 'the engine refuses it' },
+      ),
+      poolTarget(fresh, config, undefined),
     );
-    expect(filed?.fields).toEqual({ scheduler: 'no' });
+    expect(filed).toEqual({
+      fields: { [serverKey(fresh.servers[0]!.rowId, 'address')]: 'cannot resolve' },
+      general: ['this pool: the engine refuses it'],
+    });
   });
 
-  it('files the Console own param problems under the service fields', () => {
+  it("files the Console's own param problems under the object's fields", () => {
     const error = new ConsoleError('INVALID_PARAMS', 'bad', {
       problems: [
         { path: 'virtualService.name', message: 'too long' },
         { path: 'expectRevision', message: 'expected number' },
       ],
     });
-    expect(problemsFromError(error, values, editingTwo)).toEqual({
+    expect(problemsFromError(error, target)).toEqual({
       fields: { name: 'too long' },
       general: ['expectRevision: expected number'],
     });
@@ -177,20 +251,19 @@ describe('problemsFromError', () => {
     ['details without problems', new ConsoleError('INVALID_CONFIG', 'x', { agentCode: 'INVALID_CONFIG' })],
     ['a plain error', new Error('boom')],
   ])('has nothing to file for %s', (_name, error) => {
-    expect(problemsFromError(error, values, editingTwo)).toBeUndefined();
+    expect(problemsFromError(error, target)).toBeUndefined();
   });
 });
 
-describe('paths and revisions', () => {
+describe('paths, revisions and usedBy', () => {
   it('parses a dotted path with indexes', () => {
-    expect(parsePath('virtualServices[0].contentRules[12].realServers[1].port')).toEqual([
+    expect(parsePath('virtualServices[0].contentRules[12].host[1]')).toEqual([
       'virtualServices',
       0,
       'contentRules',
       12,
-      'realServers',
+      'host',
       1,
-      'port',
     ]);
     expect(parsePath('')).toEqual([]);
   });
@@ -201,8 +274,18 @@ describe('paths and revisions', () => {
     expect(currentRevisionOf(new ConsoleError('INVALID_CONFIG', 'x', details))).toBeUndefined();
   });
 
+  it('reads the services of an IN_USE only', () => {
+    const details = { agentCode: 'IN_USE', usedBy: ['owa', 'smtp'] };
+    expect(usedByOf(new ConsoleError('IN_USE', 'in use', details))).toEqual(['owa', 'smtp']);
+    expect(usedByOf(new ConsoleError('IN_USE', 'in use', {}))).toEqual([]);
+    expect(usedByOf(new ConsoleError('CONFLICT', 'x', details))).toBeUndefined();
+  });
+
   it('sends a problem for a hidden field to the list (a cookie name with cookies off)', () => {
-    const filed = fileProblems([{ path: ['persistence', 'cookieName'], message: 'bad' }], newService());
-    expect(filed).toEqual({ fields: {}, general: ['persistence.cookieName: bad'] });
+    const target = poolTarget(newPool(), config, undefined);
+    expect(fileProblems([{ path: ['persistence', 'cookieName'], message: 'bad' }], target)).toEqual({
+      fields: {},
+      general: ['persistence.cookieName: bad'],
+    });
   });
 });

@@ -1,35 +1,34 @@
 /**
- * The real servers of one group (the default one or a content rule's) as the agent runs them,
- * with their live health and drain/enable. Drain is a configuration change like any other: it
- * carries the revision on screen, and a refusal stays on the row it concerns.
+ * The real servers of one pool as the agent runs them, with their live health and drain/enable:
+ * one action on `pool/server`, for every service that uses the pool. Drain is a configuration
+ * change like any other: it carries the revision on screen, and a refusal stays on the row it
+ * concerns.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { HealthView } from '../../../shared/ipc/health.ts';
-import type { RealServer } from '../../../shared/model/config.ts';
+import { type RealServer, serverKey } from '../../../shared/model/config.ts';
 import type { RealServerHealth } from '../../../shared/model/health.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
 import { reduceRealServerEnabled } from '../../api/reducers.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { isConflict } from './form-problems.ts';
-import { healthKey } from './live-health.ts';
 
 interface Props {
   agentId: string;
-  virtualService: string;
+  pool: string;
   /** The configuration revision the servers were read at: what drain/enable expects. */
   revision: number;
   servers: RealServer[];
   health: Map<string, RealServerHealth>;
-  caption: string;
 }
 
-export function RealServerTable({ caption, servers, ...row }: Props) {
-  if (servers.length === 0) return <p className="empty">{caption}: no real servers.</p>;
+export function PoolServerTable({ servers, ...row }: Props) {
+  if (servers.length === 0) return <p className="empty">No real servers in this pool yet.</p>;
   return (
     <table className="rs-table">
-      <caption>{caption}</caption>
+      <caption>Real servers of {row.pool}</caption>
       <thead>
         <tr>
           <th scope="col">Name</th>
@@ -53,22 +52,22 @@ export function RealServerTable({ caption, servers, ...row }: Props) {
 
 function RealServerStatusRow({
   agentId,
-  virtualService,
+  pool,
   revision,
   server,
   health,
-}: Omit<Props, 'servers' | 'caption'> & { server: RealServer }) {
+}: Omit<Props, 'servers'> & { server: RealServer }) {
   const api = useApi();
   const client = useQueryClient();
-  const key = healthKey(virtualService, server.name);
+  const key = serverKey(pool, server.name);
   const live = health.get(key);
   const toggle = useMutation({
     mutationFn: async (enabled: boolean) =>
       unwrap(
         await api.setRealServerEnabled({
           agentId,
-          virtualService,
-          realServer: server.name,
+          pool,
+          server: server.name,
           enabled,
           expectRevision: revision,
         }),
@@ -116,7 +115,7 @@ function RealServerStatusRow({
           <button
             type="button"
             disabled={toggle.isPending}
-            aria-label={`${action} ${server.name} of ${virtualService}`}
+            aria-label={`${action} ${key}`}
             onClick={() => toggle.mutate(!server.enabled)}
           >
             {toggle.isPending ? (server.enabled ? 'Draining…' : 'Enabling…') : action}

@@ -1,10 +1,10 @@
 /**
- * The form's real servers: one row each, added and removed in place. Each input is labelled
+ * The pool form's real servers: one row each, added and removed in place. Each input is labelled
  * with its row number ("Real server 2 port"), so a screen reader user knows which row a field
  * and its problem belong to without the column header.
  */
 import { useId } from 'react';
-import { type RealServerRow, newRealServerRow, realServerKey } from './form-model.ts';
+import { newServerRow, type ServerRow, serverKey } from './pool-form-model.ts';
 import { fieldAria, FieldProblem } from '../../components/form-field.tsx';
 
 type TextField = 'name' | 'address' | 'port' | 'weight';
@@ -16,17 +16,17 @@ const COLUMNS: { field: TextField; label: string; size: number; inputMode?: 'num
   { field: 'weight', label: 'weight', size: 5, inputMode: 'numeric' },
 ];
 
-export function RealServerRows({
+export function ServerRows({
   rows,
   problems,
   onChange,
 }: {
-  rows: RealServerRow[];
+  rows: ServerRow[];
   problems: Record<string, string>;
-  onChange: (rows: RealServerRow[]) => void;
+  onChange: (rows: ServerRow[]) => void;
 }) {
   const id = useId();
-  const update = (rowId: string, change: Partial<RealServerRow>) =>
+  const update = (rowId: string, change: Partial<ServerRow>) =>
     onChange(rows.map((row) => (row.rowId === rowId ? { ...row, ...change } : row)));
 
   return (
@@ -54,7 +54,7 @@ export function RealServerRows({
               return (
                 <tr key={row.rowId}>
                   {COLUMNS.map(({ field, label: what, size, inputMode }) => {
-                    const key = realServerKey(row.rowId, field);
+                    const key = serverKey(row.rowId, field);
                     const inputId = `${id}-${row.rowId}-${field}`;
                     return (
                       <td key={field}>
@@ -94,7 +94,7 @@ export function RealServerRows({
           </tbody>
         </table>
       )}
-      <button type="button" onClick={() => onChange([...rows, newRealServerRow()])}>
+      <button type="button" onClick={() => onChange([...rows, newServerRow()])}>
         Add real server
       </button>
     </fieldset>

@@ -7,7 +7,7 @@ import { ObjectName } from '../../../shared/model/config.ts';
 
 /**
  * The problem with a name the admin typed, or undefined. The agent's own rule (ObjectName:
- * one word of letters, digits, "-" and "_") is stricter than the channel's ObjectRef, so the
+ * one word of letters, digits, "-" and "_") is stricter than the channel's Name (any 1–63 characters), so the
  * admin hears it here rather than from each agent after the push.
  */
 export function nameProblem(name: string): string | undefined {

@@ -1,4 +1,7 @@
-/** The agents of one site, one row each. */
+/**
+ * The agents of one site, one row each: connection, versions (the agent's, its engine's kind
+ * and version), and what it runs (pools, virtual services, real servers, down).
+ */
 import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { AgentActions } from './agent-actions.tsx';
 import { AgentState } from './agent-state.tsx';
@@ -19,6 +22,8 @@ export function AgentTable({ agents, counts, versions, onOpenAgent }: Props) {
           <th scope="col">Agent</th>
           <th scope="col">State</th>
           <th scope="col">Version</th>
+          <th scope="col">Engine</th>
+          <th scope="col">Pools</th>
           <th scope="col">Virtual services</th>
           <th scope="col">Real servers</th>
           <th scope="col">Down</th>
@@ -42,6 +47,17 @@ export function AgentTable({ agents, counts, versions, onOpenAgent }: Props) {
                 <AgentState state={agent.state} />
               </td>
               <td>{agent.version ?? versions.get(agent.id) ?? '—'}</td>
+              <td>
+                {agent.engine ? (
+                  <>
+                    {agent.engine.kind}
+                    <div className="muted">{agent.engine.version}</div>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>{c?.pools ?? '—'}</td>
               <td>{c?.virtualServices ?? '—'}</td>
               <td>{c?.realServers ?? '—'}</td>
               <td className={c && c.down > 0 ? 'down' : undefined}>{c?.down ?? '—'}</td>

@@ -1,10 +1,12 @@
 /**
- * What each agent runs, counted from the health view (the fleet view carries the connection
- * only): virtual services, real servers, and how many of those are down.
+ * What each agent runs, counted from the health view (live: it follows every configuration
+ * revision and health event): pools, virtual services, real servers (`pool/server`, each once
+ * however many services use its pool), and how many of those are down.
  */
 import type { HealthView } from '../../../shared/ipc/health.ts';
 
 export interface AgentCounts {
+  pools: number;
   virtualServices: number;
   realServers: number;
   down: number;
@@ -16,11 +18,16 @@ export function countByAgent(view: HealthView | undefined): Map<string, AgentCou
     for (const agent of group.agents) {
       let realServers = 0;
       let down = 0;
-      for (const vs of agent.virtualServices) {
-        realServers += vs.realServers.length;
-        down += vs.realServers.filter((rs) => rs.health?.state === 'down').length;
+      for (const pool of agent.pools) {
+        realServers += pool.servers.length;
+        down += pool.servers.filter((rs) => rs.health?.state === 'down').length;
       }
-      counts.set(agent.id, { virtualServices: agent.virtualServices.length, realServers, down });
+      counts.set(agent.id, {
+        pools: agent.pools.length,
+        virtualServices: agent.virtualServices.length,
+        realServers,
+        down,
+      });
     }
   }
   return counts;

@@ -51,17 +51,26 @@ describe('FleetScreen', () => {
     expect(await screen.findByText('No unpaired agents heard.')).toBeTruthy();
   });
 
-  it('groups agents by site with version and counts', async () => {
-    const a1 = agent('a1', 'east');
+  it('groups agents by site with versions, engine and counts', async () => {
+    const a1 = {
+      ...agent('a1', 'east'),
+      engine: { kind: 'builtin', version: 'portico 1.2.3', pools: 2, virtualServices: 3, realServers: 3 },
+    } as const;
     setup({
       listAgents: ok(fleet(a1, agent('a2', 'west'))),
       listDiscovered: ok([discovered('a1', { paired: true, version: '1.2.3' })]),
       healthSnapshot: ok(
         health(
-          healthAgent(a1, {
-            web: [server('web', 'r1', 'up'), server('web', 'r2', 'down')],
-            mail: [server('mail', 'r1', 'down')],
-          }),
+          // Three services on two pools: a server of a shared pool counts once.
+          healthAgent(
+            a1,
+            {
+              web: [server('web', 'r1', 'up'), server('web', 'r2', 'down')],
+              mail: [server('mail', 'r1', 'down')],
+            },
+            1,
+            { www: ['web'], intranet: ['web'], smtp: ['mail'] },
+          ),
         ),
       ),
     });
@@ -70,7 +79,13 @@ describe('FleetScreen', () => {
     const cells = within(row)
       .getAllByRole('cell')
       .map((c) => c.textContent);
-    expect(cells.slice(1, 5)).toEqual(['1.2.3', '2', '3', '2']);
+    // Version, engine (kind, then what runs the traffic), pools, services, servers, down.
+    expect(cells.slice(1, 7)).toEqual(['1.2.3', 'builtinportico 1.2.3', '2', '3', '3', '2']);
+    // An agent not reached yet: no engine, no counts.
+    const a2 = within(screen.getByRole('row', { name: 'a2' }))
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
+    expect(a2.slice(1, 7)).toEqual(['—', '—', '—', '—', '—', '—']);
     expect(screen.getByRole('region', { name: 'Site east' })).toBeTruthy();
     expect(
       within(screen.getByRole('region', { name: 'Site west' })).getByRole('row', { name: 'a2' }),

@@ -1,5 +1,6 @@
 /**
- * One real server: where it is, its state and why it is down, the last hour, and drain/enable.
+ * One real server (`pool/server`): where it is, the services that use its pool, its state and
+ * why it is down, the last hour, and drain/enable — one action for every service using the pool.
  * The answer's revision goes straight into the cached view (reduceRealServerEnabled) instead
  * of refetching the whole fleet; a refusal (revision conflict, agent offline) stays on the row.
  */
@@ -25,8 +26,8 @@ export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; 
       unwrap(
         await api.setRealServerEnabled({
           agentId: row.agentId,
-          virtualService: row.virtualService,
-          realServer: server.name,
+          pool: row.pool,
+          server: server.name,
           enabled: !server.enabled,
           expectRevision: row.revision ?? 0,
         }),
@@ -56,9 +57,9 @@ export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; 
         {!server.enabled && <span className="badge">drained</span>}
       </span>
       <span role="cell" className="cell-name">
-        <strong>{server.name}</strong> <span className="muted">{row.virtualService}</span>
+        <strong>{server.name}</strong> <span className="muted">in pool {row.pool}</span>
         <div className="muted">
-          {server.address}:{server.port}
+          {server.address}:{server.port} · {usedByText(row.usedBy)}
         </div>
       </span>
       <span role="cell" className="cell-agent">
@@ -80,7 +81,7 @@ export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; 
           type="button"
           disabled={toggle.isPending || row.revision === undefined}
           onClick={() => toggle.mutate()}
-          aria-label={`${server.enabled ? 'Drain' : 'Enable'} ${server.name} on ${row.agentName}`}
+          aria-label={`${server.enabled ? 'Drain' : 'Enable'} ${server.key} on ${row.agentName}`}
         >
           {server.enabled ? 'Drain' : 'Enable'}
         </button>
@@ -93,3 +94,8 @@ export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; 
     </div>
   );
 });
+
+function usedByText(services: readonly string[]): string {
+  if (services.length === 0) return 'no service uses this pool';
+  return `used by ${services.join(', ')}`;
+}

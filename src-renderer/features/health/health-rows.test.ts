@@ -4,13 +4,25 @@ import { agent, at, health, healthAgent, server } from '../../test/fixtures.ts';
 import { largeFleet } from '../../test/large-fleet.ts';
 import { filterAndSort, flattenHealth, type HealthFilters, NO_FILTERS } from './health-rows.ts';
 
+// a1's pool web serves two services (www and intranet); a2's pool cas serves owa.
 const view = health(
-  healthAgent(agent('a1', 'east'), {
-    web: [server('web', 'alpha', 'up', at(1)), server('web', 'bravo', 'down', at(3), 'connect ECONNREFUSED')],
-  }),
-  healthAgent(agent('a2', 'west'), {
-    mail: [server('mail', 'charlie', 'disabled', at(2)), server('mail', 'delta', 'up', at(4))],
-  }),
+  healthAgent(
+    agent('a1', 'east'),
+    {
+      web: [
+        server('web', 'alpha', 'up', at(1)),
+        server('web', 'bravo', 'down', at(3), 'connect ECONNREFUSED'),
+      ],
+    },
+    1,
+    { www: ['web'], intranet: ['web'] },
+  ),
+  healthAgent(
+    agent('a2', 'west'),
+    { cas: [server('cas', 'charlie', 'disabled', at(2)), server('cas', 'delta', 'up', at(4))] },
+    1,
+    { owa: ['cas'] },
+  ),
 );
 const names = (filters: Partial<HealthFilters>) =>
   filterAndSort(flattenHealth(view), { ...NO_FILTERS, ...filters }).map((r) => r.server.name);
@@ -22,7 +34,8 @@ describe('filterAndSort', () => {
     ['by agent', { agentId: 'a1' }, ['bravo', 'alpha']],
     ['by state', { state: 'up' }, ['alpha', 'delta']],
     ['by name text, case-insensitive', { text: 'ALP' }, ['alpha']],
-    ['by virtual service text', { text: 'mail' }, ['charlie', 'delta']],
+    ['by pool text', { text: 'cas/' }, ['charlie', 'delta']],
+    ['by the name of a service using the pool', { text: 'intranet' }, ['bravo', 'alpha']],
     ['by address text', { text: '10.0.0.1:443', state: 'down' }, ['bravo']],
     ['nothing matches', { text: 'zulu' }, []],
     ['sorted by name', { sort: 'name' }, ['alpha', 'bravo', 'charlie', 'delta']],
@@ -32,7 +45,19 @@ describe('filterAndSort', () => {
   });
 });
 
-describe('with 100 agents × 50 VS × 10 RS', () => {
+describe('rows', () => {
+  it('are one per pool/server, naming the pool and every service using it', () => {
+    const rows = flattenHealth(view);
+    expect(rows.map((r) => [r.id, r.pool, r.usedBy, r.server.key])).toEqual([
+      ['a1|web/alpha', 'web', ['www', 'intranet'], 'web/alpha'],
+      ['a1|web/bravo', 'web', ['www', 'intranet'], 'web/bravo'],
+      ['a2|cas/charlie', 'cas', ['owa'], 'cas/charlie'],
+      ['a2|cas/delta', 'cas', ['owa'], 'cas/delta'],
+    ]);
+  });
+});
+
+describe('with 100 agents × 50 pools × 10 real servers', () => {
   const big = largeFleet();
 
   it('flattens, filters and sorts 50,000 servers', () => {
@@ -54,9 +79,9 @@ describe('with 100 agents × 50 VS × 10 RS', () => {
         type: 'health',
         agentId: 'agent-7',
         server: {
-          key: 'vs-0/rs-0',
-          virtualService: 'vs-0',
-          realServer: 'rs-0',
+          key: 'pool-0/rs-0',
+          pool: 'pool-0',
+          server: 'rs-0',
           state: 'down',
           since: at(30),
         },

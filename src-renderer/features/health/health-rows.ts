@@ -1,16 +1,17 @@
 /**
- * The health view flattened to one row per real server, then filtered and sorted. Pure, so the
+ * The health view flattened to one row per real server (`pool/server` of an agent: a server of a
+ * pool three services use is one row, naming the three), then filtered and sorted. Pure, so the
  * screen memoises each step and a test can time it with a 50,000-server fleet.
  *
  * Flattening is cached per agent object: the reducers copy only the agent an event changed, so
  * after one health event only that agent's rows are rebuilt, not the whole fleet's.
  */
 import type { AgentStateKind } from '../../../shared/ipc/fleet.ts';
-import type { AgentHealthView, HealthView, RealServerView } from '../../../shared/ipc/health.ts';
+import type { AgentHealthView, HealthView, PoolMemberView } from '../../../shared/ipc/health.ts';
 import type { HealthState } from '../../../shared/model/health.ts';
 
 export interface HealthRow {
-  /** Unique across the fleet: agent id + `<vs>/<rs>`. */
+  /** Unique across the fleet: agent id + `<pool>/<server>`. */
   id: string;
   agentId: string;
   agentName: string;
@@ -18,10 +19,12 @@ export interface HealthRow {
   site: string;
   /** The revision drain/enable must name (expectRevision); undefined until the config is known. */
   revision?: number;
-  virtualService: string;
-  server: RealServerView;
+  pool: string;
+  /** The virtual services that send to the pool; drain/enable reaches all of them. */
+  usedBy: string[];
+  server: PoolMemberView;
   state: HealthState;
-  /** Lower-cased text the name filter matches: server, virtual service, address. */
+  /** Lower-cased text the name filter matches: server, pool, services, address. */
   haystack: string;
 }
 
@@ -44,8 +47,9 @@ function agentRows(site: string, agent: AgentHealthView): HealthRow[] {
   let rows = cache.get(agent);
   if (rows) return rows;
   rows = [];
-  for (const vs of agent.virtualServices) {
-    for (const server of vs.realServers) {
+  for (const pool of agent.pools) {
+    const services = pool.usedBy.join(' ');
+    for (const server of pool.servers) {
       rows.push({
         id: `${agent.id}|${server.key}`,
         agentId: agent.id,
@@ -53,10 +57,11 @@ function agentRows(site: string, agent: AgentHealthView): HealthRow[] {
         agentState: agent.state.kind,
         site,
         ...(agent.revision === undefined ? {} : { revision: agent.revision }),
-        virtualService: vs.name,
+        pool: pool.name,
+        usedBy: pool.usedBy,
         server,
         state: server.health?.state ?? 'unknown',
-        haystack: `${server.name} ${vs.name} ${server.address}:${server.port}`.toLowerCase(),
+        haystack: `${server.key} ${services} ${server.address}:${server.port}`.toLowerCase(),
       });
     }
   }

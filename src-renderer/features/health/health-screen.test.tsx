@@ -22,14 +22,20 @@ afterAll(() => {
 });
 afterEach(cleanup);
 
+// a1's pool web serves two services; drain on a row reaches both.
 const view = () =>
   health(
-    healthAgent(agent('a1', 'east'), {
-      web: [
-        server('web', 'alpha', 'up'),
-        server('web', 'bravo', 'down', at(3), 'HTTP 503 from /owa/healthcheck.htm'),
-      ],
-    }),
+    healthAgent(
+      agent('a1', 'east'),
+      {
+        web: [
+          server('web', 'alpha', 'up'),
+          server('web', 'bravo', 'down', at(3), 'HTTP 503 from /owa/healthcheck.htm'),
+        ],
+      },
+      1,
+      { www: ['web'], intranet: ['web'] },
+    ),
     healthAgent(agent('a2', 'west'), { mail: [server('mail', 'charlie', 'up')] }),
   );
 
@@ -61,6 +67,8 @@ describe('HealthScreen', () => {
     await waitFor(() => expect(rowNames()).toEqual(['a1 web/bravo', 'a1 web/alpha', 'a2 mail/charlie']));
     const bravo = screen.getByRole('row', { name: 'a1 web/bravo' });
     expect(bravo.textContent).toContain('HTTP 503 from /owa/healthcheck.htm');
+    expect(bravo.textContent).toContain('in pool web');
+    expect(bravo.textContent).toContain('used by www, intranet');
     expect(screen.getByRole('status').textContent).toContain('3 real servers, 1 down');
   });
 
@@ -91,8 +99,8 @@ describe('HealthScreen', () => {
         agentId: 'a2',
         server: {
           key: 'mail/charlie',
-          virtualService: 'mail',
-          realServer: 'charlie',
+          pool: 'mail',
+          server: 'charlie',
           state: 'down',
           since: at(10),
           reason: 'connect ETIMEDOUT',
@@ -108,8 +116,8 @@ describe('HealthScreen', () => {
         agentId: 'a2',
         server: {
           key: 'mail/charlie',
-          virtualService: 'mail',
-          realServer: 'charlie',
+          pool: 'mail',
+          server: 'charlie',
           state: 'up',
           since: at(5),
         },
@@ -119,15 +127,16 @@ describe('HealthScreen', () => {
     expect(screen.getByRole('row', { name: 'a2 mail/charlie' }).textContent).toMatch(/^down/);
   });
 
-  it('drains a server with the revision it shows, and reflects the answer', async () => {
+  it('drains pool/server with the revision it shows, and reflects the answer', async () => {
     const { test } = setup({ setRealServerEnabled: ok({ revision: 2 }) });
     const row = await screen.findByRole('row', { name: 'a1 web/alpha' });
-    fireEvent.click(within(row).getByRole('button', { name: 'Drain alpha on a1' }));
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Enable alpha on a1' })).toBeTruthy());
+    fireEvent.click(within(row).getByRole('button', { name: 'Drain web/alpha on a1' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Enable web/alpha on a1' })).toBeTruthy());
+    expect(screen.getByRole('row', { name: 'a1 web/alpha' }).textContent).toContain('drained');
     expect(test.calls.find((c) => c.channel === 'setRealServerEnabled')?.params).toEqual({
       agentId: 'a1',
-      virtualService: 'web',
-      realServer: 'alpha',
+      pool: 'web',
+      server: 'alpha',
       enabled: false,
       expectRevision: 1,
     });
@@ -138,7 +147,7 @@ describe('HealthScreen', () => {
       setRealServerEnabled: fail('CONFLICT', 'Another console changed the configuration (revision 3).'),
     });
     const row = await screen.findByRole('row', { name: 'a1 web/alpha' });
-    fireEvent.click(within(row).getByRole('button', { name: 'Drain alpha on a1' }));
+    fireEvent.click(within(row).getByRole('button', { name: 'Drain web/alpha on a1' }));
     expect((await within(row).findByRole('alert')).textContent).toContain('revision 3');
   });
 
@@ -159,8 +168,8 @@ describe('HealthScreen', () => {
         agentId: 'a1',
         server: {
           key: 'web/alpha',
-          virtualService: 'web',
-          realServer: 'alpha',
+          pool: 'web',
+          server: 'alpha',
           state: 'down',
           since: new Date().toISOString(),
         },

@@ -1,7 +1,7 @@
 /**
- * Health across sites: every real server of every agent, live. The snapshot is fetched once;
- * pushed events keep it current through the reducers (App wires them), so a server that goes
- * down changes its row within the event's round trip. Flattening and filtering are memoised
+ * Health across sites: every real server (`pool/server`) of every agent, live. The snapshot is
+ * fetched once; pushed events keep it current through the reducers (App wires them), so a
+ * server that goes down changes its row within the event's round trip. Flattening and filtering are memoised
  * separately, and the name filter is deferred, so typing stays responsive on a large fleet.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -50,7 +50,7 @@ export function HealthScreen() {
         />
       )}
       {snapshot.data && rows.length === 0 && (
-        <p className="empty">No real servers: no agent runs a virtual service yet.</p>
+        <p className="empty">No real servers: no agent has a pool with servers yet.</p>
       )}
       {snapshot.data && rows.length > 0 && shown.length === 0 && (
         <p className="empty">No real server matches these filters.</p>

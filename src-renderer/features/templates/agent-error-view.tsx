@@ -22,7 +22,8 @@ export function AgentErrorView({ error, title, hint }: { error: IpcError; title?
               {p.path && <code>{p.path}</code>}
               {p.path && ': '}
               {p.message}
-              {p.virtualService && <span className="muted"> (in {p.virtualService})</span>}
+              {p.virtualService && <span className="muted"> (in virtual service {p.virtualService})</span>}
+              {p.pool && <span className="muted"> (in pool {p.pool})</span>}
             </li>
           ))}
         </ul>

@@ -9,7 +9,9 @@ export interface AgentProblem {
   path: string;
   message: string;
   params?: string[];
+  /** The virtual service or pool the path is in (a template problem says which). */
   virtualService?: string;
+  pool?: string;
 }
 
 export function problemsOf(error: IpcError): AgentProblem[] {
@@ -25,6 +27,7 @@ export function problemsOf(error: IpcError): AgentProblem[] {
         message: o.message,
         ...(Array.isArray(o.params) ? { params: o.params.filter((x) => typeof x === 'string') } : {}),
         ...(typeof o.virtualService === 'string' ? { virtualService: o.virtualService } : {}),
+        ...(typeof o.pool === 'string' ? { pool: o.pool } : {}),
       },
     ];
   });

@@ -1,7 +1,8 @@
 /**
  * The apply, agent by agent: a progress bar fed by the operation's `progress` events (reduced
  * into the query cache by api/apply-event.ts, so they count even when they arrive before the
- * answer), then each agent's outcome: the revision now running, or why not. A CONFLICT means
+ * answer), then each agent's outcome: the revision now running and the pools and virtual
+ * services added, replaced or left as they were, or why not. A CONFLICT means
  * the agent's configuration changed after the preview: nothing was applied there.
  */
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
@@ -10,6 +11,7 @@ import type { AgentProgress } from '../../api/operations.ts';
 import { useOperationProgress } from '../../api/use-operation-progress.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
 import { currentRevisionOf } from './agent-error.ts';
+import { refsText } from './change-text.ts';
 
 const STEP: Record<AgentProgress['status'], number> = { pending: 0, running: 1, ok: 2, error: 2 };
 
@@ -50,9 +52,9 @@ export function ApplyResults({
             {outcome?.ok && (
               <p>
                 Revision {outcome.result.revision} now running.
-                {outcome.result.created.length > 0 && ` Added ${outcome.result.created.join(', ')}.`}
-                {outcome.result.replaced.length > 0 && ` Replaced ${outcome.result.replaced.join(', ')}.`}
-                {outcome.result.unchanged.length > 0 && ` Unchanged ${outcome.result.unchanged.join(', ')}.`}
+                {outcome.result.created.length > 0 && ` Added ${refsText(outcome.result.created)}.`}
+                {outcome.result.replaced.length > 0 && ` Replaced ${refsText(outcome.result.replaced)}.`}
+                {outcome.result.unchanged.length > 0 && ` Unchanged ${refsText(outcome.result.unchanged)}.`}
               </p>
             )}
             {outcome && !outcome.ok && (

@@ -1,10 +1,12 @@
 /**
- * A previewed change as sentences an admin reads before applying: what a service is (protocol,
- * where it listens, its servers) and, for a replacement, each changed field with its value
- * before and after. Field paths are config-diff's (`listen.port`, `realServers["cas2"].address`):
- * named list members are addressed by name, so they are looked up by name here too.
+ * A previewed change as sentences an admin reads before applying: what a pool is (its servers)
+ * or a virtual service (protocol, where it listens, the pools it sends to) and, for a
+ * replacement, each changed field with its value before and after. Field paths are
+ * config-diff's (`listen.port`, `servers["cas2"].address`): named list members are addressed by
+ * name, so they are looked up by name here too.
  */
-import type { VirtualService } from '../../../shared/model/config.ts';
+import type { ObjectKind, ObjectRef } from '../../../shared/model/config-diff.ts';
+import { poolsOf, type Pool, type VirtualService } from '../../../shared/model/config.ts';
 import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
 
 export type Change = TemplatePreview['changes'][number];
@@ -15,25 +17,58 @@ export interface FieldChange {
   after: string;
 }
 
-/** "https on 0.0.0.0:443, 2 real servers: fe01 10.0.2.11:4443, fe02 10.0.2.12:4443". */
-export function describeService(vs: VirtualService): string {
-  const servers = vs.realServers.map((rs) => `${rs.name} ${hostPort(rs.address, rs.port)}`);
+const KIND_WORDS: Record<ObjectKind, string> = { pool: 'pool', virtualService: 'virtual service' };
+
+/** "pool lync-fe", "virtual service lync-https". */
+export function refText(ref: ObjectRef): string {
+  return `${KIND_WORDS[ref.kind]} ${ref.name}`;
+}
+
+/** "pools a, b and virtual service c": refs grouped by kind, pools first. */
+export function refsText(refs: readonly ObjectRef[]): string {
+  const phrase = (kind: ObjectKind) => {
+    const names = refs.filter((r) => r.kind === kind).map((r) => r.name);
+    if (names.length === 0) return '';
+    return `${KIND_WORDS[kind]}${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+  };
+  return [phrase('pool'), phrase('virtualService')].filter(Boolean).join(' and ');
+}
+
+/** "2 real servers: fe01 10.0.2.11:4443, fe02 10.0.2.12:4443". */
+export function describePool(pool: Pool): string {
+  const servers = pool.servers.map((rs) => `${rs.name} ${hostPort(rs.address, rs.port)}`);
   const count = servers.length === 1 ? '1 real server' : `${servers.length} real servers`;
-  return `${vs.protocol} on ${hostPort(vs.listen.address, vs.listen.port)}, ${count}${
-    servers.length ? `: ${servers.join(', ')}` : ''
-  }`;
+  return `${count}${servers.length ? `: ${servers.join(', ')}` : ''}`;
+}
+
+/** "https on 0.0.0.0:443 → pool lync-fe", "redirect on 0.0.0.0:80 to port 443 (301)". */
+export function describeService(vs: VirtualService): string {
+  const where = `${vs.protocol} on ${hostPort(vs.listen.address, vs.listen.port)}`;
+  if (vs.protocol === 'redirect') return `${where} to port ${vs.toPort} (${vs.status})`;
+  const pools = poolsOf(vs);
+  if (pools.length === 0) return `${where}, no pool (404 for every request)`;
+  return `${where} → pool${pools.length === 1 ? '' : 's'} ${pools.join(', ')}`;
+}
+
+/**
+ * The wire carries the object next to its kind, not typed by it (one union for both kinds):
+ * the kind says which it is, as the agent's diff wrote it.
+ */
+function describeObject(kind: ObjectKind, value: Pool | VirtualService): string {
+  return kind === 'pool' ? describePool(value as Pool) : describeService(value as VirtualService);
 }
 
 export function changeSummary(change: Change): string {
+  const what = refText(change);
   switch (change.op) {
     case 'add':
-      return `Add ${change.virtualService}: ${describeService(change.after)}`;
+      return `Add ${what}: ${describeObject(change.kind, change.after)}`;
     case 'replace':
-      return `Replace ${change.virtualService}: ${
+      return `Replace ${what}: ${
         change.fields.length === 1 ? '1 field changes' : `${change.fields.length} fields change`
       }`;
     case 'remove':
-      return `Remove ${change.virtualService} (${describeService(change.before)})`;
+      return `Remove ${what} (${describeObject(change.kind, change.before)})`;
   }
 }
 

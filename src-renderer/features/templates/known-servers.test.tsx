@@ -9,21 +9,29 @@ import { lync, usage } from './test-templates.ts';
 
 afterEach(cleanup);
 
-const fe = (name: string, address: string) => ({ ...server('lync-https', name, 'up'), address });
+const fe = (pool: string, name: string, address: string) => ({ ...server(pool, name, 'up'), address });
 const FLEET = health(
-  healthAgent(agent('edge-1', 'east'), { 'lync-https': [fe('fe01', '10.0.2.11'), fe('fe02', '10.0.2.12')] }),
+  healthAgent(agent('edge-1', 'east'), {
+    'lync-fe': [fe('lync-fe', 'fe01', '10.0.2.11'), fe('lync-fe', 'fe02', '10.0.2.12')],
+  }),
   healthAgent(agent('edge-2', 'west'), {
-    'lync-https': [fe('fe01', '10.0.2.11')],
-    owa: [fe('cas01', '10.0.1.11')],
+    'lync-fe': [fe('lync-fe', 'fe01', '10.0.2.11')],
+    // The same server in a second pool of the same agent is still one entry.
+    'lync-fe-8080': [fe('lync-fe-8080', 'fe01', '10.0.2.11')],
+    cas: [fe('cas', 'cas01', '10.0.1.11')],
   }),
 );
 
 describe('knownServers', () => {
-  it('lists each server once, with every agent and service using it', () => {
+  it('lists each server once, with every agent and pool holding it', () => {
     expect(knownServers(FLEET)).toEqual([
-      { name: 'cas01', address: '10.0.1.11', usedBy: ['edge-2 / owa'] },
-      { name: 'fe01', address: '10.0.2.11', usedBy: ['edge-1 / lync-https', 'edge-2 / lync-https'] },
-      { name: 'fe02', address: '10.0.2.12', usedBy: ['edge-1 / lync-https'] },
+      { name: 'cas01', address: '10.0.1.11', usedBy: ['edge-2 / cas'] },
+      {
+        name: 'fe01',
+        address: '10.0.2.11',
+        usedBy: ['edge-1 / lync-fe', 'edge-2 / lync-fe', 'edge-2 / lync-fe-8080'],
+      },
+      { name: 'fe02', address: '10.0.2.12', usedBy: ['edge-1 / lync-fe'] },
     ]);
     expect(knownServers(undefined)).toEqual([]);
   });

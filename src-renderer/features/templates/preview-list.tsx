@@ -1,12 +1,13 @@
 /**
  * The preview, agent by agent: the revision it was computed against (the one the apply will
- * insist on), each change as a sentence (a replacement lists its changed fields with before →
- * after), the services that stay as they are, and an agent's refusal with all its problems.
+ * insist on), each pool and virtual service change as a sentence (a replacement lists its
+ * changed fields with before → after), the objects that stay as they are, and an agent's
+ * refusal with all its problems.
  */
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
-import { type Change, changeSummary, fieldChanges } from './change-text.ts';
+import { type Change, changeSummary, fieldChanges, refsText } from './change-text.ts';
 
 export function PreviewList({
   preview,
@@ -27,13 +28,13 @@ export function PreviewList({
               {r.result.changes.length > 0 && (
                 <ul className="tpl-changes">
                   {r.result.changes.map((c) => (
-                    <ChangeItem key={`${c.op}:${c.virtualService}`} change={c} />
+                    <ChangeItem key={`${c.kind}:${c.name}`} change={c} />
                   ))}
                 </ul>
               )}
               {r.result.unchanged.length > 0 && (
                 <p className="muted">
-                  Unchanged (written as they already are): {r.result.unchanged.join(', ')}
+                  Unchanged (written as they already are): {refsText(r.result.unchanged)}
                 </p>
               )}
             </>

@@ -7,7 +7,16 @@ import { agent, fleet, T0 } from '../../test/fixtures.ts';
 import { renderWithApi } from '../../test/render.tsx';
 import { createTestApi, fail, ok, type Handlers, type TestApi } from '../../test/test-api.ts';
 import { TemplatesScreen } from './templates-screen.tsx';
-import { importedTcp, lync, offload, placement, service, tcpDocument, usage } from './test-templates.ts';
+import {
+  importedTcp,
+  lync,
+  offload,
+  placement,
+  pool,
+  service,
+  tcpDocument,
+  usage,
+} from './test-templates.ts';
 
 afterEach(cleanup);
 
@@ -89,28 +98,47 @@ const PREVIEW: FanOutResult<TemplatePreview> = {
         changes: [
           {
             op: 'add',
-            virtualService: 'lync-https',
-            after: service(
-              'lync-https',
-              443,
-              [
-                ['fe01', '10.0.2.11', 4443],
-                ['fe02', '10.0.2.12', 4443],
-              ],
-              { protocol: 'https', tls: { certificates: ['lyncweb'] } },
-            ),
+            kind: 'pool',
+            name: 'lync-fe-https',
+            after: pool('lync-fe-https', [
+              ['fe01', '10.0.2.11', 4443],
+              ['fe02', '10.0.2.12', 4443],
+            ]),
+          },
+          {
+            op: 'add',
+            kind: 'virtualService',
+            name: 'lync-https',
+            after: service('lync-https', 443, 'lync-fe-https', {
+              protocol: 'https',
+              tls: { certificates: ['lyncweb'] },
+            }),
           },
           {
             op: 'replace',
-            virtualService: 'lync-http',
-            before: service('lync-http', 8080, [['fe01', '10.0.2.11', 8080]]),
-            after: service('lync-http', 80, [
+            kind: 'pool',
+            name: 'lync-fe-http',
+            before: pool('lync-fe-http', [['fe01', '10.0.2.11', 8080]]),
+            after: pool('lync-fe-http', [
               ['fe01', '10.0.2.11', 8080],
               ['fe02', '10.0.2.12', 8080],
             ]),
-            fields: ['listen.port', 'realServers["fe02"]'],
+            fields: ['servers["fe02"]'],
           },
-          { op: 'remove', virtualService: 'old-owa', before: service('old-owa', 8443, []) },
+          {
+            op: 'replace',
+            kind: 'virtualService',
+            name: 'lync-http',
+            before: service('lync-http', 8080, 'lync-fe-http'),
+            after: service('lync-http', 80, 'lync-fe-http'),
+            fields: ['listen.port'],
+          },
+          {
+            op: 'remove',
+            kind: 'virtualService',
+            name: 'old-owa',
+            before: service('old-owa', 8443, 'old-cas'),
+          },
         ],
         unchanged: [],
       },
@@ -118,7 +146,16 @@ const PREVIEW: FanOutResult<TemplatePreview> = {
     {
       agentId: 'edge-2',
       ok: true,
-      result: { revision: 3, changes: [], unchanged: ['lync-https', 'lync-http'] },
+      result: {
+        revision: 3,
+        changes: [],
+        unchanged: [
+          { kind: 'pool', name: 'lync-fe-https' },
+          { kind: 'pool', name: 'lync-fe-http' },
+          { kind: 'virtualService', name: 'lync-https' },
+          { kind: 'virtualService', name: 'lync-http' },
+        ],
+      },
     },
     {
       agentId: 'edge-4',
@@ -135,6 +172,12 @@ const PREVIEW: FanOutResult<TemplatePreview> = {
               params: ['certificate'],
             },
             { path: 'params.backendCa', message: 'no CA bundle "internal-ca" in the store' },
+            {
+              path: 'pools[0].servers[1].port',
+              message: 'Too big: expected number to be <=65535',
+              params: ['serverHttpsPort'],
+              pool: 'lync-fe-https',
+            },
           ],
         },
       },
@@ -157,7 +200,7 @@ describe('TemplatesScreen: choosing a template', () => {
     setup();
     const lyncOption = await screen.findByRole('radio', { name: /Lync \/ Skype for Business reverse proxy/ });
     const label = lyncOption.closest('label')!;
-    expect(label.textContent).toContain('v1');
+    expect(label.textContent).toContain(`v${lync.template.version}`);
     expect(label.textContent).toContain('built-in');
     expect(label.textContent).toContain('Front End pool');
     expect(screen.getByRole('radio', { name: /RDP farm/ }).closest('label')!.textContent).toContain(
@@ -352,23 +395,32 @@ describe('TemplatesScreen: preview', () => {
 
     const e1 = screen.getByRole('listitem', { name: 'Preview on edge-1' });
     expect(e1.textContent).toContain('Computed against revision 7.');
-    expect(e1.textContent).toContain(
-      'Add lync-https: https on 0.0.0.0:443, 2 real servers: fe01 10.0.2.11:4443, fe02 10.0.2.12:4443',
-    );
-    expect(e1.textContent).toContain('Replace lync-http: 2 fields change');
-    expect(e1.textContent).toContain('listen.port: 8080 → 80');
-    expect(e1.textContent).toContain('realServers["fe02"]: (none) → fe02 10.0.2.12:8080, weight 1');
-    expect(e1.textContent).toContain('Remove old-owa (http on 0.0.0.0:8443, 0 real servers)');
+    const changes = within(e1)
+      .getAllByRole('listitem')
+      .filter((li) => li.classList.contains('tpl-change'))
+      .map((li) => li.textContent);
+    expect(changes).toEqual([
+      'add Add pool lync-fe-https: 2 real servers: fe01 10.0.2.11:4443, fe02 10.0.2.12:4443',
+      'add Add virtual service lync-https: https on 0.0.0.0:443 → pool lync-fe-https',
+      'replace Replace pool lync-fe-http: 1 field changesservers["fe02"]: (none) → fe02 10.0.2.12:8080, weight 1',
+      'replace Replace virtual service lync-http: 1 field changeslisten.port: 8080 → 80',
+      'remove Remove virtual service old-owa (http on 0.0.0.0:8443 → pool old-cas)',
+    ]);
 
     const e2 = screen.getByRole('listitem', { name: 'Preview on edge-2' });
     expect(e2.textContent).toContain('Nothing would change.');
-    expect(e2.textContent).toContain('lync-https, lync-http');
+    expect(e2.textContent).toContain(
+      'Unchanged (written as they already are): pools lync-fe-https, lync-fe-http and virtual services lync-https, lync-http',
+    );
 
     const e4 = screen.getByRole('listitem', { name: 'Preview on edge-4' });
     expect(within(e4).getByRole('alert').textContent).toContain('TEMPLATE_INVALID');
     const problems = within(e4).getByRole('list', { name: 'Problems' });
     expect(problems.textContent).toContain('params.certificate: no certificate "lyncweb" in the store');
     expect(problems.textContent).toContain('params.backendCa: no CA bundle "internal-ca" in the store');
+    expect(problems.textContent).toContain(
+      'pools[0].servers[1].port: Too big: expected number to be <=65535 (in pool lync-fe-https)',
+    );
 
     expect(screen.getByRole('button', { name: 'Apply to 2 agents' })).toBeTruthy();
   });
@@ -383,7 +435,11 @@ describe('TemplatesScreen: preview', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     await waitFor(() => expect(calls(test, 'previewTemplate')).toHaveLength(1));
     const sent = calls(test, 'previewTemplate')[0]!.params as { template: Record<string, unknown> };
-    expect(sent.template).toMatchObject({ id: 'rdp-farm', virtualServices: tcpDocument.virtualServices });
+    expect(sent.template).toMatchObject({
+      id: 'rdp-farm',
+      pools: tcpDocument.pools,
+      virtualServices: tcpDocument.virtualServices,
+    });
   });
 
   it('shows a refused preview call inline', async () => {
@@ -470,7 +526,15 @@ describe('TemplatesScreen: apply', () => {
             {
               agentId: 'edge-1',
               ok: true,
-              result: { revision: 8, created: ['lync-https'], replaced: ['lync-http'], unchanged: [] },
+              result: {
+                revision: 8,
+                created: [
+                  { kind: 'pool', name: 'lync-fe-https' },
+                  { kind: 'virtualService', name: 'lync-https' },
+                ],
+                replaced: [{ kind: 'virtualService', name: 'lync-http' }],
+                unchanged: [],
+              },
             },
             {
               agentId: 'edge-2',
@@ -486,7 +550,9 @@ describe('TemplatesScreen: apply', () => {
       ),
     );
     await waitFor(() => expect(row('edge-1').textContent).toContain('Revision 8 now running.'));
-    expect(row('edge-1').textContent).toContain('Added lync-https. Replaced lync-http.');
+    expect(row('edge-1').textContent).toContain(
+      'Added pool lync-fe-https and virtual service lync-https. Replaced virtual service lync-http.',
+    );
     expect(bar('edge-2').value).toBe(2);
     expect(within(row('edge-2')).getByRole('alert').textContent).toContain('CONFLICT');
     expect(row('edge-2').textContent).toMatch(

@@ -4,7 +4,7 @@ import type { VirtualService } from '../../../shared/model/config.ts';
 import { agent, fleet, health } from '../../test/fixtures.ts';
 import { renderWithApi } from '../../test/render.tsx';
 import { createTestApi, fail, ok, type Handlers, type TestApi } from '../../test/test-api.ts';
-import { configView, richService, service } from './agent-test-data.ts';
+import { configView, exchangeConfig, pool, richPool, richService, service } from './agent-test-data.ts';
 import { AgentScreen } from './agent-screen.tsx';
 
 afterEach(cleanup);
@@ -12,7 +12,7 @@ afterEach(cleanup);
 function setup(handlers: Handlers = {}) {
   const test = createTestApi({
     listAgents: ok(fleet(agent('a1', 'east'))),
-    getAgentConfig: ok(configView('a1', 7, service('web'), richService())),
+    getAgentConfig: ok(exchangeConfig(7)),
     healthSnapshot: ok(health()),
     ...handlers,
   });
@@ -28,60 +28,94 @@ async function openNew() {
 }
 
 async function openEdit(name: string) {
-  fireEvent.click(await screen.findByRole('button', { name: `Edit ${name}` }));
-  return screen.getByRole('form', { name: `Edit ${name}` });
+  fireEvent.click(await screen.findByRole('button', { name: `Edit virtual service ${name}` }));
+  return screen.getByRole('form', { name: `Edit virtual service ${name}` });
 }
 
 const type = (form: HTMLElement, label: string, value: string) =>
   fireEvent.change(within(form).getByLabelText(label), { target: { value } });
+const problemOf = (input: HTMLElement) =>
+  document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent;
 
-const applyCalls = (test: TestApi) => test.calls.filter((c) => c.channel === 'applyVirtualService');
+const upsertCalls = (test: TestApi) => test.calls.filter((c) => c.channel === 'upsertVirtualService');
 const sent = (test: TestApi) =>
-  applyCalls(test).at(-1)?.params as {
+  upsertCalls(test).at(-1)?.params as {
     virtualService: VirtualService;
     expectRevision: number;
     agentId: string;
   };
 
-/** A new https service with one real server, as an admin fills it in. */
+/** A new https service on the web pool with one content rule, as an admin fills it in. */
 function fillHttps(form: HTMLElement) {
   type(form, 'Name', 'portal');
-  type(form, 'Type', 'https');
+  type(form, 'Protocol', 'https');
   type(form, 'Listen address', '192.0.2.9');
   type(form, 'Listen port', '8443');
-  type(form, 'TLS certificate', 'portal-cert');
-  type(form, 'Scheduler', 'weighted-round-robin');
-  type(form, 'Persistence', 'source-ip');
-  type(form, 'Health check', 'http');
-  type(form, 'Check path', '/health');
-  type(form, 'Check interval (ms)', '2500');
-  fireEvent.click(within(form).getByRole('button', { name: 'Add real server' }));
-  type(form, 'Real server 1 name', 'app1');
-  type(form, 'Real server 1 address', '10.9.0.1');
-  type(form, 'Real server 1 port', '8080');
-  type(form, 'Real server 1 weight', '5');
+  type(form, 'TLS certificates', 'portal-cert');
+  type(form, 'Default pool', 'web');
+  fireEvent.click(within(form).getByRole('button', { name: 'Add content rule' }));
+  type(form, 'Content rule 1 name', 'api');
+  type(form, 'Content rule 1 hosts', 'api.example.com');
+  type(form, 'Content rule 1 path prefix', '/v1');
+  type(form, 'Content rule 1 pool', 'ad');
+  type(form, 'Deny paths', '/admin');
+  type(form, 'Forwarded headers', 'append');
 }
 
 describe('New virtual service', () => {
+  it('offers the fields of the chosen protocol, and the agent’s pools to send to', async () => {
+    setup();
+    const form = await openNew();
+    const poolOptions = (label: string) =>
+      within(within(form).getByLabelText(label))
+        .getAllByRole('option')
+        .map((o) => o.textContent);
+    expect(poolOptions('Default pool')).toEqual([
+      'None: 404 when no content rule matches',
+      'cas',
+      'ad',
+      'web',
+    ]);
+    expect(within(form).queryByLabelText('TLS certificates')).toBeNull();
+    type(form, 'Protocol', 'tcp');
+    expect(poolOptions('Pool')).toEqual(['Choose a pool…', 'cas', 'ad', 'web']);
+    expect(within(form).queryByRole('button', { name: 'Add content rule' })).toBeNull();
+    type(form, 'Protocol', 'redirect');
+    expect(within(form).queryByLabelText('Pool')).toBeNull();
+    expect(within(form).getByLabelText('Redirect to port')).toBeTruthy();
+    type(form, 'Protocol', 'https');
+    expect(within(form).getByLabelText('TLS certificates')).toBeTruthy();
+  });
+
   it('shows a problem at its field and sends nothing', async () => {
     const test = setup();
     const form = await openNew();
     fillHttps(form);
-    type(form, 'Real server 1 port', '70000');
+    type(form, 'Content rule 1 pool', '');
     type(form, 'Listen port', '');
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
 
-    const port = within(form).getByLabelText('Real server 1 port');
-    expect(port.getAttribute('aria-invalid')).toBe('true');
-    const problem = document.getElementById(port.getAttribute('aria-describedby') ?? '');
-    expect(problem?.textContent).toBe('Too big: expected number to be <=65535');
     const listen = within(form).getByLabelText('Listen port');
-    expect(document.getElementById(listen.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
-      'enter a whole number',
-    );
+    expect(listen.getAttribute('aria-invalid')).toBe('true');
+    expect(problemOf(listen)).toBe('this is required');
+    expect(problemOf(within(form).getByLabelText('Content rule 1 pool'))).toBe('this is required');
     // Focus goes to the first problem, so a keyboard user lands on it.
     expect(document.activeElement).toBe(listen);
-    expect(applyCalls(test)).toHaveLength(0);
+    expect(upsertCalls(test)).toHaveLength(0);
+  });
+
+  it('asks for a pool for a tcp service, and refuses one that keeps clients by cookie', async () => {
+    const test = setup();
+    const form = await openNew();
+    type(form, 'Name', 'rdp');
+    type(form, 'Protocol', 'tcp');
+    type(form, 'Listen port', '3389');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    expect(problemOf(within(form).getByLabelText('Pool'))).toBe('this is required');
+    type(form, 'Pool', 'cas');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    expect(problemOf(within(form).getByLabelText('Pool'))).toMatch(/pool "cas" keeps clients by cookie/);
+    expect(upsertCalls(test)).toHaveLength(0);
   });
 
   it('refuses a name the agent runs already, which it would otherwise replace', async () => {
@@ -91,17 +125,37 @@ describe('New virtual service', () => {
     type(form, 'Listen port', '9000');
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     expect(await within(form).findByText(/"web" exists already on this agent/)).toBeTruthy();
-    expect(applyCalls(test)).toHaveLength(0);
+    expect(upsertCalls(test)).toHaveLength(0);
+  });
+
+  it('says so when the agent has no pool yet', async () => {
+    setup({ getAgentConfig: ok(configView('a1', 1)) });
+    const form = await openNew();
+    expect(within(form).getByText('This agent has no pool yet: create one first.')).toBeTruthy();
   });
 
   it('sends the document and the revision it was opened on, then confirms and refetches', async () => {
-    const test = setup({ applyVirtualService: ok({ revision: 8, created: true }) });
+    const test = setup({ upsertVirtualService: ok({ revision: 8, created: true }) });
     const form = await openNew();
     fillHttps(form);
-    test.handle('getAgentConfig', ok(configView('a1', 8, service('web'), richService(), service('portal'))));
+    const after = exchangeConfig(8);
+    test.handle(
+      'getAgentConfig',
+      ok(
+        configView('a1', 8, {
+          pools: after.config.pools,
+          virtualServices: [
+            ...after.config.virtualServices,
+            service('portal', { listen: { port: 8443 }, pool: 'web' }),
+          ],
+        }),
+      ),
+    );
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
 
-    expect((await screen.findByText(/Applied — revision 8/)).textContent).toContain('created portal');
+    expect((await screen.findByText(/Applied — revision 8/)).textContent).toContain(
+      'created virtual service portal',
+    );
     expect(screen.queryByRole('form')).toBeNull();
     const params = sent(test);
     expect(params.agentId).toBe('a1');
@@ -111,43 +165,22 @@ describe('New virtual service', () => {
       enabled: true,
       listen: { address: '192.0.2.9', port: 8443 },
       protocol: 'https',
-      scheduler: 'weighted-round-robin',
-      persistence: { mode: 'source-ip', timeoutSeconds: 3600 },
-      healthCheck: {
-        type: 'http',
-        path: '/health',
-        intervalMs: 2500,
-        timeoutMs: 2000,
-        rise: 2,
-        fall: 3,
-        method: 'GET',
-        expectStatus: [200],
-      },
-      timeouts: {
-        connectMs: 3000,
-        clientHeaderMs: 10000,
-        clientBodyMs: 20000,
-        idleMs: 60000,
-        serverMs: 60000,
-        tlsHandshakeMs: 10000,
-      },
-      limits: { maxConnections: 20000, maxConnectionsPerSource: 0, maxTunnels: 10000, minBodyRate: 500 },
+      pool: 'web',
+      contentRules: [{ name: 'api', host: ['api.example.com'], pathPrefix: '/v1', pool: 'ad' }],
+      denyPaths: ['/admin'],
+      forwardedHeaders: 'append',
       maxHeaderBytes: 16384,
-      forwardedHeaders: 'replace',
-      realServers: [
-        { name: 'app1', address: '10.9.0.1', port: 8080, weight: 5, enabled: true, maxConnections: 0 },
-      ],
-      contentRules: [],
+      limits: { maxConnections: 20000, maxConnectionsPerSource: 0, maxTunnels: 10000, minBodyRate: 500 },
+      timeouts: { clientHeaderMs: 10000, clientBodyMs: 20000, idleMs: 60000, tlsHandshakeMs: 10000 },
       tls: { certificates: ['portal-cert'], minVersion: 'TLSv1.2', cipherProfile: 'intermediate' },
-      denyPaths: [],
     });
     // The configuration is refetched, so the new service shows.
-    expect(await screen.findByRole('article', { name: 'portal' })).toBeTruthy();
+    expect(await screen.findByRole('article', { name: 'Virtual service portal' })).toBeTruthy();
   });
 
   it("keeps the input and shows the agent's problems at their fields", async () => {
     const test = setup({
-      applyVirtualService: fail(
+      upsertVirtualService: fail(
         'INVALID_CONFIG',
         'the configuration is not valid: virtualServices[2].listen.port: port 8443 is in use',
         {
@@ -163,35 +196,35 @@ describe('New virtual service', () => {
     fillHttps(form);
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
 
-    const refusal = await within(form).findByText(/The agent refused the service/);
+    const refusal = await within(form).findByText(/The agent refused the virtual service/);
     expect(refusal.closest('[role="alert"]')?.textContent).toContain('INVALID_CONFIG');
     const listen = within(form).getByLabelText('Listen port') as HTMLInputElement;
     expect(listen.getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById(listen.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
-      'port 8443 is in use',
-    );
+    expect(problemOf(listen)).toBe('port 8443 is in use');
     expect(
       within(form).getByText('this service: certificate "portal-cert" is not in the store'),
     ).toBeTruthy();
     expect(listen.value).toBe('8443');
-    expect((within(form).getByLabelText('Real server 1 address') as HTMLInputElement).value).toBe('10.9.0.1');
-    expect(applyCalls(test)).toHaveLength(1);
+    expect((within(form).getByLabelText('Content rule 1 hosts') as HTMLInputElement).value).toBe(
+      'api.example.com',
+    );
+    expect(upsertCalls(test)).toHaveLength(1);
   });
 
   it('drops the confirmation once a later revision runs (applied elsewhere)', async () => {
-    const test = setup({ applyVirtualService: ok({ revision: 8, created: true }) });
+    const test = setup({ upsertVirtualService: ok({ revision: 8, created: true }) });
     const form = await openNew();
     fillHttps(form);
-    test.handle('getAgentConfig', ok(configView('a1', 8, service('web'), richService(), service('portal'))));
+    test.handle('getAgentConfig', ok(exchangeConfig(8)));
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     await screen.findByText(/Applied — revision 8/);
-    test.handle('getAgentConfig', ok(configView('a1', 9, service('web'), richService(), service('portal'))));
+    test.handle('getAgentConfig', ok(exchangeConfig(9)));
     act(() => test.emit({ type: 'config', agentId: 'a1', revision: 9 }));
     await waitFor(() => expect(screen.queryByText(/Applied — revision 8/)).toBeNull());
   });
 
   it('shows any other failure in the form, with the input kept', async () => {
-    setup({ applyVirtualService: fail('AGENT_OFFLINE', 'The agent a1 is not connected.') });
+    setup({ upsertVirtualService: fail('AGENT_OFFLINE', 'The agent a1 is not connected.') });
     const form = await openNew();
     fillHttps(form);
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
@@ -204,35 +237,38 @@ describe('New virtual service', () => {
 
 describe('Edit a virtual service', () => {
   it('changes only what the form changed and keeps everything it does not show', async () => {
-    const test = setup({ applyVirtualService: ok({ revision: 8, created: false }) });
+    const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
     const form = await openEdit('owa');
     expect((within(form).getByLabelText('Name') as HTMLInputElement).readOnly).toBe(true);
-    type(form, 'Scheduler', 'round-robin');
-    type(form, 'Real server 2 weight', '4');
+    type(form, 'Default pool', 'web');
+    type(form, 'Content rule 1 path prefix', '/Autodiscover');
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
-    expect((await screen.findByText(/Applied — revision 8/)).textContent).toContain('updated owa');
+    expect((await screen.findByText(/Applied — revision 8/)).textContent).toContain(
+      'updated virtual service owa',
+    );
 
     const original = richService();
+    if (original.protocol !== 'https') throw new Error('richService is https');
     expect(sent(test).virtualService).toEqual({
       ...original,
-      scheduler: 'round-robin',
-      realServers: [original.realServers[0], { ...original.realServers[1], weight: 4 }],
+      pool: 'web',
+      contentRules: [{ ...original.contentRules[0], pathPrefix: '/Autodiscover' }],
     });
     expect(sent(test).expectRevision).toBe(7);
   });
 
-  it('removes a real server row', async () => {
-    const test = setup({ applyVirtualService: ok({ revision: 8, created: false }) });
+  it('removes a content rule row', async () => {
+    const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
     const form = await openEdit('owa');
-    fireEvent.click(within(form).getByRole('button', { name: 'Remove real server 1 (cas1)' }));
+    fireEvent.click(within(form).getByRole('button', { name: 'Remove content rule 1 (autodiscover)' }));
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     await screen.findByText(/Applied — revision 8/);
-    expect(sent(test).virtualService.realServers.map((rs) => rs.name)).toEqual(['cas2']);
+    expect(sent(test).virtualService).toMatchObject({ contentRules: [] });
   });
 
   it('on a conflict, says the configuration changed and reloads keeping the edits', async () => {
     const test = setup({
-      applyVirtualService: fail('CONFLICT', 'revision 7 is not the running revision 9', {
+      upsertVirtualService: fail('CONFLICT', 'revision 7 is not the running revision 9', {
         agentCode: 'CONFLICT',
         currentRevision: 9,
       }),
@@ -245,21 +281,28 @@ describe('Edit a virtual service', () => {
     expect(alert.textContent).toContain('The configuration changed elsewhere (now revision 9)');
     expect(alert.textContent).toContain('CONFLICT');
 
-    // Meanwhile another console raised cas1's connection limit: the reload must keep it.
-    const newer = richService();
-    newer.realServers[0] = { ...newer.realServers[0]!, maxConnections: 900 };
-    test.handle('getAgentConfig', ok(configView('a1', 9, service('web'), newer)));
+    // Meanwhile another console raised owa's header limit: the reload must keep it.
+    const newer = { ...richService(), maxHeaderBytes: 65536 } as VirtualService;
+    test.handle(
+      'getAgentConfig',
+      ok(
+        configView('a1', 9, {
+          pools: [richPool(), pool('ad'), pool('web')],
+          virtualServices: [newer, service('web')],
+        }),
+      ),
+    );
     fireEvent.click(within(form).getByRole('button', { name: 'Reload and keep my edits' }));
     expect(await within(form).findByText(/Reloaded revision 9/)).toBeTruthy();
     expect((within(form).getByLabelText('Listen port') as HTMLInputElement).value).toBe('4443');
     expect(within(form).queryByRole('alert')).toBeNull();
 
-    test.handle('applyVirtualService', ok({ revision: 10, created: false }));
+    test.handle('upsertVirtualService', ok({ revision: 10, created: false }));
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     await screen.findByText(/Applied — revision 10/);
     expect(sent(test).expectRevision).toBe(9);
     expect(sent(test).virtualService.listen.port).toBe(4443);
-    expect(sent(test).virtualService.realServers[0]?.maxConnections).toBe(900);
+    expect(sent(test).virtualService).toMatchObject({ maxHeaderBytes: 65536 });
   });
 
   it('cancels without sending, and the service stays as it was', async () => {
@@ -268,7 +311,9 @@ describe('Edit a virtual service', () => {
     type(form, 'Listen port', '1');
     fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('form')).toBeNull();
-    expect(applyCalls(test)).toHaveLength(0);
-    expect(screen.getByRole('article', { name: 'web' }).textContent).toContain('0.0.0.0:8080');
+    expect(upsertCalls(test)).toHaveLength(0);
+    expect(screen.getByRole('article', { name: 'Virtual service web' }).textContent).toContain(
+      '0.0.0.0:8080',
+    );
   });
 });

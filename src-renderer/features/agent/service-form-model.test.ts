@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualService } from '../../../shared/model/config.ts';
+import { richService, service } from './agent-test-data.ts';
+import {
+  emptyServiceValues,
+  newRuleRow,
+  ruleKey,
+  serviceFieldOf,
+  type ServiceFormValues,
+  shownServiceFields,
+  toServiceDocument,
+  toServiceValues,
+} from './service-form-model.ts';
+
+const newService = (overrides: Partial<ServiceFormValues> = {}): ServiceFormValues => ({
+  ...emptyServiceValues(),
+  name: 'www',
+  listenPort: '80',
+  ...overrides,
+});
+
+describe('toServiceDocument: editing', () => {
+  it('gives back the service unchanged when nothing was edited, hidden fields included', () => {
+    const original = richService();
+    expect(VirtualService.parse(toServiceDocument(toServiceValues(original), original))).toEqual(original);
+  });
+
+  it('overrides the edited fields and keeps everything else', () => {
+    const original = richService();
+    const values = toServiceValues(original);
+    const doc = VirtualService.parse(
+      toServiceDocument(
+        { ...values, listenPort: '8443', pool: 'web', certificates: 'legacy, owa-2025' },
+        original,
+      ),
+    );
+    expect(doc).toEqual({
+      ...original,
+      listen: { address: '192.0.2.1', port: 8443 },
+      pool: 'web',
+      tls: { certificates: ['legacy', 'owa-2025'], minVersion: 'TLSv1.3', cipherProfile: 'modern' },
+    });
+  });
+
+  it.each([
+    [
+      'http',
+      { maxHeaderBytes: 32768, timeouts: { clientHeaderMs: 5000, clientBodyMs: 20000, idleMs: 900000 } },
+    ],
+    [
+      'tcp',
+      {
+        timeouts: { idleMs: 900000 },
+        limits: { maxConnections: 20000, maxConnectionsPerSource: 0 },
+      },
+    ],
+    ['redirect', { timeouts: { clientHeaderMs: 5000, idleMs: 900000 }, toPort: 443, status: 301 }],
+  ] as const)('keeps what %s has of the hidden fields when the protocol changes', (protocol, kept) => {
+    const original = richService();
+    const doc = VirtualService.parse(toServiceDocument({ ...toServiceValues(original), protocol }, original));
+    expect(doc).toMatchObject({ protocol, name: 'owa', listen: original.listen, ...kept });
+    if (protocol === 'tcp') expect(doc).toMatchObject({ pool: 'cas' });
+    expect(doc).not.toHaveProperty('tls');
+  });
+});
+
+describe('toServiceDocument: a new service', () => {
+  it('builds an http service from the form alone, leaving defaults to the schema', () => {
+    const rule = { ...newRuleRow(), name: 'api', hosts: 'api.example.com, *.api.example.com', pool: 'api' };
+    const values = newService({ pool: 'web', rules: [rule], denyPaths: '/admin, /ecp' });
+    expect(toServiceDocument(values)).toEqual({
+      name: 'www',
+      listen: { address: '0.0.0.0', port: 80 },
+      protocol: 'http',
+      pool: 'web',
+      contentRules: [{ name: 'api', host: ['api.example.com', '*.api.example.com'], pool: 'api' }],
+      denyPaths: ['/admin', '/ecp'],
+      forwardedHeaders: 'replace',
+    });
+  });
+
+  it('leaves out an unchosen pool, so the schema asks for it (tcp) or it means none (http)', () => {
+    expect(toServiceDocument(newService({ protocol: 'tcp' }))).not.toHaveProperty('pool');
+    expect(toServiceDocument(newService({ protocol: 'http' }))).not.toHaveProperty('pool');
+    expect(toServiceDocument(newService({ rules: [newRuleRow()] })).contentRules).toEqual([{ name: '' }]);
+  });
+
+  it.each([
+    ['an empty port', '', undefined],
+    ['a port with letters', '80a', NaN],
+    ['a padded port', ' 443 ', 443],
+  ])('hands %s to the schema as it is', (_name, typed, expected) => {
+    const doc = toServiceDocument(newService({ listenPort: typed }));
+    expect((doc.listen as { port: unknown }).port).toEqual(expected);
+  });
+
+  it('makes a redirect a service of its own protocol', () => {
+    const doc = toServiceDocument(
+      newService({ protocol: 'redirect', toPort: '8443', status: '308', pool: 'x' }),
+    );
+    expect(doc).toEqual({
+      name: 'www',
+      listen: { address: '0.0.0.0', port: 80 },
+      protocol: 'redirect',
+      toPort: 8443,
+      status: 308,
+    });
+  });
+
+  it('names no certificate for an https service without one, so the schema asks for it', () => {
+    expect(toServiceDocument(newService({ protocol: 'https', certificates: ' , ' })).tls).toEqual({
+      certificates: [],
+    });
+  });
+});
+
+describe('toServiceValues', () => {
+  it('reads every field the form shows', () => {
+    const values = toServiceValues(richService());
+    expect(values).toMatchObject({
+      name: 'owa',
+      protocol: 'https',
+      listenAddress: '192.0.2.1',
+      listenPort: '443',
+      pool: 'cas',
+      denyPaths: '/ecp',
+      forwardedHeaders: 'append',
+      certificates: 'owa-2025, legacy',
+    });
+    expect(values.rules.map((r) => [r.name, r.hosts, r.pathPrefix, r.pool])).toEqual([
+      ['autodiscover', 'autodiscover.corp.example', '/autodiscover', 'ad'],
+    ]);
+  });
+
+  it.each([
+    ['tcp', service('rdp', { protocol: 'tcp', pool: 'ts' }), { protocol: 'tcp', pool: 'ts' }],
+    [
+      'redirect',
+      service('to-https', { protocol: 'redirect', pool: undefined, toPort: 8443, status: 307 }),
+      { protocol: 'redirect', toPort: '8443', status: '307', pool: '' },
+    ],
+    ['http without a default pool', service('rules-only', { pool: undefined }), { pool: '' }],
+  ] as const)('reads a %s service', (_name, vs, expected) => {
+    expect(toServiceValues(vs)).toMatchObject(expected);
+  });
+});
+
+describe('serviceFieldOf and shownServiceFields', () => {
+  const values = toServiceValues(richService());
+  const rule = values.rules[0]!;
+  it.each([
+    [['name'], 'name'],
+    [['listen'], 'listenPort'],
+    [['listen', 'address'], 'listenAddress'],
+    [['pool'], 'pool'],
+    [['tls', 'certificates'], 'certificates'],
+    [['denyPaths', 0], 'denyPaths'],
+    [['contentRules', 0, 'pool'], ruleKey(rule.rowId, 'pool')],
+    [['contentRules', 0, 'host', 1], ruleKey(rule.rowId, 'hosts')],
+    [['contentRules', 0], ruleKey(rule.rowId, 'hosts')],
+    [['contentRules', 3, 'pool'], undefined],
+    [['maxHeaderBytes'], undefined],
+  ] as const)('%j → %s', (path, field) => {
+    expect(serviceFieldOf(path, values)).toBe(field);
+  });
+
+  it.each([
+    ['tcp', ['pool'], ['certificates', 'denyPaths', 'toPort']],
+    ['http', ['pool', 'denyPaths', 'forwardedHeaders'], ['certificates', 'toPort']],
+    ['https', ['pool', 'certificates', 'denyPaths'], ['toPort', 'status']],
+    ['redirect', ['toPort', 'status'], ['pool', 'denyPaths', 'certificates']],
+  ] as const)('for %s shows %j and hides %j', (protocol, shown, hidden) => {
+    const fields = shownServiceFields(newService({ protocol }));
+    for (const f of shown) expect(fields.has(f)).toBe(true);
+    for (const f of hidden) expect(fields.has(f)).toBe(false);
+  });
+});

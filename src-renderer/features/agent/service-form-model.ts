@@ -1,0 +1,240 @@
+/**
+ * The virtual-service form's values and their conversion to and from the service document (a
+ * union on protocol: each protocol has only its own fields), and where each problem path of a
+ * service shows in the form. Pure: no React, no DesktopApi.
+ *
+ * An edited service is the base of the document it becomes: what the form does not show (its
+ * timeouts and limits, the header size, TLS versions and ciphers, whether it is enabled) goes
+ * back as it came — the part of it the new protocol has, when the protocol changes.
+ */
+import { ForwardedHeaders, type VirtualService } from '../../../shared/model/config.ts';
+import type { PathPart } from './form-problems.ts';
+import { newRowId, numberOf, optional, splitList } from './form-values.ts';
+
+export const PROTOCOLS = ['tcp', 'http', 'https', 'redirect'] as const satisfies VirtualService['protocol'][];
+export type Protocol = (typeof PROTOCOLS)[number];
+export const FORWARDED_MODES = ForwardedHeaders.options;
+export const REDIRECT_STATUSES = ['301', '302', '307', '308'] as const;
+
+/** The form fields of one content rule. */
+export const RULE_FIELDS = ['name', 'hosts', 'pathPrefix', 'pool'] as const;
+export type RuleField = (typeof RULE_FIELDS)[number];
+
+export interface RuleRow {
+  rowId: string;
+  name: string;
+  /** Host names (or *.wildcards), comma- or space-separated; empty = any host. */
+  hosts: string;
+  /** Empty = any path. */
+  pathPrefix: string;
+  /** Empty until one is chosen. */
+  pool: string;
+}
+
+export interface ServiceFormValues {
+  name: string;
+  protocol: Protocol;
+  listenAddress: string;
+  listenPort: string;
+  /** tcp: required; http/https: the default pool, empty = none (404 when no rule matches). */
+  pool: string;
+  rules: RuleRow[];
+  /** Path prefixes answered 403, comma- or space-separated. */
+  denyPaths: string;
+  forwardedHeaders: ForwardedHeaders;
+  /** Certificate names from the store, comma-separated; the first is the default. */
+  certificates: string;
+  toPort: string;
+  status: (typeof REDIRECT_STATUSES)[number];
+}
+
+export type ServiceField = Exclude<keyof ServiceFormValues, 'rules'>;
+
+/** The key of one content-rule input, e.g. `rule:rule-3:pool`. */
+export const ruleKey = (rowId: string, field: RuleField): string => `rule:${rowId}:${field}`;
+
+export function newRuleRow(): RuleRow {
+  return { rowId: newRowId('rule'), name: '', hosts: '', pathPrefix: '', pool: '' };
+}
+
+export function emptyServiceValues(): ServiceFormValues {
+  return {
+    name: '',
+    protocol: 'http',
+    listenAddress: '0.0.0.0',
+    listenPort: '',
+    pool: '',
+    rules: [],
+    denyPaths: '',
+    forwardedHeaders: 'replace',
+    certificates: '',
+    toPort: '443',
+    status: '301',
+  };
+}
+
+export function toServiceValues(vs: VirtualService): ServiceFormValues {
+  const values: ServiceFormValues = {
+    ...emptyServiceValues(),
+    name: vs.name,
+    protocol: vs.protocol,
+    listenAddress: vs.listen.address,
+    listenPort: String(vs.listen.port),
+  };
+  switch (vs.protocol) {
+    case 'tcp':
+      return { ...values, pool: vs.pool };
+    case 'redirect':
+      return {
+        ...values,
+        toPort: String(vs.toPort),
+        status: String(vs.status) as ServiceFormValues['status'],
+      };
+    case 'http':
+    case 'https':
+      return {
+        ...values,
+        pool: vs.pool ?? '',
+        rules: vs.contentRules.map((rule) => ({
+          rowId: newRowId('rule'),
+          name: rule.name,
+          hosts: (rule.host ?? []).join(', '),
+          pathPrefix: rule.pathPrefix ?? '',
+          pool: rule.pool,
+        })),
+        denyPaths: vs.denyPaths.join(', '),
+        forwardedHeaders: vs.forwardedHeaders,
+        certificates: vs.protocol === 'https' ? vs.tls.certificates.join(', ') : '',
+      };
+  }
+}
+
+/**
+ * What each protocol keeps of an edited service that the form does not show. Each protocol is
+ * a strict object, so only what the target protocol has is carried over (an http service
+ * turned tcp keeps its idle timeout and connection limits, not its header timeout).
+ */
+const HIDDEN: Record<Protocol, { timeouts: string[]; limits: string[]; other: string[] }> = {
+  tcp: { timeouts: ['idleMs'], limits: ['maxConnections', 'maxConnectionsPerSource'], other: [] },
+  http: {
+    timeouts: ['clientHeaderMs', 'clientBodyMs', 'idleMs'],
+    limits: ['maxConnections', 'maxConnectionsPerSource', 'maxTunnels', 'minBodyRate'],
+    other: ['maxHeaderBytes'],
+  },
+  https: {
+    timeouts: ['clientHeaderMs', 'clientBodyMs', 'idleMs', 'tlsHandshakeMs'],
+    limits: ['maxConnections', 'maxConnectionsPerSource', 'maxTunnels', 'minBodyRate'],
+    other: ['maxHeaderBytes'],
+  },
+  redirect: {
+    timeouts: ['clientHeaderMs', 'idleMs'],
+    limits: ['maxConnections', 'maxConnectionsPerSource'],
+    other: [],
+  },
+};
+
+function pick(source: object | undefined, keys: readonly string[]): Record<string, unknown> | undefined {
+  if (!source) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = (source as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The document the form describes, on top of `base` (the service as the agent runs it, when
+ * editing). Not validated here: the schema does that on the result.
+ */
+export function toServiceDocument(values: ServiceFormValues, base?: VirtualService): Record<string, unknown> {
+  const protocol = values.protocol;
+  const hidden = HIDDEN[protocol];
+  const doc: Record<string, unknown> = {
+    name: values.name.trim(),
+    ...(base ? { enabled: base.enabled } : {}),
+    listen: { ...base?.listen, address: values.listenAddress.trim(), port: numberOf(values.listenPort) },
+    protocol,
+    ...optional('timeouts', pick(base?.timeouts, hidden.timeouts)),
+    ...optional('limits', pick(base?.limits, hidden.limits)),
+    ...pick(base, hidden.other),
+  };
+  const pool = values.pool.trim();
+  switch (protocol) {
+    case 'tcp':
+      // Left out when empty: the schema then says the pool is required, at its field.
+      return { ...doc, ...optional('pool', pool) };
+    case 'redirect':
+      return { ...doc, ...optional('toPort', numberOf(values.toPort)), status: Number(values.status) };
+    case 'http':
+    case 'https': {
+      const l7 = {
+        ...doc,
+        ...optional('pool', pool),
+        contentRules: values.rules.map(ruleOf),
+        denyPaths: splitList(values.denyPaths),
+        forwardedHeaders: values.forwardedHeaders,
+      };
+      if (protocol === 'http') return l7;
+      const kept = base?.protocol === 'https' ? pick(base.tls, ['minVersion', 'cipherProfile']) : {};
+      // None named gives an empty list on purpose: the schema then names the problem at the field.
+      return { ...l7, tls: { ...kept, certificates: splitList(values.certificates) } };
+    }
+  }
+}
+
+function ruleOf(row: RuleRow): Record<string, unknown> {
+  const hosts = splitList(row.hosts);
+  return {
+    name: row.name.trim(),
+    ...(hosts.length ? { host: hosts } : {}),
+    ...optional('pathPrefix', row.pathPrefix.trim()),
+    ...optional('pool', row.pool),
+  };
+}
+
+/** The path of a problem inside a service → the key of the field that shows it. */
+export function serviceFieldOf(path: readonly PathPart[], values: ServiceFormValues): string | undefined {
+  const [head, next, last] = path;
+  switch (head) {
+    case 'name':
+    case 'pool':
+    case 'denyPaths':
+    case 'forwardedHeaders':
+    case 'toPort':
+    case 'status':
+      return head;
+    case 'protocol':
+      return 'protocol';
+    case 'listen':
+      // A bare `listen` is the "address:port already used" rule: the port is what one changes.
+      return next === 'address' ? 'listenAddress' : 'listenPort';
+    case 'tls':
+      return 'certificates';
+    case 'contentRules': {
+      const row = typeof next === 'number' ? values.rules[next] : undefined;
+      if (!row) return undefined;
+      // "needs host or pathPrefix" is about the whole rule: the hosts are where one starts.
+      if (last === undefined || last === 'host') return ruleKey(row.rowId, 'hosts');
+      const field = RULE_FIELDS.find((f) => f === last);
+      return field ? ruleKey(row.rowId, field) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The fields on screen for these values: a problem for a hidden field goes to the list on top. */
+export function shownServiceFields(values: ServiceFormValues): Set<string> {
+  const shown = new Set<string>(['name', 'protocol', 'listenAddress', 'listenPort']);
+  const add = (...fields: ServiceField[]) => fields.forEach((f) => shown.add(f));
+  const l7 = values.protocol === 'http' || values.protocol === 'https';
+  if (values.protocol === 'tcp' || l7) add('pool');
+  if (l7) add('denyPaths', 'forwardedHeaders');
+  if (values.protocol === 'https') add('certificates');
+  if (values.protocol === 'redirect') add('toPort', 'status');
+  if (l7) {
+    for (const row of values.rules) for (const field of RULE_FIELDS) shown.add(ruleKey(row.rowId, field));
+  }
+  return shown;
+}
