@@ -12,7 +12,7 @@
  * PORTICO_BENCH_QUICK=1 runs fewer events and applies.
  */
 import { CONFIG_VERSION, serverKey, type AgentConfigInput } from '../shared/model/config.ts';
-import { startTestAgent, type TestClient } from '../agent/mgmt/testing.ts';
+import { startTestAgent, type TestClient } from '../test/support/mgmt-agent.ts';
 import { freePort } from '../test/support/ports.ts';
 
 const QUICK = process.env.PORTICO_BENCH_QUICK === '1';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { TestClient } from '../agent/mgmt/testing.ts';
+import type { TestClient } from '../test/support/mgmt-agent.ts';
 import type { AgentProcess } from '../test/support/agent-process.ts';
 import { childNofile, freePorts, killAllChildren, killAllChildrenSync } from './lib/proc.ts';
 import { benchCpuSeconds, initClockTicks, machineBusySeconds } from './lib/procfs.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StatsSnapshot } from '../shared/protocol/stats.ts';
-import { TestClient } from '../agent/mgmt/testing.ts';
+import { TestClient } from '../test/support/mgmt-agent.ts';
 import { openNodeConsoleStore } from '../src-main/store/index.ts';
 import { until } from '../test/support/engine.ts';
 

@@ -14,7 +14,7 @@ import { Agent, request } from 'undici';
 import { readFileSync } from 'node:fs';
 import { runCertCommand } from '../agent/certs/cert-command.ts';
 import { runTokenCommand } from '../agent/identity/token-command.ts';
-import { TestClient } from '../agent/mgmt/testing.ts';
+import { TestClient } from './support/mgmt-agent.ts';
 import { startBackend, type Backend } from './support/backends.ts';
 import { until } from './support/engine.ts';
 import { freePort } from './support/ports.ts';

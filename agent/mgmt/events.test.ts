@@ -3,7 +3,7 @@ import { EVENTS } from '../../shared/protocol/events.ts';
 import { startBackend, type Backend } from '../../test/support/backends.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { tokenIdOf } from './auth.ts';
-import { startTestAgent, TEST_TOKEN, type TestAgent } from './testing.ts';
+import { startTestAgent, TEST_TOKEN, type TestAgent } from '../../test/support/mgmt-agent.ts';
 
 let agent: TestAgent | undefined;
 let backend: Backend | undefined;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { MAX_PFX_BASE64 } from '../../shared/protocol/cert.ts';
 import { MAX_REQUEST_FRAME_BYTES as DEFAULT_MAX_PAYLOAD } from '../../shared/protocol/transport.ts';
-import { startTestAgent, type TestAgent, type TestClient } from './testing.ts';
+import { startTestAgent, type TestAgent, type TestClient } from '../../test/support/mgmt-agent.ts';
 
 const { PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS } = ERROR_CODES;
 

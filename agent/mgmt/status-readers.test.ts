@@ -14,7 +14,7 @@ import { until } from '../../test/support/engine.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { parsePrometheusText, valueOf, type Exposition } from '../../test/support/prometheus-text.ts';
 import { answered } from '../../test/support/stats.ts';
-import { startTestAgent, type TestAgent, type TestClient } from './testing.ts';
+import { startTestAgent, type TestAgent, type TestClient } from '../../test/support/mgmt-agent.ts';
 
 let agent: TestAgent;
 let client: TestClient;

@@ -13,7 +13,7 @@ import {
   type VirtualServiceInput,
 } from '../../shared/model/config.ts';
 import { StatsSnapshot, type PoolMemberStatus } from '../../shared/protocol/stats.ts';
-import type { TestClient } from '../../agent/mgmt/testing.ts';
+import type { TestClient } from '../../test/support/mgmt-agent.ts';
 
 export interface ServerRef {
   name: string;

@@ -1,6 +1,6 @@
 /** What every soak row returns and what it is given. */
 import type { AgentProcess } from '../../test/support/agent-process.ts';
-import type { TestClient } from '../../agent/mgmt/testing.ts';
+import type { TestClient } from '../../test/support/mgmt-agent.ts';
 import type { Farm } from './farm.ts';
 import type { SoakSizes } from './options.ts';
 

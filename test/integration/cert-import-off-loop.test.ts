@@ -9,7 +9,7 @@
 import { Agent, get } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAgent, type TestAgent, type TestClient } from '../../agent/mgmt/testing.ts';
+import { startTestAgent, type TestAgent, type TestClient } from '../support/mgmt-agent.ts';
 import { prepareImport } from '../../agent/certs/prepare-import.ts';
 import { MAX_KDF_ITERATIONS } from '../../shared/certs/kdf-limits.ts';
 import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';

@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeIdentity, startTestAgent, type TestAgent, type TestClient } from '../../agent/mgmt/testing.ts';
+import { makeIdentity, startTestAgent, type TestAgent, type TestClient } from '../support/mgmt-agent.ts';
 import { makeCorpus, PASSWORD, RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';
 import { freePort } from '../support/ports.ts';
 import { inspectCertificates } from '../../src-main/certs/inspect.ts';

@@ -15,7 +15,7 @@ import {
   TEST_TOKEN,
   type Identity,
   type TestAgent,
-} from '../../agent/mgmt/testing.ts';
+} from '../support/mgmt-agent.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/agent.ts';
 import type { Topic } from '../../shared/protocol/events.ts';
 import { until } from '../support/engine.ts';

@@ -16,7 +16,7 @@ import {
   TEST_TOKEN,
   type Identity,
   type TestAgent,
-} from '../../agent/mgmt/testing.ts';
+} from '../support/mgmt-agent.ts';
 import { until } from '../support/engine.ts';
 import { KEY_FILE, openNodeConsoleStore, type ConsoleStore } from '../../src-main/store/index.ts';
 import type { AgentState } from '../../src-main/fleet/agent-state.ts';

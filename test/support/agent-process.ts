@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestClient } from '../../agent/mgmt/testing.ts';
+import { TestClient } from './mgmt-agent.ts';
 import { until } from './engine.ts';
 import { freePort } from './ports.ts';
 

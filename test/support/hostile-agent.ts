@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCertCommand } from '../../agent/certs/cert-command.ts';
-import type { TestClient } from '../../agent/mgmt/testing.ts';
+import type { TestClient } from './mgmt-agent.ts';
 import type { PoolMemberStatus, StatsSnapshot } from '../../shared/protocol/stats.ts';
 import { startAgentProcess, type AgentProcess } from './agent-process.ts';
 import { TestPki } from './pki.ts';

@@ -12,7 +12,7 @@ import { StatsHistoryResult } from '../../../shared/protocol/history.ts';
 import { StatsSnapshot, type PoolMemberStatus } from '../../../shared/protocol/stats.ts';
 import { startHostedAgent, type HostedAgent } from '../../demo-host.ts';
 import { silentLogger } from '../../log.ts';
-import { TestClient } from '../../mgmt/testing.ts';
+import { TestClient } from '../../../test/support/mgmt-agent.ts';
 import { SimulatedEngine, type SimulatedEngineOptions } from './simulated-engine.ts';
 import { latencyProfile, splitResponses } from './traffic-model.ts';
 import { seeded } from './random.ts';

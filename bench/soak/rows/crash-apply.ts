@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { AgentConfig, type AgentConfigInput } from '../../../shared/model/config.ts';
-import type { TestClient } from '../../../agent/mgmt/testing.ts';
+import type { TestClient } from '../../../test/support/mgmt-agent.ts';
 import type { AgentProcess } from '../../../test/support/agent-process.ts';
 import { freePorts } from '../../lib/proc.ts';
 import { median } from '../../lib/stats.ts';

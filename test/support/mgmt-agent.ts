@@ -12,16 +12,16 @@ import type { RealServerHealth } from '../../shared/model/health.ts';
 import type { ErrorResponse, ResultResponse } from '../../shared/protocol/envelopes.ts';
 import type { EventNotification } from '../../shared/protocol/events.ts';
 import type { MethodName, ParamsInput } from '../../shared/protocol/methods.ts';
-import { openCertStore } from '../certs/engine-source.ts';
-import { CertStore } from '../certs/store.ts';
-import { AuditLog } from '../config/audit-log.ts';
-import { ConfigStore } from '../config/config-store.ts';
-import { Engine } from '../engine/engine.ts';
-import { silentLogger } from '../log.ts';
-import { createManagement, type Management, type ManagementOptions } from './management.ts';
-import { Broadcast } from './broadcast.ts';
-import { startManagementServer, type ManagementServer, type ManagementServerOptions } from './server.ts';
-import { selfSigned } from '../../test/support/pki.ts';
+import { openCertStore } from '../../agent/certs/engine-source.ts';
+import { CertStore } from '../../agent/certs/store.ts';
+import { AuditLog } from '../../agent/config/audit-log.ts';
+import { ConfigStore } from '../../agent/config/config-store.ts';
+import { Engine } from '../../agent/engine/engine.ts';
+import { silentLogger } from '../../agent/log.ts';
+import { createManagement, type Management, type ManagementOptions } from '../../agent/mgmt/management.ts';
+import { Broadcast } from '../../agent/mgmt/broadcast.ts';
+import { startManagementServer, type ManagementServer, type ManagementServerOptions } from '../../agent/mgmt/server.ts';
+import { selfSigned } from './pki.ts';
 
 export interface Identity {
   key: string;
