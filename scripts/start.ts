@@ -1,16 +1,25 @@
 /**
- * `npm start`: the Console with a local demo agent and demo real servers on loopback, so a
- * newcomer sees a live fleet at once. Builds the renderer and the desktop bundle, then opens the
- * Electron app; where Electron cannot run (no display, or its binary cannot be fetched) it says
- * why and opens the same Console in browser mode (`npm run web -- --demo`) instead.
+ * `npm start`: the Console with a demo fleet on loopback, so a newcomer sees a live fleet at
+ * once. Builds the renderer and the desktop bundle, then opens the Electron app; where Electron
+ * cannot run (no display, or its binary cannot be fetched) it says why and opens the same Console
+ * in browser mode instead, with three demo sites — a real agent each (built-in engine) balancing
+ * demo real servers under light generated traffic (agent/demo-sites.ts, agent/demo-traffic.ts) —
+ * paired into the Console's directory before it opens, and unpaired when it closes.
  *
  *   npm start [-- --browser] [-- web options, e.g. --no-discovery --config-dir DIR]
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { build } from 'vite';
+import { DEMO_SITES, startDemoSites, type DemoSites } from '../agent/demo-sites.ts';
+import { startDemoTraffic, type DemoTraffic } from '../agent/demo-traffic.ts';
+import { consoleDir } from '../src-main/store/console-dir.ts';
+import { openNodeConsoleStore } from '../src-main/store/index.ts';
 import { buildDesktop } from './build-desktop.ts';
+import { pairIntoConsole } from './fleet-sim/pair-into-console.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -36,14 +45,83 @@ function run(command: string, args: string[]): Promise<number> {
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     // Ctrl-C reaches the child from the terminal already; a SIGTERM (npm, a service manager) is
-    // passed on. Either way this process waits for the child to stop its demo agent.
+    // passed on. Either way this process waits for the child to stop, then stops the demo fleet.
     process.on('SIGINT', () => undefined);
-    process.on('SIGTERM', () => child.kill('SIGTERM'));
+    // Once: conf's atomic writer (when-exit) raises the signal again in this process, and a
+    // second SIGTERM would cut the Console short of its own orderly stop.
+    let passed = false;
+    process.on('SIGTERM', () => {
+      if (!passed) child.kill('SIGTERM');
+      passed = true;
+    });
   });
 }
 
-/** Everything but --browser goes on to browser mode (`npm run web` options). */
-const passOn = process.argv.slice(2).filter((a) => a !== '--browser');
+/** Everything but --browser and --config-dir goes on to browser mode (`npm run web` options). */
+const args = process.argv.slice(2);
+const { values: own, tokens } = parseArgs({
+  args,
+  options: { browser: { type: 'boolean' }, 'config-dir': { type: 'string' } },
+  strict: false,
+  tokens: true,
+});
+const taken = new Set(
+  tokens.flatMap((t) =>
+    t.kind !== 'option' || (t.name !== 'browser' && t.name !== 'config-dir')
+      ? []
+      : t.value === undefined || t.inlineValue
+        ? [t.index]
+        : [t.index, t.index + 1],
+  ),
+);
+const passOn = args.filter((_, i) => !taken.has(i));
+const explicitConfigDir = typeof own['config-dir'] === 'string' ? own['config-dir'] : undefined;
+
+interface DemoFleet {
+  sites: DemoSites;
+  traffic: DemoTraffic;
+  stop(): Promise<void>;
+}
+
+/** The three demo sites, under traffic, paired into the Console directory `dir`. */
+async function startDemoFleet(dir: string): Promise<DemoFleet> {
+  // Warnings only, on stderr: start-up chatter would bury the URL the newcomer needs.
+  const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const store = () => openNodeConsoleStore({ cwd: dir, onProblem: (m) => log.warn(m) });
+  // Each run's agents have new identities: entries left by a run that did not end cleanly
+  // would only show as offline forever.
+  const isDemo = (a: { name: string; site: string }) =>
+    a.name.startsWith('demo-') && (DEMO_SITES as readonly string[]).includes(a.site);
+  for (const a of store().listAgents()) if (isDemo(a)) store().removeAgent(a.id);
+
+  const sites = await startDemoSites(log);
+  const traffic = startDemoTraffic(sites.services.map((s) => s.url));
+  const stop = async () => {
+    traffic.stop();
+    const s = store();
+    for (const a of sites.agents) s.removeAgent(a.id);
+    await sites.stop();
+  };
+  try {
+    const outcome = await pairIntoConsole(dir, sites.agents);
+    if (outcome.failed.length)
+      throw new Error(`could not pair the demo agents: ${outcome.failed.map((f) => f.message).join('; ')}`);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const lines = DEMO_SITES.map(
+    (site) =>
+      `  ${site.padEnd(10)} ${sites.services
+        .filter((s) => s.site === site)
+        .map((s) => `${s.name} ${s.url}`)
+        .join('  ')}\n`,
+  );
+  process.stdout.write(
+    `Demo fleet paired: ${DEMO_SITES.length} sites, a real agent each, under light traffic; their services:\n${lines.join('')}`,
+  );
+  return { sites, traffic, stop };
+}
 
 async function main(): Promise<number> {
   await build({ configFile: here('../vite.config.ts'), logLevel: 'warn' });
@@ -57,7 +135,14 @@ async function main(): Promise<number> {
     }
   }
   process.stdout.write(`Opening the Console in browser mode: ${reason}.\n`);
-  return run(process.execPath, [here('../src-main/web/main.ts'), '--demo', ...passOn]);
+  const dir = consoleDir(process.env, explicitConfigDir);
+  const demo = await startDemoFleet(dir);
+  try {
+    return await run(process.execPath, [here('../src-main/web/main.ts'), '--config-dir', dir, ...passOn]);
+  } finally {
+    // After the Console has gone: its settings file is nobody else's now.
+    await demo.stop();
+  }
 }
 
 process.exitCode = await main();
