@@ -10,16 +10,20 @@ import { ApplyError, Engine } from './engine/engine.ts';
 import type { CertificateSource } from './engine/tls.ts';
 import { ConfigFileError } from './config/config-file.ts';
 import { ConfigInvalidError, ConfigStore } from './config/config-store.ts';
+import type { DataPlane } from './engines/data-plane.ts';
+import { HaproxyEngine } from './engines/haproxy/haproxy-engine.ts';
 
 export interface AgentOptions {
   dataDir: string;
   log: Logger;
   certs?: CertificateSource;
   drainMs?: number;
+  /** Which engine carries the traffic (default builtin; haproxy: HAProxy as this process's child). */
+  engine?: 'builtin' | 'haproxy';
 }
 
 export interface RunningAgent {
-  engine: Engine;
+  engine: DataPlane;
   config: ConfigStore;
   /** Re-reads the config file and applies it; false (with the problems logged) if refused. */
   reload(): Promise<boolean>;
@@ -30,13 +34,21 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const stale = await removeStaleTemps(opts.dataDir);
   if (stale) opts.log.info({ files: stale }, 'removed temporary files left by an earlier crash');
-  const engine = new Engine({
+  const engineOptions = {
     log: opts.log,
     ...(opts.certs ? { certs: opts.certs } : {}),
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
+  };
+  const engine: DataPlane =
+    opts.engine === 'haproxy'
+      ? await HaproxyEngine.create({ dataDir: opts.dataDir, ...engineOptions })
+      : new Engine(engineOptions);
+  // The first apply must succeed: an agent that cannot run its config says so and exits (and
+  // stops what the engine started: HAProxy is a child of this process).
+  const config = await ConfigStore.open(opts.dataDir, engine, opts.log).catch(async (err: unknown) => {
+    await engine.stop(0);
+    throw err;
   });
-  // The first apply must succeed: an agent that cannot run its config says so and exits.
-  const config = await ConfigStore.open(opts.dataDir, engine, opts.log);
 
   // Reloads queue behind API changes in the store, never interleaved with them.
   const reload = async (): Promise<boolean> => {

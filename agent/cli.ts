@@ -3,19 +3,23 @@
  * work. Exit status: 0 ok, 1 failed or refused, 2 usage.
  */
 import { DEFAULT_AGENT_PORT } from '../shared/protocol/transport.ts';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigFileError, readConfigFile } from './config/config-file.ts';
 import { ConfigInvalidError } from './config/config-store.ts';
 import { ApplyError } from './engines/data-plane.ts';
+import { AGENT_FILE, readAgentFile } from './identity/index.ts';
 import { createLogger } from './log.ts';
 import { parseEndpoint, runAgent } from './run.ts';
 
 const USAGE = `usage:
   portico-agent [run] --data-dir DIR [--api HOST:PORT] [--name NAME] [--site SITE]
                 [--mdns-interface ADDR|IFACE]... [--no-mdns] [--metrics HOST:PORT]
-      run the agent in the foreground (JSON logs on stdout); the API defaults to 127.0.0.1:7443
-  portico-agent check --data-dir DIR       validate DIR/config.json and list every problem
+                [--engine builtin|haproxy]
+      run the agent in the foreground (JSON logs on stdout); the API defaults to 127.0.0.1:7443;
+      the engine chosen is remembered in DIR/agent.json (default builtin)
+  portico-agent check --data-dir DIR [--engine builtin|haproxy]
+      validate DIR/config.json and list every problem; with haproxy, show the rendered haproxy.cfg
   portico-agent cert (import|list|remove) --data-dir DIR …   the certificate store (cert --help)
   portico-agent token [rotate] --data-dir DIR                 print or replace the admin token
 `;
@@ -28,6 +32,7 @@ const RUN_OPTIONS = {
   'mdns-interface': { type: 'string', multiple: true },
   'no-mdns': { type: 'boolean' },
   metrics: { type: 'string' },
+  engine: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -51,10 +56,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!values['data-dir']) return usage('--data-dir is required');
   const dataDir = resolve(values['data-dir']);
+  const engine = values.engine;
+  if (engine !== undefined && engine !== 'builtin' && engine !== 'haproxy')
+    return usage(`--engine "${engine}": use builtin or haproxy`);
 
   if (command === 'check') {
     try {
       const { config, convertedFrom } = await readConfigFile(dataDir);
+      const chosen = engine ?? (await readAgentFile(join(dataDir, AGENT_FILE)))?.engine;
       const out = process.stdout;
       out.write(`ok: ${config.pools.length} pools, ${config.virtualServices.length} virtual services\n`);
       if (convertedFrom) {
@@ -64,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
             'original as config.v1.json); this is what it will run:\n',
         );
         out.write(`${JSON.stringify(config, null, 2)}\n`);
+      }
+      if (chosen === 'haproxy') {
+        const { showRenderedConfig } = await import('./engines/haproxy/check-command.ts');
+        return await showRenderedConfig(dataDir, config, io);
       }
       return 0;
     } catch (err) {
@@ -91,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
       site: values.site,
       mdns: !values['no-mdns'],
       mdnsInterfaces: values['mdns-interface'],
+      engine,
       console: process.stderr,
     });
   } catch (err) {

@@ -35,6 +35,8 @@ export interface RunOptions {
   mdnsInterfaces?: string[] | undefined;
   mdns: boolean;
   metrics?: Endpoint | undefined;
+  /** --engine: which engine carries the traffic; omitted = the one agent.json remembers (builtin). */
+  engine?: 'builtin' | 'haproxy' | undefined;
   /** Where the token is shown once at first start (never the log). */
   console: { write(text: string): unknown };
 }
@@ -48,6 +50,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     name: opts.name,
     site: opts.site,
     apiUrl: apiUrl(publicHost, opts.api.port),
+    engine: opts.engine,
   });
   if (identity.created) {
     opts.console.write(
@@ -56,7 +59,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     );
   }
 
-  const agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir) });
+  const agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir), engine: identity.engine });
   const management = createManagement({
     engine: agent.engine,
     configStore: agent.config,
@@ -117,6 +120,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       id: identity.id,
       api: apiUrl(opts.api.host, api.port),
       fingerprint: identity.fingerprint,
+      engine: agent.engine.version,
       metrics: metrics ? `http://${opts.metrics!.host}:${metrics.port}/metrics` : undefined,
       listeners: Object.fromEntries(agent.engine.addresses()),
     },

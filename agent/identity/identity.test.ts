@@ -142,6 +142,22 @@ describe('later starts', () => {
     expect(await agentJson()).toMatchObject({ name: 'renamed', future: { x: 1 } });
   });
 
+  it('remember the engine: given once, kept by later starts without it', async () => {
+    expect((await loadOrCreateIdentity(dir)).engine).toBe('builtin');
+    expect(await agentJson()).not.toHaveProperty('engine');
+    expect((await loadOrCreateIdentity(dir, { engine: 'haproxy' })).engine).toBe('haproxy');
+    expect(await agentJson()).toMatchObject({ engine: 'haproxy' });
+    expect((await loadOrCreateIdentity(dir)).engine).toBe('haproxy');
+    expect((await loadOrCreateIdentity(dir, { engine: 'builtin' })).engine).toBe('builtin');
+    expect(await agentJson()).toMatchObject({ engine: 'builtin' });
+  });
+
+  it('refuse an engine agent.json cannot name', async () => {
+    await loadOrCreateIdentity(dir);
+    await writeFile(join(dir, 'agent.json'), JSON.stringify({ ...(await agentJson()), engine: 'nginx' }));
+    await refused(loadOrCreateIdentity(dir), 'DAMAGED', /engine/);
+  });
+
   it('refuse an empty name', async () => {
     await expect(loadOrCreateIdentity(dir, { name: ' ' })).rejects.toThrow(/name must not be empty/);
   });

@@ -46,6 +46,8 @@ export const AgentFile = z.looseObject({
   apiUrl: z.string().nullable(),
   /** SHA-256 of identity.crt as colon-separated upper-case hex. */
   fingerprint: z.string(),
+  /** The engine chosen with --engine, kept so a restart without the flag runs the same one; absent = builtin. */
+  engine: z.enum(['builtin', 'haproxy']).optional(),
 });
 export type AgentFile = z.infer<typeof AgentFile>;
 
@@ -55,7 +57,11 @@ export interface IdentityOptions {
   /** Site (location) the agent belongs to; defaults to the stored one, else ''. */
   site?: string | undefined;
   apiUrl?: string | undefined;
+  /** The engine to run; defaults to the stored one, else builtin. Stored once given. */
+  engine?: AgentEngine | undefined;
 }
+
+export type AgentEngine = NonNullable<AgentFile['engine']>;
 
 export interface AgentIdentity {
   id: string;
@@ -63,6 +69,8 @@ export interface AgentIdentity {
   site: string;
   apiUrl: string | null;
   fingerprint: string;
+  /** Which engine carries the traffic. */
+  engine: AgentEngine;
   /** PKCS#8 PEM of the identity key. */
   key: string;
   /** PEM of the identity certificate. */
@@ -124,6 +132,7 @@ export async function loadOrCreateIdentity(
     name: opts.name ?? stored?.name ?? hostname(),
     site: opts.site ?? stored?.site ?? '',
     apiUrl: opts.apiUrl ?? stored?.apiUrl ?? null,
+    ...((opts.engine ?? stored?.engine) ? { engine: opts.engine ?? stored?.engine } : {}),
     // Always from the certificate: it is the identity, and agent.json only describes it.
     fingerprint: fingerprintOf(cert),
   };
@@ -136,6 +145,7 @@ export async function loadOrCreateIdentity(
     site: info.site,
     apiUrl: info.apiUrl,
     fingerprint: info.fingerprint,
+    engine: info.engine ?? 'builtin',
     key,
     cert,
     token,

@@ -1,6 +1,6 @@
 /** The agent's identity (key, certificate, id, agent.json) and its admin token. */
 export { loadOrCreateIdentity, readAgentFile, AgentFile } from './identity.ts';
-export type { AgentIdentity, IdentityOptions } from './identity.ts';
+export type { AgentEngine, AgentIdentity, IdentityOptions } from './identity.ts';
 export { constantTimeEqual, readToken, rotateToken, tokenIdOf } from './token.ts';
 export type { TokenInfo } from './token.ts';
 export { fingerprintOf } from './certificate.ts';

@@ -86,7 +86,9 @@ async function get(
   port: number,
   path = '/x',
 ): Promise<{ status: number; backend: string | null; text: string }> {
-  const r = await fetch(`http://127.0.0.1:${port}${path}`);
+  // A connection per request: after a reload each one reaches the new worker (what an old worker
+  // serves after its last reading is not counted; docs/engines.md).
+  const r = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } });
   return { status: r.status, backend: r.headers.get('x-backend'), text: await r.text() };
 }
 

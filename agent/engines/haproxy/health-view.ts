@@ -40,9 +40,10 @@ function describeCheck(row: StatRow): string | undefined {
   const check = (row.check_status ?? '').replace(/^\*\s*/, '');
   if (check === '' || check === 'INI' || PASSED.has(check)) return undefined;
   const desc = row.check_desc || check;
-  // last_chk holds the detail: "Connection refused", "HTTP status check returned code <503>".
-  const detail = row.last_chk ? `: ${row.last_chk}` : row.check_code ? ` (${row.check_code})` : '';
-  return `${desc}${detail}`;
+  // check_code holds an L7 status; last_chk the detail ("Connection refused", a reason phrase).
+  const code = row.check_code ? ` (${row.check_code})` : '';
+  const detail = row.last_chk ? `: ${row.last_chk}` : '';
+  return `${desc}${code}${detail}`;
 }
 
 type Listener = (h: RealServerHealth) => void;

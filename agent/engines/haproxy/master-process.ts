@@ -81,6 +81,9 @@ export class HaproxyMaster {
     const { paths } = opts;
     const child = spawn(opts.binary, ['-W', '-S', `${paths.masterSocket},mode,600`, '-f', paths.config], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C or a group-wide SIGTERM meant for the agent would
+      // stop HAProxy hard; the agent soft-stops it instead (stop()).
+      detached: true,
     });
     const master = new HaproxyMaster(opts, child);
     await writeFile(paths.masterPid, `${child.pid}\n`, { mode: 0o600 });

@@ -20,13 +20,8 @@ export function tcpTwin(pool: string): string {
 /** The backend that answers 404 on an http/https service without a default pool. */
 export const NOT_FOUND_BACKEND = 'portico.not-found';
 
-/** Which pool a backend name belongs to, and whether it is the tcp twin. */
-export function poolOfBackend(backend: string): { pool: string; twin: boolean } | undefined {
-  if (backend.startsWith('portico.')) return undefined;
-  if (backend.endsWith('.tcp')) return { pool: backend.slice(0, -4), twin: true };
-  if (backend.includes('.')) return undefined;
-  return { pool: backend, twin: false };
-}
+/** The table counting NO_SERVER answers per service (frontend name → gpc0). */
+export const NO_SERVER_TABLE = 'portico.no-server';
 
 /**
  * The persistence cookie's value for a server: the built-in engine's (agent/engine/pool.ts,

@@ -8,7 +8,7 @@ import type { AgentConfig, Pool } from '../../../shared/model/config.ts';
 import { isL7, poolsOf } from '../../../shared/model/config.ts';
 import { CfgWriter, type SideFile } from './cfg-writer.ts';
 import { renderGlobal } from './render-global.ts';
-import { renderNotFound } from './render-paths.ts';
+import { renderNoServerTable, renderNotFound } from './render-paths.ts';
 import { renderPool, type PoolUse } from './render-pool.ts';
 import { renderService } from './render-service.ts';
 import { TlsFiles, type Material } from './render-tls.ts';
@@ -47,6 +47,7 @@ export function renderHaproxy(config: AgentConfig, o: RenderOptions): Rendered {
   for (const { vs, i } of enabled) renderService(w, vs, i, { pools, twinned, tls });
   config.pools.forEach((pool, i) => renderPool(w, pool, i, use.get(pool.name)!, o.dir, tls, files));
   if (enabled.some(({ vs }) => isL7(vs) && vs.pool === undefined)) renderNotFound(w);
+  if ([...use.values()].some((u) => u.l7.length > 0 || u.tcp.length === 0)) renderNoServerTable(w);
 
   return { text: w.text(), origins: w.origins(), files: [...files, ...tls.files], certPaths: tls.certPaths };
 }

@@ -12,7 +12,7 @@ import { normaliseHost } from '../../engine/http/host.ts';
 import { canonicalPrefix } from '../../engine/http/target.ts';
 import type { CfgWriter } from './cfg-writer.ts';
 import { answer, body, denied, PASS } from './messages.ts';
-import { NOT_FOUND_BACKEND } from './names.ts';
+import { NO_SERVER_TABLE, NOT_FOUND_BACKEND } from './names.ts';
 import { quote, regex } from './quote.ts';
 
 /** agent/engine/http/host.ts VALID_HOST: a reg-name or a bracketed IPv6 literal, and a port. */
@@ -104,6 +104,13 @@ export function renderNotFound(w: CfgWriter): void {
   w.comment('what no content rule matches on a service without a default pool');
   w.line('mode http');
   w.line(`http-request return ${answer(404, PASS.notFound)}`);
+}
+
+/** The table the http backends count their NO_SERVER answers in, by service. */
+export function renderNoServerTable(w: CfgWriter): void {
+  w.section(`backend ${NO_SERVER_TABLE}`, '');
+  w.comment('NO_SERVER answers per service (gpc0 by frontend name), read into the status');
+  w.line('stick-table type string len 64 size 10k store gpc0');
 }
 
 /**

@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import type { L7Service, Pool, RealServer, TcpService } from '../../../shared/model/config.ts';
 import type { CfgWriter, SideFile } from './cfg-writer.ts';
 import { answer, UPSTREAM } from './messages.ts';
-import { cookieValue, tcpTwin } from './names.ts';
+import { cookieValue, NO_SERVER_TABLE, tcpTwin } from './names.ts';
 import { ms, quote } from './quote.ts';
 import { checkOptions, renderCheck } from './render-check.ts';
 import type { TlsFiles } from './render-tls.ts';
@@ -64,8 +64,13 @@ export function renderPool(
   if (http) {
     // Upstream keep-alive shared by all clients, as the built-in engine's connection pools.
     w.line('http-reuse always');
-    // No server up: 503 NO_SERVER before any connect (HAProxy's own 503 means a failed connect).
-    w.line(`http-request return ${answer(503, UPSTREAM.NO_SERVER)} if { nbsrv eq 0 }`);
+    // No server up: 503 NO_SERVER before any connect (HAProxy's own 503 means a failed connect),
+    // counted per service in a table of its own (HAProxy has no counter for it). Not in an old
+    // worker finishing after a reload: its stopped backends count no server at all.
+    const none = '{ nbsrv eq 0 } !{ stopping }';
+    w.line(`http-request track-sc2 fe_name table ${NO_SERVER_TABLE} if ${none}`);
+    w.line(`http-request sc-inc-gpc0(2) if ${none}`);
+    w.line(`http-request return ${answer(503, UPSTREAM.NO_SERVER)} if ${none}`);
   }
   persistence(w, pool, http);
   renderCheck(w, pool, dir, files);

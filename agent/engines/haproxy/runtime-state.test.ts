@@ -96,6 +96,10 @@ describe('show stat', () => {
       'web,a,0,0,0,0,0,,0,0,DOWN,1,L4CON,,1,0,0,127.0.0.1:1,Layer4 connection problem,Connection refused,0,0',
     );
     expect(readHealth(row!, true).reason).toBe('Layer4 connection problem: Connection refused');
+    const [l7] = stat(
+      'web,a,0,0,0,0,0,,0,0,DOWN,1,L7STS,503,1,0,0,127.0.0.1:1,Layer7 wrong status,Service Unavailable,0,0',
+    );
+    expect(readHealth(l7!, true).reason).toBe('Layer7 wrong status (503): Service Unavailable');
   });
 });
 

@@ -32,6 +32,8 @@ export const COUNTERS = [
   'dcon',
   'dreq',
   'intercepted',
+  /** Not a show stat column: NO_SERVER answers, from the backends' table (parseGpcTable). */
+  'gpc0',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Record<Counter, number>;

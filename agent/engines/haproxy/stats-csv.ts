@@ -55,3 +55,16 @@ export function parseServersState(text: string): ServerStateTable | undefined {
 export function formatServersState(t: ServerStateTable): string {
   return `${t.version}\n# ${t.columns.join(' ')}\n${t.rows.map((r) => r.join(' ')).join('\n')}\n`;
 }
+
+/**
+ * `show table <name>` of a table keyed by frontend name storing gpc0, as stat rows
+ * (`<frontend>/<svname>`, column gpc0) so the StatsBook keeps them like any counter.
+ */
+export function parseGpcTable(text: string, svname: string): StatRow[] {
+  const rows: StatRow[] = [];
+  for (const line of text.split('\n')) {
+    const m = /\bkey=(\S+)\s.*\bgpc0=(\d+)/.exec(line);
+    if (m) rows.push({ pxname: m[1]!, svname, addr: '', gpc0: m[2]! });
+  }
+  return rows;
+}

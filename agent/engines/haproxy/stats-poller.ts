@@ -10,7 +10,8 @@ import type { RealServerHealth } from '../../../shared/model/health.ts';
 import { HealthView } from './health-view.ts';
 import type { HaproxyMaster } from './master-process.ts';
 import { StatsBook } from './stats-book.ts';
-import { parseShowStat, type StatRow } from './stats-csv.ts';
+import { NO_SERVER_TABLE } from './names.ts';
+import { parseGpcTable, parseShowStat, type StatRow } from './stats-csv.ts';
 
 export class StatsPoller {
   readonly book = new StatsBook();
@@ -80,7 +81,11 @@ export class StatsPoller {
       for (const pid of [...proc.current, ...proc.old]) {
         const text = await master.command(`@!${pid} show stat`, 3_000).catch(() => undefined);
         // A worker that exits between `show proc` and here is folded in at the next reading.
-        if (text !== undefined) byPid.set(pid, parseShowStat(text));
+        if (text === undefined) continue;
+        const rows = parseShowStat(text);
+        const table = await master.command(`@!${pid} show table ${NO_SERVER_TABLE}`, 3_000).catch(() => '');
+        rows.push(...parseGpcTable(table, 'NO_SERVER'));
+        byPid.set(pid, rows);
       }
       this.oldWorkers = proc.old.length > 0;
       const newest = proc.current[0];

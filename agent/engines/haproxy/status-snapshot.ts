@@ -98,8 +98,8 @@ export function statusSnapshot(
       latency = addLatency(latency, book.latencyOf(`${b}/BACKEND`));
     }
     const errors = errorsOf(upstream ?? fe);
-    // The backends answer 503 themselves when no server is up (http-request return).
-    errors.NO_SERVER = upstream && vs.protocol !== 'tcp' ? upstream.intercepted : 0;
+    // The backends answer 503 themselves when no server is up, and count it by service.
+    errors.NO_SERVER = book.counters(`${vs.name}/NO_SERVER`).gpc0;
     const refused = Object.fromEntries(REFUSALS.map((r) => [r, 0])) as VirtualServiceStatus['refused'];
     refused.connectionsPerSource = fe.dcon;
     refused.badRequest = fe.ereq;
