@@ -14,7 +14,7 @@ import { ConfigStore } from './config/config-store.ts';
 import { CertStore } from './certs/store.ts';
 import type { DataPlane } from './engines/data-plane.ts';
 import { loadOrCreateIdentity, TOKEN_FILE } from './identity/index.ts';
-import { createManagement, type Management } from './mgmt/management.ts';
+import { createManagement, type Management, type ManagementOptions } from './mgmt/management.ts';
 import { startManagementServer, type ManagementServer } from './mgmt/server.ts';
 import { VERSION } from './version.ts';
 
@@ -31,6 +31,8 @@ export interface HostedAgentOptions {
    * Console that paired it finds it again), else any free one.
    */
   port?: number;
+  /** Slots the history keeps (default the protocol's: an hour of 10 s, a day of 1 min). */
+  history?: ManagementOptions['history'];
 }
 
 export interface HostedAgent {
@@ -72,6 +74,7 @@ export async function startHostedAgent(opts: HostedAgentOptions): Promise<Hosted
     log,
     audit: new AuditLog(dataDir),
     ...(opts.statsIntervalMs !== undefined ? { statsIntervalMs: opts.statsIntervalMs } : {}),
+    ...(opts.history ? { history: opts.history } : {}),
   });
   const token = identity.token;
   const listen = (port: number) =>

@@ -7,7 +7,8 @@
  *
  *   npm run fleet-sim -- [--agents 200] [--servers-per-agent 250] [--sites 8] [--config-dir DIR]
  *                        [--data-dir DIR] [--events-per-second N] [--measure SECONDS] [--wait-for-sessions N]
- *                        [--report-every SECONDS] [--duration SECONDS] [--wave-minutes M] [--seed N]
+ *                        [--report-every SECONDS] [--duration SECONDS] [--wave-minutes M]
+ *                        [--history-minutes M] [--seed N]
  *
  * It reports its own resident memory and CPU every --report-every seconds; --measure S measures S
  * seconds at rest and then (with --events-per-second) S seconds of the event stream, and prints
@@ -26,7 +27,8 @@ import { formatUsage, UsageMeter } from './fleet-sim/usage-meter.ts';
 
 const USAGE = `usage: npm run fleet-sim -- [--agents N] [--servers-per-agent M] [--sites S] [--config-dir DIR]
                             [--data-dir DIR] [--events-per-second N] [--measure SECONDS] [--wait-for-sessions N]
-                            [--report-every SECONDS] [--duration SECONDS] [--wave-minutes M] [--seed N]
+                            [--report-every SECONDS] [--duration SECONDS] [--wave-minutes M]
+                            [--history-minutes M] [--seed N]
 
   --agents N             agents to run (default 200)
   --servers-per-agent M  real servers per agent, in pools of ${POOL_SIZE} behind one service each (default 250)
@@ -42,6 +44,9 @@ const USAGE = `usage: npm run fleet-sim -- [--agents N] [--servers-per-agent M] 
   --report-every SECONDS print memory, CPU and events every SECONDS (default 30; 0: never)
   --duration SECONDS     stop after SECONDS (default: run until Ctrl-C)
   --wave-minutes M       length of the traffic wave (default 60, so charts move; a real day is 1440)
+  --history-minutes M    how far back each agent's stats.history reaches (default 60: 10 s slots for
+                         the last hour, 1 min slots for M minutes; a real agent keeps 1440); each busy
+                         agent of 250 servers holds about 2 MB per hour of it
   --seed N               traffic seed (default 1)
 `;
 
@@ -57,6 +62,7 @@ const OPTIONS = {
   'report-every': { type: 'string' },
   duration: { type: 'string' },
   'wave-minutes': { type: 'string' },
+  'history-minutes': { type: 'string' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,6 +93,7 @@ async function startFleet(opts: {
   sites: number;
   root: string;
   waveMinutes: number;
+  historyMinutes: number;
   seed: number;
 }): Promise<Fleet> {
   const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -109,6 +116,7 @@ async function startFleet(opts: {
         site,
         engine,
         log: log.child({ agent: name }),
+        history: { slots10s: Math.min(360, opts.historyMinutes * 6), slots1m: opts.historyMinutes },
       });
       // The config is a transaction like any other: validated, applied, written, audited.
       await agent.configStore.apply(fleetAgentConfig(i, opts.servers), {
@@ -182,7 +190,8 @@ async function main(): Promise<number> {
     out(USAGE);
     return 0;
   }
-  let agents,
+  let historyMinutes,
+    agents,
     servers,
     sites,
     eventsPerSecond,
@@ -202,6 +211,7 @@ async function main(): Promise<number> {
     reportEvery = count(values['report-every'], 30, 'report-every');
     duration = count(values.duration, 0, 'duration');
     waveMinutes = count(values['wave-minutes'], 60, 'wave-minutes', 1);
+    historyMinutes = Math.round(count(values['history-minutes'], 60, 'history-minutes', 1));
     seed = count(values.seed, 1, 'seed');
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -225,7 +235,7 @@ async function main(): Promise<number> {
     if (duration > 0) setTimeout(onSignal, duration * 1000).unref();
   });
   try {
-    fleet = await startFleet({ agents, servers, sites, root, waveMinutes, seed });
+    fleet = await startFleet({ agents, servers, sites, root, waveMinutes, historyMinutes, seed });
     const services = fleetAgentConfig(0, servers).virtualServices!.length;
     out(
       `fleet-sim: ${agents} agents × ${servers} real servers (${services} virtual services each) in ${Math.min(sites, agents)} sites, ` +
@@ -288,7 +298,7 @@ async function main(): Promise<number> {
         ? setInterval(() => {
             const u = meter.read();
             out(
-              `  ${new Date().toISOString()} ${formatUsage(u)}, ${((fleet!.events.count - reported) / u.seconds).toFixed(1)} health events/s, sessions ${sessions(fleet!)}`,
+              `  ${new Date().toISOString()} ${formatUsage(u)}, ${((fleet!.events.count - reported) / u.seconds).toFixed(1)} health events/s, sessions ${sessions(fleet!)}, history ${historyMB(fleet!).toFixed(1)} MB`,
             );
             reported = fleet!.events.count;
           }, reportEvery * 1000)
@@ -301,6 +311,16 @@ async function main(): Promise<number> {
     await Promise.all((fleet?.agents ?? []).map((a) => a.close().catch(() => undefined)));
     if (ownRoot) await rm(root, { recursive: true, force: true });
   }
+}
+
+/** What every agent's history holds now, MB. */
+function historyMB(fleet: Fleet): number {
+  let bytes = 0;
+  for (const a of fleet.agents) {
+    const held = a.management.history.bytesHeld();
+    bytes += held.frames10s + held.frames1m + held.transitions;
+  }
+  return bytes / 2 ** 20;
 }
 
 function sessions(fleet: Fleet): number {

@@ -15,7 +15,7 @@ import type { AuditEntry } from '../config/audit-log.ts';
 import type { ConfigStore } from '../config/config-store.ts';
 import type { DataPlane } from '../engines/data-plane.ts';
 import { startSampler } from '../history/sampler.ts';
-import { StatsHistory } from '../history/stats-history.ts';
+import { StatsHistory, type StatsHistoryOptions } from '../history/stats-history.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import type { AgentIdentityInfo } from './methods/context.ts';
 import { createFeeds } from './methods/events.ts';
@@ -54,6 +54,8 @@ export interface ManagementOptions {
    * `manual`: only when the caller calls `history.sample()` (tests that choose the clock).
    */
   historySampling?: 'auto' | 'manual';
+  /** Slots each history ring holds (default an hour of 10 s, a day of 1 min); fleet-sim keeps fewer. */
+  history?: Pick<StatsHistoryOptions, 'slots10s' | 'slots1m'>;
 }
 
 const BUILTIN_TEMPLATES = {
@@ -65,7 +67,7 @@ const BUILTIN_TEMPLATES = {
 } satisfies TemplateModule;
 
 export function createManagement(opts: ManagementOptions): Management {
-  const history = new StatsHistory();
+  const history = new StatsHistory(opts.history);
   const ctx = {
     history,
     engine: opts.engine,
