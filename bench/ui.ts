@@ -1,7 +1,8 @@
 /**
  * Console UI benchmark (not a test): `npm run bench:ui`. The built renderer in Debian's Chromium,
  * over browser mode, with the large fleet the Health screen must stay smooth with
- * (100 agents × 50 virtual services × 10 real servers = 50,000 rows, virtualised):
+ * (100 agents × 50 pools × 10 real servers = 50,000 rows, virtualised; each pool used by one
+ * virtual service of its own):
  *
  *   first render   — Health opened for the first time: snapshot fetched over HTTP, flattened,
  *                    sorted and the first rows drawn (median of 5 page loads).
@@ -43,8 +44,7 @@ async function main(): Promise<void> {
   await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
   const view: HealthView = largeFleet();
   const rows = view.sites.reduce(
-    (n, s) =>
-      n + s.agents.reduce((m, a) => m + a.virtualServices.reduce((k, v) => k + v.realServers.length, 0), 0),
+    (n, s) => n + s.agents.reduce((m, a) => m + a.pools.reduce((k, p) => k + p.servers.length, 0), 0),
     0,
   );
   const core = createMemoryCore();
@@ -78,30 +78,30 @@ async function main(): Promise<void> {
     }
 
     // 999 servers of other agents turn unknown (ranked below down, so the top row stays put),
-    // then agent-0's vs-0/rs-1 goes down: it sorts first, so the burst is done when it shows.
+    // then agent-0's pool-0/rs-1 goes down: it sorts first, so the burst is done when it shows.
     const bursts: number[] = [];
     for (let burst = 1; burst <= 5; burst++) {
       const since = new Date(Date.UTC(2026, 0, 1, 0, burst)).toISOString();
-      const target = page.locator(`.health-row.state-down[aria-label="agent-0 vs-0/rs-1"]`);
+      const target = page.locator(`.health-row.state-down[aria-label="agent-0 pool-0/rs-1"]`);
       const reset = (state: HealthState) =>
         core.emit({
           type: 'health',
           agentId: 'agent-0',
-          server: { key: 'vs-0/rs-1', virtualService: 'vs-0', realServer: 'rs-1', state, since },
+          server: { key: 'pool-0/rs-1', pool: 'pool-0', server: 'rs-1', state, since },
         });
       bursts.push(
         await timed(async () => {
           for (let i = 0; i < 999; i++) {
             const agent = 1 + (i % 99);
-            const vs = Math.floor(i / 99) % 50;
-            const rs = (i + burst) % 10;
+            const pool = `pool-${Math.floor(i / 99) % 50}`;
+            const rs = `rs-${(i + burst) % 10}`;
             core.emit({
               type: 'health',
               agentId: `agent-${agent}`,
               server: {
-                key: `vs-${vs}/rs-${rs}`,
-                virtualService: `vs-${vs}`,
-                realServer: `rs-${rs}`,
+                key: `${pool}/${rs}`,
+                pool,
+                server: rs,
                 state: burst % 2 ? 'unknown' : 'up',
                 since,
               },

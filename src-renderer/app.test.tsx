@@ -1,7 +1,8 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { configView, pool, service } from './features/agent/agent-test-data.ts';
 import { inspection } from './features/certs/cert-fixtures.ts';
-import { agent, fleet, health } from './test/fixtures.ts';
+import { agent, fleet, health, healthAgent, server } from './test/fixtures.ts';
 import { createTestApi, ok } from './test/test-api.ts';
 import { App } from './app.tsx';
 
@@ -69,6 +70,55 @@ describe('App: work in progress', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
     expect(await screen.findByRole('list', { name: 'Chain, leaf first' })).toBeTruthy();
     expect(test.calls.filter((c) => c.channel === 'inspectCertificates')).toHaveLength(1);
+  });
+});
+
+describe('App: one change seen on every screen', () => {
+  // happy-dom does no layout: give the health list a viewport so the virtualiser renders rows.
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.classList.contains('health-scroller') ? 600 : 0;
+      },
+    });
+  });
+  afterAll(() => {
+    delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
+  });
+
+  it('follows a drain made on the Health screen on the Agent screen too', async () => {
+    const before = configView('a1', 4, { pools: [pool('web')], virtualServices: [service('web')] });
+    const test = createTestApi({
+      listAgents: ok(fleet(agent('a1', 'east'))),
+      listDiscovered: ok([]),
+      healthSnapshot: ok(health(healthAgent(agent('a1', 'east'), { web: [server('web', 'rs1', 'up')] }, 4))),
+      getAgentConfig: ok(before),
+      setRealServerEnabled: ok({ revision: 5 }),
+    });
+    render(<App api={test.api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Open a1' }));
+    const card = await screen.findByRole('article', { name: 'Pool web' });
+    expect(within(card).getByRole('row', { name: 'rs1' }).textContent).toContain('enabled');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Health' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Drain web/rs1 on a1' }));
+    await screen.findByRole('button', { name: 'Enable web/rs1 on a1' });
+    // The answer moved the health view to revision 5 already; the event announcing revision 5
+    // must still reach the Agent screen's configuration, still at 4.
+    const drained = structuredClone(before);
+    drained.revision = drained.config.revision = 5;
+    drained.config.pools[0]!.servers[0]!.enabled = false;
+    test.handle('getAgentConfig', ok(drained));
+    act(() => test.emit({ type: 'config', agentId: 'a1', revision: 5 }));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Agent' }));
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('article', { name: 'Pool web' })).getByRole('row', { name: 'rs1' })
+          .textContent,
+      ).toContain('draining'),
+    );
   });
 });
 

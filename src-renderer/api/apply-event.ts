@@ -4,6 +4,7 @@
  * the browser's stream was down) becomes an invalidation, so only views on screen refetch.
  */
 import type { QueryClient } from '@tanstack/react-query';
+import type { AgentConfigView } from '../../shared/ipc/agent-config.ts';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import type { DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
 import type { HealthHistory, HealthView } from '../../shared/ipc/health.ts';
@@ -17,12 +18,20 @@ export function applyEvent(client: QueryClient, event: ConsoleEvent): void {
       void client.invalidateQueries();
       return;
     case 'config': {
+      // Each cached view is judged by its own revision: a drain answered on the Health screen
+      // moves the health view's revision on without fetching, and the Agent screen's
+      // configuration must still follow.
+      const config = client.getQueryData<AgentConfigView>(queryKeys.agentConfig(event.agentId));
+      const configNewer = config === undefined || event.revision > config.revision;
+      if (configNewer) void client.invalidateQueries({ queryKey: queryKeys.agent(event.agentId) });
       const health = client.getQueryData<HealthView>(queryKeys.healthSnapshot());
-      if (!isNewerRevision(health, event.agentId, event.revision)) return;
-      void client.invalidateQueries({ queryKey: queryKeys.agent(event.agentId) });
-      void client.invalidateQueries({ queryKey: queryKeys.healthSnapshot() });
+      if (isNewerRevision(health, event.agentId, event.revision)) {
+        void client.invalidateQueries({ queryKey: queryKeys.healthSnapshot() });
+      }
       // Which services use which certificate is part of the configuration.
-      void client.invalidateQueries({ queryKey: queryKeys.certs });
+      if (configNewer || isNewerRevision(health, event.agentId, event.revision)) {
+        void client.invalidateQueries({ queryKey: queryKeys.certs });
+      }
       return;
     }
     case 'agent-removed':

@@ -19,6 +19,9 @@ import { startConsoleUnderTest, type ConsoleUnderTest } from './console-under-te
 
 let t: ConsoleUnderTest;
 let web: Backend;
+/** The two services the Agent form creates on lb-london-1, both sending to pool web. */
+let wwwPort: number;
+let wwwAltPort: number;
 /** The Front End's external web site: HTTPS with its own certificate (port 4443 in production). */
 let frontEnd: Server;
 let frontEndHttp: Backend;
@@ -26,6 +29,7 @@ let frontEndHttp: Backend;
 beforeAll(async () => {
   t = await startConsoleUnderTest();
   web = await startBackend('web1');
+  [wwwPort, wwwAltPort] = [await freePort(), await freePort()];
   frontEndHttp = await startBackend('fe01-http');
   frontEnd = createHttpsServer(selfSigned('fe01.contoso.test', ['DNS:fe01.contoso.test']), (req, res) => {
     res.setHeader('x-backend', 'fe01');
@@ -97,37 +101,64 @@ describe('the Console in Chromium', () => {
     await t.screenshot('fleet');
   });
 
-  it('creates a virtual service on the Agent screen, validated before it is sent', async () => {
+  it('creates a pool, then services naming it, on the Agent screen, each validated before it is sent', async () => {
     const { page } = t;
     await page.getByRole('button', { name: 'Open lb-london-1' }).click();
     await page
       .getByRole('heading', { name: /lb-london-1/ })
       .first()
       .waitFor();
-    await page.getByRole('button', { name: 'New virtual service' }).click();
-    const form = page.getByRole('form', { name: 'New virtual service' });
-    await form.getByLabel('Name', { exact: true }).fill('web');
-    await form.getByLabel('Listen address').fill('127.0.0.1');
-    await form.getByLabel('Listen port').fill('not-a-port');
-    await form.getByRole('button', { name: 'Apply' }).click();
+
+    await page.getByRole('button', { name: 'New pool' }).click();
+    const poolForm = page.getByRole('form', { name: 'New pool' });
+    await poolForm.getByLabel('Name', { exact: true }).fill('web');
+    await poolForm.getByLabel('Health check').selectOption('tcp');
+    await poolForm.getByLabel('Check interval (ms)').fill('500');
+    await poolForm.getByRole('button', { name: 'Add real server' }).click();
+    await poolForm.getByLabel('Real server 1 name').fill('web1');
+    await poolForm.getByLabel('Real server 1 address').fill('127.0.0.1');
+    await poolForm.getByLabel('Real server 1 port').fill('not-a-port');
+    await poolForm.getByRole('button', { name: 'Apply' }).click();
     // Refused in the form, next to the field: nothing reached the agent.
-    await form.locator('.field-problem').first().waitFor();
-    expect(await form.getByLabel('Listen port').getAttribute('aria-invalid')).toBe('true');
+    await poolForm.locator('.field-problem').first().waitFor();
+    expect(await poolForm.getByLabel('Real server 1 port').getAttribute('aria-invalid')).toBe('true');
+    await poolForm.getByLabel('Real server 1 port').fill(String(web.port));
+    await t.screenshot('agent-pool-form');
+    await poolForm.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText(/Applied — revision \d+ \(created pool web\)/).waitFor();
+    await page.getByRole('article', { name: 'Pool web' }).waitFor();
 
-    const port = await freePort();
-    await form.getByLabel('Listen port').fill(String(port));
-    await form.getByLabel('Health check').selectOption('tcp');
-    await form.getByLabel('Check interval (ms)').fill('500');
-    await form.getByRole('button', { name: 'Add real server' }).click();
-    await form.getByLabel('Real server 1 name').fill('web1');
-    await form.getByLabel('Real server 1 address').fill('127.0.0.1');
-    await form.getByLabel('Real server 1 port').fill(String(web.port));
-    await form.getByRole('button', { name: 'Apply' }).click();
-    await page.getByText(/Applied — revision \d+/).waitFor();
+    // Two services on the one pool: what is drained later is drained for both.
+    for (const [name, port] of [
+      ['www', wwwPort],
+      ['www-alt', wwwAltPort],
+    ] as const) {
+      await page.getByRole('button', { name: 'New virtual service' }).click();
+      const form = page.getByRole('form', { name: 'New virtual service' });
+      await form.getByLabel('Name', { exact: true }).fill(name);
+      await form.getByLabel('Listen address').fill('127.0.0.1');
+      await form.getByLabel('Listen port').fill(String(port));
+      if (name === 'www') {
+        // No pool chosen and an http service answers 404 to everything: allowed. A tcp one needs a pool.
+        await form.getByLabel('Protocol').selectOption('tcp');
+        await form.getByRole('button', { name: 'Apply' }).click();
+        expect(await form.getByLabel('Pool', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+        await form.getByLabel('Protocol').selectOption('http');
+      }
+      await form.getByLabel('Default pool').selectOption('web');
+      if (name === 'www') await t.screenshot('agent-service-form');
+      await form.getByRole('button', { name: 'Apply' }).click();
+      await page
+        .getByText(new RegExp(`Applied — revision \\d+ \\(created virtual service ${name}\\)`))
+        .waitFor();
+    }
+    await page.getByRole('article', { name: 'Pool web' }).getByText('www and www-alt').waitFor();
 
-    const answer = await fetch(`http://127.0.0.1:${port}/hello`);
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('x-backend')).toBe('web1');
+    for (const port of [wwwPort, wwwAltPort]) {
+      const answer = await fetch(`http://127.0.0.1:${port}/hello`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-backend')).toBe('web1');
+    }
     await t.screenshot('agent');
   });
 
@@ -189,18 +220,24 @@ describe('the Console in Chromium', () => {
     for (const name of ['lb-london-1', 'lb-paris-1']) {
       const preview = page.getByRole('listitem', { name: `Preview on ${name}` });
       await preview
-        .getByText(/lync-https/)
+        .getByText(/Add virtual service lync-https/)
         .first()
         .waitFor();
-      expect(await preview.textContent()).toMatch(/lync-http\b/);
+      const text = await preview.textContent();
+      // The Front Ends once per port, as pools; the two services name them.
+      expect(text).toContain('Add pool lync-fe-https: 1 real server: fe01 127.0.0.1:');
+      expect(text).toContain('Add pool lync-fe-http: 1 real server: fe01 127.0.0.1:');
+      expect(text).toMatch(/Add virtual service lync-https: https on 127\.0\.0\.1:\d+ → pool lync-fe-https/);
+      expect(text).toMatch(/Add virtual service lync-http: http on 127\.0\.0\.1:\d+ → pool lync-fe-http/);
     }
     await t.screenshot('templates-preview');
     await page.getByRole('button', { name: 'Apply to 2 agents' }).click();
     for (const name of ['lb-london-1', 'lb-paris-1']) {
-      await page
-        .getByRole('listitem', { name: `Apply on ${name}` })
-        .getByText(/Revision \d+ now running/)
-        .waitFor();
+      const applied = page.getByRole('listitem', { name: `Apply on ${name}` });
+      await applied.getByText(/Revision \d+ now running/).waitFor();
+      expect(await applied.textContent()).toContain(
+        'Added pools lync-fe-https, lync-fe-http and virtual services lync-https, lync-http.',
+      );
     }
     await t.screenshot('templates-applied');
 
@@ -214,9 +251,56 @@ describe('the Console in Chromium', () => {
     for (const agent of [t.agents.london, t.agents.paris]) {
       const { config } = await t.console.core.config.get(agent.id);
       const https = config.virtualServices.find((vs) => vs.name === 'lync-https');
-      expect(https?.tls?.certificates).toEqual(['lyncweb']);
-      expect(https?.listen.port).toBe(httpsPort);
+      expect(https).toMatchObject({
+        protocol: 'https',
+        pool: 'lync-fe-https',
+        tls: { certificates: ['lyncweb'] },
+        listen: { port: httpsPort },
+      });
     }
+  });
+
+  it('drains a pool member from the Health screen: every service using the pool stops sending to it', async () => {
+    const { page } = t;
+    await screenButton('Health').click();
+    const row = page.getByRole('row', { name: 'lb-london-1 web/web1' });
+    await row.and(page.locator('.state-up')).waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('used by www, www-alt');
+    await t.screenshot('health-up');
+
+    await row.getByRole('button', { name: 'Drain web/web1 on lb-london-1' }).click();
+    await row.getByRole('button', { name: 'Enable web/web1 on lb-london-1' }).waitFor();
+    // One action: no server is left to either service (503 NO_SERVER), and the agent reports it.
+    for (const port of [wwwPort, wwwAltPort]) {
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(503);
+    }
+    await row.and(page.locator('.state-disabled')).waitFor({ timeout: 5_000 });
+    expect(await row.textContent()).toContain('drained');
+    await t.screenshot('health-drained');
+
+    // The Agent screen shows the same one member drained, under its pool.
+    await screenButton('Agent').click();
+    const member = page.getByRole('article', { name: 'Pool web' }).getByRole('row', { name: 'web1' });
+    await member.getByText('draining').waitFor();
+    await member.getByRole('button', { name: 'Enable web/web1' }).click();
+    await member.getByRole('button', { name: 'Drain web/web1' }).waitFor();
+    for (const port of [wwwPort, wwwAltPort]) {
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    }
+  });
+
+  it('refuses to remove a pool services use, saying which ones', async () => {
+    const { page } = t;
+    await screenButton('Agent').click();
+    const pool = page.getByRole('article', { name: 'Pool web' });
+    await pool.getByRole('button', { name: 'Remove pool web' }).click();
+    await pool.getByRole('button', { name: 'Yes, remove web' }).click();
+    const alert = pool.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      'Not removed: Pool web is still used by the virtual services www and www-alt: point them at another pool or remove them first.',
+    );
+    await t.screenshot('agent-pool-in-use');
   });
 
   it('shows a stopped real server as down in the health view within 3 seconds', async () => {
@@ -224,7 +308,6 @@ describe('the Console in Chromium', () => {
     await screenButton('Health').click();
     const row = page.getByRole('row', { name: 'lb-london-1 web/web1' });
     await row.and(page.locator('.state-up')).waitFor({ timeout: 10_000 });
-    await t.screenshot('health-up');
 
     const stoppedAt = Date.now();
     await web.kill();
@@ -290,15 +373,29 @@ describe('the Console in Chromium', () => {
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       found.push(...(await axeViolations(page)).map((v) => `${name}: ${v}`));
     }
-    // The forms too: a new virtual service (with a real-server row) and a pair form.
+    // The forms too: a new pool (with a real-server row), a new service (with a content rule,
+    // after a refused apply so problems show), a removal refused in use, and a pair form.
     await screenButton('Agent').click();
+    await page.getByRole('button', { name: 'New pool' }).click();
+    const poolForm = page.getByRole('form', { name: 'New pool' });
+    await poolForm.getByRole('button', { name: 'Add real server' }).click();
+    await poolForm.getByLabel('Persistence', { exact: true }).selectOption('cookie');
+    await poolForm.getByLabel('Re-encrypt to real servers (TLS to the servers)').check();
+    found.push(...(await axeViolations(page)).map((v) => `Pool form: ${v}`));
+    await poolForm.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'New virtual service' }).click();
-    await page.getByRole('button', { name: 'Add real server' }).click();
-    found.push(...(await axeViolations(page)).map((v) => `Agent form: ${v}`));
-    await page
-      .getByRole('form', { name: 'New virtual service' })
-      .getByRole('button', { name: 'Cancel' })
-      .click();
+    const serviceForm = page.getByRole('form', { name: 'New virtual service' });
+    await serviceForm.getByLabel('Protocol').selectOption('https');
+    await serviceForm.getByRole('button', { name: 'Add content rule' }).click();
+    await serviceForm.getByRole('button', { name: 'Apply' }).click();
+    await serviceForm.locator('.field-problem').first().waitFor();
+    found.push(...(await axeViolations(page)).map((v) => `Service form: ${v}`));
+    await serviceForm.getByRole('button', { name: 'Cancel' }).click();
+    const pool = page.getByRole('article', { name: 'Pool web' });
+    await pool.getByRole('button', { name: 'Remove pool web' }).click();
+    await pool.getByRole('button', { name: 'Yes, remove web' }).click();
+    await pool.getByRole('alert').waitFor();
+    found.push(...(await axeViolations(page)).map((v) => `Pool in use: ${v}`));
     await screenButton('Fleet').click();
     await page.getByRole('button', { name: 'Pair an agent by address…' }).click();
     found.push(...(await axeViolations(page)).map((v) => `Pair form: ${v}`));

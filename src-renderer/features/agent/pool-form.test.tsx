@@ -74,6 +74,8 @@ describe('New pool', () => {
     expect(upsertCalls(test)).toHaveLength(0);
     // Fixed, the rules across the configuration apply: an https check needs re-encrypt.
     type(form, 'Real server 1 port', '8443');
+    // The problem leaves its field with the edit, before the next check.
+    expect(port.getAttribute('aria-invalid')).toBeNull();
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     const check = within(form).getByLabelText('Health check');
     expect(problemOf(check)).toBe('an https health check needs reencrypt settings on the pool');

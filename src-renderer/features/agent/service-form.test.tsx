@@ -102,6 +102,10 @@ describe('New virtual service', () => {
     // Focus goes to the first problem, so a keyboard user lands on it.
     expect(document.activeElement).toBe(listen);
     expect(upsertCalls(test)).toHaveLength(0);
+    // Editing the rule clears its problem, and only its own.
+    type(form, 'Content rule 1 pool', 'cas');
+    expect(within(form).getByLabelText('Content rule 1 pool').getAttribute('aria-invalid')).toBeNull();
+    expect(listen.getAttribute('aria-invalid')).toBe('true');
   });
 
   it('asks for a pool for a tcp service, and refuses one that keeps clients by cookie', async () => {
@@ -113,6 +117,7 @@ describe('New virtual service', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     expect(problemOf(within(form).getByLabelText('Pool'))).toBe('this is required');
     type(form, 'Pool', 'cas');
+    expect(within(form).getByLabelText('Pool').getAttribute('aria-invalid')).toBeNull();
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     expect(problemOf(within(form).getByLabelText('Pool'))).toMatch(/pool "cas" keeps clients by cookie/);
     expect(upsertCalls(test)).toHaveLength(0);

@@ -129,9 +129,33 @@ export function useObjectForm<V, T extends { name: string }>(spec: ObjectFormSpe
     apply.mutate({ document: checked.document, basis, values });
   };
 
-  const set = <K extends keyof V>(key: K, value: V[K]) => setValues((held) => ({ ...held, [key]: value }));
+  const set = <K extends keyof V>(key: K, value: V[K]) => {
+    setProblems((held) => withoutEdited(held, String(key), values[key], value));
+    setValues((held) => ({ ...held, [key]: value }));
+  };
 
   return { basis, values, set, problems, note, apply, reload, submit, formRef };
 }
 
 export type ObjectForm<V> = ReturnType<typeof useObjectForm<V, { name: string }>>;
+
+/**
+ * A problem goes from its field once the admin edits that field (the list on top stays until the
+ * next check): a field still marked invalid after a fix reads as if the fix did not take. Rows
+ * (servers, content rules) are matched by rowId: editing a row clears that row's problems.
+ */
+function withoutEdited(problems: FormProblems, key: string, before: unknown, after: unknown): FormProblems {
+  let drop: (field: string) => boolean;
+  if (Array.isArray(after)) {
+    const old = new Map(((before as { rowId: string }[] | undefined) ?? []).map((r) => [r.rowId, r]));
+    const edited = (after as { rowId: string }[]).filter((r) => old.get(r.rowId) !== r).map((r) => r.rowId);
+    if (edited.length === 0) return problems;
+    drop = (field) => edited.some((rowId) => field.includes(`:${rowId}:`));
+  } else {
+    drop = (field) => field === key;
+  }
+  const kept = Object.entries(problems.fields).filter(([field]) => !drop(field));
+  return kept.length === Object.keys(problems.fields).length
+    ? problems
+    : { ...problems, fields: Object.fromEntries(kept) };
+}
