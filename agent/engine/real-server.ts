@@ -5,12 +5,21 @@
  * and pooled connections survive; weight, enabled and maxConnections are updated in place.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import { buildConnector, Pool } from 'undici';
+import type { buildConnector as BuildConnector, Pool as UndiciPool } from 'undici';
 import type { HealthState } from '../../shared/model/health.ts';
 import type { RealServer } from '../../shared/model/config.ts';
 import { hashString, type Candidate } from './balancer.ts';
 import { Traffic } from './traffic.ts';
+
+// Only the pool and its connector. undici's index also loads fetch, WebSocket, the caches and
+// the interceptors: 11 MB of resident memory at start that a proxy never uses (measured with
+// and without the import, on top of the agent's other dependencies).
+const require = createRequire(import.meta.url);
+const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
+type Pool = UndiciPool;
+const buildConnector = require('undici/lib/core/connect.js') as typeof BuildConnector;
 
 /** TLS from the agent to the real server (re-encrypt). */
 export interface UpstreamTls {
@@ -128,14 +137,14 @@ export class RealServerRuntime implements Candidate {
   }
 
   /** undici's connector with our SNI forced, whatever servername a request carries. */
-  private connector(): buildConnector.connector {
+  private connector(): BuildConnector.connector {
     const tls = this.upstream.tls;
     const sni = this.sni;
     const base = buildConnector({
       timeout: this.upstream.connectMs,
       noDelay: true,
       ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
-    } as buildConnector.BuildOptions);
+    } as BuildConnector.BuildOptions);
     const traffic = this.traffic;
     // Called once per new connection to the server: where pooled HTTP counts the connections
     // it opened (a refused one is an error of its own, CONNECT_FAILED).

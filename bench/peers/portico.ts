@@ -1,6 +1,7 @@
 /**
- * Portico's agent, started from source exactly as `npm run agent` does, with its own data dir.
- * TLS certificates go into the data dir's store with `cert import` before the agent starts.
+ * Portico's agent as an appliance runs it (the bundle, the unit's Node options: agent-bundle.ts),
+ * with its own data dir. TLS certificates go into the data dir's store with `cert import`
+ * before the agent starts.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { AgentConfig, type AgentConfigInput } from '../../shared/model/config.ts';
@@ -16,6 +17,7 @@ import {
   type TlsPorts,
 } from './types.ts';
 import { daemonPeer } from './daemon-peer.ts';
+import { prepareAgent } from './agent-bundle.ts';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -117,8 +119,10 @@ export const porticoPeer: PeerDef = {
   id: 'portico',
   label: 'Portico',
   async start(env: PeerEnv): Promise<RunningPeer> {
-    const cli = `${env.repoRoot}/agent/cli.ts`;
+    const agent = await prepareAgent(env.repoRoot, `${env.dir}/build`);
+    const cli = agent.entry;
     if (!existsSync(cli)) throw new Error(`${cli} does not exist (the agent is not written yet?)`);
+    env.log(`Portico runs ${agent.describe}`);
     const dataDir = `${env.dir}/data`;
     mkdirSync(dataDir, { recursive: true });
     const tls = tlsListeners(env.ports);
@@ -142,7 +146,7 @@ export const porticoPeer: PeerDef = {
     writeFileSync(`${dataDir}/config.json`, JSON.stringify(cfg, null, 2) + '\n');
     // The management API on a port of the kernel's choosing (its default, 7443, may be taken on
     // a shared machine) and no mDNS advertisement: neither is part of what is measured.
-    const args = [cli, '--data-dir', dataDir, '--api', `${LOOPBACK}:0`, '--no-mdns'];
+    const args = [...agent.nodeOptions, cli, '--data-dir', dataDir, '--api', `${LOOPBACK}:0`, '--no-mdns'];
     const d = startDaemon('portico', process.execPath, args, { cwd: env.repoRoot, logDir: env.logDir });
     try {
       // One start-up budget for every listener.
@@ -163,6 +167,7 @@ export const porticoPeer: PeerDef = {
       daemon: d,
       env,
       logs: [d.stdoutPath, d.stderrPath],
+      notes: [`runs ${agent.describe}`],
     });
   },
 };
