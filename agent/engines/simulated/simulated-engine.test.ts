@@ -119,6 +119,10 @@ describe('the simulated engine through the management API', () => {
     const a = member(after, 'web/a').requests - member(before, 'web/a').requests;
     const b = member(after, 'web/b').requests - member(before, 'web/b').requests;
     expect(a + b).toBe(shop.requests);
+    // One draw per batch: the service's answers are exactly its members' answers.
+    const members = ['web/a', 'web/b'].map((k) => member(after, k));
+    expect(members.reduce((n, m) => n + m.responses['5xx'], 0)).toBe(shop.responses['5xx']);
+    expect(members.reduce((n, m) => n + m.latency.counts[4]!, 0)).toBe(shop.latency.counts[4]);
     expect(a / b).toBeGreaterThan(2.5);
     expect(a / b).toBeLessThan(3.5);
 

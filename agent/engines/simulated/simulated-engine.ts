@@ -14,26 +14,24 @@ import { poolsOf, type AgentConfig, type Pool, type VirtualService } from '../..
 import { deepEqual } from '../../../shared/model/deep-equal.ts';
 import type { HealthState, RealServerHealth } from '../../../shared/model/health.ts';
 import type { ConfigProblem } from '../../../shared/model/validate.ts';
-import {
-  LATENCY_BUCKETS_MS,
-  PROXY_ERROR_CODES,
-  REFUSALS,
-  RESPONSE_CLASSES,
-  type ProxyErrorCode,
-  type Refusal,
-  type ResponseClass,
-  type StatsSnapshot,
-} from '../../../shared/protocol/stats.ts';
+import { REFUSALS, type Refusal, type StatsSnapshot } from '../../../shared/protocol/stats.ts';
 import { VERSION } from '../../version.ts';
 import type { ApplySummary, DataPlane } from '../data-plane.ts';
+import {
+  addCounters,
+  copyCounters,
+  drawBatch,
+  newCounters,
+  REQUESTS_PER_CONNECTION,
+  type Counters,
+} from './counters.ts';
+import { FlipTimer } from './flip-timer.ts';
 import { exponential, roundRandom, seeded, type Random } from './random.ts';
 import {
-  addLatencies,
   DEFAULT_TRAFFIC,
   rateAt,
   serverProfile,
   serviceProfile,
-  splitResponses,
   type ServerProfile,
   type ServiceProfile,
   type TrafficOptions,
@@ -49,16 +47,6 @@ export interface SimulatedEngineOptions {
   downSeconds?: number;
   /** The clock (ms); tests pass their own. */
   now?: () => number;
-}
-
-interface Counters {
-  connections: number;
-  requests: number;
-  responses: Record<ResponseClass, number>;
-  bytesIn: number;
-  bytesOut: number;
-  errors: Record<ProxyErrorCode, number>;
-  latency: { counts: number[]; sumMs: number };
 }
 
 interface Member {
@@ -89,37 +77,13 @@ const EMPTY: AgentConfig = { version: 2, pools: [], virtualServices: [] };
 /** Longest step of the model; a longer gap is run in at most MAX_STEPS steps. */
 const STEP_MS = 1_000;
 const MAX_STEPS = 600;
-/** Client connections carry this many requests each (keep-alive). */
-const REQUESTS_PER_CONNECTION = 8;
 /** How long a client connection stays open, s (for the open-connections gauge). */
 const CONNECTION_SECONDS = 15;
-/** Bytes and duration of an L4 connection. */
-const TCP_BYTES = 60_000;
+/** How long an L4 connection stays open, s. */
 const TCP_SECONDS = 30;
-
-function counters(): Counters {
-  return {
-    connections: 0,
-    requests: 0,
-    responses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
-    bytesIn: 0,
-    bytesOut: 0,
-    errors: Object.fromEntries(PROXY_ERROR_CODES.map((c) => [c, 0])) as Record<ProxyErrorCode, number>,
-    latency: { counts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), sumMs: 0 },
-  };
-}
-
-function copy(c: Counters) {
-  return {
-    connections: c.connections,
-    requests: c.requests,
-    responses: { ...c.responses },
-    bytesIn: c.bytesIn,
-    bytesOut: c.bytesOut,
-    errors: { ...c.errors },
-    latency: { counts: [...c.latency.counts], sumMs: c.latency.sumMs },
-  };
-}
+const NO_SERVER_ANSWER = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 1 };
+const REDIRECT_ANSWER = { '1xx': 0, '2xx': 0, '3xx': 1, '4xx': 0, '5xx': 0 };
+const NOT_FOUND_ANSWER = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 1, '5xx': 0 };
 
 export class SimulatedEngine implements DataPlane {
   readonly kind = 'simulated';
@@ -134,9 +98,7 @@ export class SimulatedEngine implements DataPlane {
   private readonly traffic: TrafficOptions;
   private readonly clock: () => number;
   private downSeconds: number;
-  private flipsPerHour: number;
-  private flipTimer: NodeJS.Timeout | undefined;
-  private nextFlipAt = 0;
+  private readonly flips: FlipTimer;
   private modelTime: number;
   private stopped = false;
 
@@ -146,9 +108,9 @@ export class SimulatedEngine implements DataPlane {
     this.traffic = { ...DEFAULT_TRAFFIC, ...opts.traffic };
     this.clock = opts.now ?? Date.now;
     this.downSeconds = opts.downSeconds ?? 45;
-    this.flipsPerHour = opts.flipsPerHour ?? 2;
     this.modelTime = this.clock();
-    this.scheduleFlip();
+    this.flips = new FlipTimer(this.rnd, this.clock, () => this.flipOne());
+    this.flips.setRate(opts.flipsPerHour ?? 2);
   }
 
   get config(): AgentConfig {
@@ -184,7 +146,7 @@ export class SimulatedEngine implements DataPlane {
           : {
               config: vs,
               profile: serviceProfile(vs.name, this.seed, this.traffic),
-              traffic: counters(),
+              traffic: newCounters(),
               activeConnections: 0,
               refused: Object.fromEntries(REFUSALS.map((r) => [r, 0])) as Record<Refusal, number>,
             },
@@ -223,7 +185,7 @@ export class SimulatedEngine implements DataPlane {
             health: { key, pool: pool.name, server: rs.name, state: 'unknown', since: at },
             upAgainAt: undefined,
             active: 0,
-            traffic: counters(),
+            traffic: newCounters(),
             profile: serverProfile(key, this.seed),
           };
       // Like the built-in engine: a drained server is `disabled`; an enabled one is checked (up).
@@ -256,10 +218,8 @@ export class SimulatedEngine implements DataPlane {
    * stream of events and back).
    */
   setFlips(perHour: number, downSeconds = this.downSeconds): void {
-    this.flipsPerHour = perHour;
     this.downSeconds = downSeconds;
-    clearTimeout(this.flipTimer);
-    this.scheduleFlip();
+    this.flips.setRate(perHour);
   }
 
   status(now: Date = new Date(this.clock())): StatsSnapshot {
@@ -277,7 +237,7 @@ export class SimulatedEngine implements DataPlane {
           ...(m.health.reason !== undefined && m.health.state !== 'up' ? { reason: m.health.reason } : {}),
           ...(m.health.state === 'up' ? { checkLatencyMs: Math.round(m.profile.meanMs / 10) / 10 } : {}),
           active: m.active,
-          ...copy(m.traffic),
+          ...copyCounters(m.traffic),
         })),
       })),
       virtualServices: [...this.services.values()].map((s) => ({
@@ -286,7 +246,7 @@ export class SimulatedEngine implements DataPlane {
         activeConnections: s.activeConnections,
         tunnels: 0,
         refused: { ...s.refused },
-        ...copy(s.traffic),
+        ...copyCounters(s.traffic),
       })),
       unexpectedErrors: 0,
     };
@@ -308,7 +268,7 @@ export class SimulatedEngine implements DataPlane {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.flipTimer);
+    this.flips.stop();
   }
 
   /** Runs the model from where it is to `until` (ms). */
@@ -335,16 +295,12 @@ export class SimulatedEngine implements DataPlane {
     const rnd = this.rnd;
     const vs = s.config;
     const rate = rateAt(s.profile, this.modelTime / 1000, this.traffic, rnd);
-    const t = s.traffic;
     if (vs.protocol === 'redirect') {
+      // Answered by the agent itself: a 3xx at once, nothing behind it.
       const n = roundRandom(rate * dt, rnd);
-      t.requests += n;
-      t.responses['3xx'] += n;
-      t.connections += roundRandom(n / REQUESTS_PER_CONNECTION, rnd);
-      t.bytesIn += n * s.profile.bytesIn;
-      t.bytesOut += n * 250;
-      t.latency.counts[0]! += n;
-      t.latency.sumMs += n * 0.2;
+      const batch = drawBatch(n, false, REDIRECT_ANSWER, s.profile, undefined, rnd);
+      batch.bytesOut = n * 250;
+      addCounters(s.traffic, batch);
       if (last) s.activeConnections = roundRandom((rate / REQUESTS_PER_CONNECTION) * CONNECTION_SECONDS, rnd);
       return;
     }
@@ -352,10 +308,9 @@ export class SimulatedEngine implements DataPlane {
     // L4 carries connections (a tenth of the rate), L7 requests.
     const n = roundRandom((tcp ? rate / 10 : rate) * dt, rnd);
     const pools = poolsOf(vs);
-    if (pools.length === 0) {
-      // An http service without a default pool and rules: 404 for everyone.
-      this.answer(t, n, tcp, { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 1, '5xx': 0 }, s.profile, undefined);
-    }
+    // An http service without a default pool or rules: 404 for everyone.
+    if (pools.length === 0)
+      addCounters(s.traffic, drawBatch(n, tcp, NOT_FOUND_ANSWER, s.profile, undefined, rnd));
     let left = n;
     pools.forEach((name, i) => {
       const share = i === pools.length - 1 ? left : Math.min(left, roundRandom(n / pools.length, rnd));
@@ -374,58 +329,26 @@ export class SimulatedEngine implements DataPlane {
     const members = this.pools.get(name) ?? [];
     const up = members.filter((m) => m.health.state === 'up' && m.weight > 0);
     const total = up.reduce((sum, m) => sum + m.weight, 0);
+    if (last) for (const m of members) m.active = 0;
     if (total === 0) {
-      s.traffic.errors.NO_SERVER += n;
-      this.answer(
-        s.traffic,
-        n,
-        tcp,
-        { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 1 },
-        s.profile,
-        undefined,
-      );
-      if (last) for (const m of members) m.active = 0;
+      const batch = drawBatch(n, tcp, NO_SERVER_ANSWER, s.profile, undefined, rnd);
+      batch.errors.NO_SERVER = n;
+      addCounters(s.traffic, batch);
       return;
     }
     let left = n;
     up.forEach((m, i) => {
       const k = i === up.length - 1 ? left : Math.min(left, roundRandom((n * m.weight) / total, rnd));
       left -= k;
-      this.answer(m.traffic, k, tcp, s.profile.shares, s.profile, m.profile);
-      this.answer(s.traffic, k, tcp, s.profile.shares, s.profile, m.profile);
+      // One draw, counted on the member and on the service alike.
+      const batch = drawBatch(k, tcp, s.profile.shares, s.profile, m.profile, rnd);
+      addCounters(m.traffic, batch);
+      addCounters(s.traffic, batch);
       if (last) {
         const perSecond = k / dt;
         m.active = roundRandom(tcp ? perSecond * TCP_SECONDS : (perSecond * m.profile.meanMs) / 1000, rnd);
       }
     });
-    if (last) for (const m of members) if (!up.includes(m)) m.active = 0;
-  }
-
-  /** Counts `n` requests (L7) or connections (L4) answered with this mix into `c`. */
-  private answer(
-    c: Counters,
-    n: number,
-    tcp: boolean,
-    shares: Record<ResponseClass, number>,
-    svc: ServiceProfile,
-    server: ServerProfile | undefined,
-  ): void {
-    if (n === 0) return;
-    const rnd = this.rnd;
-    if (tcp) {
-      c.connections += n;
-      c.bytesIn += n * (TCP_BYTES / 4);
-      c.bytesOut += n * TCP_BYTES;
-      return;
-    }
-    c.requests += n;
-    c.connections += roundRandom(n / REQUESTS_PER_CONNECTION, rnd);
-    const classes = splitResponses(n, shares, rnd);
-    for (const cls of RESPONSE_CLASSES) c.responses[cls] += classes[cls];
-    c.bytesIn += n * svc.bytesIn;
-    c.bytesOut += n * svc.bytesOut;
-    if (server) c.latency.sumMs += addLatencies(n, server, c.latency.counts, rnd);
-    else c.latency.counts[0]! += n; // answered by the agent itself, at once
   }
 
   private change(m: Member, state: HealthState, reason: string | undefined, at = this.clock()): void {
@@ -449,37 +372,6 @@ export class SimulatedEngine implements DataPlane {
         // A subscriber's failure is its own; the other subscribers still hear the change.
       }
     }
-  }
-
-  /**
-   * Servers go down by themselves as a Poisson process, and come back after a while. Flip times
-   * are drawn on the model's own timeline and a late timer catches up, so the rate asked for is
-   * the rate delivered on a busy event loop too.
-   */
-  private scheduleFlip(): void {
-    if (this.stopped || this.flipsPerHour <= 0) return;
-    this.nextFlipAt = this.clock() + this.flipGap();
-    this.armFlip();
-  }
-
-  private flipGap(): number {
-    return exponential(3_600_000 / this.flipsPerHour, this.rnd);
-  }
-
-  private armFlip(): void {
-    const wait = Math.min(Math.max(0, this.nextFlipAt - this.clock()), 2 ** 31 - 1);
-    this.flipTimer = setTimeout(() => {
-      const now = this.clock();
-      for (let n = 0; this.nextFlipAt <= now && n < 10_000; n++) {
-        this.flipOne();
-        this.nextFlipAt += this.flipGap();
-      }
-      // Hopelessly behind (a long stall): start again from now rather than burst.
-      if (this.nextFlipAt <= now) this.nextFlipAt = now + this.flipGap();
-      if (!this.stopped && this.flipsPerHour > 0) this.armFlip();
-    }, wait);
-    // A simulation never keeps a process alive by itself.
-    this.flipTimer.unref();
   }
 
   private flipOne(): void {
