@@ -19,7 +19,7 @@ import type {
 } from '../shared/ipc/certs.ts';
 import type { EventListener } from '../shared/ipc/events.ts';
 import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../shared/ipc/fleet.ts';
-import type { HealthHistory, HealthView } from '../shared/ipc/health.ts';
+import type { AgentStatus, HealthHistory, HealthView } from '../shared/ipc/health.ts';
 import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../shared/ipc/templates.ts';
 
 export interface FleetCore {
@@ -37,6 +37,8 @@ export interface FleetCore {
 export interface HealthCore {
   snapshot(): Promise<HealthView>;
   history(agentId: string, key: string): Promise<HealthHistory>;
+  /** The agent's status now (stats.snapshot); AGENT_OFFLINE when it is not connected. */
+  status(agentId: string): Promise<AgentStatus>;
 }
 
 export interface AgentConfigCore {

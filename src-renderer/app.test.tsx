@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configView, pool, service } from './features/agent/agent-test-data.ts';
 import { inspection } from './features/certs/cert-fixtures.ts';
-import { agent, fleet, health, healthAgent, server } from './test/fixtures.ts';
+import { agent, fleet, health, healthAgent, server, T0 } from './test/fixtures.ts';
 import { createTestApi, ok } from './test/test-api.ts';
 import { App } from './app.tsx';
 
@@ -123,6 +123,31 @@ describe('App: one change seen on every screen', () => {
 });
 
 describe('App: hidden screens', () => {
+  it("does not read an agent's status while the Agent screen is hidden", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const test = createTestApi({
+        listAgents: ok(fleet(agent('a1', 'east'))),
+        listDiscovered: ok([]),
+        healthSnapshot: ok(health()),
+        getAgentConfig: ok(configView('a1', 1)),
+        agentStatus: ok({ agentId: 'a1', at: T0, pools: [], virtualServices: [], unexpectedErrors: 0 }),
+      });
+      render(<App api={test.api} />);
+      const reads = () => test.calls.filter((c) => c.channel === 'agentStatus').length;
+      fireEvent.click(await screen.findByRole('button', { name: 'Open a1' }));
+      await waitFor(() => expect(reads()).toBe(1));
+      fireEvent.click(screen.getByRole('button', { name: 'Fleet' }));
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(reads()).toBe(1);
+      // Shown again: read at once, then every 5 s.
+      fireEvent.click(screen.getByRole('button', { name: 'Agent' }));
+      await waitFor(() => expect(reads()).toBe(2));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not refresh certificate usage (a fan-out to every agent) while its screen is hidden', async () => {
     const test = setup();
     test.handle('certificateUsage', ok({ certificates: [], unreachable: [] }));

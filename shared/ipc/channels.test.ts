@@ -43,6 +43,8 @@ describe('params schemas', () => {
     ['healthHistory', { agentId: 'a1', key: 'cas/cas1' }, true],
     ['healthHistory', { agentId: 'a1', key: 'cas' }, false],
     ['healthHistory', { agentId: 'a1', key: 'owa/cas/cas1' }, false],
+    ['agentStatus', { agentId: 'a1' }, true],
+    ['agentStatus', {}, false],
     ['getAgentConfig', { agentId: 'a1' }, true],
     ['upsertPool', { agentId: 'a1', pool: { name: 'cas', servers: [] }, expectRevision: 2 }, true],
     ['upsertPool', { agentId: 'a1', pool: { name: 'cas' } }, false],

@@ -1,12 +1,14 @@
 /**
  * Health channels: every pool of every agent with its real servers (`pool/server`) and the
- * services that use it, grouped by site and kept current from pushed events, and the last hour
- * of one real server. The renderer filters. Shapes follow src-main/fleet's live view and health
- * history. Runtime-neutral: zod only.
+ * services that use it, grouped by site and kept current from pushed events; the last hour of
+ * one real server; and one agent's status (the agent's one status contract, stats.snapshot:
+ * traffic per pool member and per service). The renderer filters. Shapes follow src-main/fleet's
+ * live view and health history. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
 import type { VirtualService } from '../model/config.ts';
 import type { HealthState, RealServerHealth } from '../model/health.ts';
+import type { StatsSnapshot } from '../protocol/stats.ts';
 import { AgentId, channel, NoParams } from './channel.ts';
 import type { AgentView, SiteGroup } from './fleet.ts';
 
@@ -84,9 +86,18 @@ export const HealthHistoryParams = z
   })
   .strict();
 
+/** One agent's status as the agent reports it (the one status contract), asked for when shown. */
+export interface AgentStatus extends StatsSnapshot {
+  agentId: string;
+}
+
+export const AgentStatusParams = z.object({ agentId: AgentId }).strict();
+
 export const HEALTH_CHANNELS = {
   /** Every pool and real server of every agent, with live health and the services using each pool. */
   healthSnapshot: channel<HealthView>()(NoParams),
   /** The last hour of one real server's states. */
   healthHistory: channel<HealthHistory>()(HealthHistoryParams),
+  /** One agent's traffic per pool member and per service, read now (stats.snapshot). */
+  agentStatus: channel<AgentStatus>()(AgentStatusParams),
 };

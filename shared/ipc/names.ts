@@ -13,6 +13,7 @@ export const CHANNEL_NAMES = [
   'removeAgent',
   'healthSnapshot',
   'healthHistory',
+  'agentStatus',
   'getAgentConfig',
   'upsertPool',
   'removePool',

@@ -1,6 +1,11 @@
-/** Health channels: FleetManager's live view and history, reshaped for IPC. */
+/**
+ * Health channels: FleetManager's live view and history, reshaped for IPC, and one agent's
+ * status read from the agent as it is (the one status contract: nothing converted here).
+ */
 import type { HealthCore } from '../core-types.ts';
 import type { FleetManager } from '../fleet/index.ts';
+import { clientOf } from './config-core.ts';
+import { mapErrors } from './errors.ts';
 import { agentView } from './views.ts';
 
 export function createHealthCore(fleet: FleetManager): HealthCore {
@@ -22,5 +27,7 @@ export function createHealthCore(fleet: FleetManager): HealthCore {
     async history(agentId, key) {
       return { agentId, key, ...fleet.history(agentId, key) };
     },
+    status: (agentId) =>
+      mapErrors(async () => ({ agentId, ...(await clientOf(fleet, agentId).request('stats.snapshot')) })),
   };
 }

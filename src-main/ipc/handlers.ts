@@ -22,6 +22,7 @@ export function createHandlers(core: ConsoleCore): Handlers {
     },
     healthSnapshot: () => health.snapshot(),
     healthHistory: ({ agentId, key }) => health.history(agentId, key),
+    agentStatus: ({ agentId }) => health.status(agentId),
     getAgentConfig: ({ agentId }) => config.get(agentId),
     upsertPool: (p) => config.upsertPool(p),
     removePool: (p) => config.removePool(p),

@@ -14,6 +14,9 @@ import { queryKeys } from './query-keys.ts';
 /** A minute: the history changes through pushed events, a refetch only fills gaps. */
 const HISTORY_STALE_MS = 60_000;
 
+/** Counters are read, not pushed: every 5 s while shown, the agent's own stats tick. */
+export const STATUS_REFRESH_MS = 5_000;
+
 export const fleetQueries = {
   agents: (api: DesktopApi) =>
     queryOptions({
@@ -51,6 +54,14 @@ export const agentQueries = {
     queryOptions({
       queryKey: queryKeys.agentConfig(agentId),
       queryFn: async () => unwrap(await api.getAgentConfig({ agentId })),
+    }),
+  /** Traffic per pool member and service (the agent's stats.snapshot); callers poll it while shown. */
+  status: (api: DesktopApi, agentId: string) =>
+    queryOptions({
+      queryKey: queryKeys.agentStatus(agentId),
+      queryFn: async () => unwrap(await api.agentStatus({ agentId })),
+      // Older than one refresh is old: a screen shown again reads it at once.
+      staleTime: STATUS_REFRESH_MS,
     }),
 };
 

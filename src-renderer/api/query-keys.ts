@@ -15,6 +15,7 @@ export const queryKeys = {
 
   agent: (agentId: string) => ['agent', agentId] as const,
   agentConfig: (agentId: string) => [...queryKeys.agent(agentId), 'config'] as const,
+  agentStatus: (agentId: string) => [...queryKeys.agent(agentId), 'status'] as const,
 
   operation: (operationId: string) => ['operation', operationId] as const,
 

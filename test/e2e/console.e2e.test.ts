@@ -278,8 +278,13 @@ describe('the Console in Chromium', () => {
     expect(await row.textContent()).toContain('drained');
     await t.screenshot('health-drained');
 
-    // The Agent screen shows the same one member drained, under its pool.
+    // The Agent screen shows the same one member drained, under its pool, and each service's
+    // traffic as the agent counts it (its status, read while the screen shows).
     await screenButton('Agent').click();
+    await page
+      .getByRole('article', { name: 'Virtual service www', exact: true })
+      .getByText(/^\d+ open connections?, [1-9]\d* requests \(\d+ 5xx\)$/)
+      .waitFor();
     const member = page.getByRole('article', { name: 'Pool web' }).getByRole('row', { name: 'web1' });
     await member.getByText('draining').waitFor();
     await member.getByRole('button', { name: 'Enable web/web1' }).click();

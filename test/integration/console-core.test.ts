@@ -216,6 +216,17 @@ describe('ConsoleCore over real agents', () => {
       },
     }));
     expect((await fetch(`http://127.0.0.1:${plain}/`)).headers.get('x-backend')).toBe('rs1');
+    // The agent's one status, as the Agent screen reads it: the new service counted its request,
+    // the pool member the requests of every service using it.
+    const status = await core.health.status(agentId);
+    expect(status.agentId).toBe(agentId);
+    expect(status.virtualServices.find((vs) => vs.name === 'plain')).toMatchObject({
+      protocol: 'http',
+      requests: 1,
+      responses: { '2xx': 1 },
+    });
+    const rs1Status = status.pools.find((p) => p.name === 'app')?.servers.find((m) => m.key === 'app/rs1');
+    expect(rs1Status?.requests).toBeGreaterThanOrEqual(1);
     const member = () =>
       fleet
         .view()
@@ -386,6 +397,7 @@ describe('ConsoleCore over real agents', () => {
     expect(result.results[0]).toMatchObject({ agentId: a.id, ok: true });
     expect(result.results[1]).toMatchObject({ agentId: b.id, ok: false, error: { code: 'AGENT_OFFLINE' } });
     await expect(core.config.get(b.id)).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+    await expect(core.health.status(b.id)).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
     const usage = await core.certs.usage();
     expect(usage.unreachable.map((u) => u.agentId)).toEqual([b.id]);
   }, 30_000);

@@ -118,6 +118,11 @@ export function createMemoryCore(): MemoryCore {
         agent(agentId);
         return { agentId, key, samples: [] };
       },
+      async status(agentId) {
+        record('health.status', agentId);
+        agent(agentId);
+        return { agentId, at: NOW, pools: [], virtualServices: [], unexpectedErrors: 0 };
+      },
     },
     config: {
       async get(agentId) {

@@ -1,8 +1,9 @@
 /**
  * One agent: who it is (name, site, connection, engine, revision), its pools (real servers with
- * live health and drain/enable) and its virtual services (the pools they send to), and the
- * forms that create or change a pool or a service. The configuration and the health snapshot
- * fail separately: without health the pools still show, only their live state is missing.
+ * live health, traffic and drain/enable) and its virtual services (the pools they send to, their
+ * traffic), and the forms that create or change a pool or a service. The configuration, the
+ * health snapshot and the status fail separately: without health or figures the pools still
+ * show, only their live state is missing.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
@@ -10,11 +11,14 @@ import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import type { ObjectKind } from '../../../shared/model/config-diff.ts';
 import { poolsOf } from '../../../shared/model/config.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { agentQueries, healthQueries } from '../../api/queries.ts';
+import { agentQueries, healthQueries, STATUS_REFRESH_MS } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { errorText } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { useScreenVisible } from '../../components/screen-visibility.tsx';
 import { AgentState } from '../fleet/agent-state.tsx';
 import { healthByKey } from './live-health.ts';
+import { liveStatus } from './live-status.ts';
 import { PoolCard } from './pool-card.tsx';
 import { PoolForm } from './pool-form.tsx';
 import { ServiceCard } from './service-card.tsx';
@@ -34,12 +38,20 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
   const api = useApi();
   const config = useQuery(agentQueries.config(api, agentId));
   const health = useQuery(healthQueries.snapshot(api));
+  // Read while shown only: a hidden Agent screen (kept mounted) asks the agent for nothing.
+  const visible = useScreenVisible();
+  const status = useQuery({
+    ...agentQueries.status(api, agentId),
+    enabled: visible,
+    refetchInterval: visible ? STATUS_REFRESH_MS : false,
+  });
   const [editing, setEditing] = useState<Editing>();
   const [applied, setApplied] = useState<Applied>();
   // Focus goes back where the admin opened the form from, so the keyboard does not restart at the top.
   const opener = useRef<HTMLElement | null>(null);
 
   const live = useMemo(() => healthByKey(health.data, agentId), [health.data, agentId]);
+  const traffic = useMemo(() => liveStatus(status.data), [status.data]);
   const pools = config.data?.config.pools ?? [];
   const services = config.data?.config.virtualServices ?? [];
   const usedBy = useMemo(() => {
@@ -85,6 +97,8 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
           <dt>Revision</dt>
           <dd>{config.data ? config.data.revision : '—'}</dd>
         </dl>
+        {/* Figures are a nice-to-have beside the configuration: their absence is said, not alarmed. */}
+        {status.error && <p className="muted">Traffic figures unavailable: {errorText(status.error)}</p>}
       </header>
 
       <div className="actions">
@@ -138,6 +152,7 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
                 usedBy={usedBy.get(pool.name) ?? []}
                 revision={config.data.revision}
                 health={live}
+                traffic={traffic.members}
                 onEdit={() => open('pool', pool.name)}
                 onRemoved={setApplied}
               />
@@ -152,6 +167,7 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
                 agentId={agentId}
                 service={service}
                 revision={config.data.revision}
+                traffic={traffic.services.get(service.name)}
                 onEdit={() => open('virtualService', service.name)}
                 onRemoved={setApplied}
               />

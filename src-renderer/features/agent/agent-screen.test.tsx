@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agent, fleet, health, healthAgent, server } from '../../test/fixtures.ts';
 import { renderWithApi } from '../../test/render.tsx';
 import { createTestApi, fail, ok, pending, type Handlers } from '../../test/test-api.ts';
+import { memberStatus, serviceStatus, statusOf } from '../../../test/support/stats.ts';
 import { configView, exchangeConfig, pool, service } from './agent-test-data.ts';
 import { AgentScreen } from './agent-screen.tsx';
 
@@ -14,8 +15,39 @@ const A1 = {
   engine: { kind: 'builtin', version: 'portico 0.1.0', pools: 3, virtualServices: 2, realServers: 4 },
 } as const;
 
+/** What the agent's stats.snapshot says: traffic on cas1 and owa, nothing elsewhere. */
+const STATUS = {
+  agentId: 'a1',
+  ...statusOf(
+    [
+      {
+        name: 'cas',
+        servers: [
+          memberStatus('cas', 'cas1', {
+            active: 2,
+            connections: 40,
+            requests: 1200,
+            errors: { ...memberStatus('cas', 'x').errors, CONNECT_FAILED: 3, RESPONSE_TIMEOUT: 1 },
+          }),
+          memberStatus('cas', 'cas2', { state: 'disabled' }),
+        ],
+      },
+    ],
+    [
+      serviceStatus('owa', 'https', {
+        activeConnections: 12,
+        requests: 4100,
+        responses: { ...serviceStatus('x', 'http').responses, '2xx': 4097, '5xx': 3 },
+        refused: { ...serviceStatus('x', 'http').refused, connections: 2 },
+      }),
+      serviceStatus('web', 'http'),
+    ],
+  ),
+};
+
 function setup(handlers: Handlers = {}, { agentId }: { agentId: string | undefined } = { agentId: 'a1' }) {
   const test = createTestApi({
+    agentStatus: ok(STATUS),
     listAgents: ok(fleet(A1, agent('b2', 'west'))),
     getAgentConfig: ok(exchangeConfig(4)),
     healthSnapshot: ok(
@@ -122,22 +154,43 @@ describe('AgentScreen: an agent', () => {
         .getAllByRole('cell')
         .map((c) => c.textContent);
     expect(within(cas).getByRole('table', { name: 'Real servers of cas' })).toBeTruthy();
-    expect(cells(cas, 'cas1')).toEqual(['cas1', '10.0.1.1:443', '3', 'enabled', 'up', 'Drain']);
+    // Traffic from the agent's status: in flight, connections, requests, errors (every code).
+    await waitFor(() =>
+      expect(cells(cas, 'cas1')).toEqual([
+        'cas1',
+        '10.0.1.1:443',
+        '3',
+        'enabled',
+        'up',
+        '2',
+        '40',
+        '1,200',
+        '4',
+        'Drain',
+      ]),
+    );
     expect(cells(cas, 'cas2')).toEqual([
       'cas2',
       '10.0.1.2:443',
       '1',
       'draining',
       'down connect ECONNREFUSED',
+      '0',
+      '0',
+      '0',
+      '0',
       'Enable',
     ]);
-    // A pool the health snapshot does not report yet.
-    expect(cells(await poolCard('ad'), 'ad1')[4]).toBe('not reported');
+    // A pool the health snapshot and the status do not report yet.
+    expect(cells(await poolCard('ad'), 'ad1').slice(4, 9)).toEqual(['not reported', '—', '—', '—', '—']);
   });
 
   it('shows each service: where it listens and which pools it sends to', async () => {
     setup();
     const owa = await serviceCard('owa');
+    await waitFor(() =>
+      expect(owa.textContent).toContain('Traffic12 open connections, 4,100 requests (3 5xx), 2 refused'),
+    );
     const text = owa.textContent ?? '';
     expect(text).toContain('https');
     expect(text).toContain('192.0.2.1:443');
@@ -193,6 +246,30 @@ describe('AgentScreen: an agent', () => {
     setup({ healthSnapshot: fail('INTERNAL', 'snapshot failed (ref 7)') });
     expect(await poolCard('cas')).toBeTruthy();
     expect((await screen.findByRole('alert')).textContent).toContain('Live health unavailable');
+  });
+
+  it('says quietly that figures are missing when the status cannot be read', async () => {
+    setup({ agentStatus: fail('TIMEOUT', 'The agent did not answer in time.') });
+    const cas = await poolCard('cas');
+    expect(
+      await screen.findByText('Traffic figures unavailable: The agent did not answer in time.'),
+    ).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(within(cas).getByRole('row', { name: 'cas1' }).textContent).toContain('——');
+  });
+
+  it('reads the status again every 5 s while shown (app.test.tsx: not while hidden)', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { test } = setup();
+      const reads = () => test.calls.filter((c) => c.channel === 'agentStatus').length;
+      await poolCard('cas');
+      await waitFor(() => expect(reads()).toBe(1));
+      await vi.advanceTimersByTimeAsync(5_100);
+      await waitFor(() => expect(reads()).toBe(2));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

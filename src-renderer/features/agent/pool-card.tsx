@@ -1,9 +1,10 @@
 /**
  * One pool as the agent runs it: the services that send to it, how it balances and checks, the
- * connection to its servers, and its real servers with live health and drain/enable.
+ * connection to its servers, and its real servers with live health, traffic and drain/enable.
  */
 import type { Pool } from '../../../shared/model/config.ts';
 import type { RealServerHealth } from '../../../shared/model/health.ts';
+import type { PoolMemberStatus } from '../../../shared/protocol/stats.ts';
 import { healthCheckText, listText, persistenceText, reencryptText, timeoutsText } from './describe-pool.ts';
 import { PoolServerTable } from './pool-server-table.tsx';
 import { RemoveObject } from './remove-object.tsx';
@@ -15,6 +16,7 @@ export function PoolCard({
   usedBy,
   revision,
   health,
+  traffic,
   onEdit,
   onRemoved,
 }: {
@@ -24,6 +26,8 @@ export function PoolCard({
   usedBy: string[];
   revision: number;
   health: Map<string, RealServerHealth>;
+  /** Each member's status by `pool/server`; empty until read. */
+  traffic: Map<string, PoolMemberStatus>;
   onEdit: () => void;
   onRemoved: (applied: Applied) => void;
 }) {
@@ -65,6 +69,7 @@ export function PoolCard({
         revision={revision}
         servers={pool.servers}
         health={health}
+        traffic={traffic}
       />
     </article>
   );

@@ -1,5 +1,6 @@
 /**
- * The real servers of one pool as the agent runs them, with their live health and drain/enable:
+ * The real servers of one pool as the agent runs them, with their live health, their traffic
+ * (in flight, connections, requests, errors: the agent's status) and drain/enable:
  * one action on `pool/server`, for every service that uses the pool. Drain is a configuration
  * change like any other: it carries the revision on screen, and a refusal stays on the row it
  * concerns.
@@ -9,11 +10,13 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { HealthView } from '../../../shared/ipc/health.ts';
 import { type RealServer, serverKey } from '../../../shared/model/config.ts';
 import type { RealServerHealth } from '../../../shared/model/health.ts';
+import type { PoolMemberStatus } from '../../../shared/protocol/stats.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
 import { reduceRealServerEnabled } from '../../api/reducers.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { isConflict } from './form-problems.ts';
+import { countText, errorsOf } from './live-status.ts';
 
 interface Props {
   agentId: string;
@@ -22,6 +25,7 @@ interface Props {
   revision: number;
   servers: RealServer[];
   health: Map<string, RealServerHealth>;
+  traffic: Map<string, PoolMemberStatus>;
 }
 
 export function PoolServerTable({ servers, ...row }: Props) {
@@ -36,6 +40,10 @@ export function PoolServerTable({ servers, ...row }: Props) {
           <th scope="col">Weight</th>
           <th scope="col">State</th>
           <th scope="col">Health</th>
+          <th scope="col">In flight</th>
+          <th scope="col">Connections</th>
+          <th scope="col">Requests</th>
+          <th scope="col">Errors</th>
           <th scope="col">
             <span className="visually-hidden">Action</span>
           </th>
@@ -56,11 +64,13 @@ function RealServerStatusRow({
   revision,
   server,
   health,
+  traffic,
 }: Omit<Props, 'servers'> & { server: RealServer }) {
   const api = useApi();
   const client = useQueryClient();
   const key = serverKey(pool, server.name);
   const live = health.get(key);
+  const figures = traffic.get(key);
   const toggle = useMutation({
     mutationFn: async (enabled: boolean) =>
       unwrap(
@@ -111,6 +121,10 @@ function RealServerStatusRow({
             <span className="muted">not reported</span>
           )}
         </td>
+        <td>{figures ? countText(figures.active) : '—'}</td>
+        <td>{figures ? countText(figures.connections) : '—'}</td>
+        <td>{figures ? countText(figures.requests) : '—'}</td>
+        <td>{figures ? countText(errorsOf(figures)) : '—'}</td>
         <td>
           <button
             type="button"
@@ -124,7 +138,7 @@ function RealServerStatusRow({
       </tr>
       {toggle.error && (
         <tr className="rs-error">
-          <td colSpan={6}>
+          <td colSpan={10}>
             <ErrorMessage title={`Could not ${action.toLowerCase()} ${server.name}`} error={toggle.error} />
           </td>
         </tr>

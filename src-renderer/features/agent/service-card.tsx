@@ -1,10 +1,12 @@
 /**
- * One virtual service as the agent runs it: where it listens and, by protocol, where its
- * traffic goes — the pool (tcp), the default pool and each content rule's pool (http, https),
+ * One virtual service as the agent runs it: where it listens, its traffic and, by protocol,
+ * where that goes — the pool (tcp), the default pool and each content rule's pool (http, https),
  * the redirect's target — with its certificates, deny paths and forwarded headers.
  */
 import { isL7, type VirtualService } from '../../../shared/model/config.ts';
+import type { VirtualServiceStatus } from '../../../shared/protocol/stats.ts';
 import { contentRuleText } from './describe-pool.ts';
+import { serviceTrafficText } from './live-status.ts';
 import { RemoveObject } from './remove-object.tsx';
 import type { Applied } from './use-object-form.ts';
 
@@ -12,12 +14,15 @@ export function ServiceCard({
   agentId,
   service,
   revision,
+  traffic,
   onEdit,
   onRemoved,
 }: {
   agentId: string;
   service: VirtualService;
   revision: number;
+  /** Its status; undefined until read, and for a disabled service (it runs nothing). */
+  traffic: VirtualServiceStatus | undefined;
   onEdit: () => void;
   onRemoved: (applied: Applied) => void;
 }) {
@@ -45,6 +50,8 @@ export function ServiceCard({
         <dd>
           {service.listen.address}:{service.listen.port}
         </dd>
+        <dt>Traffic</dt>
+        <dd>{traffic ? serviceTrafficText(traffic) : '—'}</dd>
         {service.protocol === 'tcp' && (
           <>
             <dt>Pool</dt>
