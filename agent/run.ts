@@ -13,6 +13,7 @@ import { AuditLog } from './config/audit-log.ts';
 import { CertStore } from './certs/store.ts';
 import { openCertStore } from './certs/engine-source.ts';
 import { startAdvertising } from './discovery/advertise.ts';
+import { HaController } from './ha/ha-controller.ts';
 import { loadOrCreateIdentity, readToken } from './identity/index.ts';
 import { createManagement } from './mgmt/management.ts';
 import { startManagementServer } from './mgmt/server.ts';
@@ -60,6 +61,8 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   }
 
   const agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir), engine: identity.engine });
+  // The HA pair (ha.json): keepalived as a child, after the engine listens on the virtual IPs.
+  const ha = await HaController.open({ dataDir, engine: agent.engine, log });
   const management = createManagement({
     engine: agent.engine,
     configStore: agent.config,
@@ -73,6 +76,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     },
     log,
     audit: new AuditLog(dataDir),
+    ha,
   });
   let token = identity.token;
   const api = await startManagementServer({
@@ -109,6 +113,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         host: opts.metrics.host,
         port: opts.metrics.port,
         collect: () => agent.engine.status(),
+        extraText: () => ha.metricsText(),
       })
     : undefined;
 
@@ -150,6 +155,8 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await advert?.stop().catch(() => undefined);
+  // The virtual IPs go first, so the other member serves while this engine drains.
+  await ha.close();
   await api.close();
   management.close();
   await metrics?.close();

@@ -13,6 +13,8 @@ export interface MetricsServerOptions {
   port: number;
   /** The one status, read once per scrape (the engine's status()). */
   collect: () => StatsSnapshot;
+  /** More metrics in the text format, appended to each scrape (the HA pair's, agent/ha). */
+  extraText?: (() => string) | undefined;
   /** Called when collecting fails (the scrape gets a 500). */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -23,7 +25,12 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const EMPTY: StatsSnapshot = { at: new Date(0).toISOString(), pools: [], virtualServices: [], unexpectedErrors: 0 };
+const EMPTY: StatsSnapshot = {
+  at: new Date(0).toISOString(),
+  pools: [],
+  virtualServices: [],
+  unexpectedErrors: 0,
+};
 
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
   let snapshot = EMPTY;
@@ -40,7 +47,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
     let body: string;
     try {
       snapshot = opts.collect();
-      body = (await registry.metrics()) + latencyHistogramText(snapshot);
+      body = (await registry.metrics()) + latencyHistogramText(snapshot) + (opts.extraText?.() ?? '');
     } catch (error) {
       opts.onError?.(error);
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('cannot collect metrics\n');

@@ -12,6 +12,7 @@ import { certMethods } from './methods/certs.ts';
 import { configMethods } from './methods/config.ts';
 import type { MethodContext } from './methods/context.ts';
 import { eventMethods } from './methods/events.ts';
+import { haMethods } from './methods/ha.ts';
 import { historyMethods } from './methods/history.ts';
 import { templateMethods } from './methods/templates.ts';
 
@@ -41,5 +42,6 @@ export function createHandlers(ctx: MethodContext): Handlers {
     ...templateMethods(ctx),
     ...eventMethods(),
     ...historyMethods(ctx),
+    ...haMethods(ctx),
   };
 }

@@ -18,6 +18,7 @@ import { startSampler } from '../history/sampler.ts';
 import { StatsHistory, type StatsHistoryOptions } from '../history/stats-history.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import type { AgentIdentityInfo } from './methods/context.ts';
+import type { HaModule } from './methods/ha.ts';
 import { createFeeds } from './methods/events.ts';
 import type { TemplateModule } from './methods/templates.ts';
 
@@ -56,6 +57,8 @@ export interface ManagementOptions {
   historySampling?: 'auto' | 'manual';
   /** Slots each history ring holds (default an hour of 10 s, a day of 1 min); fleet-sim keeps fewer. */
   history?: Pick<StatsHistoryOptions, 'slots10s' | 'slots1m'>;
+  /** The HA module (agent/ha) behind `ha.*` and the `ha` topic; omitted: in no pair. */
+  ha?: HaModule | null;
 }
 
 const BUILTIN_TEMPLATES = {
@@ -77,6 +80,7 @@ export function createManagement(opts: ManagementOptions): Management {
     startedAt: opts.startedAt ?? new Date(),
     log: opts.log,
     templates: opts.templates === undefined ? BUILTIN_TEMPLATES : opts.templates,
+    ha: opts.ha ?? null,
     healthFeed:
       opts.healthFeed ?? ((listener: (health: RealServerHealth) => void) => opts.engine.onHealth(listener)),
     audit: async (entry: AuditEntry) => {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { IsoDate, method, NoParams, Revision } from './common.ts';
+import { HaSummary } from './ha.ts';
 
 /** Version of this protocol; raised only for changes an older Console cannot handle. */
 /** 2: config version 2 (pools), servers named pool/server, the one status contract. */
@@ -60,6 +61,10 @@ export const AgentInfo = z
     revision: Revision,
     /** What the engine runs right now. */
     engine: EngineSummary.describe('What the engine runs right now.'),
+    /** The HA pair this agent is a member of, and its VRRP state; absent when in none. */
+    ha: HaSummary.optional().describe(
+      'The HA pair this agent is a member of, and its VRRP state; absent when in none.',
+    ),
   })
   .strict();
 export type AgentInfo = z.infer<typeof AgentInfo>;

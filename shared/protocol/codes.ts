@@ -54,6 +54,11 @@ export const ERRORS = {
     code: -32009,
     meaning: 'The template document or its parameter values are refused; each problem is named.',
   },
+  HA_STATE: {
+    code: -32010,
+    meaning:
+      "This member's HA state does not allow it (not in a pair, or not master for a failover); `state` says which.",
+  },
 } as const;
 
 export type ErrorCodeName = keyof typeof ERRORS;
@@ -117,6 +122,7 @@ export const ERROR_DATA = {
   CERT_ERROR: z.object({ code: z.string(), issues: z.array(CertIssueWire) }).strict(),
   BUSY: z.object({ maxInFlight: z.number().int() }).strict(),
   TEMPLATE_INVALID: z.object({ problems: z.array(TemplateProblemWire) }).strict(),
+  HA_STATE: z.object({ state: z.string().describe('The VRRP state now.') }).strict(),
 } as const satisfies Partial<Record<ErrorCodeName, z.ZodType>>;
 
 /** WebSocket close codes the agent uses; 4000–4999 are the application's own (RFC 6455 §7.4.2). */

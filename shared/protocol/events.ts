@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import { JSONRPC_VERSION, EVENT_METHOD } from './envelopes.ts';
 import { method, Revision } from './common.ts';
+import { HaTransition } from './ha.ts';
 import { RealServerHealthWire } from './health.ts';
 import { StatsSnapshot } from './stats.ts';
 
-export const TOPICS = ['health', 'config', 'stats'] as const;
+export const TOPICS = ['health', 'config', 'stats', 'ha'] as const;
 export type Topic = (typeof TOPICS)[number];
 export const TopicSchema = z.enum(TOPICS);
 
@@ -44,6 +45,11 @@ export const EVENTS = {
     description: 'A stats snapshot, every few seconds while the session is subscribed.',
     data: StatsSnapshot,
   },
+  ha: {
+    description:
+      "This member of an HA pair changed VRRP state (master, backup, fault, stopped), with the agent's reason.",
+    data: HaTransition,
+  },
 } as const satisfies Record<Topic, { description: string; data: z.ZodType }>;
 
 export type EventData<T extends Topic> = z.infer<(typeof EVENTS)[T]['data']>;
@@ -57,6 +63,7 @@ export const EventNotification = z
       z.object({ topic: z.literal('health'), data: EVENTS.health.data }).strict(),
       z.object({ topic: z.literal('config'), data: EVENTS.config.data }).strict(),
       z.object({ topic: z.literal('stats'), data: EVENTS.stats.data }).strict(),
+      z.object({ topic: z.literal('ha'), data: EVENTS.ha.data }).strict(),
     ]),
   })
   .strict();

@@ -37,6 +37,10 @@ describe('the method map', () => {
         'stats.history',
         'events.subscribe',
         'events.unsubscribe',
+        'ha.status',
+        'ha.set',
+        'ha.clear',
+        'ha.failover',
       ].sort(),
     );
   });

@@ -8,6 +8,7 @@ import { AGENT_METHODS } from './agent.ts';
 import { CERT_METHODS } from './cert.ts';
 import { CONFIG_METHODS } from './config.ts';
 import { EVENT_METHODS } from './events.ts';
+import { HA_METHODS } from './ha.ts';
 import { HEALTH_METHODS } from './health.ts';
 import { HISTORY_METHODS } from './history.ts';
 import { STATS_METHODS } from './stats.ts';
@@ -21,6 +22,7 @@ export const METHODS = {
   ...HEALTH_METHODS,
   ...STATS_METHODS,
   ...HISTORY_METHODS,
+  ...HA_METHODS,
   ...EVENT_METHODS,
 };
 

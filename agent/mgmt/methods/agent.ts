@@ -10,6 +10,7 @@ export function agentMethods(
   return {
     'agent.info': () => {
       const counts = { up: 0, down: 0, disabled: 0, unknown: 0 };
+      const ha = ctx.ha?.summary();
       for (const h of engine.healthSnapshot()) counts[h.state]++;
       return {
         ...identity,
@@ -25,6 +26,7 @@ export function agentMethods(
           listening: engine.addresses().size,
           realServers: counts,
         },
+        ...(ha ? { ha } : {}),
       };
     },
     'health.snapshot': () => ({ at: new Date().toISOString(), servers: engine.healthSnapshot() }),

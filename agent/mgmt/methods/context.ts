@@ -10,6 +10,7 @@ import type { AuditEntry } from '../../config/audit-log.ts';
 import type { ConfigStore } from '../../config/config-store.ts';
 import type { DataPlane } from '../../engines/data-plane.ts';
 import type { StatsHistory } from '../../history/stats-history.ts';
+import type { HaModule } from './ha.ts';
 import type { TemplateModule } from './templates.ts';
 
 export interface AgentIdentityInfo {
@@ -37,4 +38,6 @@ export interface MethodContext {
   healthFeed(listener: (health: RealServerHealth) => void): () => void;
   /** Status rollups and health transitions behind `stats.history`. */
   history: StatsHistory;
+  /** This agent's part in an HA pair (agent/ha); null: the `ha.*` methods say it is in none. */
+  ha: HaModule | null;
 }

@@ -1,6 +1,6 @@
 /**
  * `events.subscribe` / `events.unsubscribe`, and the feeds behind the topics: health changes
- * from the engine, config changes from the store, and stats ticks — read off the engine only
+ * from the engine, config changes from the store, HA state changes (agent/ha), and stats ticks — read off the engine only
  * while someone is subscribed.
  */
 import type { EventData, Topic } from '../../../shared/protocol/events.ts';
@@ -32,6 +32,9 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
   const config = new Broadcast<EventData<'config'>>(onListenerError);
   const leaveStore = configStore.onChange(({ revision, actor }) => config.publish({ revision, actor }));
 
+  const ha = new Broadcast<EventData<'ha'>>(onListenerError);
+  const leaveHa = ctx.ha?.onTransition(ha.publish);
+
   const stats = new Broadcast<StatsSnapshot>(onListenerError);
   let ticker: NodeJS.Timeout | undefined;
   const subscribeStats = (listener: (s: StatsSnapshot) => void): (() => void) => {
@@ -56,6 +59,8 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
           return config.subscribe(listener as (data: EventData<'config'>) => void);
         case 'stats':
           return subscribeStats(listener as (data: EventData<'stats'>) => void);
+        case 'ha':
+          return ha.subscribe(listener as (data: EventData<'ha'>) => void);
         default:
           throw new RpcError('INVALID_PARAMS', `no topic "${String(topic)}"`);
       }
@@ -63,6 +68,7 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
     close() {
       leaveEngine();
       leaveStore();
+      leaveHa?.();
       if (ticker) clearInterval(ticker);
       ticker = undefined;
     },
