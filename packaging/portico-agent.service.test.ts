@@ -43,8 +43,16 @@ describe('packaging/portico-agent.service', () => {
     expect(testArgs).toContain(dataDir);
     expect(testArgs).toContain(`127.0.0.1:${port}`);
 
+    // The unit's Environment= lines (NODE_OPTIONS): Node refuses to start on one it does not know.
+    const unitEnv = Object.fromEntries(
+      UNIT.split('\n')
+        .filter((l) => l.startsWith('Environment='))
+        .map((l) => l.slice('Environment='.length).split(/=(.*)/s).slice(0, 2)),
+    );
+    expect(unitEnv.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
     const child = spawn(process.execPath, [installed.bin('portico-agent'), ...testArgs, '--no-mdns'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...unitEnv },
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
