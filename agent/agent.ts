@@ -12,6 +12,7 @@ import { ConfigFileError } from './config/config-file.ts';
 import { ConfigInvalidError, ConfigStore } from './config/config-store.ts';
 import type { DataPlane } from './engines/data-plane.ts';
 import { HaproxyEngine } from './engines/haproxy/haproxy-engine.ts';
+import { createSimulatedDataPlane } from './engines/simulated/index.ts';
 
 export interface AgentOptions {
   dataDir: string;
@@ -19,7 +20,7 @@ export interface AgentOptions {
   certs?: CertificateSource;
   drainMs?: number;
   /** Which engine carries the traffic (default builtin; haproxy: HAProxy as this process's child). */
-  engine?: 'builtin' | 'haproxy';
+  engine?: 'builtin' | 'haproxy' | 'simulated';
 }
 
 export interface RunningAgent {
@@ -42,7 +43,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const engine: DataPlane =
     opts.engine === 'haproxy'
       ? await HaproxyEngine.create({ dataDir: opts.dataDir, ...engineOptions })
-      : new Engine(engineOptions);
+      : opts.engine === 'simulated'
+        ? createSimulatedDataPlane()
+        : new Engine(engineOptions);
   // The first apply must succeed: an agent that cannot run its config says so and exits (and
   // stops what the engine started: HAProxy is a child of this process).
   const config = await ConfigStore.open(opts.dataDir, engine, opts.log).catch(async (err: unknown) => {

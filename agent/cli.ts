@@ -15,10 +15,11 @@ import { parseEndpoint, runAgent } from './run.ts';
 const USAGE = `usage:
   portico-agent [run] --data-dir DIR [--api HOST:PORT] [--name NAME] [--site SITE]
                 [--mdns-interface ADDR|IFACE]... [--no-mdns] [--metrics HOST:PORT]
-                [--engine builtin|haproxy]
+                [--engine builtin|haproxy|simulated]
       run the agent in the foreground (JSON logs on stdout); the API defaults to 127.0.0.1:7443;
-      the engine chosen is remembered in DIR/agent.json (default builtin)
-  portico-agent check --data-dir DIR [--engine builtin|haproxy]
+      the engine chosen is remembered in DIR/agent.json (default builtin; simulated: no traffic,
+      status counters from a traffic model, for demos and fleet-scale tests)
+  portico-agent check --data-dir DIR [--engine builtin|haproxy|simulated]
       validate DIR/config.json and list every problem; with haproxy, show the rendered haproxy.cfg
   portico-agent cert (import|list|remove) --data-dir DIR …   the certificate store (cert --help)
   portico-agent token [rotate] --data-dir DIR                 print or replace the admin token
@@ -57,8 +58,8 @@ async function main(argv: string[]): Promise<number> {
   if (!values['data-dir']) return usage('--data-dir is required');
   const dataDir = resolve(values['data-dir']);
   const engine = values.engine;
-  if (engine !== undefined && engine !== 'builtin' && engine !== 'haproxy')
-    return usage(`--engine "${engine}": use builtin or haproxy`);
+  if (engine !== undefined && engine !== 'builtin' && engine !== 'haproxy' && engine !== 'simulated')
+    return usage(`--engine "${engine}": use builtin, haproxy or simulated`);
 
   if (command === 'check') {
     try {

@@ -37,7 +37,7 @@ export interface RunOptions {
   mdns: boolean;
   metrics?: Endpoint | undefined;
   /** --engine: which engine carries the traffic; omitted = the one agent.json remembers (builtin). */
-  engine?: 'builtin' | 'haproxy' | undefined;
+  engine?: 'builtin' | 'haproxy' | 'simulated' | undefined;
   /** Where the token is shown once at first start (never the log). */
   console: { write(text: string): unknown };
 }

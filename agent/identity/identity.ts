@@ -47,7 +47,7 @@ export const AgentFile = z.looseObject({
   /** SHA-256 of identity.crt as colon-separated upper-case hex. */
   fingerprint: z.string(),
   /** The engine chosen with --engine, kept so a restart without the flag runs the same one; absent = builtin. */
-  engine: z.enum(['builtin', 'haproxy']).optional(),
+  engine: z.enum(['builtin', 'haproxy', 'simulated']).optional(),
 });
 export type AgentFile = z.infer<typeof AgentFile>;
 

@@ -64,11 +64,24 @@ export function addCounters(into: Counters, c: Counters): void {
   into.latency.sumMs += c.latency.sumMs;
 }
 
+export function resetCounters(c: Counters): void {
+  c.connections = 0;
+  c.requests = 0;
+  for (const cls of RESPONSE_CLASSES) c.responses[cls] = 0;
+  c.bytesIn = 0;
+  c.bytesOut = 0;
+  for (const code of PROXY_ERROR_CODES) c.errors[code] = 0;
+  c.latency.counts.fill(0);
+  c.latency.sumMs = 0;
+}
+
 /**
  * `n` requests (L7) or connections (L4) answered with `shares`, their latencies drawn from
- * `server` (none: the agent answered at once, e.g. a 503 without a server). A new batch.
+ * `server` (none: the agent answered at once, e.g. a 503 without a server), written over `c`
+ * (a scratch batch the caller reuses: the model draws thousands a second across a fleet).
  */
 export function drawBatch(
+  c: Counters,
   n: number,
   tcp: boolean,
   shares: Record<ResponseClass, number>,
@@ -76,7 +89,7 @@ export function drawBatch(
   server: ServerProfile | undefined,
   rnd: Random,
 ): Counters {
-  const c = newCounters();
+  resetCounters(c);
   if (n === 0) return c;
   if (tcp) {
     c.connections = n;
@@ -86,7 +99,8 @@ export function drawBatch(
   }
   c.requests = n;
   c.connections = roundRandom(n / REQUESTS_PER_CONNECTION, rnd);
-  c.responses = splitResponses(n, shares, rnd);
+  const split = splitResponses(n, shares, rnd);
+  for (const cls of RESPONSE_CLASSES) c.responses[cls] = split[cls];
   c.bytesIn = n * svc.bytesIn;
   c.bytesOut = n * svc.bytesOut;
   if (server) c.latency.sumMs = addLatencies(n, server, c.latency.counts, rnd);

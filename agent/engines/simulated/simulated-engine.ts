@@ -99,6 +99,8 @@ export class SimulatedEngine implements DataPlane {
   private readonly clock: () => number;
   private downSeconds: number;
   private readonly flips: FlipTimer;
+  /** Scratch for each batch of requests the model draws. */
+  private readonly batch = newCounters();
   private modelTime: number;
   private stopped = false;
 
@@ -172,8 +174,9 @@ export class SimulatedEngine implements DataPlane {
       const key = `${pool.name}/${rs.name}`;
       const old = this.members.get(key);
       const same = old && old.address === rs.address && old.port === rs.port;
+      // Updated in place: a pending comeback (flipOne's timer) still finds it.
       const member: Member = same
-        ? { ...old, weight: rs.weight, enabled: rs.enabled }
+        ? Object.assign(old, { weight: rs.weight, enabled: rs.enabled })
         : {
             key,
             pool: pool.name,
@@ -298,7 +301,7 @@ export class SimulatedEngine implements DataPlane {
     if (vs.protocol === 'redirect') {
       // Answered by the agent itself: a 3xx at once, nothing behind it.
       const n = roundRandom(rate * dt, rnd);
-      const batch = drawBatch(n, false, REDIRECT_ANSWER, s.profile, undefined, rnd);
+      const batch = drawBatch(this.batch, n, false, REDIRECT_ANSWER, s.profile, undefined, rnd);
       batch.bytesOut = n * 250;
       addCounters(s.traffic, batch);
       if (last) s.activeConnections = roundRandom((rate / REQUESTS_PER_CONNECTION) * CONNECTION_SECONDS, rnd);
@@ -310,7 +313,7 @@ export class SimulatedEngine implements DataPlane {
     const pools = poolsOf(vs);
     // An http service without a default pool or rules: 404 for everyone.
     if (pools.length === 0)
-      addCounters(s.traffic, drawBatch(n, tcp, NOT_FOUND_ANSWER, s.profile, undefined, rnd));
+      addCounters(s.traffic, drawBatch(this.batch, n, tcp, NOT_FOUND_ANSWER, s.profile, undefined, rnd));
     let left = n;
     pools.forEach((name, i) => {
       const share = i === pools.length - 1 ? left : Math.min(left, roundRandom(n / pools.length, rnd));
@@ -331,7 +334,7 @@ export class SimulatedEngine implements DataPlane {
     const total = up.reduce((sum, m) => sum + m.weight, 0);
     if (last) for (const m of members) m.active = 0;
     if (total === 0) {
-      const batch = drawBatch(n, tcp, NO_SERVER_ANSWER, s.profile, undefined, rnd);
+      const batch = drawBatch(this.batch, n, tcp, NO_SERVER_ANSWER, s.profile, undefined, rnd);
       batch.errors.NO_SERVER = n;
       addCounters(s.traffic, batch);
       return;
@@ -341,7 +344,7 @@ export class SimulatedEngine implements DataPlane {
       const k = i === up.length - 1 ? left : Math.min(left, roundRandom((n * m.weight) / total, rnd));
       left -= k;
       // One draw, counted on the member and on the service alike.
-      const batch = drawBatch(k, tcp, s.profile.shares, s.profile, m.profile, rnd);
+      const batch = drawBatch(this.batch, k, tcp, s.profile.shares, s.profile, m.profile, rnd);
       addCounters(m.traffic, batch);
       addCounters(s.traffic, batch);
       if (last) {
@@ -378,11 +381,28 @@ export class SimulatedEngine implements DataPlane {
     const candidates = [...this.members.values()].filter((m) => m.health.state === 'up');
     const m = candidates[Math.floor(this.rnd() * candidates.length)];
     if (!m) return;
-    this.advance(this.clock());
+    this.catchUp();
     this.change(m, 'down', 'simulated: health check timed out');
     const downMs = exponential(this.downSeconds * 1000, this.rnd);
     m.upAgainAt = this.clock() + downMs;
-    // advance() brings it back; this makes sure someone calls it then, read or not.
-    setTimeout(() => this.stopped || this.advance(this.clock()), downMs + 1).unref();
+    // advance() brings it back when someone reads; this brings it back on time when nobody does.
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.catchUp();
+      const now = this.members.get(m.key);
+      if (now?.upAgainAt === undefined || now.upAgainAt > this.clock()) return;
+      now.upAgainAt = undefined;
+      this.change(now, 'up', undefined);
+    }, downMs + 1).unref();
+  }
+
+  /**
+   * Runs the model up to now before a health change, when it is a step or more behind: at
+   * thousands of flips a second, running every service for each flip would cost more than the
+   * change, and a partial step of traffic under the new state is no one's loss.
+   */
+  private catchUp(): void {
+    const now = this.clock();
+    if (now - this.modelTime >= STEP_MS) this.advance(now);
   }
 }
