@@ -32,6 +32,11 @@ export const COMMANDS: readonly CliCommand[] = [
       'template apply ID --agents A,B [--params FILE] [--dry-run]       preview, then apply per agent',
     load: () => import('./template-apply.ts'),
   },
+  {
+    words: ['ha'],
+    synopsis: 'ha create|status|apply|template|heal|failover|leave NAME …  HA pairs: both members or neither',
+    load: () => import('./ha.ts'),
+  },
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {

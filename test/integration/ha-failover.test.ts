@@ -6,7 +6,6 @@
  * preempts; `ha.failover` moves the IP on purpose. The tests run in order on one lab.
  * Needs root, `ip netns` and keepalived (scripts/setup.sh installs it); skipped without them.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventNotification } from '../../shared/protocol/events.ts';
@@ -14,19 +13,15 @@ import { HaStatus } from '../../shared/protocol/ha.ts';
 import type { TestClient } from '../support/mgmt-agent.ts';
 import { netnsAvailable } from '../support/netns.ts';
 import type { NsAgent } from '../support/ns-agent.ts';
-import { haLog, labPair, recoveryOf, startHaLab, waitUntil, type HaLab } from '../support/ha-lab.ts';
-
-export function keepalivedInstalled(): boolean {
-  for (const binary of ['keepalived', '/usr/sbin/keepalived']) {
-    try {
-      execFileSync(binary, ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      // not there
-    }
-  }
-  return false;
-}
+import {
+  haLog,
+  keepalivedInstalled,
+  labPair,
+  recoveryOf,
+  startHaLab,
+  waitUntil,
+  type HaLab,
+} from '../support/ha-lab.ts';
 
 const available = netnsAvailable() && keepalivedInstalled();
 /** The goal for a client to be served again; asserted with a margin for a loaded 2-core machine. */

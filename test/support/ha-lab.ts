@@ -11,6 +11,7 @@
  * quick; net.ipv4.ip_nonlocal_bind=1 in the members' namespaces lets the backup listen on the
  * virtual IP it does not hold.
  */
+import { execFileSync } from 'node:child_process';
 import type { HaFileInput } from '../../shared/model/ha.ts';
 import { addressesIn, childIn, createLan, sysctlIn, type Lan, type NsChild } from './netns.ts';
 import { startAgentIn, type NsAgent } from './ns-agent.ts';
@@ -57,6 +58,8 @@ export interface LabOptions {
   pair?: Partial<HaFileInput['pair']>;
   /** Extra agent arguments (e.g. --engine haproxy). */
   args?: string[];
+  /** false: no ha.json; the agents start in no pair (for `portico ha create`). */
+  paired?: boolean;
 }
 
 export async function startHaLab(prefix: string, opts: LabOptions = {}): Promise<HaLab> {
@@ -85,7 +88,7 @@ export async function startHaLab(prefix: string, opts: LabOptions = {}): Promise
       const agent = await startAgentIn(ns[member], {
         name: member,
         config: LAB_CONFIG,
-        ha: { version: 1, pair, self: member },
+        ...(opts.paired === false ? {} : { ha: { version: 1, pair, self: member } }),
         ...(opts.args ? { args: opts.args } : {}),
       });
       agents.push(agent);
@@ -98,9 +101,10 @@ export async function startHaLab(prefix: string, opts: LabOptions = {}): Promise
     };
     // The preferred member first, so it is master before the other starts listening for it.
     const lb1 = await start('lb1');
-    await waitUntil(() => holder() === 'lb1', 'lb1 to hold the virtual IP', 10_000).catch((err: Error) => {
-      throw new Error(`${err.message}; lb1 said:\n${haLog(lb1)}`);
-    });
+    if (opts.paired !== false)
+      await waitUntil(() => holder() === 'lb1', 'lb1 to hold the virtual IP', 10_000).catch((err: Error) => {
+        throw new Error(`${err.message}; lb1 said:\n${haLog(lb1)}`);
+      });
     const lb2 = await start('lb2');
     return {
       lan,
@@ -138,6 +142,19 @@ export function haLog(agent: NsAgent): string {
         `${String(l.msg)} ${JSON.stringify({ ...l, msg: undefined, time: undefined, pid: undefined, hostname: undefined })}`,
     )
     .join('\n');
+}
+
+/** Is Debian's keepalived here (PATH or /usr/sbin)? */
+export function keepalivedInstalled(): boolean {
+  for (const binary of ['keepalived', '/usr/sbin/keepalived']) {
+    try {
+      execFileSync(binary, ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      // not there
+    }
+  }
+  return false;
 }
 
 export async function waitUntil(

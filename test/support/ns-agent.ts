@@ -23,6 +23,8 @@ export interface NsAgent {
   logs: Record<string, unknown>[];
   pid(): number;
   alive(): boolean;
+  /** The 127.0.0.1 port here that leads to its management API. */
+  apiPort(): number;
   /** A management session over the relay. */
   client(): Promise<TestClient>;
   /** The Console's own client (pinned fingerprint, token), not yet started. */
@@ -142,6 +144,7 @@ export async function startAgentIn(ns: string, opts: NsAgentOptions): Promise<Ns
       return logs;
     },
     pid: () => child!.pid!,
+    apiPort: () => api!.port,
     alive,
     client: () =>
       TestClient.open(`wss://127.0.0.1:${api!.port}/v1`, {
