@@ -29,7 +29,8 @@ export function usedByFromConfig(config: unknown): UsedBy {
     if (!set) uses.set(cert, (set = new Set()));
     set.add(service);
   };
-  const list = (key: string) => (isRecord(config) && Array.isArray(config[key]) ? (config[key] as unknown[]) : []);
+  const list = (key: string) =>
+    isRecord(config) && Array.isArray(config[key]) ? (config[key] as unknown[]) : [];
   const poolUsers = new Map<string, string[]>();
   list('virtualServices').forEach((vs: unknown, index: number) => {
     if (!isRecord(vs)) return;
@@ -38,8 +39,14 @@ export function usedByFromConfig(config: unknown): UsedBy {
       for (const cert of vs.tls.certificates) add(cert, service);
     // Version 1 (a file not converted yet): re-encrypt settings sat on the service.
     if (isRecord(vs.reencrypt)) add(vs.reencrypt.ca, service);
-    const pools = [vs.pool, ...(Array.isArray(vs.contentRules) ? vs.contentRules.map((r) => (isRecord(r) ? r.pool : undefined)) : [])];
-    for (const pool of pools) if (typeof pool === 'string') poolUsers.set(pool, [...(poolUsers.get(pool) ?? []), service]);
+    const pools = [
+      vs.pool,
+      ...(Array.isArray(vs.contentRules)
+        ? vs.contentRules.map((r) => (isRecord(r) ? r.pool : undefined))
+        : []),
+    ];
+    for (const pool of pools)
+      if (typeof pool === 'string') poolUsers.set(pool, [...(poolUsers.get(pool) ?? []), service]);
   });
   for (const pool of list('pools')) {
     if (!isRecord(pool) || typeof pool.name !== 'string' || !isRecord(pool.reencrypt)) continue;

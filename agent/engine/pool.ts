@@ -77,7 +77,9 @@ export class PoolRuntime {
     this.cookieName = p.mode === 'cookie' ? p.cookieName : undefined;
     this.cookieAttributes =
       p.mode === 'cookie'
-        ? '; Path=/' + (p.httpOnly ? '; HttpOnly' : '') + (p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : '')
+        ? '; Path=/' +
+          (p.httpOnly ? '; HttpOnly' : '') +
+          (p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : '')
         : '';
   }
 
@@ -87,7 +89,11 @@ export class PoolRuntime {
    *
    * @param cookies the request's Cookie header (L7), where this pool's cookie may be
    */
-  choose(clientIp: string, cookies: string | undefined, exclude?: ReadonlySet<RealServerRuntime>): Pick | undefined {
+  choose(
+    clientIp: string,
+    cookies: string | undefined,
+    exclude?: ReadonlySet<RealServerRuntime>,
+  ): Pick | undefined {
     if (this.cookieName !== undefined && cookies !== undefined) {
       const value = findCookie(cookies, this.cookieName);
       const s = value === undefined ? undefined : this.byCookie.get(value);

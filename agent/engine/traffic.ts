@@ -3,11 +3,7 @@
  * fields so the hot path only adds: every pool member and every virtual service has one
  * Traffic, and status.ts copies them out when someone asks. Nothing here allocates per request.
  */
-import {
-  LATENCY_BUCKETS_MS,
-  PROXY_ERROR_CODES,
-  type ProxyErrorCode,
-} from '../../shared/protocol/stats.ts';
+import { LATENCY_BUCKETS_MS, PROXY_ERROR_CODES, type ProxyErrorCode } from '../../shared/protocol/stats.ts';
 
 const BUCKETS = LATENCY_BUCKETS_MS.length;
 
@@ -18,7 +14,10 @@ export class Traffic {
   readonly responses = [0, 0, 0, 0, 0];
   bytesIn = 0;
   bytesOut = 0;
-  readonly errors = Object.fromEntries(PROXY_ERROR_CODES.map((c) => [c, 0])) as Record<ProxyErrorCode, number>;
+  readonly errors = Object.fromEntries(PROXY_ERROR_CODES.map((c) => [c, 0])) as Record<
+    ProxyErrorCode,
+    number
+  >;
   /** Latency histogram: counts per LATENCY_BUCKETS_MS bucket and one for slower. */
   readonly latencyCounts: number[] = new Array<number>(BUCKETS + 1).fill(0);
   latencySumMs = 0;

@@ -19,7 +19,13 @@ import { Engine } from '../engine/engine.ts';
 import { silentLogger } from '../log.ts';
 import { createManagement, type Management } from '../mgmt/management.ts';
 import { startManagementServer } from '../mgmt/server.ts';
-import { makeIdentity, startTestAgent, TEST_TOKEN, TestClient, type TestAgent } from '../../test/support/mgmt-agent.ts';
+import {
+  makeIdentity,
+  startTestAgent,
+  TEST_TOKEN,
+  TestClient,
+  type TestAgent,
+} from '../../test/support/mgmt-agent.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

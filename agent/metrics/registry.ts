@@ -35,7 +35,8 @@ interface Member {
 export function createMetricsRegistry(current: () => StatsSnapshot): Registry {
   const registry = new Registry();
   const registers = [registry];
-  const members = (): Member[] => current().pools.flatMap((p) => p.servers.map((rs) => ({ pool: p.name, rs })));
+  const members = (): Member[] =>
+    current().pools.flatMap((p) => p.servers.map((rs) => ({ pool: p.name, rs })));
   const rsLabels = (m: Member) => ({ pool: m.pool, server: m.rs.name });
   const vsLabels = (vs: VirtualServiceStatus) => ({ virtual_service: vs.name });
 
@@ -112,13 +113,30 @@ export function createMetricsRegistry(current: () => StatsSnapshot): Registry {
     },
   });
 
-  traffic('counter', 'connections_total', 'Connections accepted from clients, or opened to the server', (t) => t.connections);
+  traffic(
+    'counter',
+    'connections_total',
+    'Connections accepted from clients, or opened to the server',
+    (t) => t.connections,
+  );
   traffic('counter', 'requests_total', 'Requests handled, or sent to the server', (t) => t.requests);
   traffic('counter', 'bytes_in_total', 'Bytes from clients', (t) => t.bytesIn);
   traffic('counter', 'bytes_out_total', 'Bytes to clients', (t) => t.bytesOut);
   for (const [suffix, help, labelName, keys, pick] of [
-    ['responses_total', 'Responses by status class', 'class', RESPONSE_CLASSES, (t: PoolMemberStatus | VirtualServiceStatus) => t.responses],
-    ['errors_total', 'Requests or connections that failed, by code', 'code', PROXY_ERROR_CODES, (t: PoolMemberStatus | VirtualServiceStatus) => t.errors],
+    [
+      'responses_total',
+      'Responses by status class',
+      'class',
+      RESPONSE_CLASSES,
+      (t: PoolMemberStatus | VirtualServiceStatus) => t.responses,
+    ],
+    [
+      'errors_total',
+      'Requests or connections that failed, by code',
+      'code',
+      PROXY_ERROR_CODES,
+      (t: PoolMemberStatus | VirtualServiceStatus) => t.errors,
+    ],
   ] as const) {
     new Counter<RsLabel | typeof labelName>({
       name: `portico_server_${suffix}`,

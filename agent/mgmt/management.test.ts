@@ -13,7 +13,13 @@ import { ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { startBackend, type Backend } from '../../test/support/backends.ts';
 import { TestPki, type Issued } from '../../test/support/pki.ts';
 import { freePort } from '../../test/support/ports.ts';
-import { makeIdentity, startTestAgent, type Identity, type TestAgent, type TestClient } from '../../test/support/mgmt-agent.ts';
+import {
+  makeIdentity,
+  startTestAgent,
+  type Identity,
+  type TestAgent,
+  type TestClient,
+} from '../../test/support/mgmt-agent.ts';
 import { servedLeaf } from '../../test/support/tls.ts';
 
 let identity: Identity;

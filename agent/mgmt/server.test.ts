@@ -6,7 +6,13 @@ import { WebSocket } from 'ws';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, ERROR_CODES } from '../../shared/protocol/codes.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/agent.ts';
-import { makeIdentity, refusal, startTestAgent, type Identity, type TestAgent } from '../../test/support/mgmt-agent.ts';
+import {
+  makeIdentity,
+  refusal,
+  startTestAgent,
+  type Identity,
+  type TestAgent,
+} from '../../test/support/mgmt-agent.ts';
 
 let identity: Identity;
 let agent: TestAgent | undefined;

@@ -25,12 +25,12 @@ function typeOf(s: Json): string {
     const tag = variants.every((v) => v.properties?.protocol)
       ? 'protocol'
       : variants.every((v) => v.properties?.mode)
-      ? 'mode'
-      : variants.every((v) => v.properties?.type)
-        ? 'type'
-        : variants.every((v) => v.properties?.verify)
-          ? 'verify'
-          : undefined;
+        ? 'mode'
+        : variants.every((v) => v.properties?.type)
+          ? 'type'
+          : variants.every((v) => v.properties?.verify)
+            ? 'verify'
+            : undefined;
     if (tag) return `object, by \`${tag}\``;
     return variants.map(typeOf).join(' \\| ');
   }
@@ -82,7 +82,9 @@ export const EXAMPLE = {
       ],
     },
   ],
-  virtualServices: [{ name: 'web', listen: { address: '0.0.0.0', port: 8080 }, protocol: 'http', pool: 'web' }],
+  virtualServices: [
+    { name: 'web', listen: { address: '0.0.0.0', port: 8080 }, protocol: 'http', pool: 'web' },
+  ],
 };
 
 /**
@@ -182,7 +184,7 @@ const VERSION_1 = [
   '',
   '- each service becomes a pool of the same name (its real servers, scheduler, persistence, health',
   '  check, `reencrypt`, `connectMs`/`serverMs`) and a service that names it;',
-  '- each content rule\'s servers become a pool `<service>-<rule>`;',
+  "- each content rule's servers become a pool `<service>-<rule>`;",
   '- a service with `redirect` becomes `protocol: "redirect"`;',
   '- `forwardedHeaders: true` / `false` become `"append"` / `"off"` (left out, it is `"replace"`).',
   '',
@@ -244,8 +246,8 @@ export function configMarkdown(): string {
     '`/ecp` kept off the internet, plain HTTP redirected, and SMTP balanced over the same servers:',
     '',
     ...json(EXCHANGE),
-    'Lync/Skype reverse proxy: 443 → the Front Ends\' 4443 and 80 → 8080 (the same servers in two pools,',
-    'as a pool\'s port belongs to each server), re-encrypted, with long idle timeouts:',
+    "Lync/Skype reverse proxy: 443 → the Front Ends' 4443 and 80 → 8080 (the same servers in two pools,",
+    "as a pool's port belongs to each server), re-encrypted, with long idle timeouts:",
     '',
     ...json(LYNC),
     ...VERSION_1,

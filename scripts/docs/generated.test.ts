@@ -15,8 +15,11 @@ describe('generated documents', () => {
 });
 
 describe('the examples in docs/config.md', () => {
-  it.each(Object.entries({ EXAMPLE, EXCHANGE, LYNC }))('%s is a valid version-2 configuration', (_name, doc) => {
-    const parsed = AgentConfig.safeParse(doc);
-    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
-  });
+  it.each(Object.entries({ EXAMPLE, EXCHANGE, LYNC }))(
+    '%s is a valid version-2 configuration',
+    (_name, doc) => {
+      const parsed = AgentConfig.safeParse(doc);
+      expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    },
+  );
 });

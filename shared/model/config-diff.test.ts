@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentConfig, type AgentConfigInput } from './config.ts';
 import { diffConfigs, diffFields } from './config-diff.ts';
 
-const config = (virtualServices: Record<string, unknown>[], pools = [webPool()]) =>
+const config = (virtualServices: Record<string, unknown>[], pools: Record<string, unknown>[] = [webPool()]) =>
   AgentConfig.parse({ version: 2, pools, virtualServices } as AgentConfigInput);
 
 const webPool = (extra: Record<string, unknown> = {}) => ({

@@ -13,7 +13,6 @@ import {
   ForwardedHeaders,
   group,
   HealthCheck,
-  Host,
   limitFields,
   ListenAddress,
   ListenerTls,

@@ -7,7 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byPath, resetAfterRequest } from '../support/backend-behaviours.ts';
-import { expectHealthy, startHostileAgent, totalErrors, type HostileAgent } from '../support/hostile-agent.ts';
+import {
+  expectHealthy,
+  startHostileAgent,
+  totalErrors,
+  type HostileAgent,
+} from '../support/hostile-agent.ts';
 import { freePort } from '../support/ports.ts';
 import { startRawBackend, type RawBackend } from '../support/raw-backend.ts';
 import { exchange } from '../support/raw-client.ts';

@@ -8,7 +8,12 @@
  * the ambiguous part, where a parser that disagreed with ours would find it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectHealthy, startHostileAgent, totalErrors, type HostileAgent } from '../support/hostile-agent.ts';
+import {
+  expectHealthy,
+  startHostileAgent,
+  totalErrors,
+  type HostileAgent,
+} from '../support/hostile-agent.ts';
 import { startRawBackend, type RawBackend } from '../support/raw-backend.ts';
 import { exchange } from '../support/raw-client.ts';
 

@@ -27,10 +27,7 @@ export function configOf(input: ConfigDoc): AgentConfig {
   return parsed.value;
 }
 
-export async function startEngine(
-  input: ConfigDoc,
-  opts: Partial<EngineOptions> = {},
-): Promise<TestEngine> {
+export async function startEngine(input: ConfigDoc, opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
   const engine = new Engine({ log: silentLogger(), drainMs: 2_000, ...opts });
   await engine.apply(configOf(input));
   const port = (vs: string) => {

@@ -20,7 +20,11 @@ import { Engine } from '../../agent/engine/engine.ts';
 import { silentLogger } from '../../agent/log.ts';
 import { createManagement, type Management, type ManagementOptions } from '../../agent/mgmt/management.ts';
 import { Broadcast } from '../../agent/mgmt/broadcast.ts';
-import { startManagementServer, type ManagementServer, type ManagementServerOptions } from '../../agent/mgmt/server.ts';
+import {
+  startManagementServer,
+  type ManagementServer,
+  type ManagementServerOptions,
+} from '../../agent/mgmt/server.ts';
 import { selfSigned } from './pki.ts';
 
 export interface Identity {
