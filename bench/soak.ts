@@ -28,6 +28,7 @@ import { markdownTable } from './soak/report.ts';
 import { INSPECT_ENV } from './soak/inspector.ts';
 import { atRest, resourceFigures, type ResourcePoint } from './soak/resources.ts';
 import { crashApplyRow } from './soak/rows/crash-apply.ts';
+import { failoverRow } from './soak/rows/failover.ts';
 import { fuzzRow } from './soak/rows/fuzz.ts';
 import { reloadsRow } from './soak/rows/reloads.ts';
 import { serverKillRow } from './soak/rows/server-kill.ts';
@@ -41,6 +42,7 @@ const ROWS: Record<RowId, { title: string; run: (ctx: SoakContext) => Promise<Ro
   crash: { title: 'SIGKILL during config.apply', run: crashApplyRow },
   fuzz: { title: 'fuzzed JSON-RPC frames', run: fuzzRow },
   slow: { title: 'slowloris and slow bodies', run: slowClientsRow },
+  failover: { title: 'an HA pair failing over under load (root: network namespaces)', run: failoverRow },
 };
 
 const log = (msg: string) => process.stderr.write(`  · ${msg}\n`);

@@ -1,6 +1,6 @@
 /** Command line and environment → which rows run, and how big each one is. */
 
-export const ROW_IDS = ['reloads', 'kill', 'crash', 'fuzz', 'slow'] as const;
+export const ROW_IDS = ['reloads', 'kill', 'crash', 'fuzz', 'slow', 'failover'] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 export interface SoakSizes {

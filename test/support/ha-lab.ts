@@ -49,6 +49,10 @@ export interface HaLab {
   lb2: NsAgent;
   /** Which member's namespace holds the virtual IP now (undefined: none; both: split brain). */
   holder(): 'lb1' | 'lb2' | 'both' | undefined;
+  /** The prefix of its namespaces. */
+  tag(): string;
+  /** Starts closed-loop keep-alive clients on the virtual IP (netns-child.ts `load`). */
+  load(connections: number, timeoutMs: number, maxMs: number): Promise<NsChild>;
   /** Starts a client sending a GET to the virtual IP every `everyMs`. */
   client(everyMs: number, timeoutMs: number, max?: number): Promise<NsChild>;
   remove(): Promise<void>;
@@ -112,6 +116,20 @@ export async function startHaLab(prefix: string, opts: LabOptions = {}): Promise
       lb1,
       lb2,
       holder,
+      tag: () => lan.tag,
+      async load(connections, timeoutMs, maxMs) {
+        const c = childIn(
+          ns.client,
+          'load',
+          `http://${VIP}/`,
+          String(connections),
+          String(timeoutMs),
+          String(maxMs),
+        );
+        children.push(c);
+        await c.waitFor((l) => (l as { event?: string }).event === 'ready', 'load ready');
+        return c;
+      },
       async client(everyMs, timeoutMs, max) {
         const c = childIn(
           ns.client,

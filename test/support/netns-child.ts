@@ -6,9 +6,12 @@
  *   backend HOST:PORT NAME       HTTP answering NAME to every request → {"event":"ready"}
  *   client URL EVERY_MS TIMEOUT_MS [MAX]  a GET every EVERY_MS on a new connection (at most MAX,
  *                                default 100,000), each → {"t":start ms,"ms":…,"ok":…,"body"|"error"}
+ *   load URL CONNECTIONS TIMEOUT_MS MAX_MS  closed-loop keep-alive clients, each on its own
+ *                                connection (a broken one is replaced), for at most MAX_MS; each
+ *                                request → [start ms, ms, body or "!" + error]
  * SIGTERM ends each of them.
  */
-import { createServer as createHttpServer, request } from 'node:http';
+import { Agent, createServer as createHttpServer, request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { rmSync } from 'node:fs';
 
@@ -77,7 +80,36 @@ if (mode === 'relay') {
   }, Number(every));
   stop = () => clearInterval(timer);
   say({ event: 'ready' });
+} else if (mode === 'load') {
+  const [url, connections, timeout, maxMs] = args as [string, string, string, string];
+  const end = Date.now() + Number(maxMs);
+  let running = true;
+  const worker = async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    while (running && Date.now() < end) {
+      const t = Date.now();
+      const outcome = await new Promise<string>((resolve) => {
+        const req = request(url, { agent, timeout: Number(timeout) }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve(res.statusCode === 200 ? body : `!${res.statusCode}`));
+          res.on('error', (err) => resolve(`!${err.message}`));
+        });
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', (err) => resolve(`!${(err as NodeJS.ErrnoException).code ?? err.message}`));
+        req.end();
+      });
+      process.stdout.write(`${JSON.stringify([t, Date.now() - t, outcome])}\n`);
+      // A failed request leaves no broken socket behind: the agent drops it.
+      if (outcome.startsWith('!')) await new Promise((r) => setTimeout(r, 10));
+    }
+    agent.destroy();
+  };
+  stop = () => (running = false);
+  say({ event: 'ready' });
+  void Promise.all(Array.from({ length: Number(connections) }, worker)).then(() => say({ event: 'done' }));
 } else {
-  process.stderr.write('usage: netns-child.ts relay|backend|client …\n');
+  process.stderr.write('usage: netns-child.ts relay|backend|client|load …\n');
   process.exit(2);
 }
