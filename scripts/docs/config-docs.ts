@@ -47,7 +47,7 @@ function row(name: string, s: Json, required: boolean): string {
 
 const ROOT = 'Top level';
 
-function section(title: string, s: Json, out: string[]): void {
+export function section(title: string, s: Json, out: string[]): void {
   const props = s.properties ?? {};
   out.push(`## ${title}`, '', '| Field | Type | Default | Meaning |', '|---|---|---|---|');
   const nested: [string, Json][] = [];

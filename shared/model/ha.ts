@@ -18,7 +18,14 @@ export const HA_FILE_VERSION = 1;
 /** VRRP priorities the agent gives keepalived: the preferred member wins an election. */
 export const PRIORITY = { preferred: 150, other: 100 } as const;
 
-export const IpAddress = z.union([z.ipv4(), z.ipv6()]).describe('An IPv4 or IPv6 address.');
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
+/** One string type in the docs, checked as either family. */
+export const IpAddress = z
+  .string()
+  .max(45)
+  .refine((s) => ipv4.safeParse(s).success || ipv6.safeParse(s).success, 'use an IPv4 or IPv6 address')
+  .describe('An IPv4 or IPv6 address.');
 
 /** A Linux interface name (IFNAMSIZ: at most 15 characters), no spaces or slashes. */
 export const InterfaceName = z
@@ -155,7 +162,7 @@ export const HaPair = z
 export const HaFile = z
   .object({
     version: z.literal(HA_FILE_VERSION).default(HA_FILE_VERSION).describe('Version of this format.'),
-    pair: HaPair,
+    pair: HaPair.describe('The pair: the same on both members.'),
     self: ObjectName.describe("Which of the pair's members this agent is."),
   })
   .strict()
