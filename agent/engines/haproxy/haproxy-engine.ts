@@ -41,7 +41,7 @@ export interface HaproxyEngineOptions {
   certs?: CertificateSource;
   /** How long an old worker may finish its requests after a reload (default 30 s). */
   drainMs?: number;
-  /** HAProxy's threads (default: the cores this process may use). */
+  /** HAProxy's threads (default: PORTICO_HAPROXY_THREADS, else the cores this process may use). */
   threads?: number;
   /** How often health and counters are read (default 500 ms). */
   pollMs?: number;
@@ -136,7 +136,7 @@ export class HaproxyEngine implements DataPlane {
     if (problems.length) return { problems };
     const rendered = renderHaproxy(config, {
       dir: this.dir,
-      threads: this.opts.threads ?? availableParallelism(),
+      threads: this.opts.threads ?? threadsFromEnv() ?? availableParallelism(),
       drainMs: this.opts.drainMs ?? 30_000,
       material,
     });
@@ -313,6 +313,15 @@ export class HaproxyEngine implements DataPlane {
     await this.queue;
     await this.master?.stop(graceMs);
   }
+}
+
+/**
+ * PORTICO_HAPROXY_THREADS: fewer threads than cores, for a box that shares its cores (and the
+ * bench, which compares with a one-thread HAProxy).
+ */
+function threadsFromEnv(): number | undefined {
+  const n = Number(process.env.PORTICO_HAPROXY_THREADS);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : undefined;
 }
 
 /** Which enabled services an apply starts, changes, stops or leaves alone. */

@@ -60,10 +60,6 @@ export function renderGlobal(
   w.line('timeout client 60s');
   w.line('timeout server 60s');
   w.line('load-server-state-from-file global');
-  // After a reload the old worker keeps an idle keep-alive connection until its next request,
-  // answered with Connection: close: closing it while the client sends one would fail that
-  // request (the built-in engine waits for a quiet connection likewise).
-  w.line('option idle-close-on-response');
   // A host name that does not resolve at start leaves its server down, not HAProxy stopped.
   w.line('default-server init-addr libc,none');
   const e503 = errorFile(502, UPSTREAM.CONNECT_FAILED);

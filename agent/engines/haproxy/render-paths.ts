@@ -18,6 +18,14 @@ import { quote, regex } from './quote.ts';
 /** agent/engine/http/host.ts VALID_HOST: a reg-name or a bracketed IPv6 literal, and a port. */
 const VALID_HOST = "^(?:[A-Za-z0-9\\-._~!$&'()*+,;=%]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?$";
 
+/**
+ * Most request targets are already canonical (a path of plain segments): one regex finds the
+ * few that are not — an escape, a backslash, a doubled slash, a dot segment, an absolute form —
+ * and only those go through the rules below (the built-in engine has the same fast path).
+ */
+const NEEDS_WORK = '[%\\\\]|//|/\\.|^[^/]';
+const ODD = '{ var(txn.portico_target) -m found }';
+
 /** Everything that decides what a request means, before any rule looks at its path. */
 export function renderCanonicalTarget(w: CfgWriter): void {
   const refuse = (message: string, cond: string) =>
@@ -25,21 +33,24 @@ export function renderCanonicalTarget(w: CfgWriter): void {
   w.comment('one canonical request target (docs/config.md, "How paths are compared")');
   refuse(PASS.hostCount, '{ req.hdr_cnt(host) gt 1 }');
   refuse(PASS.hostInvalid, `{ req.hdr(host) -m found } !{ req.hdr(host) -m reg ${regex(VALID_HOST)} }`);
+  w.line(`http-request set-var(txn.portico_target) bool(1) if { url -m reg ${regex(NEEDS_WORK)} }`);
   // HAProxy itself refuses an absolute form whose host is not the Host header; one carrying a
   // user name is refused here, the rest reduced to the path the real server is sent.
-  refuse(PASS.userInfo, `{ url_reg ${regex('^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@')} }`);
-  w.line('http-request set-uri %[pathq] if !{ url_beg / } !{ url * }');
-  refuse(PASS.backslash, "{ path -m sub '\\' }");
+  refuse(PASS.userInfo, `${ODD} { url_reg ${regex('^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@')} }`);
+  w.line(`http-request set-uri %[pathq] if ${ODD} !{ url_beg / } !{ url * }`);
+  refuse(PASS.backslash, `${ODD} { path -m sub '\\' }`);
   // normalize-uri decodes the query too; the query goes to the real server as the client sent it.
-  w.line('http-request set-var(txn.portico_query) query if { query -m sub % }');
-  w.line('http-request normalize-uri percent-decode-unreserved strict');
-  w.line('http-request normalize-uri percent-to-uppercase strict');
-  refuse(PASS.encodedSeparator, '{ path -m sub %2F %5C %00 }');
-  refuse(PASS.dotSemicolon, `{ path -m reg ${regex('(^|/)\\.\\.?;')} }`);
-  w.line('http-request normalize-uri path-merge-slashes');
-  w.line('http-request normalize-uri path-strip-dot');
+  w.line(`http-request set-var(txn.portico_query) query if ${ODD} { query -m sub % }`);
+  w.line(`http-request normalize-uri percent-decode-unreserved strict if ${ODD}`);
+  w.line(`http-request normalize-uri percent-to-uppercase strict if ${ODD}`);
+  refuse(PASS.encodedSeparator, `${ODD} { path -m sub %2F %5C %00 }`);
+  refuse(PASS.dotSemicolon, `${ODD} { path -m reg ${regex('(^|/)\\.\\.?;')} }`);
+  w.line(`http-request normalize-uri path-merge-slashes if ${ODD}`);
+  w.line(`http-request normalize-uri path-strip-dot if ${ODD}`);
+  // Unconditional: HAProxy 2.6 reads a condition after path-strip-dotdot as its optional
+  // argument and then strips nothing.
   w.line('http-request normalize-uri path-strip-dotdot');
-  refuse(PASS.aboveRoot, '{ path -m beg /../ } || { path /.. }');
+  refuse(PASS.aboveRoot, `${ODD} { path -m beg /../ } || ${ODD} { path /.. }`);
   w.line('http-request set-query %[var(txn.portico_query)] if { var(txn.portico_query) -m found }');
 }
 

@@ -27,9 +27,6 @@ const BALANCE: Record<Pool['scheduler'], string> = {
   'source-ip-hash': 'source',
 };
 
-/** Methods a failed request may be sent again with (RFC 9110 §9.2.2), as the built-in engine. */
-const IDEMPOTENT = 'GET HEAD OPTIONS TRACE PUT DELETE';
-
 export function renderPool(
   w: CfgWriter,
   pool: Pool,
@@ -60,14 +57,15 @@ export function renderPool(
     // An L4 pipe idles out by its service's idleMs, as in the built-in engine.
     w.line(`timeout server ${ms(Math.max(...use.tcp.map((vs) => vs.timeouts.idleMs)))}`);
   }
-  retries(w, pool, http);
+  retries(w, pool);
   if (http) {
     // Upstream keep-alive shared by all clients, as the built-in engine's connection pools.
     w.line('http-reuse always');
     // No server up: 503 NO_SERVER before any connect (HAProxy's own 503 means a failed connect),
     // counted per service in a table of its own (HAProxy has no counter for it). Not in an old
     // worker finishing after a reload: its stopped backends count no server at all.
-    const none = '{ nbsrv eq 0 } !{ stopping }';
+    w.line('http-request set-var(txn.portico_no_server) bool(1) if { nbsrv eq 0 } !{ stopping }');
+    const none = '{ var(txn.portico_no_server) -m found }';
     w.line(`http-request track-sc2 fe_name table ${NO_SERVER_TABLE} if ${none}`);
     w.line(`http-request sc-inc-gpc0(2) if ${none}`);
     w.line(`http-request return ${answer(503, UPSTREAM.NO_SERVER)} if ${none}`);
@@ -91,7 +89,7 @@ function renderTwin(w: CfgWriter, pool: Pool, origin: string, tcp: TcpService[])
   balance(w, pool);
   w.line(`timeout connect ${ms(pool.timeouts.connectMs)}`);
   w.line(`timeout server ${ms(Math.max(...tcp.map((vs) => vs.timeouts.idleMs)))}`);
-  retries(w, pool, false);
+  retries(w, pool);
   // One source-ip table for the pool, whichever service a client comes through.
   if (pool.persistence.mode === 'source-ip') w.line(`stick on src table ${pool.name}`);
   pool.servers.forEach((rs, i) => {
@@ -109,19 +107,13 @@ function balance(w: CfgWriter, pool: Pool): void {
   if (pool.scheduler === 'source-ip-hash') w.line('hash-type consistent');
 }
 
-function retries(w: CfgWriter, pool: Pool, http: boolean): void {
+function retries(w: CfgWriter, pool: Pool): void {
   w.line(`retries ${pool.retries}`);
-  if (pool.retries === 0) return;
-  // Each retry goes to another server, as the built-in engine's.
-  w.line('option redispatch 1');
-  if (!http) return;
-  // A request the server certainly never saw (failed connect) is always retried; one that
-  // failed before any answer only when it is idempotent and has no body.
-  w.line('retry-on conn-failure empty-response');
-  w.line(`acl portico_idempotent method ${IDEMPOTENT}`);
-  w.line('acl portico_body req.hdr(transfer-encoding) -m found');
-  w.line('acl portico_body req.hdr_val(content-length) gt 0');
-  w.line('http-request disable-l7-retry if !portico_idempotent || portico_body');
+  // Each retry goes to another server, as the built-in engine's. HAProxy retries a failed
+  // connect (the request certainly never reached a server); a request a server took and did not
+  // answer is not sent again (\`retry-on empty-response\` would copy every request for it, about
+  // a tenth of HAProxy's CPU per request: docs/engines.md).
+  if (pool.retries > 0) w.line('option redispatch 1');
 }
 
 function persistence(w: CfgWriter, pool: Pool, http: boolean): void {

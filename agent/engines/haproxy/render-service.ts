@@ -32,6 +32,10 @@ export function renderService(w: CfgWriter, vs: VirtualService, index: number, c
   w.line(`maxconn ${vs.limits.maxConnections}`);
   w.line(`timeout client ${ms(vs.timeouts.idleMs)}`);
   if (vs.protocol !== 'tcp') {
+    // After a reload the old worker keeps an idle keep-alive connection until its next request,
+    // answered with Connection: close: closing it while the client sends one would fail that
+    // request (the built-in engine waits for a quiet connection likewise).
+    w.line('option idle-close-on-response');
     w.line(`timeout client-fin ${ms(vs.timeouts.idleMs)}`);
     w.line(`timeout http-request ${ms(vs.timeouts.clientHeaderMs)}`);
     w.line(`timeout http-keep-alive ${ms(vs.timeouts.idleMs)}`);
