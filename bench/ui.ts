@@ -20,7 +20,7 @@ import type { HealthView } from '../shared/ipc/health.ts';
 import type { HealthState } from '../shared/model/health.ts';
 import { createMemoryCore } from '../test/support/memory-core.ts';
 import { startWebServer } from '../src-main/web/server.ts';
-import { largeFleet } from '../src-renderer/test/large-fleet.ts';
+import { largeFleet } from '../test/support/renderer/large-fleet.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -2,8 +2,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configView, pool, service } from './features/agent/agent-test-data.ts';
 import { inspection } from './features/certs/cert-fixtures.ts';
-import { agent, fleet, health, healthAgent, server, T0 } from './test/fixtures.ts';
-import { createTestApi, ok } from './test/test-api.ts';
+import { agent, fleet, health, healthAgent, server, T0 } from '../test/support/renderer/fixtures.ts';
+import { createTestApi, ok } from '../test/support/renderer/test-api.ts';
 import { App } from './app.tsx';
 
 afterEach(cleanup);

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentConnectionState, FleetView } from '../../shared/ipc/fleet.ts';
 import type { Reply } from '../../shared/ipc/errors.ts';
 import { FleetScreen } from '../features/fleet/fleet-screen.tsx';
-import { agent, at, fleet, health, healthAgent, server } from '../test/fixtures.ts';
-import { renderWithApi } from '../test/render.tsx';
-import { createTestApi, ok } from '../test/test-api.ts';
+import { agent, at, fleet, health, healthAgent, server } from '../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../test/support/renderer/render.tsx';
+import { createTestApi, ok } from '../../test/support/renderer/test-api.ts';
 import { mergeFetchedFleet, mergeFetchedHealth } from './merge-fetched.ts';
 
 afterEach(cleanup);

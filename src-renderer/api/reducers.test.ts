@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import type { HealthHistory } from '../../shared/ipc/health.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
-import { agent, at, discovered, fleet, health, healthAgent, server } from '../test/fixtures.ts';
+import {
+  agent,
+  at,
+  discovered,
+  fleet,
+  health,
+  healthAgent,
+  server,
+} from '../../test/support/renderer/fixtures.ts';
 import { findAgent } from './site-groups.ts';
 import {
   isNewerRevision,

@@ -1,9 +1,9 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { agent, fleet, health, healthAgent, server } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok, pending, type Handlers } from '../../test/test-api.ts';
+import { agent, fleet, health, healthAgent, server } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, fail, ok, pending, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { memberStatus, serviceStatus, statusOf } from '../../../test/support/stats.ts';
 import { configView, exchangeConfig, pool, service } from './agent-test-data.ts';
 import { AgentScreen } from './agent-screen.tsx';

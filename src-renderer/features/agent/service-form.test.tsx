@@ -1,9 +1,15 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VirtualService } from '../../../shared/model/config.ts';
-import { agent, fleet, health } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok, type Handlers, type TestApi } from '../../test/test-api.ts';
+import { agent, fleet, health } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import {
+  createTestApi,
+  fail,
+  ok,
+  type Handlers,
+  type TestApi,
+} from '../../../test/support/renderer/test-api.ts';
 import { configView, exchangeConfig, pool, richPool, richService, service } from './agent-test-data.ts';
 import { AgentScreen } from './agent-screen.tsx';
 

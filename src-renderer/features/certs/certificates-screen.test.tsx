@@ -2,9 +2,9 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CertInspection } from '../../../shared/ipc/certs.ts';
 import { MAX_CERT_FILE_BYTES } from '../../../shared/ipc/certs.ts';
-import { agent, fleet } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok, type Handlers } from '../../test/test-api.ts';
+import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { INTERMEDIATE, inspection, LEAF, ROOT } from './cert-fixtures.ts';
 import { CertificatesScreen } from './certificates-screen.tsx';
 

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CertificateUsageView, CertInspection, ReplaceOutcome } from '../../../shared/ipc/certs.ts';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { Reply } from '../../../shared/ipc/errors.ts';
-import { agent, fleet } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, ok, type Handlers } from '../../test/test-api.ts';
+import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { fp, inDays, inspection, LEAF, usage } from './cert-fixtures.ts';
 import { UsagePanel } from './usage-panel.tsx';
 

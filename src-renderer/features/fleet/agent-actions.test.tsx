@@ -1,9 +1,9 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentConnectionState } from '../../../shared/ipc/fleet.ts';
-import { agent, fleet, FP_A, FP_B, health, T0 } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok } from '../../test/test-api.ts';
+import { agent, fleet, FP_A, FP_B, health, T0 } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, fail, ok } from '../../../test/support/renderer/test-api.ts';
 import { FleetScreen } from './fleet-screen.tsx';
 
 afterEach(cleanup);

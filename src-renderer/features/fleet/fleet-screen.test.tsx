@@ -11,9 +11,9 @@ import {
   healthAgent,
   server,
   T0,
-} from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok, pending, type Handlers } from '../../test/test-api.ts';
+} from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, fail, ok, pending, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { FleetScreen } from './fleet-screen.tsx';
 
 afterEach(cleanup);

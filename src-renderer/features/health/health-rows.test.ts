@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reduceHealth } from '../../api/reducers.ts';
-import { agent, at, health, healthAgent, server } from '../../test/fixtures.ts';
-import { largeFleet } from '../../test/large-fleet.ts';
+import { agent, at, health, healthAgent, server } from '../../../test/support/renderer/fixtures.ts';
+import { largeFleet } from '../../../test/support/renderer/large-fleet.ts';
 import { filterAndSort, flattenHealth, type HealthFilters, NO_FILTERS } from './health-rows.ts';
 
 // a1's pool web serves two services (www and intranet); a2's pool cas serves owa.

@@ -1,10 +1,10 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthHistory } from '../../../shared/ipc/health.ts';
-import { agent, at, health, healthAgent, server } from '../../test/fixtures.ts';
-import { largeFleet } from '../../test/large-fleet.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok, pending, type Handlers } from '../../test/test-api.ts';
+import { agent, at, health, healthAgent, server } from '../../../test/support/renderer/fixtures.ts';
+import { largeFleet } from '../../../test/support/renderer/large-fleet.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, fail, ok, pending, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { HealthScreen } from './health-screen.tsx';
 
 // happy-dom does no layout: give the scroller a viewport so the virtualiser renders rows.

@@ -1,8 +1,8 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agent, fleet, health, healthAgent, server } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, ok } from '../../test/test-api.ts';
+import { agent, fleet, health, healthAgent, server } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, ok } from '../../../test/support/renderer/test-api.ts';
 import { knownServers } from './known-servers.ts';
 import { TemplatesScreen } from './templates-screen.tsx';
 import { lync, usage } from './test-templates.ts';

@@ -3,9 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { Reply } from '../../../shared/ipc/errors.ts';
 import type { TemplateApplied, TemplatePreview } from '../../../shared/ipc/templates.ts';
-import { agent, fleet, T0 } from '../../test/fixtures.ts';
-import { renderWithApi } from '../../test/render.tsx';
-import { createTestApi, fail, ok, type Handlers, type TestApi } from '../../test/test-api.ts';
+import { agent, fleet, T0 } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import {
+  createTestApi,
+  fail,
+  ok,
+  type Handlers,
+  type TestApi,
+} from '../../../test/support/renderer/test-api.ts';
 import { TemplatesScreen } from './templates-screen.tsx';
 import {
   importedTcp,

@@ -16,7 +16,7 @@ import { TemplateInfo } from '../../../shared/protocol/template.ts';
 import lyncJson from '../../../shared/templates/builtin/lync-reverse-proxy.json' with { type: 'json' };
 import offloadJson from '../../../shared/templates/builtin/https-offload.json' with { type: 'json' };
 import tcpJson from '../../../shared/templates/builtin/tcp.json' with { type: 'json' };
-import { T0 } from '../../test/fixtures.ts';
+import { T0 } from '../../../test/support/renderer/fixtures.ts';
 
 export const lyncDocument: Record<string, unknown> = lyncJson;
 export const tcpDocument: Record<string, unknown> = tcpJson;

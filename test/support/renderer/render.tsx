@@ -5,8 +5,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { ApiProvider } from '../api/api-context.tsx';
-import { useConsoleEvents } from '../api/use-console-events.ts';
+import { ApiProvider } from '../../../src-renderer/api/api-context.tsx';
+import { useConsoleEvents } from '../../../src-renderer/api/use-console-events.ts';
 import type { TestApi } from './test-api.ts';
 
 function Events({ test }: { test: TestApi }) {

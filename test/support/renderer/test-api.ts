@@ -4,11 +4,11 @@
  * Each channel answers from `handlers` (a value or a function of the params); unhandled
  * channels answer NOT_FOUND, so a test notices a call it did not expect.
  */
-import type { DesktopApi } from '../../shared/ipc/api.ts';
-import type { ParamsInput, ResultOf } from '../../shared/ipc/channels.ts';
-import type { IpcError, Reply } from '../../shared/ipc/errors.ts';
-import type { ConsoleEvent, EventListener } from '../../shared/ipc/events.ts';
-import { CHANNEL_NAMES, type ChannelName } from '../../shared/ipc/names.ts';
+import type { DesktopApi } from '../../../shared/ipc/api.ts';
+import type { ParamsInput, ResultOf } from '../../../shared/ipc/channels.ts';
+import type { IpcError, Reply } from '../../../shared/ipc/errors.ts';
+import type { ConsoleEvent, EventListener } from '../../../shared/ipc/events.ts';
+import { CHANNEL_NAMES, type ChannelName } from '../../../shared/ipc/names.ts';
 
 type Handler<C extends ChannelName> =
   Reply<ResultOf<C>> | ((params: ParamsInput<C>) => Reply<ResultOf<C>> | Promise<Reply<ResultOf<C>>>);

@@ -1,8 +1,13 @@
 /** Small, readable views for tests; every field a screen reads is set explicitly. */
-import type { AgentConnectionState, AgentView, DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
-import type { AgentHealthView, HealthView, PoolMemberView } from '../../shared/ipc/health.ts';
-import type { HealthState } from '../../shared/model/health.ts';
-import { upsertAgent } from '../api/site-groups.ts';
+import type {
+  AgentConnectionState,
+  AgentView,
+  DiscoveredAgent,
+  FleetView,
+} from '../../../shared/ipc/fleet.ts';
+import type { AgentHealthView, HealthView, PoolMemberView } from '../../../shared/ipc/health.ts';
+import type { HealthState } from '../../../shared/model/health.ts';
+import { upsertAgent } from '../../../src-renderer/api/site-groups.ts';
 
 export const T0 = '2025-01-01T10:00:00.000Z';
 export const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();

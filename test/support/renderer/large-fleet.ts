@@ -2,7 +2,7 @@
  * The fleet the Health screen must stay smooth with: 100 agents × 50 pools × 10 real servers =
  * 50,000 servers, each pool used by one virtual service of its own (vs-N sends to pool-N).
  */
-import type { HealthView } from '../../shared/ipc/health.ts';
+import type { HealthView } from '../../../shared/ipc/health.ts';
 import { agent, health, healthAgent, server } from './fixtures.ts';
 
 export function largeFleet(agents = 100, pools = 50, servers = 10): HealthView {
