@@ -13,10 +13,14 @@ import {
   failoverPair,
   healPair,
   PairError,
+  pushToPair,
   readPair,
   type PairMember,
   type PairStatus,
 } from '../fleet/ha-pair.ts';
+import { basename } from 'node:path';
+import { proposedEntryName } from '../../shared/ipc/cert-entry-name.ts';
+import { inspectCertificates } from '../certs/inspect.ts';
 import type { OpenConsole } from '../core/open.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
@@ -39,6 +43,9 @@ export const usage = `usage: portico ha SUBCOMMAND … [--config-dir DIR]
   ha apply NAME FILE.json     one configuration to both members, or to neither
   ha template NAME ID|FILE.json [--params FILE]   a template rendered against the pair's config
   ha heal NAME [--from A]     copy one member's configuration to the other (default: the newer)
+  ha cert-push NAME FILE... [--name N] [--password-file F] [--include-root] [--force] [--no-aia]
+                        key + chain to both members (the backup first; taken off it again if the
+                        master refuses); bind it with ha apply
   ha failover NAME [--hold S] move the virtual IPs to the backup (it must be ready), holding the
                         old master out for S seconds (default 10)
   ha leave NAME               both members leave the pair (keepalived stops, the IPs go)
@@ -65,6 +72,10 @@ const OPTIONS = {
   params: { type: 'string' },
   from: { type: 'string' },
   hold: { type: 'string' },
+  name: { type: 'string' },
+  'include-root': { type: 'boolean' },
+  force: { type: 'boolean' },
+  'no-aia': { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
@@ -77,7 +88,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const [sub, name, extra] = positionals;
   if (!name) throw new UsageError(`ha ${sub}: name the pair`);
-  const session = openSession(io, values['config-dir']);
+  // cert-push inspects the files in-process, as `cert push` does.
+  const session = openSession(io, values['config-dir'], { certs: { inspect: inspectCertificates } });
   try {
     if (sub === 'create') return await create(io, session, name, values);
     const members = await findPair(session, name, values.agents);
@@ -104,6 +116,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           return `${describeApplied(r)}${what ? `: ${what}` : ''}`;
         });
       }
+      case 'cert-push':
+        return await certPush(io, session, members, positionals.slice(2), values);
       case 'heal':
         return await report(io, async () => {
           const r = await healPair(members, values.from);
@@ -211,6 +225,59 @@ async function create(io: CliIo, session: OpenConsole, name: string, v: Values):
   return await report(io, async () => {
     const r = await createPair(members, pair);
     return `pair ${name} created: ${agents.map((a) => a.name).join(' and ')}, ${r.master} holds ${pair.virtualIps.map((x) => x.address).join(', ')}`;
+  });
+}
+
+async function certPush(
+  io: CliIo,
+  session: OpenConsole,
+  members: [PairMember, PairMember],
+  files: string[],
+  v: Values,
+): Promise<number> {
+  if (files.length === 0) throw new UsageError('ha cert-push: give the certificate files');
+  const password =
+    v['password-file'] === undefined ? undefined : firstLine(await readInputFile(io.cwd, v['password-file']));
+  const dropped = await Promise.all(
+    files.map(async (file) => ({
+      name: basename(file),
+      bytes: new Uint8Array(await readInputFile(io.cwd, file)),
+      ...(password === undefined ? {} : { password }),
+    })),
+  );
+  // The same checks both agents make (shared/certs), before either is asked.
+  const inspection = await session.core.certs.inspect({ files: dropped, aia: v['no-aia'] !== true });
+  for (const issue of inspection.errors) io.stderr.write(`error ${issue.code}: ${issue.message}\n`);
+  for (const issue of inspection.warnings) io.stderr.write(`warning ${issue.code}: ${issue.message}\n`);
+  if (!inspection.pushable) {
+    io.stderr.write('not pushed to either member: fix the errors above\n');
+    return EXIT.failed;
+  }
+  const name = v.name ?? proposedEntryName(inspection);
+  return await report(io, async () => {
+    const pushed = await pushToPair(
+      members,
+      async (m) => {
+        const r = await session.core.certs.push({
+          inspectionId: inspection.inspectionId,
+          targets: [{ agentId: m.agentId, name }],
+          ...(v['include-root'] ? { includeRoot: true } : {}),
+          ...(v.force ? { force: true } : {}),
+        });
+        const outcome = r.results[0]!;
+        if (!outcome.ok) throw new Error(`${outcome.error.code} ${outcome.error.message}`);
+        return outcome.result;
+      },
+      async (m) => {
+        await m.request('cert.remove', { name });
+      },
+    );
+    return Object.entries(pushed)
+      .map(
+        ([member, r]) =>
+          `${member}: ${r.replaced ? 'replaced' : 'imported'} "${r.name}"${r.reloaded.length ? `, reloaded ${r.reloaded.join(', ')}` : ''}`,
+      )
+      .join('; ');
   });
 }
 

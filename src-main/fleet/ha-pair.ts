@@ -328,3 +328,44 @@ export async function createPair(
   const status = await readPair(members);
   return { master: status.members.find((s) => s.agentId === status.master)?.name ?? 'none yet' };
 }
+
+/**
+ * Something that is not part of the configuration (a certificate) pushed to both members: the
+ * backup first, then the master. Should the master refuse, a new entry is taken off the backup
+ * again (`undo`); an entry the backup replaced cannot be given its old material back (the agent
+ * never hands keys out), and the error says so: push again once the cause is fixed.
+ */
+export async function pushToPair<T extends { replaced: boolean }>(
+  members: readonly [PairMember, PairMember],
+  push: (m: PairMember) => Promise<T>,
+  undo: (m: PairMember) => Promise<void>,
+): Promise<Record<string, T>> {
+  const status = await readPair(members);
+  const [first, second] = applyOrder(status, members);
+  let done: T;
+  try {
+    done = await push(first);
+  } catch (err) {
+    throw new PairError(
+      'REFUSED',
+      `${first.name} refused it; neither member changed: ${(err as Error).message}`,
+    );
+  }
+  try {
+    return { [first.name]: done, [second.name]: await push(second) };
+  } catch (err) {
+    let back: string;
+    if (done.replaced)
+      back = `${first.name} keeps the new one (it replaced an entry, whose old material is gone): push again`;
+    else {
+      back = await undo(first).then(
+        () => `it was taken off ${first.name} again`,
+        (e: Error) => `taking it off ${first.name} FAILED (${e.message})`,
+      );
+    }
+    throw new PairError(
+      'ROLLED_BACK',
+      `${second.name} refused it after ${first.name} took it; ${back}: ${(err as Error).message}`,
+    );
+  }
+}

@@ -236,4 +236,28 @@ describe.skipIf(!available)('portico ha: a pair addressed as one', () => {
     const back = await cli('ha', 'failover', 'edge');
     expect(back.out).toMatch(/^FAIL {2}HA_STATE lb1 is fault/);
   }, 30_000);
+
+  it('ha cert-push puts key and chain on both members, the backup first', async () => {
+    const { key, cert } = selfSigned('pair.example.test', ['DNS:pair.example.test']);
+    writeFileSync(join(dir, 'pair.key'), key);
+    writeFileSync(join(dir, 'pair.crt'), cert);
+    const pushed = await cli(
+      'ha',
+      'cert-push',
+      'edge',
+      'pair.key',
+      'pair.crt',
+      '--name',
+      'pairwww',
+      '--no-aia',
+    );
+    expect(pushed.code, pushed.out + pushed.err).toBe(0);
+    expect(pushed.out).toBe('ok    lb1: imported "pairwww"; lb2: imported "pairwww"\n');
+    for (const agent of [lab.lb1, lab.lb2]) {
+      const c = await agent.client();
+      const list = (await c.result('cert.list')) as { certificates: { name: string }[] };
+      expect(list.certificates.map((x) => x.name)).toContain('pairwww');
+      c.close();
+    }
+  }, 30_000);
 });
