@@ -14,7 +14,7 @@
  * runs with the systemd unit's NODE_OPTIONS unless options are given (`bundle -` for none).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,9 @@ async function wrkRound(a: Agent, seconds: number, close: boolean) {
     ...(close ? { headers: ['Connection: close'] } : {}),
   });
   const cpuS = cpuSeconds(a.pid) - before;
+  // A comparison of error answers (a 403 from the back end, a 502) would compare the wrong path.
+  if (w.errors > 0)
+    throw new Error(`${a.variant.label}: ${w.errors} failed or non-2xx answers in ${w.command}`);
   return { rps: w.rps, cpuPer10k: (cpuS / w.requests) * 10_000, errors: w.errors };
 }
 
@@ -144,6 +147,8 @@ async function main(): Promise<void> {
   const tools = await ensureTools(log);
   await initClockTicks();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'portico-ab-'));
+  // nginx workers drop root privileges: they must be able to read the files they serve.
+  chmodSync(tmp, 0o755);
   process.on('exit', killAllChildrenSync);
   try {
     const [backendPort] = (await freePorts(1)) as [number];
@@ -201,6 +206,9 @@ async function main(): Promise<void> {
         await sleep(2000);
         const held = hold.openNow();
         const withConns = rssMB(a.pid);
+        log(
+          `${a.variant.label}: ${held} idle connections held (${hold.answered} answered, ${hold.failed} failed)`,
+        );
         add(`RSS holding ${idle} idle (MB)`, i, withConns);
         add('kB per idle connection', i, ((withConns - before) * 1000) / held);
         await hold.closeAll();
