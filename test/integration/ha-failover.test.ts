@@ -6,7 +6,7 @@
  * preempts; `ha.failover` moves the IP on purpose. The tests run in order on one lab.
  * Needs root, `ip netns` and keepalived (scripts/setup.sh installs it); skipped without them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventNotification } from '../../shared/protocol/events.ts';
 import { HaStatus } from '../../shared/protocol/ha.ts';
@@ -52,8 +52,13 @@ async function status(agent: NsAgent): Promise<HaStatus> {
   }
 }
 
-/** keepalived processes running lb's configuration (found by their command line). */
+/** keepalived processes running the agent's configuration (found by their command line). */
 function keepalivedsOf(agent: NsAgent): number[] {
+  return processesOf(agent, 'keepalived');
+}
+
+/** Processes of `program` whose command line names the agent's data dir. */
+function processesOf(agent: NsAgent, program: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -63,7 +68,8 @@ function keepalivedsOf(agent: NsAgent): number[] {
     } catch {
       continue;
     }
-    if (cmdline.startsWith('keepalived') && cmdline.includes(agent.dataDir)) pids.push(Number(entry));
+    if (cmdline.split('\0')[0]!.endsWith(program) && cmdline.includes(agent.dataDir))
+      pids.push(Number(entry));
   }
   return pids;
 }
@@ -279,3 +285,61 @@ describe.skipIf(!available)('HA pair in network namespaces', () => {
     c.close();
   }, 30_000);
 });
+
+function haproxyInstalled(): boolean {
+  return existsSync('/usr/sbin/haproxy') || existsSync('/usr/bin/haproxy');
+}
+
+describe.skipIf(!available || !haproxyInstalled())(
+  'HA pair on the haproxy engine: the engine alone fails',
+  () => {
+    let lab: HaLab;
+    beforeAll(async () => {
+      lab = await startHaLab('hah', { args: ['--engine', 'haproxy'] });
+      await stateBecomes(lab.lb2, 'backup');
+    }, 60_000);
+    afterAll(async () => {
+      await lab?.remove();
+    }, 60_000);
+
+    it('HAProxy killed again each time the agent restarts it: the agent lives, the virtual IP moves', async () => {
+      expect(processesOf(lab.lb1, 'haproxy').length).toBeGreaterThan(0);
+      const client = await lab.client(50, 1000, 400);
+      await client.waitFor((l) => l.ok === true && l.body === 'lb1', 'an answer from lb1');
+      const faultAt = Date.now();
+      // The agent restarts a crashed HAProxy after 0.5 s, then 1 s, 2 s…: killing every HAProxy of
+      // lb1 for a few seconds is an engine that keeps failing, which the engine check must see.
+      const until = Date.now() + 5_000;
+      while (Date.now() < until && lab.holder() !== 'lb2') {
+        for (const pid of processesOf(lab.lb1, 'haproxy')) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone already
+          }
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(lab.lb1.alive()).toBe(true);
+      await waitUntil(
+        () => {
+          const r = recoveryOf(client.lines, faultAt, 'lb2');
+          return r !== undefined && Date.now() - faultAt - r.recoveryMs > 1_000;
+        },
+        'answers from lb2',
+        15_000,
+      );
+      await client.stop();
+      const r = recoveryOf(client.lines, faultAt, 'lb2')!;
+      console.log(
+        `HA haproxy engine killed (agent alive): served by lb2 after ${r.recoveryMs} ms; ${r.failed} of ${r.sent} failed`,
+      );
+      expect(r.recoveryMs).toBeLessThanOrEqual(BOUND_MS + 1_000);
+      const s1 = await status(lab.lb1);
+      expect(s1.lastTransition?.reason ?? '').toMatch(/engine|check/);
+      // Left alone, the agent's HAProxy comes back and lb1 is a backup again.
+      await stateBecomes(lab.lb1, 'backup', 20_000);
+      expect(lab.holder()).toBe('lb2');
+    }, 60_000);
+  },
+);
