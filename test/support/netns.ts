@@ -19,6 +19,8 @@ import { createInterface } from 'node:readline';
 
 const CHILD = new URL('./netns-child.ts', import.meta.url).pathname;
 const made = new Set<string>();
+/** Processes started in those namespaces: killed by the exit hook should a test die first. */
+const started = new Set<number>();
 let hooked = false;
 
 export function ip(...args: string[]): string {
@@ -44,6 +46,14 @@ export function netnsAvailable(): boolean {
 }
 
 function removeAll(): void {
+  for (const pid of started) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  started.clear();
   for (const ns of made) {
     try {
       ip('netns', 'del', ns);
@@ -54,11 +64,23 @@ function removeAll(): void {
   made.clear();
 }
 
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', removeAll);
+}
+
+/** Remembers a process started in a namespace until it exits, for the exit hook. */
+export function track(child: ChildProcess): void {
+  hook();
+  if (child.pid === undefined) return;
+  const pid = child.pid;
+  started.add(pid);
+  child.once('exit', () => started.delete(pid));
+}
+
 function addNamespace(ns: string): void {
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', removeAll);
-  }
+  hook();
   ip('netns', 'add', ns);
   made.add(ns);
 }
@@ -154,6 +176,7 @@ export function childIn(ns: string, mode: string, ...args: string[]): NsChild {
   const proc = spawn('ip', ['netns', 'exec', ns, process.execPath, CHILD, mode, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(proc);
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../../src-main/fleet/agent-client.ts';
 import { TestClient } from './mgmt-agent.ts';
-import { reach, type Reach } from './netns.ts';
+import { reach, track, type Reach } from './netns.ts';
 
 const CLI = new URL('../../agent/cli.ts', import.meta.url).pathname;
 const API_PORT = 7443;
@@ -90,6 +90,7 @@ export async function startAgentIn(ns: string, opts: NsAgentOptions): Promise<Ns
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTICO_LOG_LEVEL: 'debug' } },
     );
     child = proc;
+    track(proc);
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     let buf = '';
     proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
