@@ -10,8 +10,13 @@ import type { StatsSnapshot } from '../../shared/protocol/stats.ts';
 import type { StatsHistory } from './stats-history.ts';
 
 const STEP_MS = STEP_SECONDS['10s'] * 1000;
-/** After the boundary, so the slot that ends there is whole on a clock with coarse timers. */
+/**
+ * How long after the boundary: at least 20 ms, so the slot that ends there is whole on a clock
+ * with coarse timers, and up to a second more, picked once per sampler, so that many agents in
+ * one process (fleet-sim, the demo) do not all read their status in the same instant.
+ */
 const AFTER_BOUNDARY_MS = 20;
+const SPREAD_MS = 1_000;
 
 export interface Sampler {
   stop(): void;
@@ -19,9 +24,12 @@ export interface Sampler {
 
 export function startSampler(history: StatsHistory, read: () => StatsSnapshot, log: Logger): Sampler {
   let timer: NodeJS.Timeout | undefined;
+  const after = AFTER_BOUNDARY_MS + Math.floor(Math.random() * SPREAD_MS);
   const schedule = () => {
     const now = Date.now();
-    timer = setTimeout(tick, STEP_MS - (now % STEP_MS) + AFTER_BOUNDARY_MS);
+    // The next boundary that is still ahead once `after` is added.
+    const wait = STEP_MS - ((now - after) % STEP_MS);
+    timer = setTimeout(tick, wait);
     // History never keeps a process alive that has nothing else to do.
     timer.unref();
   };
