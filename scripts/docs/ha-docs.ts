@@ -66,7 +66,7 @@ function render(): string {
     '',
     '- keepalived (Debian: `apt-get install keepalived`), curl and util-linux `setpriv`.',
     '- Services listen on the virtual IPs on both members, so the backup binds an address it does not hold: set `net.ipv4.ip_nonlocal_bind=1` (and `net.ipv6.ip_nonlocal_bind=1` for IPv6) in `/etc/sysctl.d/`. `ha.status` lists it as a problem while it is 0. Services on `0.0.0.0` need nothing.',
-    '- keepalived needs CAP_NET_ADMIN and CAP_NET_RAW (addresses and raw VRRP sockets). An agent run by systemd as an unprivileged user passes them on with `AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_NET_ADMIN CAP_NET_RAW`.',
+    '- keepalived needs CAP_NET_ADMIN and CAP_NET_RAW (addresses and raw VRRP sockets). An agent run by systemd as an unprivileged user passes them on with `AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_NET_ADMIN CAP_NET_RAW CAP_SETGID` (without CAP_SETGID keepalived works but logs "Couldn\'t setgroups" at every check).',
     '- A `routerId` unique among the VRRP routers on that network.',
     '',
     '## State',
