@@ -12,12 +12,10 @@ import { installLastResort } from './last-resort.ts';
 import { AuditLog } from './config/audit-log.ts';
 import { CertStore } from './certs/store.ts';
 import { openCertStore } from './certs/engine-source.ts';
-import { startAdvertising } from './discovery/advertise.ts';
 import { HaController } from './ha/ha-controller.ts';
 import { loadOrCreateIdentity, readToken } from './identity/index.ts';
 import { createManagement } from './mgmt/management.ts';
 import { startManagementServer } from './mgmt/server.ts';
-import { startMetricsServer } from './metrics/server.ts';
 import { removePidFile, writePidFile } from './pid-file.ts';
 import { VERSION } from './version.ts';
 
@@ -91,6 +89,9 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   let advert: { stop(): Promise<void> } | undefined;
   if (opts.mdns) {
     try {
+      // Loaded only when used, like the metrics server below: mDNS (bonjour-service, 1.5 MB
+      // resident) and prom-client (4 MB) cost every agent that runs without them (issue 13).
+      const { startAdvertising } = await import('./discovery/advertise.ts');
       advert = await startAdvertising({
         name: `${identity.name} (${identity.id.slice(0, 8)})`,
         port: api.port,
@@ -109,7 +110,9 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     }
   }
   const metrics = opts.metrics
-    ? await startMetricsServer({
+    ? await (
+        await import('./metrics/server.ts')
+      ).startMetricsServer({
         host: opts.metrics.host,
         port: opts.metrics.port,
         collect: () => agent.engine.status(),

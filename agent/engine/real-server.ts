@@ -13,13 +13,20 @@ import type { RealServer } from '../../shared/model/config.ts';
 import { hashString, type Candidate } from './balancer.ts';
 import { Traffic } from './traffic.ts';
 
-// Only the pool and its connector. undici's index also loads fetch, WebSocket, the caches and
-// the interceptors: 11 MB of resident memory at start that a proxy never uses (measured with
-// and without the import, on top of the agent's other dependencies).
+// Only the pool and its connector, and only once a pool is used (a tcp-only config never loads
+// them). undici's index also loads fetch, WebSocket, the caches and the interceptors: 11 MB of
+// resident memory that a proxy never uses (measured with and without the import, on top of the
+// agent's other dependencies).
 const require = createRequire(import.meta.url);
-const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
 type Pool = UndiciPool;
-const buildConnector = require('undici/lib/core/connect.js') as typeof BuildConnector;
+let undici: { Pool: typeof UndiciPool; buildConnector: typeof BuildConnector } | undefined;
+function loadUndici(): NonNullable<typeof undici> {
+  undici ??= {
+    Pool: require('undici/lib/dispatcher/pool.js') as typeof UndiciPool,
+    buildConnector: require('undici/lib/core/connect.js') as typeof BuildConnector,
+  };
+  return undici;
+}
 
 /** TLS from the agent to the real server (re-encrypt). */
 export interface UpstreamTls {
@@ -124,7 +131,7 @@ export class RealServerRuntime implements Candidate {
     if (this.keepAlive) return this.keepAlive;
     const tls = this.upstream.tls;
     const host = this.address.includes(':') ? `[${this.address}]` : this.address;
-    this.keepAlive = new Pool(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
+    this.keepAlive = new (loadUndici().Pool)(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
       connections: this.maxConnections > 0 ? this.maxConnections : null,
       pipelining: 1,
       keepAliveTimeout: 30_000,
@@ -140,7 +147,7 @@ export class RealServerRuntime implements Candidate {
   private connector(): BuildConnector.connector {
     const tls = this.upstream.tls;
     const sni = this.sni;
-    const base = buildConnector({
+    const base = loadUndici().buildConnector({
       timeout: this.upstream.connectMs,
       noDelay: true,
       ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
