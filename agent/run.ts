@@ -136,8 +136,9 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   );
 
   process.on('SIGHUP', () => {
-    log.info('SIGHUP: reloading config, certificates and token');
+    log.info('SIGHUP: reloading config, certificates, token and the HA pair');
     void agent.reload();
+    void ha.reloadFromFile();
     void readToken(dataDir).then(
       (t) => {
         if (t.token === token) return;

@@ -104,8 +104,9 @@ export class HaController {
   }
 
   async status(): Promise<HaStatus> {
+    const sysctl = this.file ? await nonlocalBindProblems(this.file, this.engine.config) : [];
+    // Everything else read at once, after the await: one consistent snapshot.
     const file = this.file;
-    const sysctl = file ? await nonlocalBindProblems(file, this.engine.config) : [];
     const now = Date.now();
     const check = this.currentVerdict(now);
     return {
@@ -130,7 +131,7 @@ export class HaController {
       ...(this.holdUntil !== undefined && now < this.holdUntil
         ? { failoverUntil: new Date(this.holdUntil).toISOString() }
         : {}),
-      problems: [...this.problems, ...sysctl],
+      problems: [...this.problems, ...(file ? sysctl : [])],
     };
   }
 
@@ -165,6 +166,29 @@ export class HaController {
       await writeHaFile(this.paths.file, file);
       this.problems = [];
       return this.status();
+    });
+  }
+
+  /**
+   * SIGHUP: ha.json edited by hand runs like an `ha.set` (a file that is gone leaves the pair);
+   * a refused file is logged and reported by `status()`, and what runs stays.
+   */
+  reloadFromFile(): Promise<void> {
+    return this.serial(async () => {
+      try {
+        const file = await readHaFile(this.paths.file);
+        if (file) {
+          await this.start(file);
+          this.problems = [];
+        } else if (this.file) {
+          await this.stopKeepalived('ha.json was removed: left the pair');
+          this.file = undefined;
+          this.problems = [];
+        }
+      } catch (err) {
+        this.problems = problemsOf(err);
+        this.log.error({ problems: this.problems }, 'ha.json refused; the pair runs as it was');
+      }
     });
   }
 

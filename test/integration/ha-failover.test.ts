@@ -6,7 +6,7 @@
  * preempts; `ha.failover` moves the IP on purpose. The tests run in order on one lab.
  * Needs root, `ip netns` and keepalived (scripts/setup.sh installs it); skipped without them.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventNotification } from '../../shared/protocol/events.ts';
 import { HaStatus } from '../../shared/protocol/ha.ts';
@@ -283,6 +283,35 @@ describe.skipIf(!available)('HA pair in network namespaces', () => {
       pair: { preempt: true },
     });
     c.close();
+  }, 30_000);
+
+  it('SIGHUP runs ha.json as edited by hand; a removed ha.json leaves the pair', async () => {
+    const file = `${lab.lb2.dataDir}/ha.json`;
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, pair: labPair({ preempt: true, preemptDelaySeconds: 5 }), self: 'lb2' }),
+    );
+    lab.lb2.signal('SIGHUP');
+    await waitUntil(
+      async () => (await status(lab.lb2)).pair?.preemptDelaySeconds === 5,
+      'the edited pair to run',
+      10_000,
+    );
+    writeFileSync(file, '{"version": 1, "pair": {}}');
+    lab.lb2.signal('SIGHUP');
+    await waitUntil(
+      async () => (await status(lab.lb2)).problems.length > 0,
+      'the refused file reported',
+      10_000,
+    );
+    const refused = await status(lab.lb2);
+    expect(refused).toMatchObject({ configured: true, state: 'backup', pair: { preemptDelaySeconds: 5 } });
+    rmSync(file);
+    lab.lb2.signal('SIGHUP');
+    await waitUntil(async () => !(await status(lab.lb2)).configured, 'lb2 to leave the pair', 10_000);
+    expect(await status(lab.lb2)).toMatchObject({ configured: false, state: 'stopped', problems: [] });
+    expect(keepalivedsOf(lab.lb2)).toEqual([]);
+    expect(lab.holder()).toBe('lb1');
   }, 30_000);
 });
 
