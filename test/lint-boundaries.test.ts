@@ -22,7 +22,7 @@ describe('import boundaries', () => {
     ['src-renderer/features/certs/x.ts', '../../../shared/certs/codes.ts', true],
     ['src-renderer/features/certs/x.ts', '../../../shared/mdns/socket.ts', true],
     ['src-renderer/features/certs/x.ts', '../../../agent/run.ts', true],
-    ['src-renderer/features/certs/x.ts', '../../../src-main/core-types.ts', true],
+    ['src-renderer/features/certs/x.ts', '../../../src-main/core/types.ts', true],
     ['src-renderer/api/x.ts', 'electron', true],
     ['src-renderer/features/certs/x.ts', '../../../shared/ipc/certs.ts', false],
     ['src-renderer/features/certs/x.ts', '../../../shared/model/config.ts', false],

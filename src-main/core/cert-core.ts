@@ -22,7 +22,7 @@ import {
   type InspectResult,
   type PushFleet,
 } from '../certs/index.ts';
-import type { CertCore } from '../core-types.ts';
+import type { CertCore } from './types.ts';
 import type { FleetManager } from '../fleet/index.ts';
 import { ipcErrorOf } from './errors.ts';
 import type { EventHub } from './events.ts';

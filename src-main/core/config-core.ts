@@ -4,7 +4,7 @@
  * (CONFLICT with currentRevision), so this never merges.
  */
 import { ConsoleError } from '../../shared/ipc/errors.ts';
-import type { AgentConfigCore } from '../core-types.ts';
+import type { AgentConfigCore } from './types.ts';
 import type { AgentClient, FleetManager } from '../fleet/index.ts';
 import { mapErrors } from './errors.ts';
 

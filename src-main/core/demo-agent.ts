@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { demoConfig, loopbackPort, startDemoServers, stopDemoServers } from '../../agent/demo-fleet.ts';
 import { runAgent } from '../../agent/run.ts';
 import { ConsoleError } from '../../shared/ipc/errors.ts';
-import type { ConsoleCore } from '../core-types.ts';
+import type { ConsoleCore } from './types.ts';
 
 export interface DemoAgent {
   agentId: string;

@@ -1,6 +1,6 @@
 /** Fleet channels over FleetManager and pairing; discovery is optional (CLI, --no-discovery). */
 import { ConsoleError } from '../../shared/ipc/errors.ts';
-import type { FleetCore } from '../core-types.ts';
+import type { FleetCore } from './types.ts';
 import type { Discovery, FleetManager } from '../fleet/index.ts';
 import { mapErrors } from './errors.ts';
 import { agentView, discoveredView } from './views.ts';

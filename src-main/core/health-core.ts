@@ -2,7 +2,7 @@
  * Health channels: FleetManager's live view and history, reshaped for IPC, and one agent's
  * status read from the agent as it is (the one status contract: nothing converted here).
  */
-import type { HealthCore } from '../core-types.ts';
+import type { HealthCore } from './types.ts';
 import type { FleetManager } from '../fleet/index.ts';
 import { clientOf } from './config-core.ts';
 import { mapErrors } from './errors.ts';

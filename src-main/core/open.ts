@@ -6,7 +6,7 @@
  */
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { createConsoleCore, type RunningConsoleCore } from '../core.ts';
+import { createConsoleCore, type RunningConsoleCore } from './console-core.ts';
 import { FleetManager, startDiscovery, type Discovery } from '../fleet/index.ts';
 import { certLibraryDir } from '../store/console-dir.ts';
 import { openNodeConsoleStore, type ConsoleStore } from '../store/index.ts';

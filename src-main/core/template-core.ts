@@ -11,7 +11,7 @@ import { listBuiltinTemplates } from '../../shared/templates/builtin.ts';
 import { parseTemplate } from '../../shared/templates/parse-template.ts';
 import type { TemplateEntry } from '../../shared/ipc/templates.ts';
 import { TemplateInfo } from '../../shared/protocol/template.ts';
-import type { TemplateCore } from '../core-types.ts';
+import type { TemplateCore } from './types.ts';
 import type { FleetManager } from '../fleet/index.ts';
 import type { EventHub } from './events.ts';
 import { fanOutWithProgress } from './fan-out.ts';

@@ -4,7 +4,7 @@
  */
 import type { ParamsOf, ResultOf } from '../../shared/ipc/channels.ts';
 import type { ChannelName } from '../../shared/ipc/names.ts';
-import type { ConsoleCore } from '../core-types.ts';
+import type { ConsoleCore } from '../core/types.ts';
 
 export type Handler<C extends ChannelName> = (params: ParamsOf<C>) => Promise<ResultOf<C>>;
 export type Handlers = { readonly [C in ChannelName]: Handler<C> };

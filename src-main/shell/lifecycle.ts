@@ -5,7 +5,7 @@
  */
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import type { Logger } from 'pino';
-import type { ConsoleCore } from '../core-types.ts';
+import type { ConsoleCore } from '../core/types.ts';
 import { forwardEvents } from '../ipc/events.ts';
 import { handleAll } from '../ipc/handle.ts';
 import { createHandlers } from '../ipc/handlers.ts';

@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { IPC_ERROR_CODES, type IpcError } from '../../shared/ipc/errors.ts';
-import type { ConsoleCore } from '../core-types.ts';
+import type { ConsoleCore } from '../core/types.ts';
 import { dispatch } from '../ipc/dispatch.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { CONTENT_SECURITY_POLICY } from '../shell/policy.ts';

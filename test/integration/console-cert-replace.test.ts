@@ -11,7 +11,7 @@ import { RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';
 import { type Backend } from '../support/backends.ts';
 import { until } from '../support/engine.ts';
 import { freePort } from '../support/ports.ts';
-import { type RunningConsoleCore } from '../../src-main/core.ts';
+import { type RunningConsoleCore } from '../../src-main/core/console-core.ts';
 import { FleetManager } from '../../src-main/fleet/index.ts';
 import { type FleetAgent } from '../support/fleet-agent.ts';
 import { servedLeaf } from '../support/tls.ts';

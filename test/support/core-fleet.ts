@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { makeCorpus, type Corpus } from './cert-corpus.ts';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import { startBackend, type Backend } from './backends.ts';
-import { createConsoleCore, type RunningConsoleCore } from '../../src-main/core.ts';
+import { createConsoleCore, type RunningConsoleCore } from '../../src-main/core/console-core.ts';
 import { FleetManager } from '../../src-main/fleet/index.ts';
 import { startFleetAgent, type FleetAgent } from './fleet-agent.ts';
 import { QUICK_TUNING } from './quick-tuning.ts';

@@ -7,7 +7,7 @@ import { ConsoleError } from '../../shared/ipc/errors.ts';
 import type { ConsoleEvent, EventListener } from '../../shared/ipc/events.ts';
 import type { AgentView, FleetView } from '../../shared/ipc/fleet.ts';
 import type { AgentInfo } from '../../shared/protocol/agent.ts';
-import type { ConsoleCore } from '../../src-main/core-types.ts';
+import type { ConsoleCore } from '../../src-main/core/types.ts';
 
 export interface MemoryCore extends ConsoleCore {
   /** Sends an event to every subscriber, as the fleet manager would. */

@@ -6,16 +6,16 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ConsoleCore } from './core-types.ts';
-import { createCertCore, type CertCoreOptions } from './core/cert-core.ts';
-import { createConfigCore } from './core/config-core.ts';
-import { createEventHub } from './core/events.ts';
-import { createFleetCore } from './core/fleet-core.ts';
-import { createHealthCore } from './core/health-core.ts';
-import { createTemplateCore } from './core/template-core.ts';
-import { discoveredView } from './core/views.ts';
-import type { Discovery, FleetManager } from './fleet/index.ts';
-import type { ConsoleStore } from './store/index.ts';
+import type { ConsoleCore } from './types.ts';
+import { createCertCore, type CertCoreOptions } from './cert-core.ts';
+import { createConfigCore } from './config-core.ts';
+import { createEventHub } from './events.ts';
+import { createFleetCore } from './fleet-core.ts';
+import { createHealthCore } from './health-core.ts';
+import { createTemplateCore } from './template-core.ts';
+import { discoveredView } from './views.ts';
+import type { Discovery, FleetManager } from '../fleet/index.ts';
+import type { ConsoleStore } from '../store/index.ts';
 
 export interface ConsoleCoreOptions {
   store: ConsoleStore;

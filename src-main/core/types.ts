@@ -8,19 +8,19 @@
  * ConsoleError (shared/ipc/errors.ts) for anything the renderer should see with a code;
  * anything else becomes INTERNAL with a log reference.
  */
-import type { AgentConfigView, RevisionResult, UpsertResult } from '../shared/ipc/agent-config.ts';
-import type { FanOutResult } from '../shared/ipc/channel.ts';
-import type { ParamsOf } from '../shared/ipc/channels.ts';
+import type { AgentConfigView, RevisionResult, UpsertResult } from '../../shared/ipc/agent-config.ts';
+import type { FanOutResult } from '../../shared/ipc/channel.ts';
+import type { ParamsOf } from '../../shared/ipc/channels.ts';
 import type {
   CertificateUsageView,
   CertInspection,
   PushOutcome,
   ReplaceOutcome,
-} from '../shared/ipc/certs.ts';
-import type { EventListener } from '../shared/ipc/events.ts';
-import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../shared/ipc/fleet.ts';
-import type { AgentStatus, HealthHistory, HealthView } from '../shared/ipc/health.ts';
-import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../shared/ipc/templates.ts';
+} from '../../shared/ipc/certs.ts';
+import type { EventListener } from '../../shared/ipc/events.ts';
+import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../../shared/ipc/fleet.ts';
+import type { AgentStatus, HealthHistory, HealthView } from '../../shared/ipc/health.ts';
+import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../../shared/ipc/templates.ts';
 
 export interface FleetCore {
   /** Paired agents grouped by site (sites sorted, agents by name). */
