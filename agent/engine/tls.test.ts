@@ -317,6 +317,33 @@ describe('scenario: several HTTPS services on one IP:port', () => {
     }
   });
 
+  it('a listener with one certificate starts choosing by SNI when a reload gives it more, and stops again', async () => {
+    // One certificate: no SNICallback (tls.ts sniChooses); more: one. The reloads swap listeners.
+    const backend = await startBackend('rs');
+    try {
+      const port = await freePort();
+      const config = (certificates: string[]): AgentConfigInput => {
+        const c = wwwOffload(port, backend.port);
+        return { ...c, virtualServices: [{ ...c.virtualServices![0]!, tls: { certificates } } as never] };
+      };
+      const e = await run(config(['www']));
+      const cn = async (sni: string) => (await peerCert(port, sni)).subject.match(/CN=(.*)/)![1];
+      expect(await cn('mail.contoso.com')).toBe('www.contoso.com');
+      await e.apply(config(['www', 'mail']));
+      expect(await cn('mail.contoso.com')).toBe('mail.contoso.com');
+      expect(await cn('www.contoso.com')).toBe('www.contoso.com');
+      await e.apply(config(['mail']));
+      expect(await cn('www.contoso.com')).toBe('mail.contoso.com');
+      // Still serving: a client that verifies the one certificate left gets its answer.
+      const c = client('mail.contoso.com');
+      const r = await getJson(`https://127.0.0.1:${port}/`, c, { host: 'mail.contoso.com' });
+      await c.close();
+      expect(r.status).toBe(200);
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('refuses a handshake below the minimum TLS version', async () => {
     const port = await freePort();
     const e = await run({

@@ -58,7 +58,10 @@ interface Entry {
 }
 
 export interface ListenerTlsContext {
-  /** Options for https.createServer / setSecureContext: the default certificate + SNICallback. */
+  /**
+   * Options for https.createServer / setSecureContext: the default certificate, and the
+   * SNICallback when there is more than one certificate to choose from (sniChooses).
+   */
   options: HttpsOptions;
   selector: SniSelector;
 }
@@ -137,8 +140,23 @@ export function tlsOptionsFor(
   const first = entries[0]!;
   return {
     selector,
-    options: { ...base, key: first.key, cert: first.cert, SNICallback: selector.callback },
+    options: {
+      ...base,
+      key: first.key,
+      cert: first.cert,
+      ...(sniChooses(tls) ? { SNICallback: selector.callback } : {}),
+    },
   };
+}
+
+/**
+ * Whether handshakes choose a certificate by SNI. With one certificate there is nothing to
+ * choose, and Node pauses every handshake that has an SNICallback to run it (a C++ → JS → C++
+ * round trip and a context switch per connection), so the listener has none; a reload to more
+ * certificates makes a new listener (HttpListener.settingsKey).
+ */
+export function sniChooses(tls: ListenerTls): boolean {
+  return tls.certificates.length > 1;
 }
 
 /** DNS names of a certificate: its SANs, or its CN when it has none. */

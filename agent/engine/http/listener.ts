@@ -25,6 +25,7 @@ import { respondRaw, respondText, type Verdict } from './respond.ts';
 import { forwardUpgrade, isWebSocketUpgrade } from './upgrade.ts';
 import { settleBytes } from './accounting.ts';
 import { BaseListener } from '../listener.ts';
+import { sniChooses } from '../tls.ts';
 
 /**
  * How long a keep-alive connection of a closing listener may stay quiet before it is closed.
@@ -87,7 +88,9 @@ export class HttpListener extends BaseListener {
   /** Settings that need a new server object when they change. */
   static settingsKey(svc: ServiceRuntime): string {
     const f = svc.front;
-    return JSON.stringify([svc.config.protocol, f.maxHeaderBytes, f.clientHeaderMs, f.tlsHandshakeMs]);
+    const vs = svc.config;
+    const sni = vs.protocol === 'https' && sniChooses(vs.tls);
+    return JSON.stringify([vs.protocol, f.maxHeaderBytes, f.clientHeaderMs, f.tlsHandshakeMs, sni]);
   }
 
   protected override applySettings(): void {
