@@ -24,6 +24,7 @@ import { BIG_PATH, SMALL_PATH, startBackend, type Backend } from './peers/backen
 import { haproxyPeer } from './peers/haproxy.ts';
 import { nginxPeer } from './peers/nginx.ts';
 import { porticoPeer } from './peers/portico.ts';
+import { porticoHaproxyPeer } from './peers/portico-haproxy.ts';
 import {
   LOOPBACK,
   TLS_KINDS,
@@ -40,7 +41,12 @@ import type { Measurement, Scenario } from './scenarios/types.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
-const PEER_DEFS: Record<PeerId, PeerDef> = { haproxy: haproxyPeer, nginx: nginxPeer, portico: porticoPeer };
+const PEER_DEFS: Record<PeerId, PeerDef> = {
+  haproxy: haproxyPeer,
+  nginx: nginxPeer,
+  portico: porticoPeer,
+  'portico-haproxy': porticoHaproxyPeer,
+};
 /** Other processes' CPU use (in cores) above which a scenario's numbers are flagged. */
 const FOREIGN_WARN_CORES = 0.1;
 

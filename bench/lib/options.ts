@@ -30,10 +30,12 @@ export interface BenchOptions {
 export class UsageError extends Error {}
 
 export const ALL_PEERS: PeerId[] = ['haproxy', 'nginx', 'portico'];
+/** Peers run only when named with --peers (the agent driving HAProxy: issue 12). */
+export const EXTRA_PEERS: PeerId[] = ['portico-haproxy'];
 
 export const USAGE = `usage: npm run bench -- [--only ID,ID] [--peers haproxy,nginx,portico] [--rounds N] [--keep-tmp]
   --only      scenarios to run (default all): see the list below
-  --peers     proxies to compare (default haproxy,nginx,portico)
+  --peers     proxies to compare (default haproxy,nginx,portico; also portico-haproxy)
   --rounds    rounds per scenario, medians reported (default 3; 1 with PORTICO_BENCH_QUICK=1)
   --keep-tmp  keep the temp dir (configs, logs) for inspection
 env PORTICO_BENCH_QUICK=1   short durations and one round: a check in 2–3 minutes`;
@@ -78,9 +80,10 @@ export function parseOptions(
         throw new UsageError(`unknown scenario ${bad.join(', ')}; known: ${scenarioIds.join(', ')}`);
     } else if (a === '--peers') {
       const ps = list(argv[++i], a);
-      const bad = ps.filter((p) => !(ALL_PEERS as string[]).includes(p));
-      if (bad.length) throw new UsageError(`unknown peer ${bad.join(', ')}; known: ${ALL_PEERS.join(', ')}`);
-      o.peers = ALL_PEERS.filter((p) => ps.includes(p));
+      const known: PeerId[] = [...ALL_PEERS, ...EXTRA_PEERS];
+      const bad = ps.filter((p) => !(known as string[]).includes(p));
+      if (bad.length) throw new UsageError(`unknown peer ${bad.join(', ')}; known: ${known.join(', ')}`);
+      o.peers = known.filter((p) => ps.includes(p));
     } else if (a === '--rounds') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 20)

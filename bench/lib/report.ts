@@ -62,10 +62,32 @@ export function evaluateTargets(results: ScenarioResult[], opts: BenchOptions): 
  * Portico ÷ HAProxy; NaN unless both are positive (a ratio of differences such as "added p99"
  * that went negative by noise means nothing).
  */
-export function ratioOf(med: Map<string, Measurement>, key: string): number {
-  const p = med.get('portico')?.[key] ?? NaN;
+export function ratioOf(med: Map<string, Measurement>, key: string, peer = 'portico'): number {
+  const p = med.get(peer)?.[key] ?? NaN;
   const h = med.get('haproxy')?.[key] ?? NaN;
   return p > 0 && h > 0 ? p / h : NaN;
+}
+
+/**
+ * The agent driving HAProxy against hand-written HAProxy with the same thread count: only the
+ * config differs, so each of these figures should be at least GOAL of HAProxy's (issue 12).
+ */
+export const AGENT_HAPROXY = {
+  peer: 'portico-haproxy',
+  goal: 0.97,
+  metrics: [
+    ['l7', 'rps'],
+    ['cps', 'rps'],
+    ['l4', 'mibps'],
+    ['tls-hs-rsa', 'hsPerCpuS'],
+    ['tls-hs-ecdsa', 'hsPerCpuS'],
+    ['tls-offload-ka', 'rps'],
+    ['tls-reencrypt-ka', 'rps'],
+  ] as const,
+};
+
+function ratioText(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(3)}×` : '–';
 }
 
 function fmt(v: number | undefined, digits: number): string {
@@ -101,7 +123,9 @@ export function renderReport(
     haproxy: 'HAProxy',
     nginx: 'nginx',
     portico: 'Portico',
+    'portico-haproxy': 'Portico+HAProxy',
   };
+  const agentHaproxy = peers.includes(AGENT_HAPROXY.peer);
   for (const r of results) {
     const med = medians(r);
     const ids = [...(r.scenario.includeDirect ? ['direct'] : []), ...peers];
@@ -111,6 +135,7 @@ export function renderReport(
       'unit',
       ...ids.map((i) => labels[i] ?? i),
       'Portico/HAProxy',
+      ...(agentHaproxy ? ['Portico+HAProxy/HAProxy'] : []),
       'better',
       'target',
       'result',
@@ -126,6 +151,7 @@ export function renderReport(
         ...vals.map((v) => fmt(v, m.digits)),
         // Three decimals where a target is checked, so 0.799 is not shown as 0.80 next to MISS.
         Number.isFinite(ratio) ? `${ratio.toFixed(t ? 3 : 2)}×` : '–',
+        ...(agentHaproxy ? [ratioText(ratioOf(med, m.key, AGENT_HAPROXY.peer))] : []),
         m.better === 'neither' ? '' : m.better,
         t?.target ?? '',
         t?.status ?? '',
@@ -133,6 +159,20 @@ export function renderReport(
     }
     out.push(table(rows, 2));
     for (const e of r.errors) out.push(`  ! ${e}`);
+    out.push('');
+  }
+  if (agentHaproxy) {
+    out.push(
+      `Portico driving HAProxy (--engine haproxy, same threads) ÷ hand-written HAProxy, goal ≥ ${AGENT_HAPROXY.goal}×:`,
+    );
+    for (const [id, key] of AGENT_HAPROXY.metrics) {
+      const r = results.find((x) => x.scenario.id === id);
+      if (!r) continue;
+      const ratio = ratioOf(medians(r), key, AGENT_HAPROXY.peer);
+      const m = r.scenario.metrics.find((x) => x.key === key)!;
+      const status = !Number.isFinite(ratio) ? 'n/a ' : ratio >= AGENT_HAPROXY.goal ? 'PASS' : 'MISS';
+      out.push(`  ${status}  ${r.scenario.title}, ${m.label}: ${ratioText(ratio)}`);
+    }
     out.push('');
   }
   if (targets.length > 0) {
@@ -163,6 +203,9 @@ export function resultsJson(results: ScenarioResult[], opts: BenchOptions) {
       rounds: r.rounds.map((round) => Object.fromEntries(round)),
       medians: Object.fromEntries(med),
       ratiosPorticoToHaproxy: Object.fromEntries(r.scenario.metrics.map((m) => [m.key, ratioOf(med, m.key)])),
+      ratiosPorticoHaproxyToHaproxy: Object.fromEntries(
+        r.scenario.metrics.map((m) => [m.key, ratioOf(med, m.key, AGENT_HAPROXY.peer)]),
+      ),
       errors: r.errors,
     };
   });

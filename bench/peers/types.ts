@@ -55,7 +55,7 @@ export interface BenchPki {
   internalCa: string;
 }
 
-export type PeerId = 'haproxy' | 'nginx' | 'portico';
+export type PeerId = 'haproxy' | 'nginx' | 'portico' | 'portico-haproxy';
 
 /** What a peer needs to start: its own folder, its listen ports, where the back end is. */
 export interface PeerEnv {
@@ -103,6 +103,11 @@ export interface RunningPeer {
   alive(): boolean;
   /** Where its own logs are, for error messages. */
   logs: string[];
+  /**
+   * A Portico agent: applies the i-th of a series of configs through its management API (the
+   * `applies` scenario); absent for the other peers.
+   */
+  applyConfig?(i: number): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@
  * before" stays comparable across runs; the TLS scenarios come after it (Portico's RSS grows
  * by a few hundred MB over them, which would otherwise become the memory test's baseline).
  */
+import { applies } from './applies.ts';
 import { cps } from './cps.ts';
 import { l4 } from './l4.ts';
 import { l7 } from './l7.ts';
@@ -23,4 +24,6 @@ export const SCENARIOS: Scenario[] = [
   tlsHandshakeEcdsa,
   tlsOffloadKeepAlive,
   tlsReencryptKeepAlive,
+  // Last: 100 reloads leave an agent peer's HAProxy with old workers for a while.
+  applies,
 ];
