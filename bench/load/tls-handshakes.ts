@@ -46,6 +46,9 @@ export async function runHandshakes(
   }
   if (res.resumed > 0)
     throw new Error(`${res.resumed} of ${res.handshakes} connections were resumed: not full handshakes`);
+  // Same work for every server: a run that negotiated another group is not comparable.
+  if (res.handshakes > 0 && res.group !== 'X25519')
+    throw new Error(`the key exchange was ${res.group || 'unknown'}, not X25519 (${command})`);
   if (res.handshakes === 0)
     throw new Error(
       `no handshake completed (${res.failed} failed${res.firstError ? `: ${res.firstError}` : ''})`,
