@@ -108,3 +108,16 @@ describe('source-ip hash', () => {
     });
   });
 });
+
+describe('weight 0', () => {
+  it.each(['round-robin', 'weighted-round-robin', 'least-connections', 'source-ip-hash'] as const)(
+    'takes no new traffic under %s',
+    (kind) => {
+      const servers = [new S('a'), new S('zero', 0), new S('c')];
+      const sched = createScheduler<S>(kind);
+      const picked = Array.from({ length: 30 }, (_, i) => sched.pick(servers, `192.0.2.${i}`)!.name);
+      expect(picked).not.toContain('zero');
+      expect(sched.pick([new S('only', 0)], 'x')).toBeUndefined();
+    },
+  );
+});

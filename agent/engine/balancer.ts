@@ -21,8 +21,13 @@ export interface Scheduler<T extends Candidate> {
   pick(servers: readonly T[], clientIp: string, exclude?: ReadonlySet<T>): T | undefined;
 }
 
+/**
+ * A server a scheduler may pick: available, not already tried, and with a weight. Weight 0 takes
+ * no new traffic under every scheduler (as in HAProxy), while a client already bound to the
+ * server by persistence still reaches it: a soft drain.
+ */
 const usable = <T extends Candidate>(s: T, exclude?: ReadonlySet<T>) =>
-  s.isAvailable() && !(exclude && exclude.has(s));
+  s.weight > 0 && s.isAvailable() && !(exclude && exclude.has(s));
 
 class RoundRobin<T extends Candidate> implements Scheduler<T> {
   private cursor = 0;
@@ -50,7 +55,7 @@ class WeightedRoundRobin<T extends Candidate> implements Scheduler<T> {
     let best: T | undefined;
     let bestScore = -Infinity;
     for (const s of servers) {
-      if (s.weight <= 0 || !usable(s, exclude)) continue;
+      if (!usable(s, exclude)) continue;
       const score = (this.current.get(s) ?? 0) + s.weight;
       this.current.set(s, score);
       total += s.weight;
@@ -75,7 +80,7 @@ class LeastConnections<T extends Candidate> implements Scheduler<T> {
     for (let i = 0; i < n; i++) {
       const s = servers[(start + i) % n]!;
       if (!usable(s, exclude)) continue;
-      const load = s.active / (s.weight > 0 ? s.weight : 1);
+      const load = s.active / s.weight;
       if (load < bestLoad) {
         bestLoad = load;
         best = s;
