@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { removeStaleTemps } from './fs/atomic-write.ts';
 import { ApplyError, Engine } from './engine/engine.ts';
 import type { CertificateSource } from './engine/tls.ts';
+import type { ChallengeResponder } from './engines/challenges.ts';
 import { ConfigFileError } from './config/config-file.ts';
 import { ConfigInvalidError, ConfigStore } from './config/config-store.ts';
 import type { DataPlane } from './engines/data-plane.ts';
@@ -21,6 +22,8 @@ export interface AgentOptions {
   drainMs?: number;
   /** Which engine carries the traffic (default builtin; haproxy: HAProxy as this process's child). */
   engine?: 'builtin' | 'haproxy' | 'simulated';
+  /** HTTP-01 answers the engine serves while an ACME order waits (agent/acme). */
+  challenges?: ChallengeResponder;
 }
 
 export interface RunningAgent {
@@ -39,6 +42,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     log: opts.log,
     ...(opts.certs ? { certs: opts.certs } : {}),
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
+    ...(opts.challenges ? { challenges: opts.challenges } : {}),
   };
   const engine: DataPlane =
     opts.engine === 'haproxy'

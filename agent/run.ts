@@ -9,6 +9,8 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { startAgent } from './agent.ts';
 import { installLastResort } from './last-resort.ts';
+import { AcmeManager } from './acme/acme-manager.ts';
+import { ChallengeBook } from './acme/challenge-book.ts';
 import { AuditLog } from './config/audit-log.ts';
 import { CertStore } from './certs/store.ts';
 import { openCertStore } from './certs/engine-source.ts';
@@ -58,13 +60,33 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     );
   }
 
-  const agent = await startAgent({ dataDir, log, certs: openCertStore(dataDir), engine: identity.engine });
+  // HTTP-01 answers the engine serves while an ACME order waits; the ACME module fills them.
+  const challenges = new ChallengeBook((err) => log.error({ err }, 'challenge listener failed'));
+  const agent = await startAgent({
+    dataDir,
+    log,
+    certs: openCertStore(dataDir),
+    engine: identity.engine,
+    challenges,
+  });
   // The HA pair (ha.json): keepalived as a child, after the engine listens on the virtual IPs.
   const ha = await HaController.open({ dataDir, engine: agent.engine, log });
+  const certStore = new CertStore(dataDir);
+  const audit = new AuditLog(dataDir);
+  // Certificates from ACME CAs, renewed on the schedule kept in <data-dir>/acme.
+  const acme = await AcmeManager.open({
+    dataDir,
+    certStore,
+    configStore: agent.config,
+    challenges,
+    log,
+    audit: (entry) =>
+      audit.record(entry).catch((err: Error) => log.error({ err }, 'could not write the audit log')),
+  });
   const management = createManagement({
     engine: agent.engine,
     configStore: agent.config,
-    certStore: new CertStore(dataDir),
+    certStore,
     identity: {
       id: identity.id,
       name: identity.name,
@@ -73,8 +95,9 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       version: VERSION,
     },
     log,
-    audit: new AuditLog(dataDir),
+    audit,
     ha,
+    acme,
   });
   let token = identity.token;
   const api = await startManagementServer({
@@ -161,6 +184,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   await advert?.stop().catch(() => undefined);
   // The virtual IPs go first, so the other member serves while this engine drains.
   await ha.close();
+  acme.close();
   await api.close();
   management.close();
   await metrics?.close();

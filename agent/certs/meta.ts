@@ -25,10 +25,16 @@ const Summary = z.object({
   aiaCaIssuers: z.array(z.string()),
 }) satisfies z.ZodType<CertSummary>;
 
+/** Where an entry came from: an admin's import, or an ACME CA (agent/acme renews it). */
+export const CERT_ENTRY_SOURCES = ['imported', 'acme'] as const;
+export type CertEntrySource = (typeof CERT_ENTRY_SOURCES)[number];
+
 export const CertMeta = z.object({
   version: z.literal(1),
   kind: z.enum(CERT_KINDS),
   importedAt: z.string(),
+  /** Absent in entries written before ACME: imported. */
+  source: z.enum(CERT_ENTRY_SOURCES).optional(),
   /** The leaf (certificate) or the first CA (bundle). */
   summary: Summary,
   /** Every certificate in chain.pem, in file order. */

@@ -23,7 +23,7 @@ import {
   readEntry,
   readMeta,
 } from './entry-reader.ts';
-import type { CertKind, CertMeta } from './meta.ts';
+import type { CertEntrySource, CertKind, CertMeta } from './meta.ts';
 import type { CertImportInput, CertImportOptions, PreparedImport } from './prepare-import.ts';
 import { prepareImportInWorker } from './prepare-in-worker.ts';
 import { CertStoreError } from './store-errors.ts';
@@ -57,6 +57,8 @@ export interface CertListEntry {
   importedAt: string;
   /** Certificates in chain.pem. */
   certificates: number;
+  /** An admin's import, or issued by an ACME CA. */
+  source: CertEntrySource;
   /** Virtual services using it, from the caller's usedBy(). */
   usedBy: string[];
   /** Set when the entry on disk cannot be read; the other fields are then empty. */
@@ -95,14 +97,15 @@ export class CertStore {
   async import(
     name: string,
     input: CertImportInput,
-    options: CertImportOptions = {},
+    options: CertImportOptions & { source?: CertEntrySource } = {},
   ): Promise<CertImportResult> {
     const valid = checkName(name);
+    const { source = 'imported', ...checks } = options;
     return this.imports(async () => {
       // Parse and check before touching the disk: a refused import changes nothing. In a worker
       // thread: decrypting a PFX is seconds of CPU at worst, and this thread serves traffic.
-      const prepared = await prepareImportInWorker(input, options);
-      return this.write(valid, prepared, options);
+      const prepared = await prepareImportInWorker(input, checks);
+      return this.write(valid, prepared, checks, source);
     });
   }
 
@@ -111,6 +114,7 @@ export class CertStore {
     valid: string,
     prepared: PreparedImport,
     options: CertImportOptions,
+    source: CertEntrySource,
   ): Promise<CertImportResult> {
     return this.exclusive(async () => {
       const target = join(this.dir, valid);
@@ -125,6 +129,7 @@ export class CertStore {
           version: 1,
           kind: prepared.kind,
           importedAt: (options.now ?? new Date()).toISOString(),
+          source,
           summary: prepared.summaries[0] as CertSummary,
           chain: prepared.summaries,
         };
@@ -173,6 +178,7 @@ export class CertStore {
             fingerprint: meta.summary.fingerprint,
             importedAt: meta.importedAt,
             certificates: meta.chain.length,
+            source: meta.source ?? 'imported',
             usedBy: usedBy(name),
           });
         } catch (error) {
@@ -190,6 +196,7 @@ export class CertStore {
             fingerprint: '',
             importedAt: '',
             certificates: 0,
+            source: 'imported',
             usedBy: usedBy(name),
             problem: error instanceof Error ? error.message : String(error),
           });

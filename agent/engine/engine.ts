@@ -22,6 +22,7 @@ import { ServiceRuntime } from './service.ts';
 import { statusOf } from './status.ts';
 import { TcpListener } from './tcp/listener.ts';
 import { tlsOptionsFor, type CertificateSource, type ListenerTlsContext } from './tls.ts';
+import type { ChallengeResponder } from '../engines/challenges.ts';
 import { ApplyError, type ApplySummary, type DataPlane } from '../engines/data-plane.ts';
 import { VERSION } from '../version.ts';
 
@@ -33,6 +34,8 @@ export interface EngineOptions {
   certs?: CertificateSource;
   /** How long removed listeners may finish their work before they are cut (default 30 s). */
   drainMs?: number;
+  /** HTTP-01 answers to serve on http and redirect services (agent/acme fills them). */
+  challenges?: ChallengeResponder;
 }
 
 interface ListenerSlot {
@@ -137,7 +140,10 @@ export class Engine implements DataPlane {
       );
     }
     const next = new Map<string, ServiceRuntime>();
-    for (const vs of enabled) next.set(vs.name, new ServiceRuntime(vs, pools, this.services.get(vs.name)));
+    for (const vs of enabled) {
+      const previous = this.services.get(vs.name);
+      next.set(vs.name, new ServiceRuntime(vs, pools, previous, this.opts.challenges));
+    }
 
     // Bind what needs a new server object; on any failure close those and restore.
     const keyOf = (vs: VirtualService) => `${vs.listen.address}:${vs.listen.port}`;

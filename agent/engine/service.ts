@@ -11,6 +11,7 @@ import {
 } from '../../shared/model/config.ts';
 import { limitFields, timeoutFields } from '../../shared/model/config-parts.ts';
 import { REFUSALS, type Refusal } from '../../shared/protocol/stats.ts';
+import type { ChallengeResponder } from '../engines/challenges.ts';
 import type { PoolRuntime } from './pool.ts';
 import { Traffic } from './traffic.ts';
 import { normaliseHost } from './http/host.ts';
@@ -96,12 +97,20 @@ export class ServiceRuntime {
   readonly secure: boolean;
   /** The longest serverMs of its pools: how long a request may wait for an answer. */
   readonly longestServerMs: number;
+  /** HTTP-01 answers, on http and redirect services (engines/challenges.ts). */
+  readonly challenges: ChallengeResponder | undefined;
 
   /**
    * @param pools every pool of the config by name (validation made sure each named one exists)
    * @param previous the runtime this one replaces, to carry its counters
+   * @param challenges HTTP-01 answers the engine serves (an http or redirect service keeps them)
    */
-  constructor(vs: VirtualService, pools: ReadonlyMap<string, PoolRuntime>, previous?: ServiceRuntime) {
+  constructor(
+    vs: VirtualService,
+    pools: ReadonlyMap<string, PoolRuntime>,
+    previous?: ServiceRuntime,
+    challenges?: ChallengeResponder,
+  ) {
     this.config = vs;
     this.name = vs.name;
     this.front = frontOf(vs);
@@ -118,6 +127,7 @@ export class ServiceRuntime {
     this.matchesPaths = this.denyPrefixes.length > 0 || this.rules.some((r) => r.pathPrefix !== undefined);
     const used = [this.defaultPool, ...this.rules.map((r) => r.pool)];
     this.longestServerMs = Math.max(0, ...used.map((p) => p?.upstream.serverMs ?? 0));
+    this.challenges = vs.protocol === 'http' || vs.protocol === 'redirect' ? challenges : undefined;
   }
 
   /**

@@ -17,7 +17,7 @@ import type { DataPlane } from '../engines/data-plane.ts';
 import { startSampler } from '../history/sampler.ts';
 import { StatsHistory, type StatsHistoryOptions } from '../history/stats-history.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
-import type { AgentIdentityInfo } from './methods/context.ts';
+import type { AcmeModule, AgentIdentityInfo } from './methods/context.ts';
 import type { HaModule } from './methods/ha.ts';
 import { createFeeds } from './methods/events.ts';
 import type { TemplateModule } from './methods/templates.ts';
@@ -59,6 +59,8 @@ export interface ManagementOptions {
   history?: Pick<StatsHistoryOptions, 'slots10s' | 'slots1m'>;
   /** The HA module (agent/ha) behind `ha.*` and the `ha` topic; omitted: in no pair. */
   ha?: HaModule | null;
+  /** Certificates from ACME CAs (agent/acme) behind `cert.request`/`cert.renew` and the `cert` topic. */
+  acme?: AcmeModule | null;
 }
 
 const BUILTIN_TEMPLATES = {
@@ -81,6 +83,7 @@ export function createManagement(opts: ManagementOptions): Management {
     log: opts.log,
     templates: opts.templates === undefined ? BUILTIN_TEMPLATES : opts.templates,
     ha: opts.ha ?? null,
+    acme: opts.acme ?? null,
     healthFeed:
       opts.healthFeed ?? ((listener: (health: RealServerHealth) => void) => opts.engine.onHealth(listener)),
     audit: async (entry: AuditEntry) => {

@@ -4,6 +4,7 @@
  * the protocol documents, so every method file stays a thin translation.
  */
 import { CertError } from '../../shared/certs/errors.ts';
+import { AcmeError } from '../acme/errors.ts';
 import { CertStoreError } from '../certs/store-errors.ts';
 import { ConfigConflictError, ConfigInvalidError } from '../config/config-store.ts';
 import { RpcError } from './rpc-error.ts';
@@ -85,5 +86,26 @@ export async function certErrors<T>(
       }
     }
     throw err;
+  }
+}
+
+/** ACME's refusals (agent/acme) as protocol errors; the certificate store's as certErrors says. */
+export async function acmeErrors<T>(work: () => Promise<T>, name: string): Promise<T> {
+  try {
+    return await certErrors(work, { name });
+  } catch (err) {
+    if (!(err instanceof AcmeError)) throw err;
+    switch (err.code) {
+      case 'INVALID':
+        throw new RpcError('INVALID_PARAMS', err.message, { problems: [{ path: '', message: err.message }] });
+      case 'NOT_FOUND':
+        throw new RpcError('NOT_FOUND', err.message, { kind: 'ACME certificate', name });
+      default:
+        throw new RpcError('ACME_ERROR', err.message, {
+          name,
+          ...(err.domain ? { domain: err.domain } : {}),
+          ...(err.type ? { type: err.type } : {}),
+        });
+    }
   }
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { CertName, CertSummary } from '../certs/summary-types.ts';
+import { AcmeRenewalWire } from './acme-renewal.ts';
 import { CertIssueWire } from './codes.ts';
 import { IsoDate, method, Name, NoParams } from './common.ts';
 
@@ -160,6 +161,17 @@ export const CertListEntryWire = z
     usedBy: z.array(z.string()).describe('Virtual services that use it.'),
     /** Why the entry on disk cannot be read, when it cannot. */
     problem: z.string().optional().describe('Why the entry on disk cannot be read, when it cannot.'),
+    /** Imported by an admin, or issued by an ACME CA (and renewed by the agent). */
+    source: z
+      .enum(['imported', 'acme'])
+      .default('imported')
+      .describe(
+        '`imported` by an admin, or issued by an `acme` CA and renewed by the agent (agents before ACME send none: imported).',
+      ),
+    /** For `acme`: the renewal the agent keeps — next renewal, failures, last error. */
+    acme: AcmeRenewalWire.optional().describe(
+      'For `acme`: the renewal the agent keeps — next renewal, failures and the last error.',
+    ),
   })
   .strict();
 

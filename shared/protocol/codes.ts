@@ -59,6 +59,11 @@ export const ERRORS = {
     meaning:
       "This member's HA state does not allow it (not in a pair, or not master for a failover); `state` says which.",
   },
+  ACME_ERROR: {
+    code: -32011,
+    meaning:
+      'The ACME CA refused or could not validate: `domain` names the name that failed, `type` is the problem document’s type, the message says why.',
+  },
 } as const;
 
 export type ErrorCodeName = keyof typeof ERRORS;
@@ -123,6 +128,16 @@ export const ERROR_DATA = {
   BUSY: z.object({ maxInFlight: z.number().int() }).strict(),
   TEMPLATE_INVALID: z.object({ problems: z.array(TemplateProblemWire) }).strict(),
   HA_STATE: z.object({ state: z.string().describe('The VRRP state now.') }).strict(),
+  ACME_ERROR: z
+    .object({
+      name: z.string().describe('The store entry being requested or renewed.'),
+      domain: z.string().optional().describe('The domain that failed, when one did.'),
+      type: z
+        .string()
+        .optional()
+        .describe('The RFC 8555 problem type, e.g. `urn:ietf:params:acme:error:connection`.'),
+    })
+    .strict(),
 } as const satisfies Partial<Record<ErrorCodeName, z.ZodType>>;
 
 /** WebSocket close codes the agent uses; 4000–4999 are the application's own (RFC 6455 §7.4.2). */

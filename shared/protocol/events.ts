@@ -4,12 +4,13 @@
  */
 import { z } from 'zod';
 import { JSONRPC_VERSION, EVENT_METHOD } from './envelopes.ts';
+import { CertEvent } from './acme.ts';
 import { method, Revision } from './common.ts';
 import { HaTransition } from './ha.ts';
 import { RealServerHealthWire } from './health.ts';
 import { StatsSnapshot } from './stats.ts';
 
-export const TOPICS = ['health', 'config', 'stats', 'ha'] as const;
+export const TOPICS = ['health', 'config', 'stats', 'ha', 'cert'] as const;
 export type Topic = (typeof TOPICS)[number];
 export const TopicSchema = z.enum(TOPICS);
 
@@ -50,6 +51,11 @@ export const EVENTS = {
       "This member of an HA pair changed VRRP state (master, backup, fault, stopped), with the agent's reason.",
     data: HaTransition,
   },
+  cert: {
+    description:
+      'A step of a certificate the agent gets from an ACME CA: ordered, each domain challenged and validated, issued, installed, bound, the next renewal scheduled — or failed, naming the domain and the reason.',
+    data: CertEvent,
+  },
 } as const satisfies Record<Topic, { description: string; data: z.ZodType }>;
 
 export type EventData<T extends Topic> = z.infer<(typeof EVENTS)[T]['data']>;
@@ -64,6 +70,7 @@ export const EventNotification = z
       z.object({ topic: z.literal('config'), data: EVENTS.config.data }).strict(),
       z.object({ topic: z.literal('stats'), data: EVENTS.stats.data }).strict(),
       z.object({ topic: z.literal('ha'), data: EVENTS.ha.data }).strict(),
+      z.object({ topic: z.literal('cert'), data: EVENTS.cert.data }).strict(),
     ]),
   })
   .strict();

@@ -29,6 +29,8 @@ describe('the method map', () => {
         'cert.import',
         'cert.list',
         'cert.remove',
+        'cert.request',
+        'cert.renew',
         'template.list',
         'template.preview',
         'template.apply',

@@ -4,6 +4,7 @@
  * docs/protocol.md is generated from it. Runtime-neutral: zod only.
  */
 import type { z } from 'zod';
+import { ACME_METHODS } from './acme.ts';
 import { AGENT_METHODS } from './agent.ts';
 import { CERT_METHODS } from './cert.ts';
 import { CONFIG_METHODS } from './config.ts';
@@ -18,6 +19,7 @@ export const METHODS = {
   ...AGENT_METHODS,
   ...CONFIG_METHODS,
   ...CERT_METHODS,
+  ...ACME_METHODS,
   ...TEMPLATE_METHODS,
   ...HEALTH_METHODS,
   ...STATS_METHODS,

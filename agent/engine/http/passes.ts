@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { CHALLENGE_PATH, type ChallengeResponder } from '../../engines/challenges.ts';
 import type { PoolRuntime } from '../pool.ts';
 import type { ServiceRuntime } from '../service.ts';
 import { hostWithoutPort, isValidHost } from './host.ts';
@@ -41,6 +42,9 @@ export function admit(
   }
   const target = canonicalTarget(req.url ?? '/', head.host);
   if (target instanceof TargetError) return { status: 400, message: target.message };
+  // HTTP-01 comes before deny paths and redirects; with nothing pending it costs one field read.
+  const answer = svc.challenges?.pending ? challengePass(svc.challenges, target.path) : undefined;
+  if (answer) return answer;
   const lowerPath = svc.matchesPaths ? target.path.toLowerCase() : target.path;
   const verdict = redirectPass(svc, target, head.host) ?? denyPass(svc, lowerPath);
   if (verdict) return verdict;
@@ -48,6 +52,13 @@ export function admit(
   // Not an outage: nothing here serves this name or path, as a web server would say.
   if (!pool) return { status: 404, message: 'no service for this host/path' };
   return { head, target, pool };
+}
+
+/** An ACME CA checking a pending HTTP-01 challenge: the key authorization, exactly (a 2xx body). */
+export function challengePass(challenges: ChallengeResponder, path: string): Verdict | undefined {
+  if (!path.startsWith(CHALLENGE_PATH)) return undefined;
+  const answer = challenges.answer(path.slice(CHALLENGE_PATH.length));
+  return answer === undefined ? undefined : { status: 200, message: answer };
 }
 
 /** Kemp's "port 80 redirector": everything goes to the same URL over HTTPS. */

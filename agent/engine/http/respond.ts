@@ -11,6 +11,9 @@ export interface Verdict {
 }
 
 function bodyOf(status: number, message: string): string {
+  // Errors, redirects and denials describe what happened; a 2xx of the proxy's own (an ACME
+  // key authorization) is the content itself, byte for byte.
+  if (status < 300) return message;
   return `${status} ${STATUS_CODES[status] ?? ''}: ${message}\n`;
 }
 

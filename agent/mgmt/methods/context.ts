@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { RealServerHealth } from '../../../shared/model/health.ts';
+import type { AcmeManager } from '../../acme/acme-manager.ts';
 import type { CertStore } from '../../certs/store.ts';
 import type { AuditEntry } from '../../config/audit-log.ts';
 import type { ConfigStore } from '../../config/config-store.ts';
@@ -40,4 +41,9 @@ export interface MethodContext {
   history: StatsHistory;
   /** This agent's part in an HA pair (agent/ha); null: the `ha.*` methods say it is in none. */
   ha: HaModule | null;
+  /** Certificates from ACME CAs (agent/acme); null: `cert.request` answers UNAVAILABLE. */
+  acme: AcmeModule | null;
 }
+
+/** What the methods need of the ACME module. */
+export type AcmeModule = Pick<AcmeManager, 'request' | 'renew' | 'renewal' | 'forget' | 'onEvent'>;

@@ -1,6 +1,7 @@
 /**
  * `events.subscribe` / `events.unsubscribe`, and the feeds behind the topics: health changes
- * from the engine, config changes from the store, HA state changes (agent/ha), and stats ticks — read off the engine only
+ * from the engine, config changes from the store, HA state changes (agent/ha), certificate
+ * steps (agent/acme), and stats ticks — read off the engine only
  * while someone is subscribed.
  */
 import type { EventData, Topic } from '../../../shared/protocol/events.ts';
@@ -35,6 +36,9 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
   const ha = new Broadcast<EventData<'ha'>>(onListenerError);
   const leaveHa = ctx.ha?.onTransition(ha.publish);
 
+  const cert = new Broadcast<EventData<'cert'>>(onListenerError);
+  const leaveAcme = ctx.acme?.onEvent(cert.publish);
+
   const stats = new Broadcast<StatsSnapshot>(onListenerError);
   let ticker: NodeJS.Timeout | undefined;
   const subscribeStats = (listener: (s: StatsSnapshot) => void): (() => void) => {
@@ -61,6 +65,8 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
           return subscribeStats(listener as (data: EventData<'stats'>) => void);
         case 'ha':
           return ha.subscribe(listener as (data: EventData<'ha'>) => void);
+        case 'cert':
+          return cert.subscribe(listener as (data: EventData<'cert'>) => void);
         default:
           throw new RpcError('INVALID_PARAMS', `no topic "${String(topic)}"`);
       }
@@ -69,6 +75,7 @@ export function createFeeds(ctx: MethodContext, statsIntervalMs: number): Feeds 
       leaveEngine();
       leaveStore();
       leaveHa?.();
+      leaveAcme?.();
       if (ticker) clearInterval(ticker);
       ticker = undefined;
     },
