@@ -9,7 +9,8 @@
  *   node bench/ab.ts --a 'bundle@HEAD~1' --b 'bundle' --rounds 5
  *   node bench/ab.ts --a 'bundle' --b 'bundle --max-semi-space-size=2' --idle 10000
  *
- * A variant: `bundle|source[@REV] [NODE OPTIONS…]`. Without @REV it is the working tree; with
+ * A variant: `bundle|source[@REV] [NAME=VALUE…] [NODE OPTIONS…]`; NAME=VALUE words set the
+ * agent's environment (e.g. MALLOC_ARENA_MAX=2). Without @REV it is the working tree; with
  * it, `git archive REV` unpacked in the temp dir (the shared index is never touched). A bundle
  * runs with the systemd unit's NODE_OPTIONS unless options are given (`bundle -` for none).
  */
@@ -47,6 +48,7 @@ interface Variant {
   spec: string;
   entry: string;
   nodeOptions: string[];
+  env: Record<string, string>;
 }
 
 interface Agent {
@@ -64,7 +66,10 @@ function option(name: string, fallback?: string): string | undefined {
 
 /** Builds (or points at) what a variant runs. */
 async function prepare(spec: string, label: string, dir: string): Promise<Variant> {
-  const [how = 'bundle', ...rest] = spec.trim().split(/\s+/);
+  const [how = 'bundle', ...words] = spec.trim().split(/\s+/);
+  const isEnv = (w: string) => /^[A-Z_][A-Z0-9_]*=/.test(w);
+  const env = Object.fromEntries(words.filter(isEnv).map((w) => w.split(/=(.*)/s).slice(0, 2)));
+  const rest = words.filter((w) => !isEnv(w));
   const [kind, rev] = how.split('@') as [string, string | undefined];
   if (kind !== 'bundle' && kind !== 'source') throw new Error(`variant "${spec}": bundle or source`);
   const options = rest.length === 0 ? undefined : rest[0] === '-' ? [] : rest;
@@ -77,7 +82,7 @@ async function prepare(spec: string, label: string, dir: string): Promise<Varian
     symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
   }
   if (kind === 'source') {
-    return { label, spec, entry: path.join(root, 'agent', 'cli.ts'), nodeOptions: options ?? [] };
+    return { label, spec, entry: path.join(root, 'agent', 'cli.ts'), nodeOptions: options ?? [], env };
   }
   if (rev) {
     // That revision's own build script, into its own out/agent (older ones take no out dir).
@@ -90,12 +95,13 @@ async function prepare(spec: string, label: string, dir: string): Promise<Varian
       spec,
       entry: path.join(root, 'out', 'agent', 'portico-agent.js'),
       nodeOptions: options ?? unitNodeOptions(repoRoot),
+      env,
     };
   }
   const built = await prepareAgent(repoRoot, path.join(dir, 'build'), {
     PORTICO_BENCH_NODE_OPTIONS: options?.join(' '),
   });
-  return { label, spec, entry: built.entry, nodeOptions: built.nodeOptions };
+  return { label, spec, entry: built.entry, nodeOptions: built.nodeOptions, env };
 }
 
 async function start(v: Variant, dir: string, backend: HostPort): Promise<Agent> {
@@ -105,7 +111,10 @@ async function start(v: Variant, dir: string, backend: HostPort): Promise<Agent>
   const cfg = porticoConfig({ backendPort: backend.port, httpPort, tcpPort });
   writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(cfg, null, 2));
   const args = [...v.nodeOptions, v.entry, '--data-dir', dataDir, '--api', `${LOOPBACK}:0`, '--no-mdns'];
-  const d = startDaemon(`agent-${v.label}`, process.execPath, args, { logDir: dir });
+  const d = startDaemon(`agent-${v.label}`, process.execPath, args, {
+    logDir: dir,
+    env: { ...process.env, ...v.env },
+  });
   await waitForPort(d, LOOPBACK, httpPort, 15_000);
   await waitForPort(d, LOOPBACK, tcpPort, 15_000);
   await sleep(1000);
