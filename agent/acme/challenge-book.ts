@@ -8,7 +8,7 @@ import type { ChallengeResponder } from '../engines/challenges.ts';
 
 export class ChallengeBook implements ChallengeResponder {
   private readonly answers = new Map<string, string>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<() => void | Promise<void>>();
   private readonly onListenerError: (err: unknown) => void;
 
   constructor(onListenerError: (err: unknown) => void = () => {}) {
@@ -27,30 +27,35 @@ export class ChallengeBook implements ChallengeResponder {
     return [...this.answers];
   }
 
-  onChange(listener: () => void): () => void {
+  onChange(listener: () => void | Promise<void>): () => void {
     const entry = () => listener();
     this.listeners.add(entry);
     return () => this.listeners.delete(entry);
   }
 
-  /** Serves `keyAuthorization` for `token` until the returned function is called. */
-  add(token: string, keyAuthorization: string): () => void {
+  /**
+   * Serves `keyAuthorization` for `token` until the returned function is called; resolves once
+   * every engine can answer it.
+   */
+  async add(token: string, keyAuthorization: string): Promise<() => void> {
     this.answers.set(token, keyAuthorization);
-    this.changed();
+    await this.changed();
     return () => {
       if (this.answers.get(token) !== keyAuthorization) return;
       this.answers.delete(token);
-      this.changed();
+      void this.changed();
     };
   }
 
-  private changed(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (err) {
-        this.onListenerError(err);
-      }
-    }
+  private async changed(): Promise<void> {
+    await Promise.all(
+      [...this.listeners].map(async (listener) => {
+        try {
+          await listener();
+        } catch (err) {
+          this.onListenerError(err);
+        }
+      }),
+    );
   }
 }

@@ -80,7 +80,7 @@ async function prove(
     );
   }
   const keyAuthorization = await client.getChallengeKeyAuthorization(challenge);
-  const withdraw = opts.challenges.add(challenge.token, keyAuthorization);
+  const withdraw = await opts.challenges.add(challenge.token, keyAuthorization);
   try {
     opts.report({ step: 'challenge', domain });
     await client.completeChallenge(challenge);

@@ -15,6 +15,10 @@ export interface ChallengeResponder {
   answer(token: string): string | undefined;
   /** Every pending token and its answer, for an engine that keeps its own copy (HAProxy's map). */
   entries(): [token: string, answer: string][];
-  /** Called after every change; returns the way to stop. */
-  onChange(listener: () => void): () => void;
+  /**
+   * Called after every change; returns the way to stop. An engine whose copy updates
+   * asynchronously (HAProxy's map) returns a promise: the challenge is handed to the CA once
+   * it settles, so the CA never asks before the engine can answer.
+   */
+  onChange(listener: () => void | Promise<void>): () => void;
 }

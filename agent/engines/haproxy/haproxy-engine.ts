@@ -18,7 +18,9 @@ import type { RealServerHealth } from '../../../shared/model/health.ts';
 import type { ConfigProblem } from '../../../shared/model/validate.ts';
 import type { StatsSnapshot } from '../../../shared/protocol/stats.ts';
 import type { CertificateSource } from '../../engine/tls.ts';
+import type { ChallengeResponder } from '../challenges.ts';
 import { ApplyError, type ApplySummary, type DataPlane } from '../data-plane.ts';
+import { challengeMapPath, pushChallengeMap, writeChallengeMap } from './challenge-map.ts';
 import { cliCommand } from './cli-socket.ts';
 import { checkConfigFile } from './haproxy-check.ts';
 import { findHaproxy, haproxyVersion } from './haproxy-binary.ts';
@@ -47,6 +49,8 @@ export interface HaproxyEngineOptions {
   pollMs?: number;
   /** The haproxy binary (default: found on PATH or in /usr/sbin; PORTICO_HAPROXY). */
   binary?: string;
+  /** HTTP-01 answers to serve on http and redirect services (agent/acme fills them). */
+  challenges?: ChallengeResponder;
 }
 
 const EMPTY: AgentConfig = { version: 2, pools: [], virtualServices: [] };
@@ -69,6 +73,9 @@ export class HaproxyEngine implements DataPlane {
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private crashes = 0;
+  /** Pending HTTP-01 answers copied into HAProxy's map, one change after another. */
+  private challengeSync: Promise<void> = Promise.resolve();
+  private readonly leaveChallenges: (() => void) | undefined;
 
   private constructor(opts: HaproxyEngineOptions, binary: string, version: string) {
     this.opts = opts;
@@ -82,6 +89,7 @@ export class HaproxyEngine implements DataPlane {
       (h) => this.publish(h),
       this.log,
     );
+    this.leaveChallenges = opts.challenges?.onChange(() => this.syncChallenges());
   }
 
   /** Finds HAProxy and its version (refusing one older than 2.6) and prepares `<data-dir>/haproxy`. */
@@ -89,6 +97,9 @@ export class HaproxyEngine implements DataPlane {
     const binary = await findHaproxy(opts.binary);
     const version = await haproxyVersion(binary);
     await mkdir(join(opts.dataDir, 'haproxy', 'files'), { recursive: true, mode: 0o700 });
+    // The map the rendered config names must exist before HAProxy (or its check) reads it.
+    if (opts.challenges)
+      await writeChallengeMap(challengeMapPath(join(opts.dataDir, 'haproxy')), opts.challenges.entries());
     return new HaproxyEngine(opts, binary, version);
   }
 
@@ -139,6 +150,7 @@ export class HaproxyEngine implements DataPlane {
       threads: this.opts.threads ?? threadsFromEnv() ?? availableParallelism(),
       drainMs: this.opts.drainMs ?? 30_000,
       material,
+      challengeMap: this.opts.challenges ? challengeMapPath(this.dir) : undefined,
     });
     return { rendered, material };
   }
@@ -306,9 +318,27 @@ export class HaproxyEngine implements DataPlane {
     return out;
   }
 
+  /** The pending HTTP-01 answers into the map file and the running HAProxy. */
+  private syncChallenges(): Promise<void> {
+    const challenges = this.opts.challenges;
+    if (!challenges) return Promise.resolve();
+    this.challengeSync = this.challengeSync.then(async () => {
+      const path = challengeMapPath(this.dir);
+      const entries = challenges.entries();
+      try {
+        await writeChallengeMap(path, entries);
+        if (this.master?.alive()) await pushChallengeMap(this.paths.runtimeSocket, path, entries);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'could not update the ACME challenge map');
+      }
+    });
+    return this.challengeSync;
+  }
+
   /** Soft stop: HAProxy stops listening, finishes in-flight requests for up to `graceMs`, exits. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
+    this.leaveChallenges?.();
     this.poller.stop();
     await this.queue;
     await this.master?.stop(graceMs);

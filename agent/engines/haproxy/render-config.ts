@@ -21,6 +21,8 @@ export interface RenderOptions {
   /** How long an old worker may finish its requests after a reload. */
   drainMs: number;
   material: Material;
+  /** The HTTP-01 map file, when the engine answers ACME challenges (challenge-map.ts). */
+  challengeMap?: string | undefined;
 }
 
 export interface Rendered {
@@ -44,7 +46,8 @@ export function renderHaproxy(config: AgentConfig, o: RenderOptions): Rendered {
   const { use, twinned } = poolUses(config);
 
   renderGlobal(w, config, o, files);
-  for (const { vs, i } of enabled) renderService(w, vs, i, { pools, twinned, tls });
+  for (const { vs, i } of enabled)
+    renderService(w, vs, i, { pools, twinned, tls, challengeMap: o.challengeMap });
   config.pools.forEach((pool, i) => renderPool(w, pool, i, use.get(pool.name)!, o.dir, tls, files));
   if (enabled.some(({ vs }) => isL7(vs) && vs.pool === undefined)) renderNotFound(w);
   if ([...use.values()].some((u) => u.l7.length > 0 || u.tcp.length === 0)) renderNoServerTable(w);

@@ -12,6 +12,7 @@ import type {
   VirtualService,
 } from '../../../shared/model/config.ts';
 import type { CfgWriter } from './cfg-writer.ts';
+import { renderChallengeRules } from './challenge-map.ts';
 import { tcpTwin } from './names.ts';
 import { ms, regex } from './quote.ts';
 import { renderCanonicalTarget, renderDenyPaths, renderRedirect, renderRoutes } from './render-paths.ts';
@@ -22,6 +23,8 @@ export interface ServiceContext {
   /** Pools that also serve http services: a tcp service uses their `mode tcp` twin. */
   twinned: ReadonlySet<string>;
   tls: TlsFiles;
+  /** HTTP-01 answers: the map file http and redirect frontends look tokens up in (challenge-map.ts). */
+  challengeMap?: string | undefined;
 }
 
 export function renderService(w: CfgWriter, vs: VirtualService, index: number, ctx: ServiceContext): void {
@@ -41,6 +44,8 @@ export function renderService(w: CfgWriter, vs: VirtualService, index: number, c
     w.line(`timeout http-keep-alive ${ms(vs.timeouts.idleMs)}`);
   }
   perSource(w, vs.limits.maxConnectionsPerSource, vs.timeouts.idleMs);
+  if (ctx.challengeMap && (vs.protocol === 'http' || vs.protocol === 'redirect'))
+    renderChallengeRules(w, ctx.challengeMap);
   if (vs.protocol === 'tcp') renderTcp(w, vs, ctx);
   else if (vs.protocol === 'redirect') renderRedirectService(w, vs);
   else renderL7(w, vs, ctx);
