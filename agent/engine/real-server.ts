@@ -5,28 +5,20 @@
  * and pooled connections survive; weight, enabled and maxConnections are updated in place.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import type { buildConnector as BuildConnector, Pool as UndiciPool } from 'undici';
+import type { buildConnector as BuildConnectorType, Pool as UndiciPool } from 'undici';
+import buildConnector from 'undici/lib/core/connect.js';
+import PoolClass from 'undici/lib/dispatcher/pool.js';
 import type { HealthState } from '../../shared/model/health.ts';
 import type { RealServer } from '../../shared/model/config.ts';
 import { hashString, type Candidate } from './balancer.ts';
 import { Traffic } from './traffic.ts';
 
-// Only the pool and its connector, and only once a pool is used (a tcp-only config never loads
-// them). undici's index also loads fetch, WebSocket, the caches and the interceptors: 11 MB of
-// resident memory that a proxy never uses (measured with and without the import, on top of the
-// agent's other dependencies).
-const require = createRequire(import.meta.url);
+// Only the pool and its connector: undici's index also loads fetch, WebSocket, the caches and
+// the interceptors, 11 MB of resident memory that a proxy never uses (measured with and without
+// the import, on top of the agent's other dependencies). Static imports, so every bundle carries
+// them (the desktop app has no node_modules to require them from at run time).
 type Pool = UndiciPool;
-let undici: { Pool: typeof UndiciPool; buildConnector: typeof BuildConnector } | undefined;
-function loadUndici(): NonNullable<typeof undici> {
-  undici ??= {
-    Pool: require('undici/lib/dispatcher/pool.js') as typeof UndiciPool,
-    buildConnector: require('undici/lib/core/connect.js') as typeof BuildConnector,
-  };
-  return undici;
-}
 
 /** TLS from the agent to the real server (re-encrypt). */
 export interface UpstreamTls {
@@ -131,7 +123,7 @@ export class RealServerRuntime implements Candidate {
     if (this.keepAlive) return this.keepAlive;
     const tls = this.upstream.tls;
     const host = this.address.includes(':') ? `[${this.address}]` : this.address;
-    this.keepAlive = new (loadUndici().Pool)(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
+    this.keepAlive = new PoolClass(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
       connections: this.maxConnections > 0 ? this.maxConnections : null,
       pipelining: 1,
       keepAliveTimeout: 30_000,
@@ -144,14 +136,14 @@ export class RealServerRuntime implements Candidate {
   }
 
   /** undici's connector with our SNI forced, whatever servername a request carries. */
-  private connector(): BuildConnector.connector {
+  private connector(): BuildConnectorType.connector {
     const tls = this.upstream.tls;
     const sni = this.sni;
-    const base = loadUndici().buildConnector({
+    const base = buildConnector({
       timeout: this.upstream.connectMs,
       noDelay: true,
       ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
-    } as BuildConnector.BuildOptions);
+    } as BuildConnectorType.BuildOptions);
     const traffic = this.traffic;
     // Called once per new connection to the server: where pooled HTTP counts the connections
     // it opened (a refused one is an error of its own, CONNECT_FAILED).
