@@ -21,7 +21,8 @@ const USAGE = `usage:
       status counters from a traffic model, for demos and fleet-scale tests)
   portico-agent check --data-dir DIR [--engine builtin|haproxy|simulated]
       validate DIR/config.json and list every problem; with haproxy, show the rendered haproxy.cfg
-  portico-agent cert (import|list|remove) --data-dir DIR …   the certificate store (cert --help)
+  portico-agent cert (import|request|renew|list|remove) --data-dir DIR …   the certificate store
+      (cert --help); request/renew: from an ACME CA, through the running agent
   portico-agent token [rotate] --data-dir DIR                 print or replace the admin token
 `;
 

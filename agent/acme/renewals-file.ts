@@ -73,3 +73,35 @@ export async function writeRenewals(dataDir: string, records: readonly RenewalRe
   const data = { version: 1, certificates: [...records].sort((a, b) => a.name.localeCompare(b.name)) };
   await writeFileAtomic(renewalsPath(dataDir), `${JSON.stringify(data, null, 2)}\n`, 0o600);
 }
+
+export type RenewalView = Pick<
+  RenewalRecord,
+  'directoryUrl' | 'domains' | 'nextRenewalAt' | 'issuedAt' | 'failures' | 'lastError'
+>;
+
+/**
+ * What the command line shows beside a store listing, read-only: nothing when the file is
+ * missing or does not parse (the agent reports that itself).
+ */
+export async function peekRenewals(dataDir: string): Promise<Map<string, RenewalView>> {
+  try {
+    const records = RenewalsFile.parse(
+      JSON.parse(await readFile(renewalsPath(dataDir), 'utf8')),
+    ).certificates;
+    return new Map(
+      records.map((r) => [
+        r.name,
+        {
+          directoryUrl: r.directoryUrl,
+          domains: r.domains,
+          nextRenewalAt: r.nextRenewalAt,
+          issuedAt: r.issuedAt,
+          failures: r.failures,
+          ...(r.lastError ? { lastError: r.lastError } : {}),
+        },
+      ]),
+    );
+  } catch {
+    return new Map();
+  }
+}

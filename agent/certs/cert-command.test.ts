@@ -239,12 +239,12 @@ describe('cert list', () => {
     const text = await run('cert', 'list', ...dd());
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+KIND\s+SUBJECT\s+EXPIRES\s+KEY\s+USED BY$/);
+    expect(lines[0]).toMatch(/^NAME\s+KIND\s+SUBJECT\s+EXPIRES\s+KEY\s+SOURCE\s+RENEWS\s+USED BY$/);
     expect(lines[1]).toMatch(
-      /^backend-ca\s+ca-bundle\s+CN=Portico Test Intermediate CA\s+\d{4}-\d\d-\d\d\s+RSA 2048\s+owa$/,
+      /^backend-ca\s+ca-bundle\s+CN=Portico Test Intermediate CA\s+\d{4}-\d\d-\d\d\s+RSA 2048\s+imported\s+-\s+owa$/,
     );
     expect(lines[2]).toMatch(
-      /^web\s+certificate\s+CN=www\.portico\.test\s+\d{4}-\d\d-\d\d\s+RSA 2048\s+ecp, owa$/,
+      /^web\s+certificate\s+CN=www\.portico\.test\s+\d{4}-\d\d-\d\d\s+RSA 2048\s+imported\s+-\s+ecp, owa$/,
     );
 
     const json = await run('cert', 'list', ...dd(), '--json');

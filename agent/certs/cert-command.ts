@@ -1,5 +1,6 @@
 /**
- * `portico-agent cert …`: import, list and remove store entries from the command line.
+ * `portico-agent cert …`: import, list and remove store entries from the command line; request
+ * and renew certificates from ACME CAs through the running agent (request-command.ts).
  * Exit codes: 0 done, 1 refused or failed (message on stderr), 2 usage error.
  * Never prints a private key or a password — only summaries.
  */
@@ -13,6 +14,7 @@ import { CertStore, type CertImportResult, type CertListEntry } from './store.ts
 import { CertStoreError } from './store-errors.ts';
 import { ConfigUnreadable, readUsedBy } from './used-by.ts';
 import { reloadRunningAgent } from '../pid-file.ts';
+import { peekRenewals, type RenewalView } from '../acme/renewals-file.ts';
 
 export interface CommandIo {
   stdout: { write(chunk: string): unknown };
@@ -22,6 +24,9 @@ export interface CommandIo {
 export const CERT_USAGE = `usage:
   portico-agent cert import --data-dir DIR --name NAME --pfx FILE [--password-file FILE] [--force]
   portico-agent cert import --data-dir DIR --name NAME --pem FILE... [--password-file FILE] [--force]
+  portico-agent cert request --data-dir DIR --name NAME --domain D [--domain D]... --directory DIR_URL
+                             --email ADDRESS [--bind VS,…] [--directory-ca NAME] [--key-type T] [--api URL]
+  portico-agent cert renew  --data-dir DIR --name NAME [--api URL]
   portico-agent cert list   --data-dir DIR [--json]
   portico-agent cert remove --data-dir DIR --name NAME
 
@@ -31,6 +36,16 @@ export const CERT_USAGE = `usage:
   --password-file FILE  the PFX (or encrypted key) password, first line of FILE
   --force               store an expired or not yet valid certificate anyway
   Importing an existing NAME replaces it (that is how a certificate is renewed).
+
+  request: the running agent orders the certificate from an ACME CA, proves each --domain over
+  HTTP-01 on its own http and redirect services (the names must resolve to it, port 80), stores
+  it under NAME, binds it to the https services --bind names, and renews it at two thirds of
+  its lifetime from then on. renew: now. Both ask the agent running on DIR (its API, token and
+  fingerprint from DIR).
+  --directory           letsencrypt, letsencrypt-staging, or the https URL of an ACME directory
+  --directory-ca NAME   a CA bundle in the store that signs a private ACME server's https
+  --key-type T          ec-p256 (default) or rsa-2048
+  --api URL             the agent's API (wss://HOST:PORT/v1) when agent.json's is not reachable
 `;
 
 const OPTIONS = {
@@ -41,6 +56,13 @@ const OPTIONS = {
   'password-file': { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
+  domain: { type: 'string', multiple: true },
+  directory: { type: 'string' },
+  email: { type: 'string' },
+  bind: { type: 'string' },
+  'directory-ca': { type: 'string' },
+  'key-type': { type: 'string' },
+  api: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -50,6 +72,19 @@ const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   import: ['data-dir', 'name', 'pfx', 'pem', 'password-file', 'force', 'help'],
   list: ['data-dir', 'json', 'help'],
   remove: ['data-dir', 'name', 'help'],
+  request: [
+    'data-dir',
+    'name',
+    'domain',
+    'directory',
+    'email',
+    'bind',
+    'directory-ca',
+    'key-type',
+    'api',
+    'help',
+  ],
+  renew: ['data-dir', 'name', 'api', 'help'],
 };
 
 class UsageError extends Error {}
@@ -70,9 +105,10 @@ export async function runCertCommand(argv: string[], io: CommandIo): Promise<num
       io.stdout.write(CERT_USAGE);
       return 0;
     }
-    if (!command) throw new UsageError('missing subcommand: import, list or remove');
+    if (!command) throw new UsageError('missing subcommand: import, request, renew, list or remove');
     const allowed = ALLOWED[command];
-    if (!allowed) throw new UsageError(`unknown subcommand "${command}": use import, list or remove`);
+    if (!allowed)
+      throw new UsageError(`unknown subcommand "${command}": use import, request, renew, list or remove`);
     for (const option of Object.keys(values) as (keyof typeof OPTIONS)[]) {
       if (!allowed.includes(option)) throw new UsageError(`--${option} does not apply to "cert ${command}"`);
     }
@@ -83,6 +119,38 @@ export async function runCertCommand(argv: string[], io: CommandIo): Promise<num
       case 'list':
         if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
         return await runList(dataDir, values.json === true, io);
+      case 'request':
+      case 'renew': {
+        if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        const { runRequest, runRenew } = await import('./request-command.ts');
+        const name = required(values.name, '--name');
+        if (command === 'renew') return await runRenew(dataDir, name, values.api, io);
+        const keyType = values['key-type'];
+        if (keyType !== undefined && keyType !== 'ec-p256' && keyType !== 'rsa-2048')
+          throw new UsageError(`--key-type "${keyType}": use ec-p256 or rsa-2048`);
+        if (!values.domain?.length) throw new UsageError('name at least one --domain');
+        return await runRequest(
+          dataDir,
+          {
+            name,
+            domains: values.domain,
+            directoryUrl: required(values.directory, '--directory'),
+            email: required(values.email, '--email'),
+            ...(values.bind
+              ? {
+                  bind: values.bind
+                    .split(',')
+                    .map((v) => v.trim())
+                    .filter(Boolean),
+                }
+              : {}),
+            ...(values['directory-ca'] ? { directoryCa: values['directory-ca'] } : {}),
+            ...(keyType ? { keyType } : {}),
+          },
+          values.api,
+          io,
+        );
+      }
       default:
         if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
         return await runRemove(dataDir, required(values.name, '--name'), io);
@@ -140,7 +208,11 @@ async function runList(dataDir: string, json: boolean, io: CommandIo): Promise<n
     io.stderr.write(`warning: ${error.message}; "used by" is left empty\n`);
     usedBy = () => [];
   }
-  const entries = await new CertStore(dataDir).list(usedBy);
+  const renewals = await peekRenewals(dataDir);
+  const entries = (await new CertStore(dataDir).list(usedBy)).map((entry) => {
+    const renewal = entry.source === 'acme' ? renewals.get(entry.name) : undefined;
+    return renewal ? { ...entry, acme: renewal } : entry;
+  });
   if (json) io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
   else io.stdout.write(formatList(entries));
   return 0;
@@ -194,21 +266,23 @@ function printImport(result: CertImportResult, io: CommandIo): void {
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning.message} [${warning.code}]\n`);
 }
 
-function formatList(entries: CertListEntry[]): string {
+function formatList(entries: (CertListEntry & { acme?: RenewalView })[]): string {
   if (entries.length === 0) return 'no certificates in the store\n';
   const rows = entries.map((e) =>
     e.problem
-      ? [e.name, e.kind, `damaged: ${e.problem}`, '', '', e.usedBy.join(', ')]
+      ? [e.name, e.kind, `damaged: ${e.problem}`, '', '', '', '', e.usedBy.join(', ')]
       : [
           e.name,
           e.kind,
           displayName(e.subject),
           e.notAfter.slice(0, 10),
           e.keyType,
+          e.source,
+          renewsColumn(e.acme),
           e.usedBy.join(', ') || '-',
         ],
   );
-  const header = ['NAME', 'KIND', 'SUBJECT', 'EXPIRES', 'KEY', 'USED BY'];
+  const header = ['NAME', 'KIND', 'SUBJECT', 'EXPIRES', 'KEY', 'SOURCE', 'RENEWS', 'USED BY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const format = (row: string[]) =>
     row
@@ -216,6 +290,14 @@ function formatList(entries: CertListEntry[]): string {
       .join('  ')
       .trimEnd();
   return `${[header, ...rows].map(format).join('\n')}\n`;
+}
+
+/** `2026-02-01 16:00` or `2026-02-01 16:00 (2 failed: www.example.com: …)`. */
+function renewsColumn(renewal: RenewalView | undefined): string {
+  if (!renewal) return '-';
+  const at = renewal.nextRenewalAt.slice(0, 16).replace('T', ' ');
+  if (renewal.failures === 0) return at;
+  return `${at} (${renewal.failures} failed${renewal.lastError ? `: ${renewal.lastError.message.slice(0, 60)}` : ''})`;
 }
 
 function reportFailure(error: unknown, io: CommandIo): void {

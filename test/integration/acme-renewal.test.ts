@@ -7,6 +7,7 @@
  * the domain and the CA's reason while the stored certificate keeps serving; a short-lived
  * certificate renewed by the agent's own schedule, across a restart of the agent.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:tls';
 import { join } from 'node:path';
@@ -274,4 +275,57 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
     const audit = readFileSync(join(agent.dataDir, 'audit.log'), 'utf8');
     expect(audit).toMatch(/"action":"acme.installed","actor":\{"tokenId":"acme-renewal"/);
   }, 90_000);
+
+  it('portico-agent cert request / renew / list ask the running agent and say what happened', async () => {
+    const cli = (...words: string[]) => runCli(['cert', ...words, '--data-dir', agent.dataDir]);
+    const issued = await cli(
+      'request',
+      '--name',
+      'cli',
+      '--domain',
+      'cli.acme.test',
+      '--directory',
+      pebble.directoryUrl,
+      '--directory-ca',
+      'pebble-https',
+      '--email',
+      'admin@acme.test',
+      '--key-type',
+      'rsa-2048',
+    );
+    expect(issued.stderr).toBe('');
+    expect(issued.code).toBe(0);
+    expect(issued.stdout).toContain('  challenge: answering the HTTP-01 challenge for cli.acme.test');
+    expect(issued.stdout).toContain('issued "cli"');
+    expect(issued.stdout).toMatch(/key: +RSA 2048/);
+
+    const listed = await cli('list');
+    expect(listed.stdout).toMatch(
+      /^cli\s+certificate\s+CN=cli\.acme\.test\s+\S+\s+RSA 2048\s+acme\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+-$/m,
+    );
+    expect(listed.stdout).toMatch(/^placeholder\s.*\simported\s+-\s/m);
+
+    const notAcme = await cli('renew', '--name', 'placeholder');
+    expect(notAcme.code).toBe(1);
+    expect(notAcme.stderr).toContain('"placeholder" is not a certificate this agent renews');
+  }, 60_000);
 });
+
+/** `portico-agent …` as an admin runs it: a process of its own, output captured. */
+function runCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [new URL('../../agent/cli.ts', import.meta.url).pathname, ...argv],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
