@@ -27,6 +27,12 @@ export const COMMANDS: readonly CliCommand[] = [
     load: () => import('./cert-push.ts'),
   },
   {
+    words: ['cert', 'request'],
+    synopsis:
+      'cert request --agents A,B --name N --domain D… --directory X    from an ACME CA, renewed by each agent',
+    load: () => import('./cert-request.ts'),
+  },
+  {
     words: ['template', 'apply'],
     synopsis:
       'template apply ID --agents A,B [--params FILE] [--dry-run]       preview, then apply per agent',

@@ -8,12 +8,14 @@
  * certificate renewed by the agent's own schedule, across a restart of the agent.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/protocol/codes.ts';
+import { runCli as runPortico } from '../../src-main/cli/commands.ts';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
 import { until } from '../support/engine.ts';
 import type { TestClient } from '../support/mgmt-agent.ts';
@@ -308,6 +310,68 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
     const notAcme = await cli('renew', '--name', 'placeholder');
     expect(notAcme.code).toBe(1);
     expect(notAcme.stderr).toContain('"placeholder" is not a certificate this agent renews');
+  }, 60_000);
+
+  it('portico cert request --agents: the Console orders through each agent, its steps shown per agent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-acme-console-'));
+    try {
+      writeFileSync(join(dir, 'token'), readFileSync(join(agent.dataDir, 'token')));
+      const portico = async (...argv: string[]) => {
+        let out = '';
+        let err = '';
+        const code = await runPortico(argv, {
+          stdout: { write: (t: string) => (out += t) },
+          stderr: { write: (t: string) => (err += t) },
+          env: { PORTICO_CONSOLE_DIR: join(dir, 'console'), PORTICO_LOG_LEVEL: 'silent' },
+          cwd: dir,
+        });
+        return { code, out, err };
+      };
+      expect((await portico('pair', `127.0.0.1:${agent.apiPort}`, '--token-file', 'token')).code).toBe(0);
+      const { id } = JSON.parse(readFileSync(join(agent.dataDir, 'agent.json'), 'utf8')) as { id: string };
+      const requested = await portico(
+        'cert',
+        'request',
+        '--agents',
+        id,
+        '--name',
+        'console',
+        '--domain',
+        'console.acme.test',
+        '--directory',
+        pebble.directoryUrl,
+        '--directory-ca',
+        'pebble-https',
+        '--email',
+        'admin@acme.test',
+        '--bind',
+        'secure',
+      );
+      expect(requested.err).toBe('');
+      expect(requested.code).toBe(0);
+      expect(requested.out).toMatch(/: answering the HTTP-01 challenge for console\.acme\.test\n/);
+      expect(requested.out).toMatch(
+        /^ok +.*: issued "console" \(expires \d{4}-\d\d-\d\d, renews .*\); bound to secure$/m,
+      );
+      const failed = await portico(
+        'cert',
+        'request',
+        '--agents',
+        id,
+        '--name',
+        'x',
+        '--domain',
+        'x.acme.test',
+        '--directory',
+        'ftp://nowhere',
+        '--email',
+        'a@acme.test',
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.out).toMatch(/^FAIL .*https URL/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
