@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(openssl haproxy keepalived nginx-light libnginx-mod-stream wrk curl iproute2 chromium)
+debs=(openssl haproxy keepalived nginx-light libnginx-mod-stream wrk curl iproute2 chromium pebble)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
