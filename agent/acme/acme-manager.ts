@@ -169,9 +169,12 @@ export class AcmeManager {
       const caPem = await this.directoryCa(record.directoryCa);
       const issued = await this.issue(name, record.directoryUrl, record, caPem, actor);
       const next = this.recordOf(record, record.directoryUrl, issued.summary);
-      this.records.set(name, next);
-      await this.save();
-      this.scheduled(next, actor);
+      // Only if it is still ours: a forget() (cert.remove, an import) while this ran wins.
+      if (this.records.has(name)) {
+        this.records.set(name, next);
+        await this.save();
+        this.scheduled(next, actor);
+      }
       return { ...issued, bound: [], renewal: this.wire(next) };
     } catch (err) {
       const now = this.now();

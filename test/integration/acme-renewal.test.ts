@@ -261,6 +261,7 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
     await agent.stop();
     agent = await startAgentProcess({ dataDir: agent.dataDir, args });
     client = await agent.client();
+    await client.result('events.subscribe', { topics: ['cert'] });
     let now = result.summary.fingerprint;
     await until(
       async () => {
@@ -310,6 +311,18 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
     const notAcme = await cli('renew', '--name', 'placeholder');
     expect(notAcme.code).toBe(1);
     expect(notAcme.stderr).toContain('"placeholder" is not a certificate this agent renews');
+
+    // An admin's import over it takes the name over: the agent stops renewing it.
+    const own = selfSigned('cli.acme.test', ['DNS:cli.acme.test']);
+    await client.result('cert.import', { name: 'cli', pem: [own.key, own.cert] });
+    await client.waitForEvent(
+      (e) => e.topic === 'cert' && e.data.name === 'cli' && e.data.step === 'forgotten',
+    );
+    const renewals = JSON.parse(readFileSync(join(agent.dataDir, 'acme', 'renewals.json'), 'utf8')) as {
+      certificates: { name: string }[];
+    };
+    expect(renewals.certificates.map((c) => c.name)).not.toContain('cli');
+    expect((await cli('list')).stdout).toMatch(/^cli\s.*\simported\s+-\s/m);
   }, 60_000);
 
   it('portico cert request --agents: the Console orders through each agent, its steps shown per agent', async () => {
