@@ -6,8 +6,9 @@
  * fails the attempt instead of holding it forever; few quick retries of its own (the renewal
  * schedule does the patient retrying); its debug lines into the agent's log.
  */
-import { Agent } from 'node:https';
+import { Agent, get } from 'node:https';
 import type { Logger } from 'pino';
+import { AcmeError } from './errors.ts';
 
 export type AcmeLibrary = typeof import('acme-client');
 
@@ -46,6 +47,50 @@ export function trustDirectory(directoryUrl: string, caPem: string | undefined):
   agents.get(origin)?.destroy();
   if (caPem === undefined) agents.delete(origin);
   else agents.set(origin, new Agent({ ca: caPem, keepAlive: false }));
+}
+
+/**
+ * GETs the directory itself before anything else, with the same trust: a CA that cannot be
+ * reached is said so with the network's reason (acme-client turns a refused connection into a
+ * TypeError once its own retries are spent), and a URL that is not an ACME directory too.
+ */
+export function probeDirectory(directoryUrl: string): Promise<void> {
+  const agent = agents.get(originOf(directoryUrl));
+  return new Promise((resolve, reject) => {
+    const req = get(directoryUrl, { ...(agent ? { agent } : {}), timeout: REQUEST_TIMEOUT_MS }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < 65_536) body += chunk;
+      });
+      res.on('end', () => {
+        let directory: { newOrder?: unknown } | undefined;
+        try {
+          directory = JSON.parse(body) as { newOrder?: unknown };
+        } catch {
+          // Not JSON: said below.
+        }
+        if (res.statusCode === 200 && typeof directory?.newOrder === 'string') resolve();
+        else
+          reject(
+            new AcmeError(
+              'UNREACHABLE',
+              `${directoryUrl} is not an ACME directory (HTTP ${res.statusCode}${typeof directory?.newOrder === 'string' ? '' : ', no newOrder'})`,
+            ),
+          );
+      });
+      res.on('error', (err) => reject(unreachable(directoryUrl, err)));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
+    req.on('error', (err) => reject(unreachable(directoryUrl, err)));
+  });
+}
+
+function unreachable(directoryUrl: string, err: NodeJS.ErrnoException): AcmeError {
+  const why = [err.code, err.message].filter(Boolean).join(' ');
+  return new AcmeError('UNREACHABLE', `cannot reach the ACME directory ${directoryUrl} (${why})`, {
+    cause: err,
+  });
 }
 
 function originOf(url: string): string {

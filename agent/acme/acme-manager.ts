@@ -17,7 +17,7 @@ import { reloadUsers } from '../certs/reload-users.ts';
 import type { CertStore } from '../certs/store.ts';
 import { CertStoreError } from '../certs/store-errors.ts';
 import { openAccount } from './account.ts';
-import { acmeLibrary, trustDirectory } from './acme-library.ts';
+import { acmeLibrary, probeDirectory, trustDirectory } from './acme-library.ts';
 import type { ChallengeBook } from './challenge-book.ts';
 import { directoryUrlOf } from './directories.ts';
 import { AcmeError } from './errors.ts';
@@ -112,11 +112,12 @@ export class AcmeManager {
     const work = (async () => {
       try {
         const issued = await this.issue(params.name, directoryUrl, params, caPem, actor);
-        const bound = bind.length ? await this.bind(params.name, bind, actor) : [];
+        // Stored: renewed from now on, even should the binding below be refused.
         const record = this.recordOf(params, directoryUrl, issued.summary);
         this.records.set(record.name, record);
         await this.save();
         this.scheduled(record, actor);
+        const bound = bind.length ? await this.bind(params.name, bind, actor) : [];
         return { ...issued, bound, renewal: this.wire(record) };
       } catch (err) {
         const problem = problemOf(err);
@@ -221,6 +222,7 @@ export class AcmeManager {
   ): Promise<Omit<CertOutcome, 'bound' | 'renewal'>> {
     const acme = await acmeLibrary(this.log);
     trustDirectory(directoryUrl, caPem);
+    await probeDirectory(directoryUrl);
     const client = await caCall('the ACME account could not be opened', () =>
       openAccount(acme, this.opts.dataDir, directoryUrl, params.email, this.log),
     );
@@ -286,7 +288,10 @@ export class AcmeManager {
         for (const service of services) {
           const vs = current.virtualServices.find((v) => v.name === service);
           if (vs?.protocol !== 'https')
-            throw new AcmeError('INVALID', `"${service}" is not an https service`);
+            throw new AcmeError(
+              'INVALID',
+              `issued and stored as "${name}", but not bound: "${service}" is no longer an https service`,
+            );
           vs.tls.certificates = [name, ...vs.tls.certificates.filter((c) => c !== name)];
         }
         return current;

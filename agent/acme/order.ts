@@ -131,14 +131,12 @@ export function caError(what: string, err: unknown): AcmeError {
   // A transport failure (refused, timed out, TLS) has a code and no answer; the CA's refusals
   // come back from acme-client as an Error carrying the problem's detail.
   if (e.isAxiosError === true || (typeof e.code === 'string' && e.response === undefined)) {
-    return new AcmeError(
-      'UNREACHABLE',
-      `${what}: cannot reach the CA (${e.code ?? ''} ${e.message})`.replace('( ', '('),
-      {
-        cause: err,
-      },
-    );
+    const why = [e.code, e.message].filter(Boolean).join(' ');
+    return new AcmeError('UNREACHABLE', `${what}: cannot reach the CA (${why})`, { cause: err });
   }
+  // acme-client's own retry gives up on a lost connection with a TypeError (no response to read).
+  if (err instanceof TypeError)
+    return new AcmeError('UNREACHABLE', `${what}: the CA stopped answering (${e.message})`, { cause: err });
   return new AcmeError('CA_REFUSED', `${what}: ${e.message}`, { cause: err });
 }
 

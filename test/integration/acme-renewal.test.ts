@@ -275,8 +275,15 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
     const leaf = await served(ports.shortHttps, 'short.acme.test', root);
     expect(leaf.authorized).toBe(true);
     expect(Date.parse(leaf.notBefore)).toBeGreaterThan(Date.parse(result.summary.notBefore));
-    const audit = readFileSync(join(agent.dataDir, 'audit.log'), 'utf8');
-    expect(audit).toMatch(/"action":"acme.installed","actor":\{"tokenId":"acme-renewal"/);
+    // The engine serves the new certificate a moment before the step is written down.
+    await until(
+      () =>
+        /"action":"acme.installed","actor":\{"tokenId":"acme-renewal"/.test(
+          readFileSync(join(agent.dataDir, 'audit.log'), 'utf8'),
+        ),
+      'the scheduled renewal in the audit log',
+      10_000,
+    );
   }, 90_000);
 
   it('portico-agent cert request / renew / list ask the running agent and say what happened', async () => {
@@ -382,6 +389,29 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
       );
       expect(failed.code).toBe(1);
       expect(failed.out).toMatch(/^FAIL .*https URL/m);
+      // A CA that does not answer: said so, nothing stored.
+      const closed = await freePort();
+      const gone = await portico(
+        'cert',
+        'request',
+        '--agents',
+        id,
+        '--name',
+        'gone',
+        '--domain',
+        'gone.acme.test',
+        '--directory',
+        `https://127.0.0.1:${closed}/dir`,
+        '--email',
+        'a@acme.test',
+      );
+      expect(gone.code).toBe(1);
+      // (The Console's IPC codes have no ACME code yet: the agent's error arrives as AGENT_ERROR.)
+      expect(gone.out).toMatch(
+        /^FAIL .*: AGENT_ERROR cert\.request: cannot reach the ACME directory https:\/\/127\.0\.0\.1:\d+\/dir \(ECONNREFUSED/m,
+      );
+      const { certificates } = (await client.result('cert.list')) as { certificates: { name: string }[] };
+      expect(certificates.map((c) => c.name)).not.toContain('gone');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
