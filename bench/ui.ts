@@ -86,8 +86,12 @@ async function main(): Promise<void> {
       const reset = (state: HealthState) =>
         core.emit({
           type: 'health',
-          agentId: 'agent-0',
-          server: { key: 'pool-0/rs-1', pool: 'pool-0', server: 'rs-1', state, since },
+          changes: [
+            {
+              agentId: 'agent-0',
+              server: { key: 'pool-0/rs-1', pool: 'pool-0', server: 'rs-1', state, since },
+            },
+          ],
         });
       bursts.push(
         await timed(async () => {
@@ -95,16 +99,22 @@ async function main(): Promise<void> {
             const agent = 1 + (i % 99);
             const pool = `pool-${Math.floor(i / 99) % 50}`;
             const rs = `rs-${(i + burst) % 10}`;
+            // One event per change, as the hub sent them before it batched: the renderer's
+            // own batching is what this measures.
             core.emit({
               type: 'health',
-              agentId: `agent-${agent}`,
-              server: {
-                key: `${pool}/${rs}`,
-                pool,
-                server: rs,
-                state: burst % 2 ? 'unknown' : 'up',
-                since,
-              },
+              changes: [
+                {
+                  agentId: `agent-${agent}`,
+                  server: {
+                    key: `${pool}/${rs}`,
+                    pool,
+                    server: rs,
+                    state: burst % 2 ? 'unknown' : 'up',
+                    since,
+                  },
+                },
+              ],
             });
           }
           reset('down');

@@ -7,11 +7,14 @@
  */
 import type { z } from 'zod';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
+import { ALERT_CHANNELS } from './alerts.ts';
 import { CERT_CHANNELS } from './certs.ts';
 import type { ChannelSpec } from './channel.ts';
+import { DASHBOARD_CHANNELS } from './dashboard.ts';
 import { FLEET_CHANNELS } from './fleet.ts';
 import { HEALTH_CHANNELS } from './health.ts';
 import type { ChannelName } from './names.ts';
+import { SETTINGS_CHANNELS } from './settings.ts';
 import { TEMPLATE_CHANNELS } from './templates.ts';
 
 export const CHANNELS = {
@@ -20,6 +23,9 @@ export const CHANNELS = {
   ...AGENT_CONFIG_CHANNELS,
   ...CERT_CHANNELS,
   ...TEMPLATE_CHANNELS,
+  ...DASHBOARD_CHANNELS,
+  ...ALERT_CHANNELS,
+  ...SETTINGS_CHANNELS,
 };
 
 export type Channels = typeof CHANNELS;

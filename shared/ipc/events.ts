@@ -6,11 +6,21 @@
  * Runtime-neutral: no zod needed: events come from our own core, never from a renderer.
  */
 import type { RealServerHealth } from '../model/health.ts';
+import type { Alert } from './alerts.ts';
 import type { DiscoveredAgent, AgentView } from './fleet.ts';
 import type { IpcError } from './errors.ts';
 
 /** Electron channel of pushed events; browser mode sends the same objects over SSE. */
 export const EVENT_CHANNEL = 'portico:event';
+
+/** One real server's new health state on one agent. */
+export interface HealthChange {
+  agentId: string;
+  server: RealServerHealth;
+}
+
+/** Alerts a notification names at most; `more` counts the rest. */
+export const MAX_RAISED = 10;
 
 export type ConsoleEvent =
   /**
@@ -23,8 +33,18 @@ export type ConsoleEvent =
   | { type: 'agent-removed'; agentId: string }
   /** The discovered list changed (the whole list: it is short). */
   | { type: 'discovered'; agents: DiscoveredAgent[] }
-  /** A real server changed health state. */
-  | { type: 'health'; agentId: string; server: RealServerHealth }
+  /**
+   * Real servers changed health state: every change since the previous `health` event, oldest
+   * first. Batched (a few events a second at most), so a fleet flapping thousands of servers a
+   * second costs the window a few messages, not thousands.
+   */
+  | { type: 'health'; changes: HealthChange[] }
+  /**
+   * The alert list changed (raised, resolved, acknowledged): refetch it if shown. `raised` are
+   * the alerts raised or raised again since the previous event (at most MAX_RAISED, `more`
+   * counts the others): what a desktop notification tells.
+   */
+  | { type: 'alerts'; raised: Alert[]; more: number }
   /** A new configuration revision runs on an agent (from any console, the CLI or SIGHUP). */
   | { type: 'config'; agentId: string; revision: number }
   /** One agent's step of a fan-out operation (certificate push, template apply). */

@@ -27,6 +27,12 @@ export const CHANNEL_NAMES = [
   'listTemplates',
   'previewTemplate',
   'applyTemplate',
+  'dashboard',
+  'dashboardServices',
+  'listAlerts',
+  'acknowledgeAlerts',
+  'getSettings',
+  'updateSettings',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

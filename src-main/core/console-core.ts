@@ -1,20 +1,29 @@
 /**
  * The Console core: what the Electron shell, the browser mode and the `portico` CLI all call.
  * It joins the fleet manager (connections, pairing, live view), discovery, the certificate
- * pipeline and the agents' template methods behind the ConsoleCore interface the IPC handlers
+ * pipeline, the agents' template methods, the traffic history (followed from the agents, kept
+ * in the Console's directory) and the alerts behind the ConsoleCore interface the IPC handlers
  * use. No Electron here: collaborators come in as arguments.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../shared/ipc/settings.ts';
+import { AlertCenter } from '../alerts/alert-center.ts';
+import { CertWatch } from '../alerts/cert-watch.ts';
+import { FleetAlerts } from '../alerts/fleet-alerts.ts';
 import type { ConsoleCore } from './types.ts';
 import { createCertCore, type CertCoreOptions } from './cert-core.ts';
 import { createConfigCore } from './config-core.ts';
-import { createEventHub } from './events.ts';
+import { createDashboardCore } from './dashboard-core.ts';
+import { createEventHub, type EventHubOptions } from './events.ts';
 import { createFleetCore } from './fleet-core.ts';
 import { createHealthCore } from './health-core.ts';
 import { createTemplateCore } from './template-core.ts';
 import { discoveredView } from './views.ts';
 import type { Discovery, FleetManager } from '../fleet/index.ts';
+import { HistoryFollower, type HistoryFollowerOptions } from '../fleet/history-follower.ts';
+import { TrafficRings } from '../fleet/traffic-rings.ts';
+import { HistoryFiles } from '../store/history-files.ts';
 import type { ConsoleStore } from '../store/index.ts';
 
 export interface ConsoleCoreOptions {
@@ -23,10 +32,20 @@ export interface ConsoleCoreOptions {
   fleet: FleetManager;
   certs?: CertCoreOptions;
   log: Logger;
-  /** The Console's own directory: imported templates live in `templates/` under it. */
+  /** The Console's own directory: imported templates (`templates/`), history (`history/`), `alerts.json`. */
   configDir: string;
   /** Discovery, when the caller runs one; `discoveryChanged` announces its list. */
   discovery?: Discovery;
+  /**
+   * Follow the agents' traffic history and raise alerts (default true): the app and browser
+   * mode do; a `portico` command, which connects for one operation, does not.
+   */
+  live?: boolean;
+  events?: EventHubOptions;
+  /** Test hooks for the history follower (quick polls). */
+  history?: Partial<Pick<HistoryFollowerOptions, 'pollDelayMs' | 'pollSpreadMs' | 'concurrency'>>;
+  /** Test hook: certificate checks (default: 20 s after a change, every 6 h). */
+  certWatch?: { settleMs?: number; everyMs?: number };
 }
 
 export interface RunningConsoleCore extends ConsoleCore {
@@ -34,15 +53,61 @@ export interface RunningConsoleCore extends ConsoleCore {
   setDiscovery(discovery: Discovery | undefined): void;
   /** Call from the discovery's onChange: pushes the new list to subscribers. */
   discoveryChanged(): void;
-  /** Stops following the fleet; the fleet and discovery are the caller's to close. */
-  close(): void;
+  /** What the dashboard's history holds in memory (bytes) and the requests in flight (bench, tests). */
+  historyUsage(): { ringBytes: number; requests: { running: number; waiting: number } };
+  /** Stops following the fleet and writes what is pending; the fleet and discovery are the caller's to close. */
+  close(): Promise<void>;
 }
 
 export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCore {
-  const { fleet, log } = options;
+  const { fleet, log, store } = options;
+  const live = options.live ?? true;
   let discovery = options.discovery;
-  const events = createEventHub(fleet, (message) => log.warn(message));
-  const certs = createCertCore(fleet, events, options.certs);
+  const events = createEventHub(fleet, (message) => log.warn(message), options.events);
+  const certCore = createCertCore(fleet, events, options.certs);
+
+  const alerts = new AlertCenter({
+    ...(live ? { file: join(options.configDir, 'alerts.json') } : {}),
+    emit: (event) => events.emit(event),
+    onProblem: (message) => log.warn(message),
+  });
+  let thresholds: AlertThresholds = store.settings().alerts ?? DEFAULT_ALERT_THRESHOLDS;
+  const rings = new TrafficRings();
+  const files = live ? new HistoryFiles(options.configDir, { onProblem: (m) => log.warn(m) }) : undefined;
+  const fleetAlerts = live ? new FleetAlerts(fleet, alerts) : undefined;
+  const follower = live
+    ? new HistoryFollower({
+        fleet,
+        rings,
+        ...(files ? { files } : {}),
+        ...options.history,
+        onSlots: (agentId, newest) => fleetAlerts?.checkErrorRates(rings, thresholds, agentId, newest),
+        onProblem: (agentId, message) => log.debug({ agentId }, message),
+      })
+    : undefined;
+  follower
+    ?.start()
+    .catch((err: unknown) => log.error({ err }, 'history: could not start following the fleet'));
+  const certWatch = live
+    ? new CertWatch({
+        usage: () => certCore.usage(),
+        alerts,
+        thresholds: () => thresholds,
+        ...options.certWatch,
+        onProblem: (message) => log.warn(message),
+      })
+    : undefined;
+  certWatch?.start();
+  const unfollowPairings = fleet.onChange((change) => {
+    if (change.kind === 'agents') certWatch?.soon();
+  });
+  // Pushed or replaced certificates change what expires when.
+  const certs: typeof certCore = {
+    ...certCore,
+    push: async (params) => certCore.push(params).finally(() => certWatch?.soon()),
+    replaceEverywhere: async (params) => certCore.replaceEverywhere(params).finally(() => certWatch?.soon()),
+  };
+
   return {
     fleet: createFleetCore(fleet, () => discovery),
     health: createHealthCore(fleet),
@@ -52,6 +117,26 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
       importedDir: join(options.configDir, 'templates'),
       onProblem: (message) => log.warn(message),
     }),
+    dashboard: createDashboardCore({
+      fleet,
+      rings,
+      ...(files ? { files } : {}),
+      activeAlerts: () => alerts.active(),
+    }),
+    alerts: {
+      list: async () => alerts.list(),
+      acknowledge: async (ids) => ({ acknowledged: alerts.acknowledge(ids) }),
+    },
+    settings: {
+      get: async () => ({ alerts: thresholds }),
+      async update(params) {
+        const next = store.updateSettings({ alerts: params.alerts });
+        thresholds = next.alerts ?? DEFAULT_ALERT_THRESHOLDS;
+        // New certificate periods apply at once, not in six hours.
+        certWatch?.soon();
+        return { alerts: thresholds };
+      },
+    },
     subscribe: (listener) => events.subscribe(listener),
     setDiscovery(next) {
       discovery = next;
@@ -60,6 +145,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     discoveryChanged() {
       events.emit({ type: 'discovered', agents: discovery?.list().map(discoveredView) ?? [] });
     },
-    close: () => events.close(),
+    historyUsage: () => ({
+      ringBytes: rings.bytes(),
+      requests: follower?.load ?? { running: 0, waiting: 0 },
+    }),
+    async close() {
+      unfollowPairings();
+      certWatch?.close();
+      follower?.close();
+      fleetAlerts?.close();
+      await Promise.all([alerts.close(), files?.flush()]);
+      events.close();
+    },
   };
 }

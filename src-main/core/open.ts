@@ -52,6 +52,8 @@ export function openConsole(options: OpenConsoleOptions): OpenConsole {
     configDir: dirname(store.path),
     // The library beside the settings: the Console's one directory (store/console-dir.ts).
     certs: { libraryDir: certLibraryDir(dirname(store.path)), ...options.certs },
+    // A command that only pairs follows no history and raises no alerts.
+    live: options.connect !== false,
   });
   let discovery: Discovery | undefined;
   if (options.discovery) {
@@ -69,7 +71,7 @@ export function openConsole(options: OpenConsoleOptions): OpenConsole {
     fleet,
     core,
     async close() {
-      core.close();
+      await core.close();
       await discovery?.stop().catch(() => undefined);
       await fleet.close();
     },

@@ -9,6 +9,7 @@
  * anything else becomes INTERNAL with a log reference.
  */
 import type { AgentConfigView, RevisionResult, UpsertResult } from '../../shared/ipc/agent-config.ts';
+import type { AlertList } from '../../shared/ipc/alerts.ts';
 import type { FanOutResult } from '../../shared/ipc/channel.ts';
 import type { ParamsOf } from '../../shared/ipc/channels.ts';
 import type {
@@ -20,7 +21,11 @@ import type {
 import type { EventListener } from '../../shared/ipc/events.ts';
 import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../../shared/ipc/fleet.ts';
 import type { AgentStatus, HealthHistory, HealthView } from '../../shared/ipc/health.ts';
+import type { ConsoleSettingsView } from '../../shared/ipc/settings.ts';
 import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../../shared/ipc/templates.ts';
+import type { DashboardCore } from './dashboard-core.ts';
+
+export type { DashboardCore } from './dashboard-core.ts';
 
 export interface FleetCore {
   /** Paired agents grouped by site (sites sorted, agents by name). */
@@ -68,12 +73,27 @@ export interface TemplateCore {
   apply(params: ParamsOf<'applyTemplate'>): Promise<FanOutResult<TemplateApplied>>;
 }
 
+export interface AlertCore {
+  list(): Promise<AlertList>;
+  /** The active alerts named (all active ones when omitted) are marked seen. */
+  acknowledge(ids?: readonly string[]): Promise<{ acknowledged: number }>;
+}
+
+export interface SettingsCore {
+  get(): Promise<ConsoleSettingsView>;
+  /** Stores the new thresholds; they apply from the next check on. */
+  update(params: ParamsOf<'updateSettings'>): Promise<ConsoleSettingsView>;
+}
+
 export interface ConsoleCore {
   fleet: FleetCore;
   health: HealthCore;
   config: AgentConfigCore;
   certs: CertCore;
   templates: TemplateCore;
+  dashboard: DashboardCore;
+  alerts: AlertCore;
+  settings: SettingsCore;
   /** Pushed updates for every window and browser session; returns the function that unsubscribes. */
   subscribe(listener: EventListener): () => void;
 }

@@ -8,6 +8,7 @@
  * No Electron, no IPC here: the shell forwards `onChange` and calls these methods.
  */
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
+import type { AgentConfig } from '../../shared/model/config.ts';
 import type { EngineView } from '../../shared/ipc/fleet.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 import type { EngineSummary } from '../../shared/protocol/agent.ts';
@@ -15,6 +16,7 @@ import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
 import { AgentClient, type ClientTuning } from './agent-client.ts';
 import type { AgentState } from './agent-state.ts';
 import { fanOut, type FanOutOperation, type FanOutProgress } from './fan-out.ts';
+import { Gate } from './gate.ts';
 import { HealthHistory, type HealthSeries, type HistoryOptions } from './health-history.ts';
 import { LiveView, type PoolView, type VirtualServiceView } from './live-view.ts';
 import { pairAgent, repairAgent, type PairRequest, type PairResult, type RepairRequest } from './pairing.ts';
@@ -43,11 +45,18 @@ export interface AgentLiveView extends AgentSummary {
 }
 
 export type FleetChange =
-  /** Paired, re-paired, renamed or removed: re-read agents(). */
+  /** Paired, re-paired or removed: re-read agents(). */
   | { kind: 'agents' }
+  /** One agent's name, site, version or engine changed (agent.info on connect): re-read agent(id). */
+  | { kind: 'agent'; agentId: string }
   | { kind: 'state'; agentId: string; state: AgentState }
   /** The agent's configuration was fetched (a new revision, or a refetch after a reconnect). */
   | { kind: 'config'; agentId: string; revision: number }
+  /**
+   * Configuration and health were read again (after a connect or a new revision): the live view
+   * of the agent is whole; whoever derives state from it (alerts) can reconcile now.
+   */
+  | { kind: 'refreshed'; agentId: string }
   | { kind: 'health'; agentId: string; health: RealServerHealth };
 
 export interface FleetManagerOptions {
@@ -55,6 +64,8 @@ export interface FleetManagerOptions {
   tuning?: Partial<ClientTuning>;
   history?: Partial<HistoryOptions>;
   pairingTimeoutMs?: number;
+  /** Agents refreshed (config.get + health.snapshot) at once, fleet-wide (default 8). */
+  refreshConcurrency?: number;
   random?: () => number;
   now?: () => number;
   onProblem?: (agentId: string | undefined, message: string) => void;
@@ -77,11 +88,13 @@ export class FleetManager {
   private readonly live = new LiveView();
   private readonly historyStore: HealthHistory;
   private readonly listeners = new Set<(change: FleetChange) => void>();
+  private readonly refreshGate: Gate;
 
   constructor(opts: FleetManagerOptions) {
     this.opts = opts;
     this.store = opts.store;
     this.historyStore = new HealthHistory(opts.history, opts.now);
+    this.refreshGate = new Gate(opts.refreshConcurrency ?? 8);
   }
 
   /** Connects to every paired agent. */
@@ -119,6 +132,21 @@ export class FleetManager {
 
   history(agentId: string, key: string): HealthSeries {
     return this.historyStore.series(agentId, key);
+  }
+
+  /** The configuration the live view holds for the agent (read-only), undefined until fetched. */
+  liveConfig(agentId: string): AgentConfig | undefined {
+    return this.live.config(agentId);
+  }
+
+  /** Every real server's health held for the agent, by `pool/server` key (read-only). */
+  liveHealth(agentId: string): ReadonlyMap<string, RealServerHealth> {
+    return this.live.healthOf(agentId);
+  }
+
+  /** Health samples held for the hour's sparklines, fleet-wide (what that history costs). */
+  historySamples(): number {
+    return this.historyStore.size();
   }
 
   fanOut<T>(
@@ -228,20 +256,20 @@ export class FleetManager {
     try {
       do {
         entry.dirty = false;
-        const [config, health] = await Promise.all([
-          entry.client.request('config.get'),
-          entry.client.request('health.snapshot'),
-        ]);
+        // A few agents at a time: a fleet coming online together must not hold every answer at once.
+        const [config, health] = await this.refreshGate.run(() =>
+          Promise.all([entry.client.request('config.get'), entry.client.request('health.snapshot')]),
+        );
         if (this.entries.get(agentId) !== entry) return;
         const configChanged = this.live.setConfig(agentId, config.revision, config.config);
-        this.live.setHealth(agentId, health.servers);
+        // Only what changed against what was held goes out as events (what was missed while
+        // disconnected); servers seen for the first time come with the new configuration.
+        const changed = this.live.setHealth(agentId, health.servers);
         for (const server of health.servers) this.historyStore.record(agentId, server);
         this.historyStore.retain(agentId, this.live.keys(agentId));
         if (configChanged) this.emit({ kind: 'config', agentId, revision: config.revision });
-        for (const server of health.servers) {
-          const current = this.live.health(agentId, server.key);
-          if (current) this.emit({ kind: 'health', agentId, health: current });
-        }
+        for (const server of changed) this.emit({ kind: 'health', agentId, health: server });
+        this.emit({ kind: 'refreshed', agentId });
       } while (entry.dirty);
     } catch (err) {
       // Usually the connection dropped mid-refresh; the next 'online' refreshes again.
@@ -268,7 +296,9 @@ export class FleetManager {
       const known = this.store.getAgent(agentId);
       const renamed = known !== undefined && (known.name !== info.name || known.site !== info.site);
       if (renamed) this.store.updateAgent(agentId, { name: info.name, site: info.site });
-      if (renamed || newVersion) this.emit({ kind: 'agents' });
+      // One agent changed: announcing the whole fleet would make every connect of 200 agents
+      // re-read and re-send all 200 (40,000 agent events at start).
+      if (renamed || newVersion) this.emit({ kind: 'agent', agentId });
     } catch (err) {
       this.opts.onProblem?.(agentId, `agent.info failed: ${(err as Error).message}`);
     }

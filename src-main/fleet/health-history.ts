@@ -2,9 +2,15 @@
  * The last hour of health per real server (`pool/server`), in memory. A sample is a state
  * change (the agent sends `health` events only on changes; snapshots after a reconnect fill in
  * what was missed). A server of a pool several services use has one series, as it has one state.
+ *
  * Bounded twice: samples older than the window go, and a flapping server keeps at most
- * `maxPerServer`. The newest sample that fell out of the window is kept as the baseline, so a
- * chart of the hour knows the state at its left edge.
+ * `maxPerServer` (a sparkline of 120 px cannot draw more). The newest sample that fell out is
+ * kept as the baseline, so a chart of the hour knows the state at its left edge.
+ *
+ * Kept compact because a fleet of 50,000 servers flapping thousands of times a second is what it
+ * must hold: parallel arrays of numbers and shared strings rather than an object per sample
+ * (16 bytes a sample, not ~100), and the reason only of a fall, reusing the series' previous
+ * reason when it is the same text (a flapping server fails the same way each time).
  */
 import type { HealthState, RealServerHealth } from '../../shared/model/health.ts';
 
@@ -12,8 +18,8 @@ export interface HealthSample {
   /** When the server entered this state (the agent's `since`). */
   at: string;
   state: HealthState;
+  /** Why it went down (down samples only). */
   reason?: string;
-  latencyMs?: number;
 }
 
 export interface HealthSeries {
@@ -28,11 +34,14 @@ export interface HistoryOptions {
   maxPerServer: number;
 }
 
-export const DEFAULT_HISTORY: HistoryOptions = { windowMs: 60 * 60 * 1000, maxPerServer: 720 };
+export const DEFAULT_HISTORY: HistoryOptions = { windowMs: 60 * 60 * 1000, maxPerServer: 30 };
 
 interface Series {
-  baseline?: HealthSample;
-  samples: HealthSample[];
+  /** ms since the epoch, oldest first; `state` and `reason` run parallel. */
+  at: number[];
+  state: HealthState[];
+  reason: (string | undefined)[];
+  baseline?: { at: number; state: HealthState; reason: string | undefined };
 }
 
 export class HealthHistory {
@@ -51,13 +60,18 @@ export class HealthHistory {
     let servers = this.byAgent.get(agentId);
     if (!servers) this.byAgent.set(agentId, (servers = new Map()));
     let series = servers.get(health.key);
-    if (!series) servers.set(health.key, (series = { samples: [] }));
-    const last = series.samples.at(-1) ?? series.baseline;
+    if (!series) servers.set(health.key, (series = { at: [], state: [], reason: [] }));
+    const since = Date.parse(health.since);
+    const n = series.at.length;
+    const lastAt = n > 0 ? series.at[n - 1]! : series.baseline?.at;
+    const lastState = n > 0 ? series.state[n - 1] : series.baseline?.state;
     // Same state since the same moment: a snapshot repeating what an event told us.
-    if (last && last.state === health.state && last.at === health.since) return false;
+    if (lastAt !== undefined && lastState === health.state && lastAt === since) return false;
     // Older than what we have: a late duplicate; history only moves forward.
-    if (last && Date.parse(health.since) < Date.parse(last.at)) return false;
-    series.samples.push(sampleOf(health));
+    if (lastAt !== undefined && since < lastAt) return false;
+    series.at.push(since);
+    series.state.push(health.state);
+    series.reason.push(health.state === 'down' ? this.shared(series, health.reason) : undefined);
     this.prune(series);
     return true;
   }
@@ -66,12 +80,24 @@ export class HealthHistory {
     const series = this.byAgent.get(agentId)?.get(key);
     if (!series) return { samples: [] };
     this.prune(series);
-    return { ...(series.baseline ? { baseline: series.baseline } : {}), samples: [...series.samples] };
+    const samples = series.at.map((at, i) => sample(at, series.state[i]!, series.reason[i]));
+    const { baseline } = series;
+    return {
+      ...(baseline ? { baseline: sample(baseline.at, baseline.state, baseline.reason) } : {}),
+      samples,
+    };
   }
 
   /** Keys with history for an agent. */
   keys(agentId: string): string[] {
     return [...(this.byAgent.get(agentId)?.keys() ?? [])];
+  }
+
+  /** Samples held in all (a measure of what the history costs). */
+  size(): number {
+    let n = 0;
+    for (const servers of this.byAgent.values()) for (const s of servers.values()) n += s.at.length;
+    return n;
   }
 
   /** Forgets servers that no longer exist (removed from the config). */
@@ -85,22 +111,32 @@ export class HealthHistory {
     this.byAgent.delete(agentId);
   }
 
+  /** The series' last reason when it is the same text, so a flapping server holds one string. */
+  private shared(series: Series, reason: string | undefined): string | undefined {
+    if (reason === undefined) return undefined;
+    for (let i = series.reason.length - 1; i >= 0; i--) {
+      if (series.reason[i] === reason) return series.reason[i];
+    }
+    return series.baseline?.reason === reason ? series.baseline.reason : reason;
+  }
+
   private prune(series: Series): void {
     const cutoff = this.now() - this.opts.windowMs;
     let drop = 0;
-    while (drop < series.samples.length && Date.parse(series.samples[drop]!.at) < cutoff) drop++;
-    drop = Math.max(drop, series.samples.length - this.opts.maxPerServer);
+    while (drop < series.at.length && series.at[drop]! < cutoff) drop++;
+    drop = Math.max(drop, series.at.length - this.opts.maxPerServer);
     if (drop <= 0) return;
-    series.baseline = series.samples[drop - 1];
-    series.samples.splice(0, drop);
+    series.baseline = {
+      at: series.at[drop - 1]!,
+      state: series.state[drop - 1]!,
+      reason: series.reason[drop - 1],
+    };
+    series.at.splice(0, drop);
+    series.state.splice(0, drop);
+    series.reason.splice(0, drop);
   }
 }
 
-function sampleOf(h: RealServerHealth): HealthSample {
-  return {
-    at: h.since,
-    state: h.state,
-    ...(h.reason === undefined ? {} : { reason: h.reason }),
-    ...(h.latencyMs === undefined ? {} : { latencyMs: h.latencyMs }),
-  };
+function sample(at: number, state: HealthState, reason: string | undefined): HealthSample {
+  return { at: new Date(at).toISOString(), state, ...(reason === undefined ? {} : { reason }) };
 }

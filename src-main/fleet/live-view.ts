@@ -13,6 +13,8 @@ import type { RealServerHealth } from '../../shared/model/health.ts';
 export type { PoolMemberView, PoolView, VirtualServiceView } from '../../shared/ipc/health.ts';
 import type { PoolView, VirtualServiceView } from '../../shared/ipc/health.ts';
 
+const EMPTY: ReadonlyMap<string, RealServerHealth> = new Map();
+
 interface AgentLive {
   revision?: number;
   config?: AgentConfig;
@@ -35,15 +37,25 @@ export class LiveView {
     return true;
   }
 
-  /** A full snapshot: servers it does not list are gone; entries newer than it are kept. */
-  setHealth(agentId: string, servers: readonly RealServerHealth[]): void {
+  /**
+   * A full snapshot: servers it does not list are gone; entries newer than it are kept. Returns
+   * the entries that changed state (or entered it again) against what was held: what events
+   * missed while disconnected. Servers not held before are not returned: whoever shows them
+   * refetches on the new configuration anyway, and a fleet of 50,000 connecting at once must
+   * not become 50,000 events.
+   */
+  setHealth(agentId: string, servers: readonly RealServerHealth[]): RealServerHealth[] {
     const live = this.live(agentId);
     const next = new Map<string, RealServerHealth>();
+    const changed: RealServerHealth[] = [];
     for (const s of servers) {
       const held = live.health.get(s.key);
-      next.set(s.key, held && isNewer(held, s) ? held : s);
+      const kept = held && isNewer(held, s) ? held : s;
+      next.set(s.key, kept);
+      if (held && kept === s && (held.state !== s.state || held.since !== s.since)) changed.push(s);
     }
     live.health = next;
+    return changed;
   }
 
   /** One pushed change; returns false when it is older than what is held. */
@@ -57,6 +69,16 @@ export class LiveView {
 
   health(agentId: string, key: string): RealServerHealth | undefined {
     return this.agents.get(agentId)?.health.get(key);
+  }
+
+  /** The configuration held (read-only: it is the live view's own object). */
+  config(agentId: string): AgentConfig | undefined {
+    return this.agents.get(agentId)?.config;
+  }
+
+  /** Every real server's health held for the agent, by `pool/server` key (read-only). */
+  healthOf(agentId: string): ReadonlyMap<string, RealServerHealth> {
+    return this.agents.get(agentId)?.health ?? EMPTY;
   }
 
   /** Every key the agent's config has: the servers history should keep. */

@@ -10,7 +10,7 @@ export type Handler<C extends ChannelName> = (params: ParamsOf<C>) => Promise<Re
 export type Handlers = { readonly [C in ChannelName]: Handler<C> };
 
 export function createHandlers(core: ConsoleCore): Handlers {
-  const { fleet, health, config, certs, templates } = core;
+  const { fleet, health, config, certs, templates, dashboard, alerts, settings } = core;
   return {
     listAgents: () => fleet.list(),
     listDiscovered: () => fleet.discovered(),
@@ -36,5 +36,11 @@ export function createHandlers(core: ConsoleCore): Handlers {
     listTemplates: () => templates.list(),
     previewTemplate: (p) => templates.preview(p),
     applyTemplate: (p) => templates.apply(p),
+    dashboard: () => dashboard.view(),
+    dashboardServices: (p) => dashboard.services(p),
+    listAlerts: () => alerts.list(),
+    acknowledgeAlerts: ({ ids }) => alerts.acknowledge(ids),
+    getSettings: () => settings.get(),
+    updateSettings: (p) => settings.update(p),
   };
 }

@@ -6,11 +6,13 @@
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
+import { favourMemory } from '../core/favour-memory.ts';
 import { openConsole } from '../core/open.ts';
 import { startShell } from './lifecycle.ts';
 import { certLibraryDir } from '../store/console-dir.ts';
 import { openElectronConsoleStore } from '../store/electron-store.ts';
 
+favourMemory();
 const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'info' });
 const here = import.meta.dirname;
 

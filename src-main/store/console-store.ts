@@ -3,7 +3,9 @@
  * file holds `tokenBox`, never the token. Records are validated on every read because the file
  * is a user-editable JSON document; a bad record is reported and skipped, not fatal.
  */
+import { statSync } from 'node:fs';
 import { z } from 'zod';
+import { AlertThresholds } from '../../shared/ipc/settings.ts';
 import { isFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { SecretBoxError, type SecretBox } from './secret-box.ts';
 import type { SettingsBackend } from './settings-backend.ts';
@@ -40,6 +42,8 @@ export interface NewAgent {
 export const Settings = z.object({
   /** Interfaces (addresses or names) to browse for agents on; undefined = all. */
   mdnsInterfaces: z.array(z.string().min(1)).optional(),
+  /** When alerts are raised and whether they notify; undefined = the defaults. */
+  alerts: AlertThresholds.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -50,6 +54,7 @@ export class ConsoleStore {
   private readonly backend: SettingsBackend;
   private readonly secrets: SecretBox;
   private readonly onProblem: (message: string) => void;
+  private cached: { stamp: string; agents: Record<string, StoredAgent> } | undefined;
 
   constructor(backend: SettingsBackend, secrets: SecretBox, onProblem: (message: string) => void = () => {}) {
     this.backend = backend;
@@ -143,7 +148,22 @@ export class ConsoleStore {
     return this.secrets.encrypt(token);
   }
 
+  /**
+   * The records, parsed again only when the file changed: every agent's connection state and
+   * every event asks for names, and parsing 200 records from disk each time cost more than all
+   * the rest of a fleet's connect. The file's identity (inode, size, mtime) decides, so an edit
+   * by another process (`portico pair` while the app runs) is still seen. A copy of the map is
+   * returned (callers add and delete entries); the records in it are replaced, never changed.
+   */
   private readAgents(): Record<string, StoredAgent> {
+    const stamp = fileStamp(this.path);
+    if (stamp !== undefined && this.cached?.stamp === stamp) return { ...this.cached.agents };
+    const agents = this.parseAgents();
+    this.cached = stamp === undefined ? undefined : { stamp, agents: { ...agents } };
+    return agents;
+  }
+
+  private parseAgents(): Record<string, StoredAgent> {
     const raw = this.backend.get(AGENTS_KEY);
     if (raw === undefined) return {};
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -157,6 +177,16 @@ export class ConsoleStore {
       else this.onProblem(`agent "${id}" in ${this.path} is not valid and was skipped`);
     }
     return out;
+  }
+}
+
+/** inode, size and mtime of the file, or undefined when it cannot be read (nothing cached then). */
+function fileStamp(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    return undefined;
   }
 }
 

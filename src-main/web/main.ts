@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { favourMemory } from '../core/favour-memory.ts';
 import { openConsole } from '../core/open.ts';
 import { startDemoAgent, type DemoAgent } from '../core/demo-agent.ts';
 import { certLibraryDir, consoleDir } from '../store/console-dir.ts';
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
     process.stderr.write(`error: --port takes 0–65535\n${USAGE}`);
     return 2;
   }
+  favourMemory();
   // Logs on stderr, so stdout carries only what the user reads (the URL).
   const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const configDir = consoleDir(process.env, values['config-dir']);

@@ -244,14 +244,18 @@ describe('events (SSE)', () => {
     const events: ConsoleEvent[] = [
       {
         type: 'health',
-        agentId: 'a1',
-        server: {
-          key: 'cas/cas1',
-          pool: 'cas',
-          server: 'cas1',
-          state: 'down',
-          since: '2025-01-01T00:00:00.000Z',
-        },
+        changes: [
+          {
+            agentId: 'a1',
+            server: {
+              key: 'cas/cas1',
+              pool: 'cas',
+              server: 'cas1',
+              state: 'down',
+              since: '2025-01-01T00:00:00.000Z',
+            },
+          },
+        ],
       },
       { type: 'config', agentId: 'a1', revision: 8 },
       { type: 'progress', operationId: 'op-12345678', agentId: 'a1', status: 'ok' },

@@ -5,6 +5,7 @@
  */
 import { queryOptions, replaceEqualDeep } from '@tanstack/react-query';
 import type { DesktopApi } from '../../shared/ipc/api.ts';
+import type { TimeRange } from '../../shared/ipc/dashboard.ts';
 import { unwrap } from '../../shared/ipc/errors.ts';
 import type { FleetView } from '../../shared/ipc/fleet.ts';
 import type { HealthView } from '../../shared/ipc/health.ts';
@@ -79,5 +80,48 @@ export const templateQueries = {
     queryOptions({
       queryKey: queryKeys.templateList(),
       queryFn: async () => unwrap(await api.listTemplates()),
+    }),
+};
+
+/**
+ * The dashboard is computed in the main process from what it holds; asking is cheap, so it is
+ * asked again every few seconds while shown (new 10-second slots), and sooner when events say
+ * something it shows changed (use-console-events.ts, at most once a second).
+ */
+export const DASHBOARD_REFRESH_MS = 5_000;
+
+export const dashboardQueries = {
+  view: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.dashboardView(),
+      queryFn: async () => unwrap(await api.dashboard()),
+      refetchInterval: DASHBOARD_REFRESH_MS,
+      staleTime: 1_000,
+    }),
+  services: (api: DesktopApi, site: string, range: TimeRange, text: string, limit: number) =>
+    queryOptions({
+      queryKey: queryKeys.dashboardServices(site, range, text, limit),
+      queryFn: async () => unwrap(await api.dashboardServices({ site, range, text, limit })),
+      refetchInterval: range === '24h' ? 30_000 : DASHBOARD_REFRESH_MS,
+      staleTime: 1_000,
+      // The cards stay while a new range or filter loads, so the page does not jump.
+      placeholderData: (previous) => previous,
+    }),
+};
+
+export const alertQueries = {
+  list: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.alertList(),
+      queryFn: async () => unwrap(await api.listAlerts()),
+    }),
+};
+
+export const settingsQueries = {
+  get: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.settings,
+      queryFn: async () => unwrap(await api.getSettings()),
+      staleTime: Infinity,
     }),
 };

@@ -24,4 +24,14 @@ export const queryKeys = {
 
   templates: ['templates'] as const,
   templateList: () => [...queryKeys.templates, 'list'] as const,
+
+  dashboard: ['dashboard'] as const,
+  dashboardView: () => [...queryKeys.dashboard, 'view'] as const,
+  dashboardServices: (site: string, range: string, text: string, limit: number) =>
+    [...queryKeys.dashboard, 'services', site, range, text, limit] as const,
+
+  alerts: ['alerts'] as const,
+  alertList: () => [...queryKeys.alerts, 'list'] as const,
+
+  settings: ['settings'] as const,
 };

@@ -32,8 +32,7 @@ const rsHealth = (state: RealServerHealth['state'], since: string, lastCheck?: s
 });
 const healthEvent = (server: RealServerHealth, agentId = 'a1'): ConsoleEvent => ({
   type: 'health',
-  agentId,
-  server,
+  changes: [{ agentId, server }],
 });
 
 /** rs1 has been up since minute 5, last checked at minute 6. */

@@ -8,7 +8,7 @@
  * `since`, a later check), an agent's state only to a later `since`, and a revision only up.
  * `undefined` in → `undefined` out: nothing cached, nothing to update (the next fetch has it).
  */
-import type { ConsoleEvent } from '../../shared/ipc/events.ts';
+import type { ConsoleEvent, HealthChange } from '../../shared/ipc/events.ts';
 import type { AgentView, DiscoveredAgent, FleetView } from '../../shared/ipc/fleet.ts';
 import type {
   AgentHealthView,
@@ -76,12 +76,25 @@ export function reduceHealth(view: HealthView | undefined, event: ConsoleEvent):
       sites = removeAgent(sites, event.agentId);
       break;
     case 'health':
-      sites = updateAgent(sites, event.agentId, (agent) => applyServerHealth(agent, event.server));
+      // One copy of an agent per batch, however many of its servers changed.
+      for (const [agentId, servers] of byAgent(event.changes)) {
+        sites = updateAgent(sites, agentId, (agent) => servers.reduce(applyServerHealth, agent));
+      }
       break;
     default:
       return view;
   }
   return sites === view.sites ? view : { ...view, sites };
+}
+
+function byAgent(changes: readonly HealthChange[]): Map<string, RealServerHealth[]> {
+  const map = new Map<string, RealServerHealth[]>();
+  for (const { agentId, server } of changes) {
+    const list = map.get(agentId);
+    if (list) list.push(server);
+    else map.set(agentId, [server]);
+  }
+  return map;
 }
 
 function applyServerHealth(agent: AgentHealthView, server: RealServerHealth): AgentHealthView {
@@ -136,24 +149,22 @@ export function reduceRealServerEnabled(
   return sites === view.sites ? view : { ...view, sites };
 }
 
-/** A state change of the server the history is of: append it, unless it is not newer. */
+/** State changes of the server the history is of: appended, unless not newer. */
 export function reduceHistory(
   history: HealthHistory | undefined,
   event: ConsoleEvent,
 ): HealthHistory | undefined {
   if (!history || event.type !== 'health') return history;
-  if (event.agentId !== history.agentId || event.server.key !== history.key) return history;
-  const last = history.samples.at(-1) ?? history.baseline;
-  // A later check in the same state is not a new sample: samples mark state changes.
-  if (last && isoCompare(event.server.since, last.at) <= 0) return history;
-  const { since, state, reason, latencyMs } = event.server;
-  const sample = {
-    at: since,
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    ...(latencyMs === undefined ? {} : { latencyMs }),
-  };
-  return { ...history, samples: [...history.samples, sample] };
+  let samples = history.samples;
+  for (const { agentId, server } of event.changes) {
+    if (agentId !== history.agentId || server.key !== history.key) continue;
+    const last = samples.at(-1) ?? history.baseline;
+    // A later check in the same state is not a new sample: samples mark state changes.
+    if (last && isoCompare(server.since, last.at) <= 0) continue;
+    const { since, state, reason } = server;
+    samples = [...samples, { at: since, state, ...(reason === undefined ? {} : { reason }) }];
+  }
+  return samples === history.samples ? history : { ...history, samples };
 }
 
 /** Whether a `config` event announces a revision newer than the one the health view shows. */

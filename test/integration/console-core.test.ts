@@ -249,15 +249,13 @@ describe('ConsoleCore over real agents', () => {
     expect(await statusOverTls(secure)).toBe(503);
     // One server, one key: no entry per service using the pool (the refetch after the config
     // event may repeat it, never under another name).
+    const changes = () => events.flatMap((e) => (e.type === 'health' ? e.changes : []));
     await until(
-      () =>
-        events.some(
-          (e) => e.type === 'health' && e.server.key === 'app/rs1' && e.server.state === 'disabled',
-        ),
+      () => changes().some((c) => c.server.key === 'app/rs1' && c.server.state === 'disabled'),
       'the disabled event',
       5_000,
     );
-    const keys = events.flatMap((e) => (e.type === 'health' && e.agentId === agentId ? [e.server.key] : []));
+    const keys = changes().flatMap((c) => (c.agentId === agentId ? [c.server.key] : []));
     expect(new Set(keys)).toEqual(new Set(['app/rs1']));
     await until(() => member()?.servers[0]?.enabled === false, 'the view to show it drained', 5_000);
 

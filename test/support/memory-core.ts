@@ -6,6 +6,7 @@
 import { ConsoleError } from '../../shared/ipc/errors.ts';
 import type { ConsoleEvent, EventListener } from '../../shared/ipc/events.ts';
 import type { AgentView, FleetView } from '../../shared/ipc/fleet.ts';
+import { DEFAULT_ALERT_THRESHOLDS } from '../../shared/ipc/settings.ts';
 import type { AgentInfo } from '../../shared/protocol/agent.ts';
 import type { ConsoleCore } from '../../src-main/core/types.ts';
 
@@ -23,6 +24,7 @@ export function createMemoryCore(): MemoryCore {
   const agents = new Map<string, AgentView>();
   const listeners = new Set<EventListener>();
   const calls: { method: string; params: unknown }[] = [];
+  let settings = DEFAULT_ALERT_THRESHOLDS;
   const emit = (event: ConsoleEvent): void => listeners.forEach((l) => l(event));
   const agent = (id: string): AgentView => {
     const found = agents.get(id);
@@ -186,6 +188,37 @@ export function createMemoryCore(): MemoryCore {
       async usage() {
         record('certs.usage');
         return { certificates: [], unreachable: [] };
+      },
+    },
+    dashboard: {
+      async view() {
+        record('dashboard.view');
+        return { at: NOW, sites: [] };
+      },
+      async services(params) {
+        record('dashboard.services', params);
+        return { site: params.site, range: params.range, total: 0, offset: params.offset, cards: [] };
+      },
+    },
+    alerts: {
+      async list() {
+        record('alerts.list');
+        return { alerts: [], unacknowledged: 0 };
+      },
+      async acknowledge(ids) {
+        record('alerts.acknowledge', ids);
+        return { acknowledged: ids?.length ?? 0 };
+      },
+    },
+    settings: {
+      async get() {
+        record('settings.get');
+        return { alerts: settings };
+      },
+      async update(params) {
+        record('settings.update', params);
+        settings = params.alerts;
+        return { alerts: settings };
       },
     },
     templates: {

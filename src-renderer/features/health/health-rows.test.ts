@@ -77,14 +77,18 @@ describe('with 100 agents × 50 pools × 10 real servers', () => {
     const after = flattenHealth(
       reduceHealth(big, {
         type: 'health',
-        agentId: 'agent-7',
-        server: {
-          key: 'pool-0/rs-0',
-          pool: 'pool-0',
-          server: 'rs-0',
-          state: 'down',
-          since: at(30),
-        },
+        changes: [
+          {
+            agentId: 'agent-7',
+            server: {
+              key: 'pool-0/rs-0',
+              pool: 'pool-0',
+              server: 'rs-0',
+              state: 'down',
+              since: at(30),
+            },
+          },
+        ],
       }),
     );
     const changed = after.findIndex((r, i) => r !== before[i]);

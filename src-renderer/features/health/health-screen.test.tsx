@@ -96,15 +96,19 @@ describe('HealthScreen', () => {
     act(() =>
       test.emit({
         type: 'health',
-        agentId: 'a2',
-        server: {
-          key: 'mail/charlie',
-          pool: 'mail',
-          server: 'charlie',
-          state: 'down',
-          since: at(10),
-          reason: 'connect ETIMEDOUT',
-        },
+        changes: [
+          {
+            agentId: 'a2',
+            server: {
+              key: 'mail/charlie',
+              pool: 'mail',
+              server: 'charlie',
+              state: 'down',
+              since: at(10),
+              reason: 'connect ETIMEDOUT',
+            },
+          },
+        ],
       }),
     );
     await waitFor(() =>
@@ -113,14 +117,18 @@ describe('HealthScreen', () => {
     act(() =>
       test.emit({
         type: 'health',
-        agentId: 'a2',
-        server: {
-          key: 'mail/charlie',
-          pool: 'mail',
-          server: 'charlie',
-          state: 'up',
-          since: at(5),
-        },
+        changes: [
+          {
+            agentId: 'a2',
+            server: {
+              key: 'mail/charlie',
+              pool: 'mail',
+              server: 'charlie',
+              state: 'up',
+              since: at(5),
+            },
+          },
+        ],
       }),
     );
     await new Promise((r) => setTimeout(r, 20));
@@ -165,14 +173,18 @@ describe('HealthScreen', () => {
     act(() =>
       test.emit({
         type: 'health',
-        agentId: 'a1',
-        server: {
-          key: 'web/alpha',
-          pool: 'web',
-          server: 'alpha',
-          state: 'down',
-          since: new Date().toISOString(),
-        },
+        changes: [
+          {
+            agentId: 'a1',
+            server: {
+              key: 'web/alpha',
+              pool: 'web',
+              server: 'alpha',
+              state: 'down',
+              since: new Date().toISOString(),
+            },
+          },
+        ],
       }),
     );
     expect(await screen.findByRole('img', { name: 'last hour: down 1 time' })).toBeTruthy();
