@@ -101,7 +101,10 @@ export class AcmeManager {
     return record ? this.wire(record) : undefined;
   }
 
-  /** Orders `name` now; nothing is kept when it fails (the answer says which domain and why). */
+  /**
+   * Orders `name` now; nothing is kept when the order fails (the answer says which domain and
+   * why). Once stored it is renewed, even should binding it then be refused.
+   */
   async request(params: CertRequest, actor: Actor): Promise<CertOutcome> {
     if (this.running.has(params.name))
       throw new AcmeError('INVALID', `an order for "${params.name}" is already running: wait for its end`);
@@ -118,7 +121,7 @@ export class AcmeManager {
         await this.save();
         this.scheduled(record, actor);
         const bound = bind.length ? await this.bind(params.name, bind, actor) : [];
-        return { ...issued, bound, renewal: this.wire(record) };
+        return { ...issued, bound, renewal: this.wire(record, false) };
       } catch (err) {
         const problem = problemOf(err);
         this.step(params.name, 'failed', problem.message, actor, {
@@ -176,7 +179,7 @@ export class AcmeManager {
         await this.save();
         this.scheduled(next, actor);
       }
-      return { ...issued, bound: [], renewal: this.wire(next) };
+      return { ...issued, bound: [], renewal: this.wire(next, false) };
     } catch (err) {
       const now = this.now();
       const failures = record.failures + 1;
@@ -403,7 +406,8 @@ export class AcmeManager {
     this.arm();
   }
 
-  private wire(record: RenewalRecord): AcmeRenewalWire {
+  /** @param renewing whether an attempt runs (default: one is tracked now; a result says false). */
+  private wire(record: RenewalRecord, renewing = this.running.has(record.name)): AcmeRenewalWire {
     return {
       directoryUrl: record.directoryUrl,
       domains: record.domains,
@@ -411,7 +415,7 @@ export class AcmeManager {
       issuedAt: record.issuedAt,
       failures: record.failures,
       ...(record.lastError ? { lastError: record.lastError } : {}),
-      renewing: this.running.has(record.name),
+      renewing,
     };
   }
 

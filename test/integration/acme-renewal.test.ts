@@ -134,9 +134,10 @@ describe.each(ENGINES)('ACME certificates on the %s engine', (engine) => {
     })) as {
       summary: { fingerprint: string; notBefore: string; notAfter: string; sans: { dns: string[] } };
       bound: string[];
-      renewal: { nextRenewalAt: string; failures: number };
+      renewal: { nextRenewalAt: string; failures: number; renewing: boolean };
     };
     expect(result.bound).toEqual(['secure']);
+    expect(result.renewal).toMatchObject({ failures: 0, renewing: false });
     expect(result.summary.sans.dns.sort()).toEqual(['acme.test', 'www.acme.test']);
     first = result.summary;
 
