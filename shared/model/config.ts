@@ -148,6 +148,12 @@ export const HttpsService = z
     ...base,
     protocol: z.literal('https').describe('L7 HTTP/1.1 with TLS offload.'),
     tls: ListenerTls.describe('The certificates clients see.'),
+    sniHostMismatch: z
+      .enum(['refuse', 'route-by-host'])
+      .optional()
+      .describe(
+        "A request whose Host is not the name its TLS connection was made for (SNI): refuse answers 421 Misdirected Request (RFC 9110 §15.5.20), route-by-host routes it by its Host. Omitted: refuse when tls.certificates names more than one certificate (SNI chose one application's certificate and the request asks for another), route-by-host with one. Names are compared without port, case or trailing dot; a request without SNI or without Host is never refused for this.",
+      ),
     ...l7,
     timeouts: group({ ...httpTimeouts, tlsHandshakeMs: timeoutFields.tlsHandshakeMs }).describe(
       'Time limits towards clients.',
@@ -216,6 +222,11 @@ export type Reencrypt = z.infer<typeof Reencrypt>;
 
 export function isL7(vs: VirtualService): vs is L7Service {
   return vs.protocol === 'http' || vs.protocol === 'https';
+}
+
+/** What an https service does with a request whose Host is not its SNI: the field, or its default. */
+export function sniHostMismatchOf(vs: HttpsService): 'refuse' | 'route-by-host' {
+  return vs.sniHostMismatch ?? (vs.tls.certificates.length > 1 ? 'refuse' : 'route-by-host');
 }
 
 /** The pools a service sends to: its default pool, then each content rule's, once each. */

@@ -6,10 +6,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { sniHostMismatchOf } from '../../../shared/model/config.ts';
 import { CHALLENGE_PATH, type ChallengeResponder } from '../../engines/challenges.ts';
 import type { PoolRuntime } from '../pool.ts';
 import type { ServiceRuntime } from '../service.ts';
-import { hostWithoutPort, isValidHost } from './host.ts';
+import { hostWithoutPort, isValidHost, normaliseHost } from './host.ts';
 import { readRequestHead, type RequestHead } from './request-head.ts';
 import type { Verdict } from './respond.ts';
 import { canonicalTarget, TargetError, underPrefix, type Target } from './target.ts';
@@ -42,6 +43,8 @@ export function admit(
   }
   const target = canonicalTarget(req.url ?? '/', head.host);
   if (target instanceof TargetError) return { status: 400, message: target.message };
+  const misdirected = proto === 'https' ? misdirectedPass(svc, req, head.host) : undefined;
+  if (misdirected) return misdirected;
   // HTTP-01 comes before deny paths and redirects; with nothing pending it costs one field read.
   const answer = svc.challenges?.pending ? challengePass(svc.challenges, target.path) : undefined;
   if (answer) return answer;
@@ -53,6 +56,26 @@ export function admit(
   if (!pool) return { status: 404, message: 'no service for this host/path' };
   return { head, target, pool };
 }
+
+/**
+ * SNI chose the certificate of one name and the Host asks for another (a client that reuses a
+ * connection for a second name, or fronts one name with another): 421 tells it to ask again on a
+ * connection of its own (RFC 9110 §15.5.20), where the service's sniHostMismatch says refuse.
+ */
+export function misdirectedPass(
+  svc: ServiceRuntime,
+  req: IncomingMessage,
+  host: string | undefined,
+): Verdict | undefined {
+  const vs = svc.config;
+  if (host === undefined || vs.protocol !== 'https' || sniHostMismatchOf(vs) !== 'refuse') return undefined;
+  const sni = sniOf(req);
+  if (sni === undefined || normaliseHost(sni) === normaliseHost(host)) return undefined;
+  return { status: 421, message: MISDIRECTED };
+}
+
+/** Constant: the body never echoes what the client sent. */
+export const MISDIRECTED = 'the Host of this request is not the name (SNI) its TLS connection was made for';
 
 /** An ACME CA checking a pending HTTP-01 challenge: the key authorization, exactly (a 2xx body). */
 export function challengePass(challenges: ChallengeResponder, path: string): Verdict | undefined {

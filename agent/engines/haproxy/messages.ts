@@ -27,6 +27,7 @@ export const PASS = {
   aboveRoot: 'the path climbs above the root with ".."',
   noHostForRedirect: 'a Host header is needed to redirect to HTTPS',
   notFound: 'no service for this host/path',
+  misdirected: 'the Host of this request is not the name (SNI) its TLS connection was made for',
 } as const;
 
 export function denied(written: string, protocol: 'http' | 'https'): string {

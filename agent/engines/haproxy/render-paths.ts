@@ -7,7 +7,13 @@
  * refused with the built-in engine's 400. Paths are compared lower-cased, on segment
  * boundaries, against prefixes canonicalised by the built-in engine's own function.
  */
-import type { ContentRule, L7Service, RedirectService } from '../../../shared/model/config.ts';
+import {
+  sniHostMismatchOf,
+  type ContentRule,
+  type HttpsService,
+  type L7Service,
+  type RedirectService,
+} from '../../../shared/model/config.ts';
 import { normaliseHost } from '../../engine/http/host.ts';
 import { canonicalPrefix } from '../../engine/http/target.ts';
 import type { CfgWriter } from './cfg-writer.ts';
@@ -52,6 +58,22 @@ export function renderCanonicalTarget(w: CfgWriter): void {
   w.line('http-request normalize-uri path-strip-dotdot');
   refuse(PASS.aboveRoot, `${ODD} { path -m beg /../ } || ${ODD} { path /.. }`);
   w.line('http-request set-query %[var(txn.portico_query)] if { var(txn.portico_query) -m found }');
+}
+
+/**
+ * sniHostMismatch refuse: 421 when the request has a Host and its connection an SNI, and the two
+ * differ once compared as names (normaliseHost: no port, lower case, no trailing dot).
+ */
+export function renderSniHostCheck(w: CfgWriter, vs: HttpsService): void {
+  if (sniHostMismatchOf(vs) !== 'refuse') return;
+  w.comment('a Host other than the SNI of its connection: 421 (sniHostMismatch refuse)');
+  w.line("http-request set-var(txn.portico_sni) 'ssl_fc_sni,lower,regsub([.]$,)' if { ssl_fc_has_sni }");
+  w.line(
+    "http-request set-var(txn.portico_reqhost) 'req.hdr(host),lower,regsub(:[0-9]+$,),regsub([.]$,)' if { req.hdr(host) -m found }",
+  );
+  w.line(
+    `http-request return ${answer(421, PASS.misdirected)} if { ssl_fc_has_sni } { req.hdr(host) -m found } !{ var(txn.portico_reqhost),strcmp(txn.portico_sni) eq 0 }`,
+  );
 }
 
 /** An ACL for "the lower-cased canonical path is under this prefix" (segment boundaries). */

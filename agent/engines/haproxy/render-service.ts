@@ -15,7 +15,13 @@ import type { CfgWriter } from './cfg-writer.ts';
 import { renderChallengeRules } from './challenge-map.ts';
 import { tcpTwin } from './names.ts';
 import { ms, regex } from './quote.ts';
-import { renderCanonicalTarget, renderDenyPaths, renderRedirect, renderRoutes } from './render-paths.ts';
+import {
+  renderCanonicalTarget,
+  renderDenyPaths,
+  renderRedirect,
+  renderRoutes,
+  renderSniHostCheck,
+} from './render-paths.ts';
 import type { TlsFiles } from './render-tls.ts';
 
 export interface ServiceContext {
@@ -62,6 +68,7 @@ function renderRedirectService(w: CfgWriter, vs: RedirectService): void {
 
 function renderL7(w: CfgWriter, vs: L7Service, ctx: ServiceContext): void {
   renderCanonicalTarget(w);
+  if (vs.protocol === 'https') renderSniHostCheck(w, vs);
   renderDenyPaths(w, vs);
   forwarded(w, vs);
   renderRoutes(w, vs);
