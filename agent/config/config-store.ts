@@ -10,7 +10,7 @@ import type { AgentConfig } from '../../shared/model/config.ts';
 import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
 import { ApplyError, type DataPlane } from '../engines/data-plane.ts';
 import { AuditLog, type Actor } from './audit-log.ts';
-import { keepV1Copy, readConfigFile, writeConfigFile, type ConfigFile } from './config-file.ts';
+import { keepV1Copy, readConfigFile, writeConfigFile } from './config-file.ts';
 import { deepEqual } from '../../shared/model/deep-equal.ts';
 
 export type { Actor } from './audit-log.ts';
@@ -84,7 +84,8 @@ export class ConfigStore {
     const { revision, config } = split(file.config);
     await engine.apply(config);
     const store = new ConfigStore(dataDir, engine, log, revision, config);
-    if (file.convertedFrom) await store.saveConverted(file, revision);
+    if (file.convertedFrom)
+      await store.saveConverted(await keepV1Copy(dataDir, file.convertedFrom.text), revision);
     return store;
   }
 
@@ -126,16 +127,18 @@ export class ConfigStore {
     return this.serial(async () => {
       const file = await readConfigFile(this.dataDir);
       const { config } = split(file.config);
+      // A version-1 file put back by hand: its original is kept before anything writes
+      // config.json (the commit below does when the config changed), and what runs is its
+      // conversion, which the file then says.
+      const copy = file.convertedFrom ? await keepV1Copy(this.dataDir, file.convertedFrom.text) : undefined;
       const result = await this.commit(config, { actor: FILE_ACTOR, action: 'config.reload' }, true);
-      // A version-1 file put back by hand: what runs is its conversion, and the file says so.
-      if (file.convertedFrom) await this.saveConverted(file, this.revision);
+      if (copy) await this.saveConverted(copy, this.revision);
       return result;
     });
   }
 
-  /** Writes the converted form over a version-1 config.json, keeping the original beside it. */
-  private async saveConverted(file: ConfigFile, revision: number): Promise<void> {
-    const copy = await keepV1Copy(this.dataDir, file.convertedFrom!.text);
+  /** Writes the converted form over a version-1 config.json whose original is kept as `copy`. */
+  private async saveConverted(copy: string, revision: number): Promise<void> {
     await writeConfigFile(this.dataDir, { ...this.config, revision });
     this.log.warn(
       { original: copy },
