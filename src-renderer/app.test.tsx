@@ -4,34 +4,61 @@ import { configView, pool, service } from './features/agent/agent-test-data.ts';
 import { inspection } from './features/certs/cert-fixtures.ts';
 import { agent, fleet, health, healthAgent, server, T0 } from '../test/support/renderer/fixtures.ts';
 import { createTestApi, ok } from '../test/support/renderer/test-api.ts';
+import { DEFAULT_ALERT_THRESHOLDS } from '../shared/ipc/settings.ts';
 import { App } from './app.tsx';
 
 afterEach(cleanup);
+
+/** What the Dashboard asks for when it opens first (agents are paired). */
+const DASHBOARD = {
+  dashboard: ok({ at: T0, sites: [] }),
+  listAlerts: ok({ alerts: [], unacknowledged: 0 }),
+  getSettings: ok({ alerts: DEFAULT_ALERT_THRESHOLDS }),
+};
 
 function setup() {
   const test = createTestApi({
     listAgents: ok(fleet(agent('a1', 'east'))),
     listDiscovered: ok([]),
     healthSnapshot: ok(health()),
+    ...DASHBOARD,
   });
   render(<App api={test.api} />);
   return test;
 }
 
+/** The screens start on the Dashboard once agents are paired; most tests start on Fleet. */
+async function openFleet() {
+  fireEvent.click(await screen.findByRole('button', { name: 'Fleet' }));
+  await screen.findByRole('heading', { name: 'Fleet' });
+}
+
 describe('App', () => {
-  it('opens on Fleet and switches screens from the nav', async () => {
+  it('opens on the Dashboard once agents are paired, and switches screens from the nav', async () => {
     setup();
-    expect(await screen.findByRole('heading', { name: 'Fleet' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Health' }));
     expect(await screen.findByRole('heading', { name: 'Health' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Health' }).getAttribute('aria-current')).toBe('page');
   });
 
+  it('opens on Fleet, where pairing starts, while no agent is paired', async () => {
+    const test = createTestApi({
+      listAgents: ok(fleet()),
+      listDiscovered: ok([]),
+      healthSnapshot: ok(health()),
+      ...DASHBOARD,
+    });
+    render(<App api={test.api} />);
+    expect(await screen.findByRole('heading', { name: 'Fleet' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Dashboard' })).toBeNull();
+  });
+
   it.each([
     ['ArrowRight', 'Health'],
-    ['ArrowLeft', 'Templates'],
-    ['End', 'Templates'],
-    ['Home', 'Fleet'],
+    ['ArrowLeft', 'Dashboard'],
+    ['End', 'Settings'],
+    ['Home', 'Dashboard'],
   ])('moves focus with %s to %s', (key, label) => {
     setup();
     const fleetButton = screen.getByRole('button', { name: 'Fleet' });
@@ -42,6 +69,7 @@ describe('App', () => {
 
   it('refetches what is shown on resync', async () => {
     const test = setup();
+    await openFleet();
     await screen.findByRole('row', { name: 'a1' });
     const before = test.calls.filter((c) => c.channel === 'listAgents').length;
     test.handle('listAgents', ok(fleet(agent('a1', 'east'), agent('a2', 'west'))));
@@ -95,8 +123,10 @@ describe('App: one change seen on every screen', () => {
       healthSnapshot: ok(health(healthAgent(agent('a1', 'east'), { web: [server('web', 'rs1', 'up')] }, 4))),
       getAgentConfig: ok(before),
       setRealServerEnabled: ok({ revision: 5 }),
+      ...DASHBOARD,
     });
     render(<App api={test.api} />);
+    await openFleet();
     fireEvent.click(await screen.findByRole('button', { name: 'Open a1' }));
     const card = await screen.findByRole('article', { name: 'Pool web' });
     expect(within(card).getByRole('row', { name: 'rs1' }).textContent).toContain('enabled');
@@ -132,9 +162,11 @@ describe('App: hidden screens', () => {
         healthSnapshot: ok(health()),
         getAgentConfig: ok(configView('a1', 1)),
         agentStatus: ok({ agentId: 'a1', at: T0, pools: [], virtualServices: [], unexpectedErrors: 0 }),
+        ...DASHBOARD,
       });
       render(<App api={test.api} />);
       const reads = () => test.calls.filter((c) => c.channel === 'agentStatus').length;
+      await openFleet();
       fireEvent.click(await screen.findByRole('button', { name: 'Open a1' }));
       await waitFor(() => expect(reads()).toBe(1));
       fireEvent.click(screen.getByRole('button', { name: 'Fleet' }));

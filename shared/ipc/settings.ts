@@ -6,16 +6,22 @@
 import { z } from 'zod';
 import { channel, NoParams } from './channel.ts';
 
+const between = (min: number, max: number, integer = false) => {
+  const text = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max.toLocaleString('en')}`;
+  const n = z.number({ error: text }).min(min, text).max(max, text);
+  return integer ? n.int(text) : n;
+};
+
 export const AlertThresholds = z
   .object({
     /** A service alerts when 5xx (or failed TCP connections) reach this share of its answers over a minute. */
-    errorRatePercent: z.number().min(0.1).max(100).default(5),
+    errorRatePercent: between(0.1, 100).default(5),
     /** … and at least this many of them in that minute, so a single 503 on a quiet service does not page anyone. */
-    errorRateMinimum: z.number().int().min(1).max(1_000_000).default(10),
+    errorRateMinimum: between(1, 1_000_000, true).default(10),
     /** A certificate expiring within this many days raises a warning. */
-    certificateWarningDays: z.number().int().min(1).max(365).default(30),
+    certificateWarningDays: between(1, 365, true).default(30),
     /** … and within this many days, a critical alert. */
-    certificateCriticalDays: z.number().int().min(1).max(365).default(7),
+    certificateCriticalDays: between(1, 365, true).default(7),
     /** Desktop notifications for new alerts while the Console's window is not focused. */
     notifications: z.boolean().default(true),
   })

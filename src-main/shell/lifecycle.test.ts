@@ -8,7 +8,7 @@ import { createMemoryCore, type MemoryCore } from '../../test/support/memory-cor
 
 vi.mock('electron', () => import('../../test/mocks/electron.ts'));
 
-const { app, BrowserWindow, ipcMain } = electron;
+const { app, BrowserWindow, ipcMain, Notification } = electron;
 const APP = 'file:///app/index.html';
 let core: MemoryCore;
 
@@ -101,5 +101,53 @@ describe('startShell', () => {
     app.becomeReady();
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
     expect(BrowserWindow.instances).toHaveLength(0);
+  });
+});
+
+describe('desktop notifications for new alerts', () => {
+  const raised = (n: number) => ({
+    type: 'alerts' as const,
+    raised: [
+      {
+        id: `server-down|a1|web/rs${n}`,
+        kind: 'server-down' as const,
+        severity: 'critical' as const,
+        message: `Real server web/rs${n} on lb1 is down`,
+        raisedAt: '2026-01-01T00:00:00.000Z',
+        count: 1,
+      },
+    ],
+    more: 0,
+  });
+
+  it('shows one while the window is not focused, and a click brings the window back', async () => {
+    start();
+    await ready();
+    const window = BrowserWindow.getAllWindows()[0]!;
+    window.blur();
+    window.minimized = true;
+    core.emit(raised(1));
+    await vi.waitFor(() => expect(Notification.shown).toHaveLength(1));
+    expect(Notification.shown[0]!.options).toEqual({
+      title: 'Portico: Real server down',
+      body: 'Real server web/rs1 on lb1 is down',
+    });
+    Notification.shown[0]!.click();
+    expect(window.isMinimized()).toBe(false);
+    expect(window.isFocused()).toBe(true);
+  });
+
+  it('stays quiet while the admin looks at the window, or when the settings say so', async () => {
+    start();
+    await ready();
+    const window = BrowserWindow.getAllWindows()[0]!;
+    window.focus();
+    core.emit(raised(1));
+    await new Promise((r) => setTimeout(r, 10));
+    window.blur();
+    await core.settings.update({ alerts: { ...(await core.settings.get()).alerts, notifications: false } });
+    core.emit(raised(2));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(Notification.shown).toHaveLength(0);
   });
 });

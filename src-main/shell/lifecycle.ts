@@ -3,8 +3,9 @@
  * before the window loads, quit when the last window closes (except on macOS, where apps stay
  * in the dock until quit explicitly). Everything else is the core's, built by `createCore`.
  */
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, session } from 'electron';
 import type { Logger } from 'pino';
+import { createAlertNotifier } from '../../shared/ipc/alert-notify.ts';
 import type { ConsoleCore } from '../core/types.ts';
 import { forwardEvents } from '../ipc/events.ts';
 import { handleAll } from '../ipc/handle.ts';
@@ -70,6 +71,7 @@ export function startShell(options: ShellOptions): void {
       const core = await options.createCore();
       handleAll(ipcMain, createHandlers(core), { isKnownSender: senders.isKnownSender, log });
       forwardEvents((listener) => core.subscribe(listener), senders.contents, log);
+      notifyAlerts(core, () => window);
       started = true;
       openWindow();
     })
@@ -77,4 +79,37 @@ export function startShell(options: ShellOptions): void {
       log.fatal({ err }, 'console: could not start');
       app.quit();
     });
+}
+
+/**
+ * New alerts as desktop notifications while the window is not focused (shared/ipc/alert-notify.ts
+ * decides when); a click brings the window back. The renderer's own Notification permission is
+ * refused (security.ts), so only this one speaks in the app.
+ */
+function notifyAlerts(core: ConsoleCore, window: () => BrowserWindow | undefined): void {
+  if (!Notification.isSupported()) return;
+  let enabled = true;
+  const notifier = createAlertNotifier({
+    focused: () => window()?.isFocused() ?? false,
+    enabled: () => enabled,
+    show: ({ title, body }) => {
+      const notification = new Notification({ title, body });
+      notification.on('click', () => {
+        const w = window();
+        if (!w) return;
+        if (w.isMinimized()) w.restore();
+        w.show();
+        w.focus();
+      });
+      notification.show();
+    },
+  });
+  core.subscribe((event) => {
+    if (event.type !== 'alerts' || event.raised.length + event.more === 0) return;
+    // The settings as they are now: an admin may have switched notifications off a moment ago.
+    void core.settings.get().then((settings) => {
+      enabled = settings.alerts.notifications;
+      notifier.offer(event.raised, event.more);
+    });
+  });
 }

@@ -98,10 +98,10 @@ export const dashboardQueries = {
       refetchInterval: DASHBOARD_REFRESH_MS,
       staleTime: 1_000,
     }),
-  services: (api: DesktopApi, site: string, range: TimeRange, text: string, limit: number) =>
+  services: (api: DesktopApi, site: string, range: TimeRange, text: string, offset: number, limit: number) =>
     queryOptions({
-      queryKey: queryKeys.dashboardServices(site, range, text, limit),
-      queryFn: async () => unwrap(await api.dashboardServices({ site, range, text, limit })),
+      queryKey: queryKeys.dashboardServices(site, range, text, offset, limit),
+      queryFn: async () => unwrap(await api.dashboardServices({ site, range, text, offset, limit })),
       refetchInterval: range === '24h' ? 30_000 : DASHBOARD_REFRESH_MS,
       staleTime: 1_000,
       // The cards stay while a new range or filter loads, so the page does not jump.

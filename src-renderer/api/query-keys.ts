@@ -27,8 +27,8 @@ export const queryKeys = {
 
   dashboard: ['dashboard'] as const,
   dashboardView: () => [...queryKeys.dashboard, 'view'] as const,
-  dashboardServices: (site: string, range: string, text: string, limit: number) =>
-    [...queryKeys.dashboard, 'services', site, range, text, limit] as const,
+  dashboardServices: (site: string, range: string, text: string, offset: number, limit: number) =>
+    [...queryKeys.dashboard, 'services', site, range, text, offset, limit] as const,
 
   alerts: ['alerts'] as const,
   alertList: () => [...queryKeys.alerts, 'list'] as const,

@@ -194,6 +194,13 @@ export class BrowserWindow extends EventEmitter {
   isMinimized(): boolean {
     return this.minimized;
   }
+  isFocused(): boolean {
+    return this.focused;
+  }
+  /** Test helper: the user went to another application. */
+  blur(): void {
+    this.focused = false;
+  }
   isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -275,6 +282,27 @@ class MockContextBridge {
 
 export const contextBridge = new MockContextBridge();
 
+/** A desktop notification as the OS would show it: recorded when shown, clickable from a test. */
+export class Notification extends EventEmitter {
+  static readonly shown: Notification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  readonly options: { title: string; body?: string };
+  constructor(options: { title: string; body?: string }) {
+    super();
+    this.options = options;
+  }
+  show(): void {
+    Notification.shown.push(this);
+  }
+  /** Test helper: the user clicked it. */
+  click(): void {
+    this.emit('click');
+  }
+}
+
 export const shell = { openExternal: vi.fn(async (_url: string): Promise<void> => {}) };
 
 /**
@@ -308,4 +336,6 @@ export function resetElectronMock(): void {
   shell.openExternal.mockClear();
   safeStorage.reset();
   BrowserWindow.instances.length = 0;
+  Notification.shown.length = 0;
+  Notification.supported = true;
 }

@@ -12,12 +12,19 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { HealthFiltersBar } from './health-filters-bar.tsx';
 import { HealthList } from './health-list.tsx';
-import { filterAndSort, filterChoices, flattenHealth, NO_FILTERS } from './health-rows.ts';
+import {
+  filterAndSort,
+  filterChoices,
+  flattenHealth,
+  NO_FILTERS,
+  type HealthFilters,
+} from './health-rows.ts';
 
-export function HealthScreen() {
+/** `initial`: filters to open with (the Dashboard opens a site, an agent or a pool here). */
+export function HealthScreen({ initial }: { initial?: Partial<HealthFilters> } = {}) {
   const api = useApi();
   const snapshot = useQuery(healthQueries.snapshot(api));
-  const [filters, setFilters] = useState(NO_FILTERS);
+  const [filters, setFilters] = useState<HealthFilters>(() => ({ ...NO_FILTERS, ...initial }));
   const deferred = useDeferredValue(filters);
 
   const rows = useMemo(() => flattenHealth(snapshot.data), [snapshot.data]);
