@@ -557,11 +557,14 @@ describe('templates', () => {
       templates: { id: string; parameters: { name: string; type: string; required: boolean }[] }[];
     };
     expect(templates.map((t) => t.id).sort()).toEqual([
+      'adfs',
       'exchange-2010-cas',
+      'exchange-2016',
       'http-redirect',
       'https-offload',
       'https-reencrypt',
       'lync-reverse-proxy',
+      'one-address',
       'tcp',
     ]);
     const tcp = templates.find((t) => t.id === 'tcp');

@@ -138,7 +138,8 @@ describe('applyTemplate', () => {
         virtualServices: [
           {
             ...https,
-            denyPaths: ['/ecp'],
+            // /exchange by hand; the template's own two were there already.
+            denyPaths: ['/exchange', '/ecp', '/powershell'],
             contentRules: [{ name: 'archive', pathPrefix: '/archive', pool: 'owa-archive' }],
           },
           http!,
@@ -158,7 +159,7 @@ describe('applyTemplate', () => {
       expect(archive).toEqual(current.pools[1]);
       expect(r.config.virtualServices[0]).toMatchObject({
         tls: { certificates: ['mail-2025'] },
-        denyPaths: ['/ecp'],
+        denyPaths: ['/exchange', '/ecp', '/powershell'],
         contentRules: [{ name: 'archive', pool: 'owa-archive' }],
       });
     });

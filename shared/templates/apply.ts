@@ -1,7 +1,8 @@
 /**
  * Applying a template to a running config: its pools and virtual services are upserted by name
  * (an object of the same name is updated in place, keeping the fields the template does not
- * write — merge.ts; every other object is left alone) and the result must validate as a whole,
+ * write — merge.ts; every other object is left alone), a service marked "$shared" joins the
+ * service already on its address (shared.ts), and the result must validate as a whole,
  * so a clash with an existing listener or a reference to a missing pool is refused here, not
  * discovered by the engine. `previewTemplate` is the same computation, told as a diff of only
  * the objects the template writes.
@@ -14,6 +15,7 @@ import { parseWith } from '../model/validate.ts';
 import { explainProblems, type Section } from './explain.ts';
 import { upsertByName } from './merge.ts';
 import { nameOf, prepareTemplate, type Doc } from './render.ts';
+import { joinShared } from './shared.ts';
 import type { Template, TemplateProblem } from './template.ts';
 
 export type ApplyResult =
@@ -45,11 +47,15 @@ export function applyTemplate(current: AgentConfig, template: Template, params: 
   const prepared = prepareTemplate(template, params);
   if (!prepared.ok) return prepared;
   const pools = upsertByName(current.pools as Doc[], prepared.pools, 'pools', prepared.origins);
+  // Shared services join the service on their address first (shared.ts); the rest go by name.
+  const joined = joinShared(current.virtualServices as Doc[], prepared.virtualServices, prepared.shared);
+  if (joined.problems.length) return { ok: false, problems: joined.problems };
   const services = upsertByName(
-    current.virtualServices as Doc[],
+    joined.list,
     prepared.virtualServices,
     'virtualServices',
     prepared.origins,
+    new Set(joined.joined.keys()),
   );
 
   const parsed = parseWith(AgentConfig, { ...current, pools: pools.list, virtualServices: services.list });
@@ -65,7 +71,15 @@ export function applyTemplate(current: AgentConfig, template: Template, params: 
   }
   const config = parsed.value;
   const op = new Map(diffConfigs(current, config).map((c) => [key(c), c.op]));
-  const ours = written(prepared.pools, prepared.virtualServices);
+  // A shared service that joined another is told by the name of the one it joined.
+  const serviceNames = prepared.virtualServices.map((o, t) => {
+    const at = joined.joined.get(t);
+    return at === undefined ? nameOf(o)! : nameOf(joined.list[at])!;
+  });
+  const ours = written(
+    prepared.pools.map((o) => nameOf(o)!),
+    serviceNames,
+  );
   return {
     ok: true,
     config,
@@ -87,14 +101,14 @@ export function previewTemplate(current: AgentConfig, template: Template, params
 }
 
 /** The objects the template writes, pools first, each once (a validated config names each once). */
-function written(pools: readonly Doc[], services: readonly Doc[]): ObjectRef[] {
+function written(pools: readonly string[], services: readonly string[]): ObjectRef[] {
   const refs = new Map<string, ObjectRef>();
-  for (const [section, list] of [
+  for (const [section, names] of [
     ['pools', pools],
     ['virtualServices', services],
   ] as const) {
-    for (const o of list) {
-      const ref = { kind: KIND[section], name: nameOf(o)! };
+    for (const name of names) {
+      const ref = { kind: KIND[section], name };
       refs.set(key(ref), ref);
     }
   }

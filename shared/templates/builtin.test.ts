@@ -7,13 +7,19 @@ import { BUILTIN_FILES, getBuiltinTemplate, listBuiltinTemplates } from './built
 import { renderTemplate } from './render.ts';
 
 const IDS = [
+  'adfs',
   'exchange-2010-cas',
+  'exchange-2016',
   'http-redirect',
   'https-offload',
   'https-reencrypt',
   'lync-reverse-proxy',
+  'one-address',
   'tcp',
 ];
+/** The templates whose services an address shares (shared.ts): named after `site`, not `name`. */
+const SHARED = ['adfs', 'exchange-2016', 'one-address'];
+const V1_IDS = Object.keys(V1_PARAMETERS).sort();
 
 interface Rendered {
   pools: Map<string, Pool>;
@@ -32,9 +38,9 @@ function render(id: string, params: Record<string, unknown> = {}): Rendered {
 const ports = (pool: Pool | undefined) => pool?.servers.map((s) => `${s.name}:${s.port}`);
 
 describe('built-in templates', () => {
-  it('are the six the source material calls for, each loaded by id', () => {
+  it('are the nine the source material calls for, each loaded by id', () => {
     expect(listBuiltinTemplates().map((t) => t.id)).toEqual(IDS);
-    expect(getBuiltinTemplate('exchange-2010-cas')?.version).toBe(2);
+    expect(getBuiltinTemplate('exchange-2010-cas')?.version).toBe(3);
     expect(getBuiltinTemplate('nope')).toBeUndefined();
   });
 
@@ -50,7 +56,7 @@ describe('built-in templates', () => {
     expect([...pools.keys()].filter((name) => !used.has(name))).toEqual([]);
   });
 
-  it.each(IDS)(
+  it.each(IDS.filter((id) => !SHARED.includes(id)))(
     '%s names its pools and services after the name parameter (apply it twice for two sites)',
     (id) => {
       const { pools, services } = render(id, { name: 'site2' });
@@ -58,15 +64,28 @@ describe('built-in templates', () => {
     },
   );
 
+  it.each(SHARED)(
+    '%s names its pools after the application and the services it shares after the address',
+    (id) => {
+      const { pools, services } = render(id, { name: 'app2', site: 'addr2' });
+      expect([...pools.keys()].every((n) => n.startsWith('app2') || n === 'addr2-to-https')).toBe(true);
+      expect([...services.keys()].sort()).toEqual(['addr2-http', 'addr2-https', 'addr2-to-https']);
+    },
+  );
+
+  /** The loopback redirect behind a shared port 80 (shared templates) listens on 127.0.0.1 only. */
+  const published = (id: string, params: Record<string, unknown> = {}) =>
+    [...render(id, params).services.values()].filter((vs) => !vs.name.endsWith('-to-https'));
+
   it.each(IDS)('%s listens on 0.0.0.0 unless told otherwise', (id) => {
-    for (const vs of render(id).services.values()) expect(vs.listen.address).toBe('0.0.0.0');
-    for (const vs of render(id, { listenAddress: '192.0.2.10' }).services.values()) {
+    for (const vs of published(id)) expect(vs.listen.address).toBe('0.0.0.0');
+    for (const vs of published(id, { listenAddress: '192.0.2.10' })) {
       expect(vs.listen.address).toBe('192.0.2.10');
     }
   });
 
   describe('parameters saved for the version-1 templates', () => {
-    it.each(IDS)(
+    it.each(V1_IDS)(
       '%s still has every parameter of version 1, of the same type, required no more often',
       (id) => {
         const now = new Map(
@@ -81,22 +100,27 @@ describe('built-in templates', () => {
       },
     );
 
-    it.each(IDS)('%s renders a saved version-1 parameter file unchanged', (id) => {
+    it.each(V1_IDS)('%s renders a saved version-1 parameter file unchanged', (id) => {
       const r = renderTemplate(getBuiltinTemplate(id)!, V1_SAVED_PARAMS[id]);
       expect(r.ok ? [] : r.problems).toEqual([]);
     });
   });
 
-  it('exchange-2010-cas: one CAS pool (offload + re-encrypt, cookie, health path, long idle), 80 → HTTPS', () => {
+  it('exchange-2010-cas: one CAS pool (offload + re-encrypt, cookie, GET /owa/, long idle), /ecp refused, 80 → HTTPS', () => {
     const { pools, services } = render('exchange-2010-cas');
     expect([...pools.keys()]).toEqual(['exchange-cas']);
+    // Exchange 2010 has no healthcheck.htm (Managed Availability came with 2013): /owa/ answers
+    // 302 to the forms sign-in page, 200 with other authentication.
     expect(pools.get('exchange-cas')).toMatchObject({
       scheduler: 'least-connections',
       reencrypt: { verify: 'ca', ca: 'internal-ca' },
       persistence: { mode: 'cookie', cookieName: 'PORTICO_CAS' },
-      healthCheck: { type: 'https', path: '/owa/healthcheck.htm', expectStatus: [200] },
+      healthCheck: { type: 'https', path: '/owa/', expectStatus: [200, 302] },
       timeouts: { serverMs: 1_800_000 },
     });
+    expect(services.get('exchange-https')).toMatchObject({ denyPaths: ['/ecp', '/powershell'] });
+    const open = render('exchange-2010-cas', { denyPaths: [] }).services.get('exchange-https');
+    expect(open).toMatchObject({ denyPaths: [] });
     expect(ports(pools.get('exchange-cas'))).toEqual(['cas01:443', 'cas02:443']);
     expect(services.get('exchange-https')).toMatchObject({
       listen: { port: 443 },
@@ -211,5 +235,138 @@ describe('built-in templates', () => {
         status: 301,
       }),
     );
+  });
+  it('exchange-2016: a pool per virtual directory, each probed at /<vdir>/healthcheck.htm; rules by host and path', () => {
+    const { pools, services } = render('exchange-2016');
+    const vdirs: [string, string][] = [
+      ['owa', '/owa'],
+      ['ecp', '/ecp'],
+      ['ews', '/ews'],
+      ['eas', '/Microsoft-Server-ActiveSync'],
+      ['mapi', '/mapi'],
+      ['rpc', '/rpc'],
+      ['oab', '/oab'],
+      ['autodiscover', '/autodiscover'],
+    ];
+    for (const [vdir, path] of vdirs) {
+      expect(pools.get(`exchange-${vdir}`), vdir).toMatchObject({
+        scheduler: 'least-connections',
+        persistence: { mode: 'none' },
+        healthCheck: { type: 'https', path: `${path}/healthcheck.htm`, expectStatus: [200] },
+        reencrypt: { verify: 'ca', ca: 'internal-ca' },
+        timeouts: { serverMs: 1_800_000 },
+      });
+      expect(ports(pools.get(`exchange-${vdir}`))).toEqual(['ex01:443', 'ex02:443']);
+    }
+    const hosts = ['mail.contoso.com', 'autodiscover.contoso.com'];
+    const https = services.get('edge-https');
+    expect(https).toMatchObject({
+      protocol: 'https',
+      listen: { address: '0.0.0.0', port: 443 },
+      tls: { certificates: ['mail'] },
+      denyPaths: ['/ecp', '/powershell'],
+      timeouts: { idleMs: 1_800_000 },
+    });
+    expect(https?.protocol === 'https' && https.pool).toBeUndefined();
+    expect(https?.protocol === 'https' && https.contentRules).toEqual([
+      ...vdirs.map(([vdir, path]) => ({
+        name: `exchange-${vdir}`,
+        host: hosts,
+        pathPrefix: path,
+        pool: `exchange-${vdir}`,
+      })),
+      { name: 'exchange', host: hosts, pool: 'exchange-owa' },
+    ]);
+    // Port 80: every host to HTTPS, through the loopback redirect.
+    expect(services.get('edge-http')).toMatchObject({
+      protocol: 'http',
+      pool: 'edge-to-https',
+      contentRules: [],
+    });
+    expect(services.get('edge-to-https')).toMatchObject({
+      protocol: 'redirect',
+      listen: { address: '127.0.0.1', port: 10080 },
+      toPort: 443,
+    });
+    expect(pools.get('edge-to-https')?.servers).toMatchObject([{ address: '127.0.0.1', port: 10080 }]);
+  });
+
+  it('exchange-2016: host names as a form types them, and refused when they are not names', () => {
+    const typed = render('exchange-2016', { hostNames: 'mail.contoso.com, autodiscover.contoso.com' });
+    const https = typed.services.get('edge-https');
+    expect(https?.protocol === 'https' && https.contentRules[0]?.host).toEqual([
+      'mail.contoso.com',
+      'autodiscover.contoso.com',
+    ]);
+    const r = renderTemplate(getBuiltinTemplate('exchange-2016')!, {
+      ...BUILTIN_SAMPLES['exchange-2016'],
+      hostNames: ['mail.contoso.com', 'mail contoso'],
+    });
+    expect(!r.ok && r.problems.map((p) => p.path)).toEqual(['params.hostNames[1]']);
+  });
+
+  it('adfs: the federation service name routes and is the SNI to the servers; probed at http://<server>/adfs/probe', () => {
+    const { pools, services } = render('adfs', { hostNames: ['enterpriseregistration.contoso.com'] });
+    expect(pools.get('adfs')).toMatchObject({
+      healthCheck: { type: 'http', port: 80, path: '/adfs/probe', expectStatus: [200] },
+      reencrypt: { verify: 'ca', ca: 'internal-ca', serverName: 'sts.contoso.com' },
+      servers: [{ name: 'adfs01', port: 443 }],
+    });
+    const https = services.get('edge-https');
+    expect(https?.protocol === 'https' && https.contentRules).toEqual([
+      { name: 'adfs', host: ['sts.contoso.com'], pool: 'adfs' },
+      { name: 'adfs-more', host: ['enterpriseregistration.contoso.com'], pool: 'adfs' },
+    ]);
+    // Without other names the second rule is left out ("$when" on a parameter without a value).
+    const alone = render('adfs').services.get('edge-https');
+    expect(alone?.protocol === 'https' && alone.contentRules.map((r) => r.name)).toEqual(['adfs']);
+  });
+
+  it('one-address: an application entry (Lync: 443 → 4443 re-encrypted, 80 forwarded to 8080 by host)', () => {
+    const { pools, services } = render('one-address');
+    const hosts = ['meet.contoso.com', 'dialin.contoso.com', 'lyncdiscover.contoso.com'];
+    expect(pools.get('lync')).toMatchObject({
+      reencrypt: { verify: 'ca', ca: 'internal-ca' },
+      healthCheck: { type: 'tcp' },
+      persistence: { mode: 'none' },
+    });
+    expect(ports(pools.get('lync'))).toEqual(['fe01:4443']);
+    expect(ports(pools.get('lync-http'))).toEqual(['fe01:8080']);
+    expect(pools.get('lync-http')?.reencrypt).toBeUndefined();
+    expect(services.get('edge-https')).toMatchObject({
+      tls: { certificates: ['lyncweb'] },
+      contentRules: [{ name: 'lync', host: hosts, pool: 'lync' }],
+    });
+    expect(services.get('edge-http')).toMatchObject({
+      pool: 'edge-to-https',
+      contentRules: [{ name: 'lync-http', host: hosts, pool: 'lync-http' }],
+    });
+  });
+
+  it('one-address: redirect on port 80 writes no HTTP pool or rule; offload and cookie change the pool', () => {
+    const { pools, services } = render('one-address', {
+      port80: 'redirect',
+      serverHttpPort: undefined,
+      reencrypt: 'off',
+      backendCa: undefined,
+      serverPort: 80,
+      persistence: 'cookie',
+      cookieName: 'MS-WSMAN',
+      healthCheck: 'http',
+      healthCheckPath: '/health',
+      sniHostMismatch: 'route-by-host',
+      denyPaths: '/admin /setup',
+    });
+    expect([...pools.keys()]).toEqual(['lync', 'edge-to-https']);
+    expect(pools.get('lync')).toMatchObject({
+      persistence: { mode: 'cookie', cookieName: 'MS-WSMAN' },
+      healthCheck: { type: 'http', path: '/health' },
+    });
+    expect(pools.get('lync')?.reencrypt).toBeUndefined();
+    expect(services.get('edge-http')).toMatchObject({ contentRules: [], denyPaths: ['/admin', '/setup'] });
+    expect(services.get('edge-https')).toMatchObject({
+      sniHostMismatch: 'route-by-host',
+      denyPaths: ['/admin', '/setup'],
+    });
   });
 });

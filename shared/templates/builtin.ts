@@ -7,21 +7,27 @@
  */
 import type { Template } from './template.ts';
 import { describeProblems } from '../model/validate.ts';
+import adfs from './builtin/adfs.json' with { type: 'json' };
 import exchange2010Cas from './builtin/exchange-2010-cas.json' with { type: 'json' };
+import exchange2016 from './builtin/exchange-2016.json' with { type: 'json' };
 import httpRedirect from './builtin/http-redirect.json' with { type: 'json' };
 import httpsOffload from './builtin/https-offload.json' with { type: 'json' };
 import httpsReencrypt from './builtin/https-reencrypt.json' with { type: 'json' };
 import lyncReverseProxy from './builtin/lync-reverse-proxy.json' with { type: 'json' };
+import oneAddress from './builtin/one-address.json' with { type: 'json' };
 import tcp from './builtin/tcp.json' with { type: 'json' };
 import { parseTemplate } from './parse-template.ts';
 
 /** File name → content; a test checks this lists every file in ./builtin. */
 export const BUILTIN_FILES: Readonly<Record<string, unknown>> = {
+  'adfs.json': adfs,
   'exchange-2010-cas.json': exchange2010Cas,
+  'exchange-2016.json': exchange2016,
   'http-redirect.json': httpRedirect,
   'https-offload.json': httpsOffload,
   'https-reencrypt.json': httpsReencrypt,
   'lync-reverse-proxy.json': lyncReverseProxy,
+  'one-address.json': oneAddress,
   'tcp.json': tcp,
 };
 

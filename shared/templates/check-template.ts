@@ -8,8 +8,16 @@
  */
 import type { z } from 'zod';
 import { parameterValueSchema, PortOrRef, type TemplateParameter } from './parameters.ts';
-import { hasStrayBraces, placeholdersIn, REAL_SERVERS_KEY, wholePlaceholder } from './placeholders.ts';
+import {
+  hasStrayBraces,
+  placeholdersIn,
+  REAL_SERVERS_KEY,
+  SHARED_KEY,
+  WHEN_KEY,
+  wholePlaceholder,
+} from './placeholders.ts';
 import type { TemplateDocument } from './template.ts';
+import { WhenCondition } from './when.ts';
 
 type Path = (string | number)[];
 type Doc = z.infer<typeof TemplateDocument>;
@@ -68,15 +76,39 @@ export function checkTemplate(t: Doc, ctx: z.RefinementCtx): void {
       if (!target) issue(at, `unknown parameter "${p.when.param}"`);
       else if (target === p) issue(at, 'a parameter cannot depend on itself');
       else if (target.when) issue(at, `"${target.name}" is itself conditional; depend on a plain parameter`);
-      else if (target.type === 'realServers') issue(at, 'a condition cannot test a real-server list');
-      else if (!parameterValueSchema(target).safeParse(p.when.equals).success) {
-        issue(['parameters', i, 'when', 'equals'], `not a possible value of "${target.name}"`);
-      }
+      else if (target.type === 'realServers' || target.type === 'list')
+        issue(at, `a condition cannot test a ${target.type === 'list' ? 'list' : 'real-server list'}`);
+      else checkEquals(target, p.when.equals, ['parameters', i, 'when', 'equals']);
     }
     if (p.type === 'realServers' && typeof p.defaultPort === 'string') {
       checkPortRef(p.defaultPort, ['parameters', i, 'defaultPort']);
     }
   });
+
+  /** Each value a condition names is one the parameter can take. */
+  function checkEquals(target: TemplateParameter, equals: unknown, path: Path): void {
+    const values = Array.isArray(equals) ? equals : [equals];
+    values.forEach((v, k) => {
+      if (!parameterValueSchema(target).safeParse(v).success)
+        issue(Array.isArray(equals) ? [...path, k] : path, `not a possible value of "${target.name}"`);
+    });
+  }
+
+  /** `"$when": { "param", "equals"? }`: a parameter that exists, values it can take. */
+  function checkWhen(value: unknown, path: Path): void {
+    const parsed = WhenCondition.safeParse(value);
+    if (!parsed.success) {
+      issue(path, 'use { "param": "name", "equals": value or [values] } (without equals: "has a value")');
+      return;
+    }
+    const { param, equals } = parsed.data;
+    used.add(param);
+    const target = byName.get(param);
+    if (!target) issue([...path, 'param'], `unknown parameter "${param}"`);
+    else if (equals !== undefined && (target.type === 'realServers' || target.type === 'list'))
+      issue([...path, 'equals'], `"${param}" is a list: a condition can only ask whether it has a value`);
+    else if (equals !== undefined) checkEquals(target, equals, [...path, 'equals']);
+  }
 
   function checkPortRef(ref: string, path: Path): void {
     const name = wholePlaceholder(ref)!;
@@ -103,7 +135,10 @@ export function checkTemplate(t: Doc, ctx: z.RefinementCtx): void {
         used.add(name);
         const p = byName.get(name);
         if (!p) issue(path, `unknown parameter "${name}"`);
-        else if (p.type !== 'realServers') continue;
+        else if (p.type === 'list') {
+          if (!whole) issue(path, `"${name}" is a list: use it as the whole value "{{${name}}}"`);
+          continue;
+        } else if (p.type !== 'realServers') continue;
         else if (!whole)
           issue(path, `"${name}" is a real-server list: use it as the whole value "{{${name}}}"`);
         else if (!isServersPlace(path)) issue(path, listOnlyInPools(name));
@@ -122,6 +157,16 @@ export function checkTemplate(t: Doc, ctx: z.RefinementCtx): void {
       return;
     }
     for (const [key, value] of Object.entries(obj)) {
+      if (key === WHEN_KEY) {
+        checkWhen(value, [...path, key]);
+        continue;
+      }
+      if (key === SHARED_KEY) {
+        if (path.length !== 2 || path[0] !== 'virtualServices')
+          issue([...path, key], '"$shared" marks a whole virtual service');
+        else if (value !== true) issue([...path, key], 'use "$shared": true');
+        continue;
+      }
       if (key.includes('{{') || key.includes('}}'))
         issue([...path, key], 'placeholders go in values, not keys');
       walk(value, [...path, key]);

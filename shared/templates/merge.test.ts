@@ -64,8 +64,15 @@ describe('mergeWritten', () => {
     expect(merge({ tls: { certificates: ['old', 'extra'] } }, { tls: { certificates: ['new'] } })).toEqual({
       tls: { certificates: ['new'] },
     });
-    expect(merge({ denyPaths: ['/a'] }, { denyPaths: [] })).toEqual({ denyPaths: [] });
     expect(merge({ port: 80 }, { port: 443 })).toEqual({ port: 443 });
+  });
+
+  it('adds deny paths and never takes one away, even for a parameter left empty', () => {
+    expect(merge({ denyPaths: ['/a'] }, { denyPaths: [] })).toEqual({ denyPaths: ['/a'] });
+    expect(merge({ denyPaths: ['/a', '/b'] }, { denyPaths: ['/b', '/c'] })).toEqual({
+      denyPaths: ['/a', '/b', '/c'],
+    });
+    expect(merge({ denyPaths: ['/a'] }, {}, ['pools[0].denyPaths'])).toEqual({ denyPaths: ['/a'] });
   });
 });
 

@@ -5,6 +5,7 @@
  * nothing: a drained server stays drained, a tuned health-check interval, an added content rule
  * or deny path stays. What the template does write is its own, including a field it writes
  * from a parameter that has no value this time: that field goes, and the config default applies.
+ * Deny paths are the exception: the template's are added, and none is ever taken away (ADDITIVE).
  *
  * Runtime-neutral: no Node or DOM imports here.
  */
@@ -21,6 +22,13 @@ import type { Origin, Path } from './substitute.ts';
  * against every union in the config schema.
  */
 export const DISCRIMINATORS: readonly string[] = ['protocol', 'mode', 'type', 'verify'];
+
+/**
+ * Lists the template adds to rather than replaces, and never removes for a parameter left
+ * empty: applying a template again never lifts a deny path an admin (or an earlier apply) set;
+ * one is taken away on the service itself.
+ */
+export const ADDITIVE: readonly string[] = ['denyPaths'];
 
 export interface Upserted {
   /** The objects of the section after the upsert, in order. */
@@ -39,14 +47,16 @@ export function upsertByName(
   incoming: readonly Doc[],
   section: string,
   origins: readonly Origin[],
+  /** Template objects already placed otherwise (shared services that joined one: shared.ts). */
+  skip: ReadonlySet<number> = new Set(),
 ): Upserted {
   const omitted = new Set(origins.filter((o) => o.kind === 'omitted').map((o) => formatPath(o.path)));
   const firstByName = new Map<unknown, number>();
   incoming.forEach((o, t) => {
-    if (typeof o.name === 'string' && !firstByName.has(o.name)) firstByName.set(o.name, t);
+    if (typeof o.name === 'string' && !firstByName.has(o.name) && !skip.has(t)) firstByName.set(o.name, t);
   });
   const out: Upserted = { list: [], fromTemplate: [] };
-  const placed = new Set<number>();
+  const placed = new Set<number>(skip);
   for (const existing of current) {
     const t = firstByName.get(existing.name);
     if (t !== undefined && !placed.has(t)) {
@@ -85,7 +95,9 @@ export function mergeWritten(
     }
     const out: Doc = {};
     for (const [key, value] of Object.entries(existing)) {
-      if (key in written) out[key] = mergeWritten(value, written[key], [...path, key], omitted);
+      if (ADDITIVE.includes(key) && Array.isArray(value)) {
+        out[key] = Array.isArray(written[key]) ? addTo(value, written[key]) : value;
+      } else if (key in written) out[key] = mergeWritten(value, written[key], [...path, key], omitted);
       else if (!omitted.has(formatPath([...path, key]))) out[key] = value;
     }
     for (const [key, value] of Object.entries(written)) if (!(key in out)) out[key] = value;
@@ -99,6 +111,11 @@ export function mergeWritten(
     });
   }
   return written;
+}
+
+/** `existing`, then what `written` has that it has not. */
+function addTo(existing: readonly unknown[], written: readonly unknown[]): unknown[] {
+  return [...existing, ...written.filter((x) => !existing.some((y) => deepEqual(x, y)))];
 }
 
 function isNamedList(value: unknown): value is ({ name: string } & Doc)[] {

@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parameterValueSchema, TemplateParameter } from './parameters.ts';
 
 describe('parameter values', () => {
+  it('gives a list typed as text as the list it names', () => {
+    const p = TemplateParameter.parse({ name: 'p', label: 'P', type: 'list', items: 'hostName' });
+    expect(parameterValueSchema(p).parse(' a.contoso.com,b.contoso.com  c.contoso.com ')).toEqual([
+      'a.contoso.com',
+      'b.contoso.com',
+      'c.contoso.com',
+    ]);
+  });
+
   const schema = (p: Record<string, unknown>) =>
     parameterValueSchema(TemplateParameter.parse({ name: 'p', label: 'P', ...p }));
   const message = (p: Record<string, unknown>, value: unknown) => {
@@ -22,6 +31,13 @@ describe('parameter values', () => {
     ['boolean', { type: 'boolean' }, false],
     ['enum', { type: 'enum', values: ['ca', 'none', 301] }, 301],
     ['realServers', { type: 'realServers' }, [{ name: 'a', address: '10.0.0.1', port: 443, weight: 2 }]],
+    ['list of host names', { type: 'list', items: 'hostName' }, ['mail.contoso.com', '*.contoso.com']],
+    [
+      'list of host names typed in a form',
+      { type: 'list', items: 'hostName' },
+      'a.contoso.com, b.contoso.com',
+    ],
+    ['empty list of paths', { type: 'list', items: 'path', minItems: 0 }, []],
   ])('accepts a good %s', (_what, p, value) => {
     expect(message(p, value)).toBeUndefined();
   });
@@ -90,6 +106,26 @@ describe('parameter values', () => {
       '1.name:"a" is already the name of server 1',
     ],
     ['a list that is not a list', { type: 'realServers' }, 'a,b', ':use a list of real servers'],
+    [
+      'a host name with a space',
+      { type: 'list', items: 'hostName' },
+      ['mail.contoso.com', 'mail contoso'],
+      '1:use a host name such as mail.contoso.com, or *.contoso.com',
+    ],
+    [
+      'a host name twice, in another case',
+      { type: 'list', items: 'hostName' },
+      'mail.contoso.com MAIL.contoso.com',
+      '1:"MAIL.contoso.com" is listed twice',
+    ],
+    [
+      'a path without its slash',
+      { type: 'list', items: 'path' },
+      ['ecp'],
+      '0:a path starts with "/" and has no spaces',
+    ],
+    ['an empty list of host names', { type: 'list', items: 'hostName' }, '', ':give at least 1 host name'],
+    ['a number for a list', { type: 'list', items: 'path' }, 5, ':use a list of paths'],
   ])('refuses %s', (_what, p, value, expected) => {
     expect(message(p, value)).toEqual(expected);
   });

@@ -20,10 +20,21 @@ export const ParameterName = z
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** One value, or a list meaning "any of these" (`"equals": ["ca", "none"]`). */
+export const ConditionValue = z.union([Scalar, z.array(Scalar).min(1)]);
+
+/** Whether a parameter's value (undefined: it has none) satisfies a condition's `equals`. */
+export function conditionHolds(value: unknown, equals: unknown): boolean {
+  if (value === undefined) return false;
+  return Array.isArray(equals) ? equals.includes(value) : value === equals;
+}
+
 const Condition = z
   .object({
-    param: ParameterName.describe('Another parameter (not a real-server list, not itself conditional).'),
-    equals: Scalar.describe('The value it must have for this parameter to apply.'),
+    param: ParameterName.describe('Another parameter (not a list, not itself conditional).'),
+    equals: ConditionValue.describe(
+      'The value it must have for this parameter to apply; a list: any of those values.',
+    ),
   })
   .strict()
   .describe(
@@ -58,6 +69,12 @@ export const RealServerEntry = z
   })
   .strict();
 export type RealServerEntry = z.infer<typeof RealServerEntry>;
+
+/** What a `list` parameter holds: host names for content rules, or paths (deny paths). */
+export const LIST_ITEMS = ['hostName', 'path'] as const;
+
+const HOST_NAME =
+  /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 /** A port, or `"{{p}}"` naming a port parameter whose value is used. */
 export const PortOrRef = z
@@ -116,6 +133,22 @@ export const TemplateParameter = z
           'or "servers": { "$realServers": "{{p}}", "port": 4443 | "{{portParameter}}" }; inside ' +
           'a servers array the entries are spliced in. Port of each server: its own port, else the ' +
           "port the pool gives the list, else the parameter's defaultPort.",
+      ),
+    z
+      .object({
+        type: z.literal('list'),
+        ...common,
+        items: z
+          .enum(LIST_ITEMS)
+          .describe('hostName: exact names or *.wildcards (content rules); path: paths that start with "/".'),
+        default: z.array(z.string()).optional(),
+        minItems: z.number().int().min(0).max(1000).default(1),
+        maxItems: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict()
+      .describe(
+        'A list of host names or paths, used as a whole value: "host": "{{p}}", "denyPaths": "{{p}}". ' +
+          'Given as a JSON list, or as one text with the entries separated by commas or spaces (a form field).',
       ),
     z
       .object({
@@ -191,6 +224,8 @@ export function parameterValueSchema(param: TemplateParameter): z.ZodType {
     }
     case 'realServers':
       return realServerList(param);
+    case 'list':
+      return listValue(param);
   }
 }
 
@@ -248,7 +283,8 @@ export function resolveParameterValues<P extends ResolvableParameter>(
   };
   // Plain parameters first: conditions test them (a condition never tests a conditional one).
   for (const p of parameters) if (!p.when) resolve(p);
-  for (const p of parameters) if (p.when && out.effective.get(p.when.param) === p.when.equals) resolve(p);
+  for (const p of parameters)
+    if (p.when && conditionHolds(out.effective.get(p.when.param), p.when.equals)) resolve(p);
   return out;
 }
 
@@ -304,4 +340,38 @@ function realServerList(param: Extract<TemplateParameter, { type: 'realServers' 
         } else seen.set(rs.name, i);
       });
     });
+}
+
+/** A list parameter: a JSON list, or text split on commas and white space; no entry twice. */
+function listValue(param: Extract<TemplateParameter, { type: 'list' }>) {
+  const item =
+    param.items === 'hostName'
+      ? z
+          .string({ error: 'use a host name' })
+          .max(253, 'use at most 253 characters')
+          .regex(HOST_NAME, 'use a host name such as mail.contoso.com, or *.contoso.com')
+      : z
+          .string({ error: 'use a path' })
+          .max(2048, 'use at most 2048 characters')
+          .regex(/^\/[^\s]*$/, 'a path starts with "/" and has no spaces');
+  const noun = param.items === 'hostName' ? 'host name' : 'path';
+  const count = (n: number) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return z
+    .union([z.array(z.unknown()), z.string()], { error: `use a list of ${noun}s` })
+    .transform((v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : v))
+    .pipe(
+      z
+        .array(item)
+        .min(param.minItems, `give at least ${count(param.minItems)}`)
+        .max(param.maxItems, `give at most ${count(param.maxItems)}`)
+        .superRefine((list, ctx) => {
+          const seen = new Set<string>();
+          list.forEach((entry, i) => {
+            const key = param.items === 'hostName' ? entry.toLowerCase() : entry;
+            if (seen.has(key))
+              ctx.addIssue({ code: 'custom', path: [i], message: `"${entry}" is listed twice` });
+            seen.add(key);
+          });
+        }),
+    );
 }

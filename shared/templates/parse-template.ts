@@ -9,10 +9,13 @@ import { z } from 'zod';
 import { AgentConfig, ObjectName } from '../model/config.ts';
 import { toProblems } from '../model/validate.ts';
 import { explainProblems } from './explain.ts';
-import type { TemplateParameter } from './parameters.ts';
+import { deepEqual } from '../model/deep-equal.ts';
+import { conditionHolds, type TemplateParameter } from './parameters.ts';
+import { WHEN_KEY } from './placeholders.ts';
 import { nameOf, type Doc } from './render.ts';
 import { substitute } from './substitute.ts';
 import { Template, type TemplateProblem } from './template.ts';
+import { WhenCondition } from './when.ts';
 
 export type ParseTemplateResult =
   { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] };
@@ -22,13 +25,62 @@ export function parseTemplate(input: unknown): ParseTemplateResult {
   if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
   const template = parsed.data;
 
+  // Once with defaults (or samples), then once more for each value a "$when" names that those
+  // did not take, so the objects only some values keep are checked too.
+  const base = sampleValues(template, new Map());
+  const runs = [base];
+  for (const { param, equals } of whenConditions(template)) {
+    const p = template.parameters.find((q) => q.name === param);
+    if (!p) continue;
+    const wanted =
+      equals === undefined ? [p.default ?? sample(p, 0)] : Array.isArray(equals) ? equals : [equals];
+    for (const value of wanted)
+      if (!deepEqual(base.get(param), value)) runs.push(sampleValues(template, new Map([[param, value]])));
+  }
+  const seen = new Set<string>();
+  const own: TemplateProblem[] = [];
+  for (const values of runs) {
+    for (const problem of authorProblems(template, values)) {
+      const k = `${problem.path}\n${problem.message}`;
+      if (!seen.has(k)) own.push(problem);
+      seen.add(k);
+    }
+  }
+  return own.length ? { ok: false, problems: own } : { ok: true, template };
+}
+
+/** Defaults, else samples, with `overrides`; conditional parameters only where their condition holds. */
+function sampleValues(template: Template, overrides: ReadonlyMap<string, unknown>): Map<string, unknown> {
   const values = new Map<string, unknown>();
+  const valueOf = (p: TemplateParameter, i: number) =>
+    overrides.has(p.name) ? overrides.get(p.name) : (p.default ?? sample(p, i));
   template.parameters.forEach((p, i) => {
-    if (!p.when) values.set(p.name, p.default ?? sample(p, i));
+    if (!p.when) values.set(p.name, valueOf(p, i));
   });
   for (const p of template.parameters) {
-    if (p.when && values.get(p.when.param) === p.when.equals) values.set(p.name, p.default ?? sample(p, 0));
+    if (p.when && conditionHolds(values.get(p.when.param), p.when.equals)) values.set(p.name, valueOf(p, 0));
   }
+  return values;
+}
+
+/** Every "$when" in the template's pools and services. */
+function whenConditions(template: Template): WhenCondition[] {
+  const found: WhenCondition[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      const when = WhenCondition.safeParse(obj[WHEN_KEY]);
+      if (when.success) found.push(when.data);
+      Object.values(obj).forEach(walk);
+    }
+  };
+  walk([template.pools, template.virtualServices]);
+  return found;
+}
+
+/** What rendering with `values` finds wrong that is the author's, not the values'. */
+function authorProblems(template: Template, values: ReadonlyMap<string, unknown>): TemplateProblem[] {
   const out = substitute(template, values);
   const pools = out.pools as Doc[];
   const services = out.virtualServices as Doc[];
@@ -38,7 +90,7 @@ export function parseTemplate(input: unknown): ParseTemplateResult {
     .filter((name) => !pools.some((p) => p.name === name))
     .map((name) => ({ name }));
   const checked = AgentConfig.safeParse({ pools: [...pools, ...elsewhere], virtualServices: services });
-  if (checked.success) return { ok: true, template };
+  if (checked.success) return [];
 
   // Keys never come from parameters, so an unknown one is always the author's. Other problems
   // that trace back to a parameter depend on the values given; only the rest are the template's.
@@ -48,11 +100,10 @@ export function parseTemplate(input: unknown): ParseTemplateResult {
     names: { pools: pools.map(nameOf), virtualServices: services.map(nameOf) },
     templateIndex: (section, i) => (section === 'pools' && i >= pools.length ? undefined : i),
   });
-  const own = [
+  return [
     ...toProblems(new z.ZodError(keys)),
     ...explained.filter((p) => !p.path.startsWith('params') && !p.params?.length),
   ];
-  return own.length ? { ok: false, problems: own } : { ok: true, template };
 }
 
 /** Pool names a rendered service refers to (that are names at all: a bad one is the service's problem). */
@@ -80,6 +131,10 @@ function sample(p: TemplateParameter, i: number): unknown {
         name: `rs${k + 1}`,
         address: `198.51.100.${k + 1}`,
       }));
+    case 'list':
+      return Array.from({ length: Math.max(1, p.minItems) }, (_, k) =>
+        p.items === 'hostName' ? `app${k + 1}.example.com` : `/sample${k + 1}`,
+      );
     case 'integer':
       return p.min ?? p.max ?? 1;
     case 'boolean':

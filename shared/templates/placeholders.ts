@@ -36,3 +36,17 @@ export function hasStrayBraces(text: string): boolean {
  * fills a pool's servers with p's entries on that port.
  */
 export const REAL_SERVERS_KEY = '$realServers';
+
+/**
+ * `"$when": { "param": "p", "equals": v }` on an object: the object is left out (as a field or
+ * an array element) unless p's value is v (or one of a list of values); without `equals`,
+ * unless p has a value at all.
+ */
+export const WHEN_KEY = '$when';
+
+/**
+ * `"$shared": true` on a virtual service: applied where a service already listens on its
+ * address and port, it joins that service (content rules, certificates, deny paths added)
+ * instead of being refused as a second one there (apply.ts, shared.ts).
+ */
+export const SHARED_KEY = '$shared';

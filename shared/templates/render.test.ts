@@ -252,3 +252,67 @@ describe('renderTemplate', () => {
     ]);
   });
 });
+
+describe('"$when"', () => {
+  const choosing = Template.parse({
+    id: 'choosing',
+    version: 1,
+    name: 'Choosing',
+    parameters: [
+      { name: 'mode', type: 'enum', label: 'Mode', values: ['a', 'b'], default: 'a' },
+      { name: 'servers', type: 'realServers', label: 'Servers', required: true, defaultPort: 80 },
+      { name: 'hosts', type: 'list', items: 'hostName', label: 'Hosts' },
+      { name: 'checkPath', type: 'string', label: 'Check path', default: '/' },
+    ],
+    pools: [
+      { $when: { param: 'mode', equals: 'b' }, name: 'only-b', servers: '{{servers}}' },
+      {
+        name: 'web',
+        servers: '{{servers}}',
+        healthCheck: { $when: { param: 'mode', equals: ['a'] }, type: 'http', path: '{{checkPath}}' },
+      },
+    ],
+    virtualServices: [
+      {
+        name: 'web',
+        listen: { port: 80 },
+        protocol: 'http',
+        pool: 'web',
+        contentRules: [{ $when: { param: 'hosts' }, name: 'named', host: '{{hosts}}', pool: 'web' }],
+      },
+    ],
+  } satisfies TemplateInput);
+
+  it('keeps an object only while its condition holds, as an element or a field', () => {
+    const a = renderTemplate(choosing, { servers: [{ name: 's', address: '10.0.0.1' }] });
+    expect(a.ok && a.pools.map((p) => [p.name, p.healthCheck.type])).toEqual([['web', 'http']]);
+    expect(a.ok && a.virtualServices[0]).toMatchObject({ contentRules: [] });
+    const b = renderTemplate(choosing, {
+      mode: 'b',
+      hosts: 'www.contoso.com',
+      servers: [{ name: 's', address: '10.0.0.1' }],
+    });
+    expect(b.ok && b.pools.map((p) => [p.name, p.healthCheck.type])).toEqual([
+      ['only-b', 'none'],
+      ['web', 'none'],
+    ]);
+    expect(b.ok && b.virtualServices[0]).toMatchObject({
+      contentRules: [{ name: 'named', host: ['www.contoso.com'] }],
+    });
+  });
+
+  it('tells a problem after a left-out object as the parameter behind it', () => {
+    // Output pools[0] is the template's pools[1]: found in the config, told as the parameter.
+    const r = renderTemplate(choosing, { servers: [{ name: 's', address: '10.0.0.1' }], checkPath: 'x' });
+    expect(!r.ok && r.problems).toEqual([
+      { path: 'params.checkPath', message: 'a path starts with "/"', pool: 'web' },
+    ]);
+    const twice = renderTemplate(choosing, {
+      servers: [{ name: 's', address: '10.0.0.1' }],
+      hosts: ['a.contoso.com', 'a.contoso.com'],
+    });
+    expect(!twice.ok && twice.problems).toEqual([
+      { path: 'params.hosts[1]', message: '"a.contoso.com" is listed twice' },
+    ]);
+  });
+});

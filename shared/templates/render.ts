@@ -17,7 +17,14 @@ export type RenderResult =
 
 /** Output not yet validated, with the origins of its fields (for apply, which merges first). */
 export type Prepared =
-  | { ok: true; pools: Doc[]; virtualServices: Doc[]; origins: Origin[] }
+  | {
+      ok: true;
+      pools: Doc[];
+      virtualServices: Doc[];
+      origins: Origin[];
+      /** Indices in `virtualServices` of the services marked "$shared" (shared.ts). */
+      shared: number[];
+    }
   | { ok: false; problems: TemplateProblem[] };
 
 export function prepareTemplate(template: Template, params: unknown): Prepared {
@@ -30,6 +37,7 @@ export function prepareTemplate(template: Template, params: unknown): Prepared {
     pools: out.pools as Doc[],
     virtualServices: out.virtualServices as Doc[],
     origins: out.origins,
+    shared: out.shared,
   };
 }
 

@@ -7,8 +7,16 @@
 import { formatPath } from '../model/validate.ts';
 import type { ParameterValues } from './params.ts';
 import type { TemplateParameter } from './parameters.ts';
-import { interpolate, placeholdersIn, REAL_SERVERS_KEY, wholePlaceholder } from './placeholders.ts';
+import {
+  interpolate,
+  placeholdersIn,
+  REAL_SERVERS_KEY,
+  SHARED_KEY,
+  WHEN_KEY,
+  wholePlaceholder,
+} from './placeholders.ts';
 import type { Template, TemplateProblem } from './template.ts';
+import { whenHolds, type WhenCondition } from './when.ts';
 
 export type Path = (string | number)[];
 
@@ -31,6 +39,8 @@ export interface Substituted {
   origins: Origin[];
   /** Values that only fail once placed, e.g. a server without a port where no default exists. */
   problems: TemplateProblem[];
+  /** Indices in `virtualServices` of the services marked "$shared". */
+  shared: number[];
 }
 
 type RealServersParameter = Extract<TemplateParameter, { type: 'realServers' }>;
@@ -97,6 +107,8 @@ export function substitute(template: Template, values: ParameterValues): Substit
     }
     if (node === null || typeof node !== 'object') return node;
     const obj = node as Record<string, unknown>;
+    // Left out whole, placeholders and all: what it would have needed is not missing.
+    if (WHEN_KEY in obj && !whenHolds(obj[WHEN_KEY] as WhenCondition, values)) return OMIT;
     if (REAL_SERVERS_KEY in obj) {
       const name = wholePlaceholder(String(obj[REAL_SERVERS_KEY]))!;
       const list = expand(params.get(name) as RealServersParameter, obj.port as number | string | undefined);
@@ -105,6 +117,7 @@ export function substitute(template: Template, values: ParameterValues): Substit
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(obj)) {
+      if (key === WHEN_KEY || key === SHARED_KEY) continue;
       const v = walk(value, [...path, key]);
       if (v instanceof Spread) out[key] = v.items.map((item, k) => place(item, [...path, key, k]));
       else if (v !== OMIT) out[key] = v;
@@ -131,7 +144,25 @@ export function substitute(template: Template, values: ParameterValues): Substit
     return interpolate(node, (n) => String(values.get(n)));
   };
 
-  const pools = template.pools.map((pool, i) => walk(pool, ['pools', i]));
-  const virtualServices = template.virtualServices.map((vs, i) => walk(vs, ['virtualServices', i]));
-  return { pools, virtualServices, origins, problems: [...problems.values()] };
+  // Numbered as output, like any array: an object left out by "$when" takes no index.
+  const section = (list: readonly Record<string, unknown>[], name: 'pools' | 'virtualServices') => {
+    const out: unknown[] = [];
+    const shared: number[] = [];
+    for (const object of list) {
+      const v = walk(object, [name, out.length]);
+      if (v === OMIT) continue;
+      if (object[SHARED_KEY] === true) shared.push(out.length);
+      out.push(v);
+    }
+    return { out, shared };
+  };
+  const pools = section(template.pools, 'pools').out;
+  const services = section(template.virtualServices, 'virtualServices');
+  return {
+    pools,
+    virtualServices: services.out,
+    origins,
+    problems: [...problems.values()],
+    shared: services.shared,
+  };
 }

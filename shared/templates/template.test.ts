@@ -65,6 +65,20 @@ describe('template documents', () => {
     expect(problems(t)).toEqual([]);
   });
 
+  it('leaves out an object whose "$when" does not hold, and counts its parameter as used', () => {
+    const t = base();
+    t.parameters.push({
+      name: 'check',
+      type: 'enum',
+      label: 'Check',
+      values: ['tcp', 'none'],
+      default: 'none',
+    });
+    t.pools[0]!.healthCheck = { $when: { param: 'check', equals: ['tcp'] }, type: 'tcp' };
+    t.virtualServices[0]!.$shared = true;
+    expect(problems(t)).toEqual([]);
+  });
+
   type Doc = ReturnType<typeof base>;
   it.each<[string, (t: Doc) => void, string, RegExp]>([
     [
@@ -222,6 +236,61 @@ describe('template documents', () => {
     ],
     ['a section of another name', (t) => Object.assign(t, { realServers: [] }), '', /realServers/],
     ['a bad parameter name', (t) => (t.parameters[0]!.name = '1st'), 'parameters[0].name', /letter/],
+    [
+      'a list inside text',
+      (t) => {
+        t.parameters.push({ name: 'hosts', type: 'list', items: 'hostName', label: 'Hosts' });
+        t.virtualServices[0]!.name = 'x-{{hosts}}';
+      },
+      'virtualServices[0].name',
+      /list: use it as the whole value/,
+    ],
+    [
+      'a condition on a list',
+      (t) => {
+        t.parameters.push({ name: 'hosts', type: 'list', items: 'hostName', label: 'Hosts' });
+        t.parameters[0]!.when = { param: 'hosts', equals: 'a' };
+      },
+      'parameters[0].when.param',
+      /cannot test a list/,
+    ],
+    [
+      'a condition on one of several values, one impossible',
+      (t) => (t.parameters[0]!.when = { param: 'port', equals: [80, 'x'] }),
+      'parameters[0].when.equals[1]',
+      /not a possible value/,
+    ],
+    [
+      'a "$when" on an unknown parameter',
+      (t) => (t.pools[0]!.healthCheck = { $when: { param: 'mode', equals: 'x' }, type: 'tcp' }),
+      'pools[0].healthCheck.$when.param',
+      /unknown parameter "mode"/,
+    ],
+    [
+      'a "$when" on a value the parameter cannot have',
+      (t) => (t.pools[0]!.healthCheck = { $when: { param: 'port', equals: 'x' }, type: 'tcp' }),
+      'pools[0].healthCheck.$when.equals',
+      /not a possible value/,
+    ],
+    ['a "$when" of another shape', (t) => (t.pools[0]!.$when = 'name'), 'pools[0].$when', /"param"/],
+    [
+      'a "$when" that asks a list for a value',
+      (t) => (t.virtualServices[0]!.$when = { param: 'servers', equals: 'x' }),
+      'virtualServices[0].$when.equals',
+      /can only ask whether it has a value/,
+    ],
+    [
+      'a "$shared" on a pool',
+      (t) => (t.pools[0]!.$shared = true),
+      'pools[0].$shared',
+      /whole virtual service/,
+    ],
+    [
+      'a "$shared" that is not true',
+      (t) => (t.virtualServices[0]!.$shared = 'yes'),
+      'virtualServices[0].$shared',
+      /"\$shared": true/,
+    ],
   ])('refuses %s', (_what, breakIt, path, message) => {
     const doc = structuredClone(base());
     breakIt(doc);

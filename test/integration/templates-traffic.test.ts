@@ -84,11 +84,10 @@ describe('built-in templates carry traffic', () => {
     for (let i = 0; i < 3; i++) {
       expect((await get(url, 'mail.contoso.com', { ca, cookie })).json?.backend).toBe(first.json?.backend);
     }
-    // Each CAS is checked on the OWA health path, over verified HTTPS.
-    await until(
-      () => cas.every((b) => b.paths.includes('/owa/healthcheck.htm')),
-      'health checks on both CAS',
-    );
+    // Each CAS is checked with GET /owa/ (Exchange 2010 has no healthcheck.htm), over verified HTTPS.
+    await until(() => cas.every((b) => b.paths.includes('/owa/')), 'health checks on both CAS');
+    // The admin center is refused from outside by default.
+    expect((await get(`https://127.0.0.1:${https}/ecp/`, 'mail.contoso.com', { ca })).status).toBe(403);
     const redirect = await get(`http://127.0.0.1:${http}/owa/?a=1`, 'mail.contoso.com');
     expect(redirect.status).toBe(301);
     expect(redirect.headers.location).toBe(`https://mail.contoso.com:${https}/owa/?a=1`);

@@ -28,4 +28,29 @@ export const BUILTIN_SAMPLES: Record<string, Record<string, unknown>> = {
   },
   tcp: { port: 3389, servers: [{ name: 'rdp01', address: '10.0.4.11' }] },
   'http-redirect': {},
+  'exchange-2016': {
+    hostNames: ['mail.contoso.com', 'autodiscover.contoso.com'],
+    certificate: 'mail',
+    backendCa: 'internal-ca',
+    servers: [
+      { name: 'ex01', address: '10.0.5.11' },
+      { name: 'ex02', address: '10.0.5.12' },
+    ],
+  },
+  adfs: {
+    federationServiceName: 'sts.contoso.com',
+    certificate: 'sts',
+    backendCa: 'internal-ca',
+    servers: [{ name: 'adfs01', address: '10.0.6.11' }],
+  },
+  'one-address': {
+    name: 'lync',
+    hostNames: ['meet.contoso.com', 'dialin.contoso.com', 'lyncdiscover.contoso.com'],
+    certificate: 'lyncweb',
+    backendCa: 'internal-ca',
+    servers: [{ name: 'fe01', address: '10.0.2.11' }],
+    serverPort: 4443,
+    port80: 'forward',
+    serverHttpPort: 8080,
+  },
 };
