@@ -21,7 +21,7 @@ import {
   type TrafficNow,
 } from '../../shared/ipc/dashboard.ts';
 import type { ParamsOf } from '../../shared/ipc/channels.ts';
-import { poolsOf, serverKey, type VirtualService } from '../../shared/model/config.ts';
+import { poolsOf, serverKey } from '../../shared/model/config.ts';
 import type { HealthState } from '../../shared/model/health.ts';
 import { LATENCY_BUCKETS_MS } from '../../shared/protocol/stats.ts';
 import type { AgentSummary, FleetManager } from '../fleet/index.ts';
@@ -50,6 +50,15 @@ export interface DashboardCoreOptions {
 }
 
 type Counts = { up: number; down: number; drained: number; unknown: number };
+
+/** A service as a card needs it: from the configuration held, else from the history held. */
+interface ServiceRef {
+  name: string;
+  protocol: ServiceCard['protocol'];
+  pools: string[];
+  /** The configuration is not known: the agent was not reached since the Console started. */
+  fromHistory: boolean;
+}
 const LEVEL_RANK: Record<Level, number> = { critical: 0, warning: 1, ok: 2 };
 /** A tile's traffic counts an agent's latest slot only while it is this fresh. */
 const FRESH_SECONDS = 60;
@@ -62,6 +71,25 @@ export function createDashboardCore(opts: DashboardCoreOptions): DashboardCore {
   const memberState = (agentId: string, pool: string, server: string, enabled: boolean): HealthState => {
     if (!enabled) return 'disabled';
     return fleet.liveHealth(agentId).get(serverKey(pool, server))?.state ?? 'unknown';
+  };
+
+  const servicesOf = (agentId: string): ServiceRef[] => {
+    const config = fleet.liveConfig(agentId);
+    if (config) {
+      return config.virtualServices.map((vs) => ({
+        name: vs.name,
+        protocol: vs.protocol,
+        pools: poolsOf(vs),
+        fromHistory: false,
+      }));
+    }
+    // Not reached since the Console started: what its history knows, so its charts still show.
+    return rings.services(agentId).map((s) => ({
+      name: s.name,
+      protocol: s.l7 ? 'http' : 'tcp',
+      pools: [],
+      fromHistory: true,
+    }));
   };
 
   const serverCounts = (agent: AgentSummary): Counts => {
@@ -97,7 +125,7 @@ export function createDashboardCore(opts: DashboardCoreOptions): DashboardCore {
       else if (kind === 'fingerprint-mismatch') critical.push(`agent ${agent.name}: fingerprint changed`);
       else if (kind === 'auth-failed') critical.push(`agent ${agent.name} refuses the Console`);
       else if (kind === 'offline') critical.push(`agent ${agent.name} offline`);
-      services += fleet.liveConfig(agent.id)?.virtualServices.length ?? 0;
+      services += servicesOf(agent.id).length;
       const counts = serverCounts(agent);
       for (const k of ['up', 'down', 'drained', 'unknown'] as const) servers[k] += counts[k];
       const newest = rings.newest(agent.id);
@@ -144,12 +172,12 @@ export function createDashboardCore(opts: DashboardCoreOptions): DashboardCore {
 
   const cardOf = (
     agent: AgentSummary,
-    vs: VirtualService,
+    vs: ServiceRef,
     errorAlert: Alert | undefined,
     series: SeriesColumns,
   ): ServiceCard => {
     const config = fleet.liveConfig(agent.id);
-    const pools: PoolChips[] = poolsOf(vs).map((name) => {
+    const pools: PoolChips[] = vs.pools.map((name) => {
       const pool = config?.pools.find((p) => p.name === name);
       const counts: Counts = { up: 0, down: 0, drained: 0, unknown: 0 };
       const members: MemberChip[] = (pool?.servers ?? []).map((rs) => {
@@ -166,6 +194,7 @@ export function createDashboardCore(opts: DashboardCoreOptions): DashboardCore {
     if (down > 0) critical.push(`${down} real server${down === 1 ? '' : 's'} down`);
     if (errorAlert) critical.push(errorAlert.message);
     if (agent.state.kind !== 'online') warning.push(`agent ${agent.state.kind}`);
+    if (vs.fromHistory) warning.push('its configuration is not known until the agent is reached');
     const now = latest(series);
     return {
       agentId: agent.id,
@@ -236,7 +265,7 @@ export function createDashboardCore(opts: DashboardCoreOptions): DashboardCore {
           .map((a) => [a.id, a] as const),
       );
       const entries = agents.flatMap((agent) =>
-        (fleet.liveConfig(agent.id)?.virtualServices ?? [])
+        servicesOf(agent.id)
           .filter((vs) => !needle || `${vs.name} ${agent.name}`.toLowerCase().includes(needle))
           .map((vs) => {
             const alert = errorAlerts.get(`error-rate|${agent.id}|${vs.name}`);
@@ -277,10 +306,10 @@ export function createDashboardCore(opts: DashboardCoreOptions): DashboardCore {
   };
 
   /** The order of the page, before the cards are built: down members, alerts, then the rest. */
-  function roughLevel(agent: AgentSummary, vs: VirtualService, alert: Alert | undefined): Level {
+  function roughLevel(agent: AgentSummary, vs: ServiceRef, alert: Alert | undefined): Level {
     if (alert) return 'critical';
     const config = fleet.liveConfig(agent.id);
-    for (const name of poolsOf(vs)) {
+    for (const name of vs.pools) {
       for (const rs of config?.pools.find((p) => p.name === name)?.servers ?? []) {
         if (memberState(agent.id, name, rs.name, rs.enabled) === 'down') return 'critical';
       }

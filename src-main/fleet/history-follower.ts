@@ -55,6 +55,8 @@ export class HistoryFollower {
   private readonly follows = new Map<string, Follow>();
   private unfollow: (() => void) | undefined;
   private closed = false;
+  /** Settles once the files are read back: no agent is asked before (it would be asked for all). */
+  private restored: Promise<void> = Promise.resolve();
 
   constructor(opts: HistoryFollowerOptions) {
     this.opts = opts;
@@ -65,14 +67,16 @@ export class HistoryFollower {
    * Reads back what the files hold (one agent at a time: little memory at once), forgets files
    * of agents no longer paired, then follows every online agent and each that comes online.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const { fleet, files, rings } = this.opts;
     const ids = fleet.agents().flatMap((g) => g.agents.map((a) => a.id));
-    if (files) {
+    this.restored = (async () => {
+      if (!files) return;
       await files.prune(ids);
       for (const id of ids) rings.ingest(id, await files.load(id, '10s'));
-    }
-    if (this.closed) return;
+    })();
+    // Listening from now on: an agent paired or coming online while the files are read is
+    // followed once they are.
     this.unfollow = fleet.onChange((change) => {
       if (change.kind === 'state') {
         if (change.state.kind === 'online') this.follow(change.agentId);
@@ -83,6 +87,7 @@ export class HistoryFollower {
       }
     });
     for (const id of ids) if (fleet.agent(id)?.state.kind === 'online') this.follow(id);
+    return this.restored;
   }
 
   close(): void {
@@ -108,7 +113,10 @@ export class HistoryFollower {
     };
     this.follows.set(agentId, follow);
     for (const resolution of ['10s', '1m'] as const) {
-      void this.sync(agentId, follow, resolution).finally(() => this.schedule(agentId, follow, resolution));
+      void this.restored
+        .catch(() => undefined)
+        .then(() => this.sync(agentId, follow, resolution))
+        .finally(() => this.schedule(agentId, follow, resolution));
     }
   }
 

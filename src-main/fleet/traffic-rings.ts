@@ -118,6 +118,17 @@ export class TrafficRings {
     return out;
   }
 
+  /** Services the agent's hour holds, and whether each answered L7 requests (had a latency). */
+  services(agentId: string): { name: string; l7: boolean }[] {
+    const ring = this.agents.get(agentId);
+    if (!ring) return [];
+    return [...ring.services].map(([name, s]) => {
+      let l7 = false;
+      for (let p = 0; p < RING_SLOTS && !l7; p++) l7 = !Number.isNaN(s.values[p * FIGURES + 2]!);
+      return { name, l7 };
+    });
+  }
+
   drop(agentId: string): void {
     this.agents.delete(agentId);
   }
