@@ -36,7 +36,9 @@ export function AlertsPanel() {
         <h3 id="alerts-title">Alerts</h3>
         {list.data && (
           <span role="status" className={needing.length > 0 ? 'alerts-count needing' : 'alerts-count'}>
-            {needing.length === 0 ? 'nothing needs attention' : `${needing.length} need attention`}
+            {needing.length === 0
+              ? 'nothing needs attention'
+              : `${needing.length} need${needing.length === 1 ? 's' : ''} attention`}
             {active.length > needing.length && `, ${active.length - needing.length} acknowledged`}
           </span>
         )}

@@ -174,7 +174,7 @@ describe('DashboardScreen', () => {
     const { test } = setup();
     const list = await screen.findByRole('list', { name: 'Alerts needing attention' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(1);
-    expect(screen.getByText('1 need attention, 1 acknowledged')).toBeTruthy();
+    expect(screen.getByText('1 needs attention, 1 acknowledged')).toBeTruthy();
     const before = calls(test, 'listAlerts').length;
     fireEvent.click(within(list).getByRole('button', { name: `Acknowledge: ${alert(1).message}` }));
     await waitFor(() => expect(calls(test, 'acknowledgeAlerts')).toHaveLength(1));

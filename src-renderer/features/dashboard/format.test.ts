@@ -13,6 +13,7 @@ describe('dashboard figures', () => {
   ])('compact(%s) = %s', (n, text) => expect(compact(n)).toBe(text));
 
   it.each([
+    [0, '0 ms'],
     [0.84, '0.8 ms'],
     [12.4, '12 ms'],
     [1_234, '1.2 s'],

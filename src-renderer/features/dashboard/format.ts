@@ -16,6 +16,7 @@ export const perSecond = (n: number): string => `${compact(n)}/s`;
 
 /** 0.8 ms, 12 ms, 1.2 s, 30 s */
 export function milliseconds(ms: number): string {
+  if (ms === 0) return '0 ms';
   if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
   return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
