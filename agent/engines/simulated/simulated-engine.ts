@@ -385,15 +385,26 @@ export class SimulatedEngine implements DataPlane {
     this.change(m, 'down', 'simulated: health check timed out');
     const downMs = exponential(this.downSeconds * 1000, this.rnd);
     m.upAgainAt = this.clock() + downMs;
-    // advance() brings it back when someone reads; this brings it back on time when nobody does.
+    this.comeBackAfter(m.key, downMs + 1);
+  }
+
+  /**
+   * advance() brings a server back when someone reads; this brings it back on time when nobody
+   * does. A timer that fires a little before the wall clock reaches upAgainAt (timers run on
+   * the monotonic clock) waits again for the rest: returning would leave the server down until
+   * someone reads, and with every member down no flip would ever happen again.
+   */
+  private comeBackAfter(key: string, ms: number): void {
     setTimeout(() => {
       if (this.stopped) return;
       this.catchUp();
-      const now = this.members.get(m.key);
-      if (now?.upAgainAt === undefined || now.upAgainAt > this.clock()) return;
+      const now = this.members.get(key);
+      if (now?.upAgainAt === undefined) return;
+      const left = now.upAgainAt - this.clock();
+      if (left > 0) return this.comeBackAfter(key, left + 1);
       now.upAgainAt = undefined;
       this.change(now, 'up', undefined);
-    }, downMs + 1).unref();
+    }, ms).unref();
   }
 
   /**
