@@ -45,7 +45,8 @@ function importCert(name: string, issued: Issued) {
   const key = join(dir, `${name}.key.pem`);
   const chain = join(dir, `${name}.chain.pem`);
   writeFileSync(key, issued.key, { mode: 0o600 });
-  writeFileSync(chain, issued.chain);
+  // With its root: `cert import` refuses a chain that stops before one.
+  writeFileSync(chain, issued.chain + issued.root);
   return certCommand(['import', '--data-dir', dir, '--name', name, '--pem', key, '--pem', chain]);
 }
 

@@ -1,4 +1,5 @@
 /** `portico-agent cert …` run in-process with captured output, on real files. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,8 +94,9 @@ describe('cert import', () => {
       corpus.path('leaf-ec.key'),
       corpus.path('leaf-ec.pem'),
       corpus.path('intermediate.cer'),
+      corpus.path('root.pem'),
     );
-    expect(a.code).toBe(0);
+    expect(a).toMatchObject({ code: 0, stderr: '' });
     const b = await run(
       'cert',
       'import',
@@ -105,11 +107,88 @@ describe('cert import', () => {
       corpus.path('leaf-ec.key'),
       '--pem',
       corpus.path('leaf-ec.pem'),
+      '--pem',
+      corpus.path('chain.pem'),
     );
-    expect(b.code).toBe(0);
-    expect(b.stderr).toMatch(
-      /^warning: the issuer of CN=mail\.portico\.test \(CN=Portico Test Intermediate CA\) is not included.*\[ISSUER_MISSING\]\n$/,
-    );
+    expect(b).toMatchObject({ code: 0, stderr: '' });
+    expect(b.stdout).toContain('chain:    CN=mail.portico.test → CN=Portico Test Intermediate CA\n');
+  });
+
+  describe('a chain that stops before a root', () => {
+    const args = (name: string, ...files: string[]) => ['cert', 'import', ...dd(), '--name', name, ...files];
+
+    it('is refused, naming the missing issuer, and nothing is stored', async () => {
+      const refused = await run(
+        ...args('b', '--pem', corpus.path('leaf-ec.key'), corpus.path('leaf-ec.pem')),
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error: the chain stops at CN=mail\.portico\.test: its issuer CN=Portico Test Intermediate CA was found nowhere \(in the files given, nor among this machine's trusted roots\) — clients that do not have it will fail with "unable to get local issuer certificate"; give it with --pem FILE \(PEM or DER\), or import anyway with --allow-incomplete \[CHAIN_INCOMPLETE\]\n$/,
+      );
+      expect(existsSync(join(dataDir, 'certs', 'b'))).toBe(false);
+      // With the intermediate, the root is what is missing: a private root is in no trusted store.
+      const noRoot = await run(
+        ...args(
+          'b',
+          '--pem',
+          corpus.path('leaf-ec.key'),
+          corpus.path('leaf-ec.pem'),
+          corpus.path('intermediate.cer'),
+        ),
+      );
+      expect(noRoot.code).toBe(1);
+      expect(noRoot.stderr).toContain(
+        'the chain stops at CN=Portico Test Intermediate CA: its issuer CN=Portico Test Root CA',
+      );
+    });
+
+    it('needs no root file when the root is one this machine trusts (here: NODE_EXTRA_CA_CERTS)', async () => {
+      // A real process: Node reads NODE_EXTRA_CA_CERTS once, at start.
+      const cli = new URL('../cli.ts', import.meta.url).pathname;
+      const argv = [
+        cli,
+        ...args(
+          'b',
+          '--pem',
+          corpus.path('leaf-ec.key'),
+          corpus.path('leaf-ec.pem'),
+          corpus.path('intermediate.cer'),
+        ),
+      ];
+      const r = spawnSync(process.execPath, argv, {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: corpus.path('root.pem') },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('chain:    CN=mail.portico.test → CN=Portico Test Intermediate CA\n');
+    });
+
+    it('is stored with --allow-incomplete, with the warning', async () => {
+      const allowed = await run(
+        ...args('b', '--pem', corpus.path('leaf-ec.key'), corpus.path('leaf-ec.pem'), '--allow-incomplete'),
+      );
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr).toMatch(
+        /^warning: the issuer of CN=mail\.portico\.test \(CN=Portico Test Intermediate CA\) is not included.*\[ISSUER_MISSING\]\n$/,
+      );
+    });
+
+    it('a PFX exported without its chain, given the intermediate (DER) and root (PEM) as --pem files', async () => {
+      const pfx = ['--pfx', corpus.path('rsa-no-chain.pfx'), '--password-file', corpus.path('password.txt')];
+      const refused = await run(...args('web', ...pfx));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('its issuer CN=Portico Test Intermediate CA was found nowhere');
+      const completed = await run(
+        ...args('web', ...pfx, '--pem', corpus.path('intermediate.cer'), '--pem', corpus.path('root.pem')),
+      );
+      expect(completed).toMatchObject({ code: 0, stderr: '' });
+      expect(completed.stdout).toContain('chain:    CN=www.portico.test → CN=Portico Test Intermediate CA\n');
+      expect(completed.stdout).toContain(
+        'not stored: CN=Portico Test Root CA (the root: clients use their own copy)',
+      );
+    });
   });
 
   it('imports certificates without a key as a CA bundle, warning about any that is no CA', async () => {
@@ -182,6 +261,7 @@ describe('cert import', () => {
       'old',
       '--pem',
       corpus.path('expired-bundle.pem'),
+      corpus.path('root.pem'),
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/expired on 2020-01-02 00:00 UTC .*\[EXPIRED\]/);
@@ -193,6 +273,7 @@ describe('cert import', () => {
       'old',
       '--pem',
       corpus.path('expired-bundle.pem'),
+      corpus.path('root.pem'),
       '--force',
     );
     expect(forced.code).toBe(0);
@@ -310,7 +391,6 @@ describe('usage', () => {
     [['cert', 'frobnicate', '--data-dir', '/tmp']],
     [['cert', 'list']],
     [['cert', 'import', '--data-dir', '/tmp', '--name', 'x']],
-    [['cert', 'import', '--data-dir', '/tmp', '--name', 'x', '--pfx', 'a.pfx', '--pem', 'b.pem']],
     [['cert', 'import', '--data-dir', '/tmp', '--pfx', 'a.pfx']],
     [['cert', 'list', '--data-dir', '/tmp', '--force']],
     [['cert', 'list', '--data-dir', '/tmp', '--bogus']],

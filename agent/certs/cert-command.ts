@@ -22,8 +22,10 @@ export interface CommandIo {
 }
 
 export const CERT_USAGE = `usage:
-  portico-agent cert import --data-dir DIR --name NAME --pfx FILE [--password-file FILE] [--force]
+  portico-agent cert import --data-dir DIR --name NAME --pfx FILE [--pem FILE]... [--password-file FILE]
+                            [--force] [--allow-incomplete]
   portico-agent cert import --data-dir DIR --name NAME --pem FILE... [--password-file FILE] [--force]
+                            [--allow-incomplete]
   portico-agent cert request --data-dir DIR --name NAME --domain D [--domain D]... --directory DIR_URL
                              --email ADDRESS [--bind VS,…] [--directory-ca NAME] [--key-type T] [--api URL]
   portico-agent cert renew  --data-dir DIR --name NAME [--api URL]
@@ -32,9 +34,13 @@ export const CERT_USAGE = `usage:
 
   --pfx FILE            a PFX/P12 file with the private key (and usually the chain)
   --pem FILE...         PEM, CRT/CER (DER or Base-64) or P7B files: a key and its certificates,
-                        or only CA certificates (stored as a CA bundle for reencrypt.ca)
+                        or only CA certificates (stored as a CA bundle for reencrypt.ca); with
+                        --pfx, the intermediates (and root) the PFX was exported without
   --password-file FILE  the PFX (or encrypted key) password, first line of FILE
   --force               store an expired or not yet valid certificate anyway
+  --allow-incomplete    store a certificate whose chain stops before a root: by default an
+                        import is refused when the issuer of the last certificate is in none of
+                        the files and not a root this machine trusts (clients without it fail)
   Importing an existing NAME replaces it (that is how a certificate is renewed).
 
   request: the running agent orders the certificate from an ACME CA, proves each --domain over
@@ -55,6 +61,7 @@ const OPTIONS = {
   pem: { type: 'string', multiple: true },
   'password-file': { type: 'string' },
   force: { type: 'boolean' },
+  'allow-incomplete': { type: 'boolean' },
   json: { type: 'boolean' },
   domain: { type: 'string', multiple: true },
   directory: { type: 'string' },
@@ -69,7 +76,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  import: ['data-dir', 'name', 'pfx', 'pem', 'password-file', 'force', 'help'],
+  import: ['data-dir', 'name', 'pfx', 'pem', 'password-file', 'force', 'allow-incomplete', 'help'],
   list: ['data-dir', 'json', 'help'],
   remove: ['data-dir', 'name', 'help'],
   request: [
@@ -178,8 +185,6 @@ async function runImport(
 ): Promise<number> {
   const name = required(values.name, '--name');
   const pem = [...(values.pem ?? []), ...extraFiles];
-  if (values.pfx !== undefined && pem.length > 0)
-    throw new UsageError('give either --pfx or --pem, not both');
   if (values.pem === undefined && extraFiles.length > 0)
     throw new UsageError(`unexpected argument "${extraFiles[0]}"`);
   if (values.pfx === undefined && pem.length === 0) throw new UsageError('give --pfx FILE or --pem FILE...');
@@ -187,11 +192,19 @@ async function runImport(
   const password =
     values['password-file'] === undefined ? undefined : firstLine(await readInput(values['password-file']));
   const store = new CertStore(dataDir);
+  const files = await Promise.all(pem.map(readInput));
   const input =
     values.pfx !== undefined
-      ? { pfx: await readInput(values.pfx), ...(password === undefined ? {} : { password }) }
-      : { files: await Promise.all(pem.map(readInput)), ...(password === undefined ? {} : { password }) };
-  const result = await store.import(name, input, { force: values.force === true });
+      ? {
+          pfx: await readInput(values.pfx),
+          ...(files.length ? { extra: files } : {}),
+          ...(password === undefined ? {} : { password }),
+        }
+      : { files, ...(password === undefined ? {} : { password }) };
+  const result = await store.import(name, input, {
+    force: values.force === true,
+    requireCompleteChain: values['allow-incomplete'] !== true,
+  });
   printImport(result, io);
   // A renewed certificate goes live at once: the running agent reloads and swaps contexts.
   const pid = await reloadRunningAgent(dataDir);

@@ -4,7 +4,13 @@
  * No file system here — the store writes the result atomically. Input and result are plain
  * data: the store runs this in a worker thread (prepare-in-worker.ts).
  */
-import { buildChain, type ChainCandidate } from '../../shared/certs/chain.ts';
+import type { KeyObject } from 'node:crypto';
+import { buildChain, type ChainCandidate, type ChainResult } from '../../shared/certs/chain.ts';
+import {
+  incompleteChain,
+  incompleteChainIssue,
+  type IncompleteChain,
+} from '../../shared/certs/chain-verdict.ts';
 import { certDetails, displayName } from '../../shared/certs/cert-details.ts';
 import { CertError } from '../../shared/certs/errors.ts';
 import { keyToPem } from '../../shared/certs/keys.ts';
@@ -16,13 +22,17 @@ import {
   type ParsedInput,
 } from '../../shared/certs/parse.ts';
 import { summarize } from '../../shared/certs/summary.ts';
+import { loadSystemRoots } from '../../shared/certs/system-roots.ts';
 import type { CertIssue, CertSummary } from '../../shared/certs/summary-types.ts';
 import { validateChain } from '../../shared/certs/validate.ts';
 import type { CertKind } from './meta.ts';
 
 export type CertImportInput =
-  /** A PFX/P12 file; no password = none given (an empty one is tried). */
-  | { pfx: Uint8Array; password?: string }
+  /**
+   * A PFX/P12 file; no password = none given (an empty one is tried). `extra`: certificate
+   * files given with it (PEM or DER: the intermediates and root the PFX was exported without).
+   */
+  | { pfx: Uint8Array; password?: string; extra?: readonly Uint8Array[] }
   /** PEM or DER files: a key plus certificates, or only CA certificates (stored as a CA bundle). */
   | { files: readonly Uint8Array[]; password?: string };
 
@@ -31,6 +41,12 @@ export interface CertImportOptions {
   force?: boolean;
   /** The clock to judge dates by; default now. */
   now?: Date;
+  /**
+   * Refuse a chain that stops before a root nobody gave (chain-verdict.ts): what
+   * `portico-agent cert import` does unless --allow-incomplete. The management API's
+   * cert.import does not: the Console has already judged the chain with its library and AIA.
+   */
+  requireCompleteChain?: boolean;
 }
 
 export interface PreparedImport {
@@ -51,7 +67,11 @@ const FORCEABLE = new Set<CertIssue['code']>(['EXPIRED', 'NOT_YET_VALID']);
 export function prepareImport(input: CertImportInput, options: CertImportOptions = {}): PreparedImport {
   const parsed =
     'pfx' in input
-      ? parsePkcs12Input(input.pfx, input.password)
+      ? combineInputs([
+          parsePkcs12Input(input.pfx, input.password),
+          // Certificates only: the PFX password is the PFX's.
+          ...(input.extra ?? []).map((file) => parseCertificateInput(file)),
+        ])
       : combineInputs(
           input.files.map((file) =>
             parseCertificateInput(file, input.password === undefined ? {} : { password: input.password }),
@@ -72,6 +92,21 @@ function prepareCertificate(parsed: ParsedInput, options: CertImportOptions): Pr
   const result = buildChain({ keys: parsed.keys.map((k) => k.key), certificates });
   const check = validateChain(result, { requireKey: true, ...(options.now ? { now: options.now } : {}) });
   const { errors, warnings } = applyForce(check.errors, check.warnings, options.force === true);
+  if (options.requireCompleteChain) {
+    const gap = missingIssuer(
+      result,
+      certificates,
+      parsed.keys.map((k) => k.key),
+    );
+    if (gap) {
+      errors.push(
+        incompleteChainIssue(gap, "in the files given, nor among this machine's trusted roots", {
+          add: 'give it with --pem FILE (PEM or DER)',
+          override: 'import anyway with --allow-incomplete',
+        }),
+      );
+    }
+  }
   if (errors.length > 0) throw CertError.fromIssues(errors);
   if (!result.key) throw new CertError('NO_PRIVATE_KEY', messages.noPrivateKey('the input'));
 
@@ -91,6 +126,20 @@ function prepareCertificate(parsed: ParsedInput, options: CertImportOptions): Pr
       ...result.unused.map((c) => ({ summary: summarize(c.cert), reason: 'unrelated' as const })),
     ],
   };
+}
+
+/**
+ * What a chain built from the files lacks: nothing when it ends in a self-signed certificate,
+ * or at a certificate a root of this machine issued (the stored chain leaves roots out anyway).
+ */
+function missingIssuer(
+  result: ChainResult,
+  certificates: ChainCandidate[],
+  keys: KeyObject[],
+): IncompleteChain | undefined {
+  if (!incompleteChain(result)) return undefined;
+  const trustedRoots = loadSystemRoots().map((cert) => ({ cert, source: 'system' as const }));
+  return incompleteChain(buildChain({ keys, certificates, trustedRoots }));
 }
 
 /**

@@ -22,7 +22,10 @@ export function prepareImportInWorker(
   // copy the whole pool — other requests' bytes — into the worker.
   const copy = (bytes: Uint8Array) => new Uint8Array(bytes);
   const job: ImportJob = {
-    input: 'pfx' in input ? { ...input, pfx: copy(input.pfx) } : { ...input, files: input.files.map(copy) },
+    input:
+      'pfx' in input
+        ? { ...input, pfx: copy(input.pfx), ...(input.extra ? { extra: input.extra.map(copy) } : {}) }
+        : { ...input, files: input.files.map(copy) },
     options,
   };
   return runWorkerJob<ImportJob, PreparedImport>(WORKER, job);

@@ -36,6 +36,11 @@ export const CERT_CODES = {
   ISSUER_MISSING: 'ISSUER_MISSING',
   /** The certificates were given in another order than leaf → root; the builder fixed it (warning). */
   CHAIN_REORDERED: 'CHAIN_REORDERED',
+  /**
+   * The chain stops before a root: the issuer of its last certificate is in none of the inputs
+   * and not a trusted root (chain-verdict.ts). Imports and pushes refuse it unless allowed.
+   */
+  CHAIN_INCOMPLETE: 'CHAIN_INCOMPLETE',
 } as const;
 
 export type CertCode = (typeof CERT_CODES)[keyof typeof CERT_CODES];

@@ -58,6 +58,14 @@ export const messages = {
     `this key's scrypt parameters ask for ${count(cost)} (N × r × p), more than the ${count(max)} accepted (OpenSSL writes 131,072) — ${REEXPORT}`,
   issuerMissing: (cert: string, issuer: string, urls: string[]) =>
     `the issuer of ${cert} (${issuer}) is not included — add the intermediate certificate${urls.length ? ` (it can be downloaded from ${urls.join(', ')})` : ''}, or clients that do not have it will fail with "unable to get local issuer certificate"`,
+  chainIncomplete: (
+    cert: string,
+    issuer: string,
+    searched: string,
+    urls: string[],
+    how: { add: string; override: string },
+  ) =>
+    `the chain stops at ${cert}: its issuer ${issuer} was found nowhere (${searched}) — clients that do not have it will fail with "unable to get local issuer certificate"; ${how.add}${urls.length ? ` (it can be downloaded from ${urls.join(', ')})` : ''}, or ${how.override}`,
   chainReordered: () =>
     'the certificates were not in leaf → intermediate → root order; they were put in the right order',
 };

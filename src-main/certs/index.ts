@@ -9,7 +9,7 @@ export { inspectCertificates, type InspectDeps } from './inspect.ts';
 export { CertLibrary, fingerprintKey } from './library.ts';
 export { defaultLibraryDir } from './library-dir.ts';
 export { AiaError, AIA_DEFAULTS, downloadCertificates, type AiaFetchOptions, type FetchLike } from './aia.ts';
-export { loadSystemRoots, parseTrustedRoots } from './roots.ts';
+export { parseTrustedRoots } from './roots.ts';
 export {
   BindError,
   pushCertificate,

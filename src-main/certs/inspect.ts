@@ -24,7 +24,8 @@ import { createIssuerSupplier, type TrackingSupplier } from './issuer-supplier.t
 import { CertLibrary } from './library.ts';
 import { consoleMessages } from './messages.ts';
 import { pushPayload } from './push-payload.ts';
-import { loadSystemRoots, parseTrustedRoots } from './roots.ts';
+import { loadSystemRoots } from '../../shared/certs/system-roots.ts';
+import { parseTrustedRoots } from './roots.ts';
 import type {
   InspectedCert,
   InspectedFile,

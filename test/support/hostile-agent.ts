@@ -67,7 +67,8 @@ export async function startHostileAgent(
     const key = join(pki.dir, 'import.key.pem');
     const chain = join(pki.dir, 'import.chain.pem');
     writeFileSync(key, leaf.key, { mode: 0o600 });
-    writeFileSync(chain, leaf.chain);
+    // With its root: `cert import` refuses a chain that stops before one.
+    writeFileSync(chain, leaf.chain + leaf.root);
     let err = '';
     const io = { stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) } };
     const code = await runCertCommand(
