@@ -26,6 +26,7 @@ export class FrameRing {
   private readonly frames: (Frame | undefined)[];
   private next = 0;
   private size = 0;
+  private bytes = 0;
   /** End of the newest slot recorded (or where recording began): later frames start here or after. */
   recordedUntil: number;
 
@@ -39,10 +40,24 @@ export class FrameRing {
   /** Records a slot; slots arrive in time order (an older one is refused: false). */
   push(frame: Frame): boolean {
     if (frame.start < this.recordedUntil) return false;
+    this.bytes += frame.bytes.byteLength - (this.frames[this.next]?.bytes.byteLength ?? 0);
     this.frames[this.next] = frame;
     this.next = (this.next + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
     this.recordedUntil = frame.start + this.stepMs;
+    return true;
+  }
+
+  /**
+   * Forgets the oldest frame (the history's byte budget, stats-history.ts); false when empty.
+   * Its slot stays recorded: a frame is never pushed for it again.
+   */
+  dropOldest(): boolean {
+    if (this.size === 0) return false;
+    const at = (this.next - this.size + this.capacity) % this.capacity;
+    this.bytes -= this.frames[at]!.bytes.byteLength;
+    this.frames[at] = undefined;
+    this.size--;
     return true;
   }
 
@@ -58,9 +73,7 @@ export class FrameRing {
 
   /** Bytes held in frame bodies (tables are shared and counted apart). */
   bodyBytes(): number {
-    let n = 0;
-    for (const frame of this.frames) n += frame?.bytes.byteLength ?? 0;
-    return n;
+    return this.bytes;
   }
 
   get length(): number {

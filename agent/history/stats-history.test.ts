@@ -209,6 +209,70 @@ describe('1-minute slots', () => {
   });
 });
 
+describe('the byte budget', () => {
+  /** Twenty busy members whose counters move the same each slot: every frame weighs the same. */
+  const busy = (slot: number) =>
+    status(
+      Object.fromEntries(
+        Array.from({ length: 20 }, (_, i) => [
+          `p/m${i}`,
+          { requests: (slot + 1) * (1_000 + i), bytesOut: (slot + 1) * 700_000, fast: (slot + 1) * 900 },
+        ]),
+      ),
+    );
+  const slotsOf = (h: StatsHistory, n: number) => {
+    for (let i = 0; i < n; i++) h.sample(busy(i), after(T0 + i * 10 * S));
+  };
+  const held = (h: StatsHistory) => h.bytesHeld().frames10s + h.bytesHeld().frames1m;
+
+  it('makes the history coarser first (old 10 s slots go), then shorter (old 1 m slots go), and never exceeds it', () => {
+    // What each frame weighs, from a history without a budget.
+    const whole = new StatsHistory({ startedAt: T0 });
+    slotsOf(whole, 30);
+    const f10 = whole.ring10s.from(T0 + 60 * S)[0]!.bytes.byteLength;
+    const f1m = whole.ring1m.from(T0 + 60 * S)[0]!.bytes.byteLength;
+    // Room for three 10 s slots and two minutes, not for a third minute.
+    const budget = 3 * f10 + 2 * f1m + Math.min(f10, f1m) - 1;
+    const h = new StatsHistory({ startedAt: T0, maxBytes: budget, min10sSlots: 3 });
+    for (let i = 0; i < 30; i++) {
+      h.sample(busy(i), after(T0 + i * 10 * S));
+      expect(held(h)).toBeLessThanOrEqual(budget);
+      // Two minutes in: the 10 s slots have given way, the minutes are all there.
+      if (i === 11) {
+        expect(h.ring1m.length).toBe(2);
+        expect(h.ring10s.length).toBeLessThan(12);
+      }
+    }
+    expect(h.ring10s.length).toBe(3);
+    expect(h.ring1m.length).toBe(2);
+    expect(h.bytesHeld().budget).toBe(budget);
+
+    // What is kept answers as before: the newest slots, the same figures.
+    const now = T0 + 305 * S;
+    const tens = read(h, { resolution: '10s' }, now);
+    expect(tens.at.map((t) => (Date.parse(t) - T0) / S)).toEqual([270, 280, 290]);
+    expect(member(tens, 'p/m3').requests).toEqual(
+      member(read(whole, { resolution: '10s' }, now), 'p/m3').requests.slice(-3),
+    );
+    const minutes = read(h, { resolution: '1m' }, now);
+    expect(minutes.at.map((t) => (Date.parse(t) - T0) / 60_000)).toEqual([3, 4]);
+    expect(member(minutes, 'p/m3').requests).toEqual([6 * 1_003, 6 * 1_003]);
+    // A dropped slot is not recorded again: the rings go on from where they were.
+    expect(h.sample(busy(30), after(T0 + 300 * S))).toBe(true);
+    expect(h.ring10s.length).toBe(3);
+  });
+
+  it('is 32 MiB by default, far above what an ordinary agent holds in a day', () => {
+    const h = new StatsHistory({ startedAt: T0 });
+    slotsOf(h, 12);
+    expect(h.bytesHeld().budget).toBe(32 * 2 ** 20);
+    // 20 busy members: a full day at this rate stays well inside it (no slot dropped).
+    const perDay = (h.bytesHeld().frames10s / 12) * 360 + (h.bytesHeld().frames1m / 2) * 1_440;
+    expect(perDay).toBeLessThan((32 * 2 ** 20) / 10);
+    expect(h.ring10s.length).toBe(12);
+  });
+});
+
 describe('answers', () => {
   it('come in parts that add up to the whole, without overlap, when larger than the cell budget', () => {
     const h = new StatsHistory({ startedAt: T0 });

@@ -8,8 +8,12 @@
  * started again from 0 (a server whose address changed, a service re-created), and then the
  * whole row's delta is its new total, as Prometheus's increase() reads a reset.
  *
- * Cost: each tick reads the status once and writes one frame; memory is fixed by the slot
- * counts (see bytesHeld()).
+ * Cost: each tick reads the status once and writes one frame. Memory is bounded twice: by the
+ * slot counts, and by a byte budget (HISTORY_BUDGET_BYTES, 32 MiB) that only a large, busy agent
+ * reaches — a full day of 2,200 objects whose every counter moves would take ~128 MiB. Over the
+ * budget the history gets coarser first: the oldest 10-second slots go, down to the last 15
+ * minutes (the 1-minute slots still cover that time); then the oldest 1-minute slots go, so the
+ * day reaches less far back. `stats.history` answers with what is held (its `at` says from when).
  */
 import type { RealServerHealth } from '../../shared/model/health.ts';
 import { RETENTION_SECONDS, STEP_SECONDS } from '../../shared/protocol/history.ts';
@@ -23,6 +27,10 @@ const STEP_10S = STEP_SECONDS['10s'] * 1000;
 const STEP_1M = STEP_SECONDS['1m'] * 1000;
 /** Objects not seen for this long forget their last totals. */
 const FORGET_MS = 3_600_000;
+/** Bytes of slots an agent keeps at most (frame bodies of both resolutions). */
+export const HISTORY_BUDGET_BYTES = 32 * 2 ** 20;
+/** 10-second slots kept whatever the budget: the Dashboard's shortest range, 15 minutes. */
+export const MIN_10S_SLOTS = 90;
 
 interface ObjectState {
   kind: RowKind;
@@ -53,6 +61,10 @@ export interface StatsHistoryOptions {
   slots1m?: number;
   /** Health transitions kept (default health-log.ts MAX_TRANSITIONS). */
   transitions?: number;
+  /** Bytes of slots kept at most (default HISTORY_BUDGET_BYTES); see the top of this file. */
+  maxBytes?: number;
+  /** 10-second slots kept before any 1-minute slot is dropped for the budget (default MIN_10S_SLOTS). */
+  min10sSlots?: number;
 }
 
 export class StatsHistory {
@@ -66,9 +78,13 @@ export class StatsHistory {
   private table1m: FrameTable = { services: [], members: [] };
   private currentMinute = Number.NaN;
   private readonly scratch = new Float64Array(SERVICE.fields);
+  private readonly maxBytes: number;
+  private readonly min10sSlots: number;
 
   constructor(opts: StatsHistoryOptions = {}) {
     const startedAt = opts.startedAt ?? Date.now();
+    this.maxBytes = opts.maxBytes ?? HISTORY_BUDGET_BYTES;
+    this.min10sSlots = opts.min10sSlots ?? MIN_10S_SLOTS;
     this.ring10s = new FrameRing(
       opts.slots10s ?? RETENTION_SECONDS['10s'] / STEP_SECONDS['10s'],
       STEP_10S,
@@ -120,7 +136,16 @@ export class StatsHistory {
     this.forget(now);
     // The minute's last slot: its 1-minute slot is complete now.
     if (start + STEP_10S === minute + STEP_1M) this.flushMinute();
+    this.keepWithinBudget();
     return true;
+  }
+
+  /** Drops the oldest slots while the rings hold more than the budget (see the top of this file). */
+  private keepWithinBudget(): void {
+    const held = () => this.ring10s.bodyBytes() + this.ring1m.bodyBytes();
+    while (held() > this.maxBytes && this.ring10s.length > this.min10sSlots) this.ring10s.dropOldest();
+    // The newest minute stays whatever it costs: an agent always has something to answer.
+    while (held() > this.maxBytes && this.ring1m.length > 1) this.ring1m.dropOldest();
   }
 
   /** A health change from the engine (or a simulation). */
@@ -129,8 +154,9 @@ export class StatsHistory {
   }
 
   /** Bytes the rings and the transitions hold now (frame bodies + tables, roughly). */
-  bytesHeld(): { frames10s: number; frames1m: number; transitions: number } {
+  bytesHeld(): { frames10s: number; frames1m: number; transitions: number; budget: number } {
     return {
+      budget: this.maxBytes,
       frames10s: this.ring10s.bodyBytes(),
       frames1m: this.ring1m.bodyBytes(),
       transitions: this.health.length * 200,

@@ -113,7 +113,8 @@ describe('history at 200 services × 10 members', () => {
           `(p95 ${quantile(statusMs, 0.95).toFixed(2)}), sample median ${quantile(sampleMs, 0.5).toFixed(2)} ms ` +
           `(p95 ${quantile(sampleMs, 0.95).toFixed(2)}); frames ${(per10s / 1024).toFixed(1)} KiB per 10 s, ` +
           `${(per1m / 1024).toFixed(1)} KiB per 1 m; ${(perObjectDay / 1024).toFixed(1)} KiB per object per day, ` +
-          `${fullDayMB.toFixed(1)} MiB for all ${objects} objects at full rings`,
+          `${fullDayMB.toFixed(1)} MiB for all ${objects} objects at full rings (the budget keeps ` +
+          `${(held.budget / 2 ** 20).toFixed(0)} MiB: the oldest slots go)`,
       );
       expect(quantile(sampleMs, 0.5)).toBeLessThan(100);
       // Busy rows encode in tens of bytes, not the 8 × 43 a plain Float64 row would take.

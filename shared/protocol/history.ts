@@ -2,7 +2,8 @@
  * `stats.history`: the agent's rollups of its status counters (shared/protocol/stats.ts) and its
  * real-server health transitions, so a Console that connects late (or reconnects) fills its
  * charts instead of starting empty. The agent keeps 10-second slots for the last hour and
- * 1-minute slots for the last 24 hours, in memory only: a restarted agent starts empty.
+ * 1-minute slots for the last 24 hours, in memory only: a restarted agent starts empty. A byte
+ * budget bounds it (agent/history/stats-history.ts): a large, busy agent keeps less.
  *
  * Series are columns aligned with `at` (one value per slot; null where the object did not
  * exist then), the shape chart libraries such as uPlot draw from. Counters are what happened
@@ -199,7 +200,7 @@ export type StatsHistoryParams = z.infer<typeof StatsHistoryParams>;
 export const HISTORY_METHODS = {
   'stats.history': method({
     description:
-      "Rollups of the status counters (as in `stats.snapshot`: per virtual service and per pool member, what happened in each slot) and the real servers' health transitions: 10-second slots for the last hour, 1-minute slots for the last 24 hours, so a Console that connects later fills its charts. Kept in memory only: a restarted agent starts empty. Long answers come in parts (`more`, `until`).",
+      "Rollups of the status counters (as in `stats.snapshot`: per virtual service and per pool member, what happened in each slot) and the real servers' health transitions: 10-second slots for the last hour, 1-minute slots for the last 24 hours, so a Console that connects later fills its charts. Kept in memory only: a restarted agent starts empty. At most 32 MiB of slots are kept, which only a large, busy agent reaches (a day of 2,200 busy objects would take ~128 MiB): then the oldest 10-second slots go first, down to the last 15 minutes (1-minute slots still cover that time), then the oldest 1-minute slots, so the answer reaches less far back (`at` says from when). Long answers come in parts (`more`, `until`).",
     params: StatsHistoryParams,
     result: StatsHistoryResult,
     errors: [],
