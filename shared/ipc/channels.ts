@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
 import { ALERT_CHANNELS } from './alerts.ts';
+import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
 import { CERT_CHANNELS } from './certs.ts';
 import type { ChannelSpec } from './channel.ts';
 import { DASHBOARD_CHANNELS } from './dashboard.ts';
@@ -22,6 +23,7 @@ export const CHANNELS = {
   ...HEALTH_CHANNELS,
   ...AGENT_CONFIG_CHANNELS,
   ...CERT_CHANNELS,
+  ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,
   ...DASHBOARD_CHANNELS,
   ...ALERT_CHANNELS,

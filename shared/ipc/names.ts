@@ -24,6 +24,7 @@ export const CHANNEL_NAMES = [
   'pushCertificate',
   'replaceCertificate',
   'certificateUsage',
+  'removeCertificate',
   'listTemplates',
   'previewTemplate',
   'applyTemplate',

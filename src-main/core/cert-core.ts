@@ -24,7 +24,8 @@ import {
 } from '../certs/index.ts';
 import type { CertCore } from './types.ts';
 import type { FleetManager } from '../fleet/index.ts';
-import { ipcErrorOf } from './errors.ts';
+import { clientOf } from './config-core.ts';
+import { ipcErrorOf, mapErrors } from './errors.ts';
 import type { EventHub } from './events.ts';
 import { fanOutWithProgress } from './fan-out.ts';
 import { InspectionCache, withoutRoot } from './inspections.ts';
@@ -173,6 +174,12 @@ export function createCertCore(
         operationId,
       );
     },
+
+    remove: ({ agentId, name }) =>
+      mapErrors(async () => {
+        const removed = await clientOf(fleet, agentId).request('cert.remove', { name });
+        return { agentId, name: removed.name };
+      }),
 
     async usage() {
       const agents = fleet.agents().flatMap((g) => g.agents);

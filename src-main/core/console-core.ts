@@ -106,6 +106,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     ...certCore,
     push: async (params) => certCore.push(params).finally(() => certWatch?.soon()),
     replaceEverywhere: async (params) => certCore.replaceEverywhere(params).finally(() => certWatch?.soon()),
+    remove: async (params) => certCore.remove(params).finally(() => certWatch?.soon()),
   };
 
   return {

@@ -10,6 +10,7 @@
  */
 import type { AgentConfigView, RevisionResult, UpsertResult } from '../../shared/ipc/agent-config.ts';
 import type { AlertList } from '../../shared/ipc/alerts.ts';
+import type { CertificateRemoved } from '../../shared/ipc/cert-remove.ts';
 import type { FanOutResult } from '../../shared/ipc/channel.ts';
 import type { ParamsOf } from '../../shared/ipc/channels.ts';
 import type {
@@ -65,6 +66,8 @@ export interface CertCore {
   /** On each agent (default: all paired), every entry holding `fingerprint` gets the new certificate. */
   replaceEverywhere(params: ParamsOf<'replaceCertificate'>): Promise<FanOutResult<ReplaceOutcome>>;
   usage(): Promise<CertificateUsageView>;
+  /** One store entry on one agent; IN_USE (details.usedBy) while a service uses it. */
+  remove(params: ParamsOf<'removeCertificate'>): Promise<CertificateRemoved>;
 }
 
 export interface TemplateCore {

@@ -33,6 +33,7 @@ export function createHandlers(core: ConsoleCore): Handlers {
     pushCertificate: (p) => certs.push(p),
     replaceCertificate: (p) => certs.replaceEverywhere(p),
     certificateUsage: () => certs.usage(),
+    removeCertificate: (p) => certs.remove(p),
     listTemplates: () => templates.list(),
     previewTemplate: (p) => templates.preview(p),
     applyTemplate: (p) => templates.apply(p),

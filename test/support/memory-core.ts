@@ -189,6 +189,10 @@ export function createMemoryCore(): MemoryCore {
         record('certs.usage');
         return { certificates: [], unreachable: [] };
       },
+      async remove(params) {
+        record('certs.remove', params);
+        return { agentId: params.agentId, name: params.name };
+      },
     },
     dashboard: {
       async view() {

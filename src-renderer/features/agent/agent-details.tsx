@@ -168,6 +168,7 @@ export function AgentDetails({ agentId, agent }: { agentId: string; agent: Agent
                 service={service}
                 revision={config.data.revision}
                 traffic={traffic.services.get(service.name)}
+                agentLabel={`${agent?.name ?? agentId} (${agent?.site ? `site ${agent.site}` : 'no site'})`}
                 onEdit={() => open('virtualService', service.name)}
                 onRemoved={setApplied}
               />

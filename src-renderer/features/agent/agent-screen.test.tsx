@@ -362,6 +362,11 @@ describe('AgentScreen: removing', () => {
     const { test } = setup({ removeVirtualService: ok({ revision: 5 }) });
     const web = await serviceCard('web');
     fireEvent.click(within(web).getByRole('button', { name: 'Remove virtual service web' }));
+    // The confirmation says what goes and from where.
+    const ask = within(web).getByRole('group', { name: 'Remove virtual service web?' });
+    expect(ask.textContent).toMatch(
+      /Remove virtual service web from a1 \(site east\): its listener on .+:\d+ closes/,
+    );
     fireEvent.click(within(web).getByRole('button', { name: 'Yes, remove web' }));
     expect((await screen.findByRole('status')).textContent).toContain('removed virtual service web');
     expect(test.calls.find((c) => c.channel === 'removeVirtualService')?.params).toEqual({

@@ -30,11 +30,14 @@ export function RemoveObject({
   name,
   agentId,
   revision,
+  where,
   onRemoved,
 }: {
   kind: ObjectKind;
   name: string;
   agentId: string;
+  /** Where it runs, said in the confirmation: "on lb1 (site east), listening on 0.0.0.0:443". */
+  where?: string;
   /** The configuration revision on screen: what the removal expects. */
   revision: number;
   onRemoved: (applied: Applied) => void;
@@ -66,7 +69,10 @@ export function RemoveObject({
     <div className="remove-object">
       {confirming ? (
         <span role="group" aria-label={`Remove ${what}?`}>
-          <span>Remove {what}?</span>{' '}
+          <span>
+            Remove {what}
+            {where ? ` ${where}` : ''}?
+          </span>{' '}
           <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
             {remove.isPending ? 'Removing…' : `Yes, remove ${name}`}
           </button>{' '}

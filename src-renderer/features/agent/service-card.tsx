@@ -15,10 +15,13 @@ export function ServiceCard({
   service,
   revision,
   traffic,
+  agentLabel,
   onEdit,
   onRemoved,
 }: {
   agentId: string;
+  /** "lb1 (site east)": the removal's confirmation says where the service goes from. */
+  agentLabel: string;
   service: VirtualService;
   revision: number;
   /** Its status; undefined until read, and for a disabled service (it runs nothing). */
@@ -41,6 +44,7 @@ export function ServiceCard({
             name={service.name}
             agentId={agentId}
             revision={revision}
+            where={`from ${agentLabel}: its listener on ${service.listen.address}:${service.listen.port} closes and its connections drain`}
             onRemoved={onRemoved}
           />
         </span>

@@ -80,8 +80,9 @@ describe('UsagePanel', () => {
       .getAllByRole('listitem')
       .map((li) => li.textContent);
     expect(placements).toEqual([
-      'edge-1 east · entry “mail” · used by owa, ews',
-      'edge-2 east · entry “mail-2024” · used by owa',
+      // Each copy with its own Delete (cert-delete.test.tsx).
+      'edge-1 east · entry “mail” · used by owa, ews Delete',
+      'edge-2 east · entry “mail-2024” · used by owa Delete',
     ]);
     expect(rows[0]?.textContent).toContain('not used');
   });

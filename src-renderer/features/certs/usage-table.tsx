@@ -4,6 +4,7 @@
  * expired is highlighted in words and colour, not colour alone.
  */
 import type { CertificateUsage } from '../../../shared/ipc/certs.ts';
+import { CertDelete } from './cert-delete.tsx';
 import { nameOf, shortFingerprint } from './cert-text.ts';
 import { expiryLevel, expiryText, formatDate } from './expiry.ts';
 
@@ -59,7 +60,8 @@ export function UsageTable({ certificates, replaceWith, onReplace, busy }: Props
                         <>· used by {p.usedBy.join(', ')}</>
                       ) : (
                         <span className="muted">· not used</span>
-                      )}
+                      )}{' '}
+                      <CertDelete placement={p} subject={subject} />
                     </li>
                   ))}
                 </ul>

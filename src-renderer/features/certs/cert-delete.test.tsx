@@ -1,0 +1,94 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CertificateUsageView } from '../../../shared/ipc/certs.ts';
+import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
+import { fp, inDays, usage } from './cert-fixtures.ts';
+import { UsagePanel } from './usage-panel.tsx';
+
+afterEach(cleanup);
+
+const placement = (agentId: string, agentName: string, entry: string, usedBy: string[]) => ({
+  agentId,
+  agentName,
+  site: 'east',
+  entry,
+  usedBy,
+  importedAt: '2025-01-01T00:00:00Z',
+});
+
+const VIEW: CertificateUsageView = {
+  certificates: [
+    usage('mail.example.com', inDays(40), {
+      fingerprint: fp('02'),
+      placements: [placement('a1', 'edge-1', 'mail', []), placement('a2', 'edge-2', 'mail-2024', ['owa'])],
+    }),
+  ],
+  unreachable: [],
+};
+
+function setup(handlers: Handlers = {}) {
+  const test = createTestApi({
+    listAgents: ok(fleet({ ...agent('a1', 'east'), name: 'edge-1' })),
+    certificateUsage: ok(VIEW),
+    ...handlers,
+  });
+  return { test, ...renderWithApi(<UsagePanel inspection={undefined} />, test) };
+}
+
+const row = () => screen.findByRole('row', { name: 'mail.example.com' });
+
+describe('CertDelete', () => {
+  it('asks, naming the certificate, the entry and the agent, then deletes that copy only', async () => {
+    const { test } = setup({ removeCertificate: ok({ agentId: 'a1', name: 'mail' }) });
+    fireEvent.click(
+      within(await row()).getByRole('button', {
+        name: 'Delete mail.example.com, entry “mail” on edge-1 (site east)',
+      }),
+    );
+    const ask = screen.getByRole('group', {
+      name: 'Delete mail.example.com from entry “mail” on edge-1 (site east)?',
+    });
+    expect(ask.textContent).toContain('Other copies stay');
+    // Nothing is sent before the admin says yes.
+    expect(test.calls.some((c) => c.channel === 'removeCertificate')).toBe(false);
+    fireEvent.click(within(ask).getByRole('button', { name: 'Yes, delete it from edge-1' }));
+    await waitFor(() =>
+      expect(test.calls.find((c) => c.channel === 'removeCertificate')?.params).toEqual({
+        agentId: 'a1',
+        name: 'mail',
+      }),
+    );
+    // The list is read again, so the deleted copy leaves it.
+    await waitFor(() => expect(test.calls.filter((c) => c.channel === 'certificateUsage').length).toBe(2));
+  });
+
+  it('keeps the copy when the admin changes their mind', async () => {
+    const { test } = setup();
+    fireEvent.click(
+      within(await row()).getByRole('button', {
+        name: 'Delete mail.example.com, entry “mail” on edge-1 (site east)',
+      }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('group')).toBeNull();
+    expect(test.calls.some((c) => c.channel === 'removeCertificate')).toBe(false);
+  });
+
+  it('says which services still use an entry the agent refuses to delete', async () => {
+    setup({
+      removeCertificate: fail('IN_USE', 'certificate "mail-2024" is used by owa', { usedBy: ['owa'] }),
+    });
+    fireEvent.click(
+      within(await row()).getByRole('button', {
+        name: 'Delete mail.example.com, entry “mail-2024” on edge-2 (site east)',
+      }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, delete it from edge-2' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'Not deleted: used by owa on edge-2. Bind those services to another certificate first.',
+    );
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Delete one stored copy of a certificate: the store entry on one agent. Asked once more,
+ * naming the entry, the certificate and the agent with its site, because the same certificate
+ * usually sits on several agents and only this copy goes. An entry a service still uses is
+ * refused by the agent (IN_USE): the refusal names those services and what to do.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { CertPlacement } from '../../../shared/ipc/certs.ts';
+import { ConsoleError, unwrap } from '../../../shared/ipc/errors.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { queryKeys } from '../../api/query-keys.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+
+/** "entry “www” on lb1 (site amsterdam)": where the copy is, in the admin's words. */
+export function placementText(p: Pick<CertPlacement, 'entry' | 'agentName' | 'site'>): string {
+  return `entry “${p.entry}” on ${p.agentName} (${p.site ? `site ${p.site}` : 'no site'})`;
+}
+
+function usedByOf(error: unknown): string[] | undefined {
+  if (!(error instanceof ConsoleError) || error.code !== 'IN_USE') return undefined;
+  const usedBy = (error.details as { usedBy?: unknown } | undefined)?.usedBy;
+  return Array.isArray(usedBy) ? usedBy.map(String) : [];
+}
+
+export function CertDelete({ placement, subject }: { placement: CertPlacement; subject: string }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const where = placementText(placement);
+  const remove = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.removeCertificate({ agentId: placement.agentId, name: placement.entry })),
+    onSettled: () => setConfirming(false),
+    onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.certs }),
+  });
+  const usedBy = usedByOf(remove.error);
+
+  return (
+    <span className="cert-delete">
+      {confirming ? (
+        <span role="group" aria-label={`Delete ${subject} from ${where}?`}>
+          Delete certificate {subject}, {where}? Other copies stay.{' '}
+          <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
+            {remove.isPending ? 'Deleting…' : `Yes, delete it from ${placement.agentName}`}
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          aria-label={`Delete ${subject}, ${where}`}
+          disabled={remove.isSuccess}
+          onClick={() => {
+            remove.reset();
+            setConfirming(true);
+          }}
+        >
+          {remove.isSuccess ? 'Deleted' : 'Delete'}
+        </button>
+      )}
+      {usedBy !== undefined && (
+        <span role="alert" className="error">
+          Not deleted: {usedBy.length ? `used by ${usedBy.join(', ')}` : 'a virtual service uses it'} on{' '}
+          {placement.agentName}. Bind those services to another certificate first.
+        </span>
+      )}
+      {remove.error != null && usedBy === undefined && (
+        <ErrorMessage title={`Could not delete ${where}`} error={remove.error} />
+      )}
+    </span>
+  );
+}
