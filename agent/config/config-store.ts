@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../../shared/model/config.ts';
+import { describeProblem, nameProblems } from '../../shared/model/problems.ts';
 import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validate.ts';
 import { ApplyError, type DataPlane } from '../engines/data-plane.ts';
 import { AuditLog, type Actor } from './audit-log.ts';
@@ -17,12 +18,12 @@ export type { Actor } from './audit-log.ts';
 
 export class ConfigInvalidError extends Error {
   readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[]) {
-    super(
-      `the configuration is not valid: ${problems.map((p) => `${p.path || '(config)'}: ${p.message}`).join('; ')}`,
-    );
+  /** @param document what was checked: problems found without it (the engine's) are named from it. */
+  constructor(problems: ConfigProblem[], document?: unknown) {
+    const named = nameProblems(problems, document);
+    super(`the configuration is not valid: ${named.map(describeProblem).join('; ')}`);
     this.name = 'ConfigInvalidError';
-    this.problems = problems;
+    this.problems = named;
   }
 }
 
@@ -102,7 +103,8 @@ export class ConfigStore {
   async validate(input: unknown): Promise<ConfigProblem[]> {
     const parsed = parseAgentConfig(input);
     if (!parsed.ok) return parsed.problems;
-    return this.engine.check(split(parsed.value).config);
+    const { config } = split(parsed.value);
+    return nameProblems(await this.engine.check(config), config);
   }
 
   apply(input: unknown, opts: ChangeOptions): Promise<{ revision: number }> {
@@ -193,7 +195,7 @@ export class ConfigStore {
     try {
       summary = await this.engine.apply(next);
     } catch (err) {
-      if (err instanceof ApplyError) return this.refuse(opts, new ConfigInvalidError(err.problems));
+      if (err instanceof ApplyError) return this.refuse(opts, new ConfigInvalidError(err.problems, next));
       throw err;
     }
     const revision = this.revision + 1;

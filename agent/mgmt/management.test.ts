@@ -156,10 +156,15 @@ describe('config', () => {
     });
     expect(errorOf(bad)).toMatchObject({
       code: ERROR_CODES.INVALID_CONFIG,
+      message: 'the configuration is not valid: pool "web", name: pool "web" is defined twice',
       data: {
         problems: expect.arrayContaining([
-          { path: 'pools[1].name', message: 'pool "web" is defined twice' },
-          { path: 'virtualServices[0].pool', message: 'there is no pool "nowhere"' },
+          { path: 'pools[1].name', where: 'pool "web", name', message: 'pool "web" is defined twice' },
+          {
+            path: 'virtualServices[0].pool',
+            where: 'service "other", pool',
+            message: 'there is no pool "nowhere"',
+          },
         ]),
       },
     });

@@ -4,6 +4,7 @@
  * the protocol documents, so every method file stays a thin translation.
  */
 import { CertError } from '../../shared/certs/errors.ts';
+import { describeProblem } from '../../shared/model/problems.ts';
 import { AcmeError } from '../acme/errors.ts';
 import { CertStoreError } from '../certs/store-errors.ts';
 import { ConfigConflictError, ConfigInvalidError } from '../config/config-store.ts';
@@ -50,7 +51,7 @@ export async function configErrors<T>(work: () => Promise<T>): Promise<T> {
       const first = err.problems[0];
       throw new RpcError(
         'INVALID_CONFIG',
-        first ? `the configuration is not valid: ${first.path || '(config)'}: ${first.message}` : err.message,
+        first ? `the configuration is not valid: ${describeProblem(first)}` : err.message,
         { problems: err.problems },
       );
     }

@@ -7,6 +7,7 @@
  * Runtime-neutral: no Node or DOM imports here.
  */
 import { z } from 'zod';
+import { hostWithPortMessage } from './problems.ts';
 
 /** A name other objects can refer to: one word of letters, digits, `-` and `_`. */
 export const ObjectName = z
@@ -30,6 +31,12 @@ export const Host = z
   .min(1)
   .max(253)
   .regex(/^[A-Za-z0-9.:_%[\]-]+$/, 'use an IP address or a host name')
+  // `10.0.0.5:8080` would pass the characters above and fail later as a DNS lookup of the
+  // whole text: say where the port goes instead.
+  .superRefine((value, ctx) => {
+    const message = hostWithPortMessage(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  })
   .describe('IP address (v4 or v6) or host name.');
 
 export const ListenAddress = z

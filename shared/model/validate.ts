@@ -1,38 +1,30 @@
 /**
- * Turns zod's issues into problems an admin can act on: a dotted path to the field and a
- * sentence. Used wherever a config enters (file, SIGHUP, management API).
+ * Where a config enters (file, SIGHUP, management API, templates): parse it and say every
+ * problem in the admin's words (the catalogue in problems.ts: places by name, never by index).
  */
 import type { z } from 'zod';
 import { AgentConfig } from './config.ts';
 import { AgentConfigV1 } from './config-v1.ts';
 import { isVersion1, migrateV1 } from './migrate-v1.ts';
+import { describeProblem, formatPath, problemsOf, type Problem } from './problems.ts';
 
-export interface ConfigProblem {
-  /** Where the problem is, e.g. `virtualServices[0].listen.port`; empty for the whole document. */
-  path: string;
-  message: string;
-}
+export { formatPath };
+
+/** A problem with a config: `path` for programs, `where` and `message` for people. */
+export type ConfigProblem = Problem;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: ConfigProblem[] };
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
-
-export function toProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+/** zod's issues as problems; `document` (what was checked) names the places. */
+export function toProblems(error: z.ZodError, document?: unknown): ConfigProblem[] {
+  return problemsOf(error, document);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.infer<S>> {
   const result = schema.safeParse(input);
   return result.success
     ? { ok: true, value: result.data }
-    : { ok: false, problems: toProblems(result.error) };
+    : { ok: false, problems: toProblems(result.error, input) };
 }
 
 /** A config read where it enters; `convertedFrom` says a version-1 document was converted. */
@@ -52,5 +44,5 @@ export function parseAgentConfig(input: unknown): ParsedConfig {
 
 /** One line per problem, for logs and the command line. */
 export function describeProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map((p) => `${p.path || '(config)'}: ${p.message}`).join('\n');
+  return problems.map((p) => describeProblem(p)).join('\n');
 }

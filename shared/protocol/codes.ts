@@ -85,7 +85,13 @@ export const Problem = z
   .object({
     path: z
       .string()
-      .describe('Dotted path to the field, e.g. `virtualServices[0].listen.port`; empty = the whole value.'),
+      .describe(
+        'Dotted path to the field for programs, e.g. `virtualServices[0].listen.port`; empty = the whole value.',
+      ),
+    where: z
+      .string()
+      .optional()
+      .describe('The same place for people, by the names the admin gave, e.g. `service "owa", listen.port`.'),
     message: z.string().describe('What is wrong, in a sentence an admin can act on.'),
   })
   .strict();

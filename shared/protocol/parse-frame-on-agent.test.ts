@@ -89,7 +89,11 @@ describe('parseFrameOnAgent', () => {
       error: {
         error: {
           code: INVALID_PARAMS,
-          data: { problems: [{ path: 'enabled', message: expect.stringMatching(/boolean/) }] },
+          // Plain words, and no method name: the message reaches admins.
+          message: 'the request is not valid: enabled: write true or false here, not "no"',
+          data: {
+            problems: [{ path: 'enabled', where: 'enabled', message: 'write true or false here, not "no"' }],
+          },
         },
       },
     });

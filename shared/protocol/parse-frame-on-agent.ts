@@ -10,7 +10,7 @@
 import { ERROR_CODES, type Problem } from './codes.ts';
 import { errorResponse, Request, RequestId, type ErrorResponse } from './envelopes.ts';
 import { isMethodName, METHODS, type MethodName, type ParamsOf } from './methods.ts';
-import { formatPath } from '../model/validate.ts';
+import { describeProblem, formatPath, whereOf } from '../model/problems.ts';
 import { exceedsDepth } from './frame-depth.ts';
 import { MAX_FRAME_DEPTH } from './transport.ts';
 import type { z } from 'zod';
@@ -70,7 +70,7 @@ export function parseFrameOnAgent(text: string, limits: FrameLimits = {}): Frame
 
   const envelope = Request.safeParse(json);
   if (!envelope.success) {
-    const problems = problemsOf(envelope.error);
+    const problems = problemsOf(envelope.error, json);
     const first = problems[0];
     const reason =
       'id' in json && id === null
@@ -107,12 +107,13 @@ export function parseFrameOnAgent(text: string, limits: FrameLimits = {}): Frame
   }
   const params = METHODS[method].params.safeParse(rawParams ?? {});
   if (!params.success) {
-    const problems = problemsOf(params.error);
+    const problems = problemsOf(params.error, rawParams);
     const first = problems[0];
+    // No method name in the message: it reaches admins (the data's problems say where).
     return fail(
       requestId,
       'INVALID_PARAMS',
-      cut(`invalid params for ${method}${first ? `: ${first.path || '(params)'}: ${first.message}` : ''}`),
+      cut(`the request is not valid${first ? `: ${describeProblem(first)}` : ''}`),
       { problems },
     );
   }
@@ -126,10 +127,12 @@ export function binaryFrameError(): ErrorResponse {
   });
 }
 
-function problemsOf(error: z.ZodError): Problem[] {
-  return error.issues
-    .slice(0, MAX_PROBLEMS)
-    .map((issue) => ({ path: cut(formatPath(issue.path)), message: cut(issue.message) }));
+function problemsOf(error: z.ZodError, params: unknown): Problem[] {
+  return error.issues.slice(0, MAX_PROBLEMS).map((issue) => ({
+    path: cut(formatPath(issue.path)),
+    where: cut(whereOf(issue.path, params)),
+    message: cut(issue.message),
+  }));
 }
 
 function cut(text: string): string {
