@@ -13,6 +13,7 @@ import { CERT_CHANNELS } from './certs.ts';
 import type { ChannelSpec } from './channel.ts';
 import { DASHBOARD_CHANNELS } from './dashboard.ts';
 import { FLEET_CHANNELS } from './fleet.ts';
+import { HA_CHANNELS } from './ha.ts';
 import { HEALTH_CHANNELS } from './health.ts';
 import type { ChannelName } from './names.ts';
 import { SETTINGS_CHANNELS } from './settings.ts';
@@ -26,6 +27,7 @@ export const CHANNELS = {
   ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,
   ...DASHBOARD_CHANNELS,
+  ...HA_CHANNELS,
   ...ALERT_CHANNELS,
   ...SETTINGS_CHANNELS,
 };

@@ -38,6 +38,12 @@ export const IPC_ERROR_CODES = {
   CERT_ERROR: 'CERT_ERROR',
   /** The template or its parameter values are refused; `details.problems` lists them. */
   TEMPLATE_INVALID: 'TEMPLATE_INVALID',
+  /**
+   * An HA pair's transaction did not happen, or was undone on the member that had it:
+   * `details.pairCode` says why (DRIFT, REFUSED, ROLLED_BACK, HA_STATE), `details.problems`
+   * lists each member's problems by member name.
+   */
+  PAIR_REFUSED: 'PAIR_REFUSED',
   /** Any other error an agent answered with; `details` carries the agent's code and data. */
   AGENT_ERROR: 'AGENT_ERROR',
   /** The agent did not answer in time; the request may or may not have run. */

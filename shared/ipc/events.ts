@@ -45,6 +45,11 @@ export type ConsoleEvent =
    * counts the others): what a desktop notification tells.
    */
   | { type: 'alerts'; raised: Alert[]; more: number }
+  /**
+   * An HA pair member's VRRP state changed, or the agent joined or left a pair (issue 17): the
+   * pairs view (listPairs) is out of date; refetch it if shown.
+   */
+  | { type: 'ha'; agentId: string }
   /** A new configuration revision runs on an agent (from any console, the CLI or SIGHUP). */
   | { type: 'config'; agentId: string; revision: number }
   /** One agent's step of a fan-out operation (certificate push, template apply). */

@@ -34,6 +34,12 @@ export const CHANNEL_NAMES = [
   'acknowledgeAlerts',
   'getSettings',
   'updateSettings',
+  'listPairs',
+  'createPair',
+  'healPair',
+  'failoverPair',
+  'applyTemplateToPair',
+  'pushCertificateToPair',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -17,10 +17,12 @@ import { createConfigCore } from './config-core.ts';
 import { createDashboardCore } from './dashboard-core.ts';
 import { createEventHub, type EventHubOptions } from './events.ts';
 import { createFleetCore } from './fleet-core.ts';
+import { createHaCore } from './ha-core.ts';
 import { createHealthCore } from './health-core.ts';
 import { createTemplateCore } from './template-core.ts';
 import { discoveredView } from './views.ts';
 import type { Discovery, FleetManager } from '../fleet/index.ts';
+import { HaWatch } from '../fleet/ha-watch.ts';
 import { HistoryFollower, type HistoryFollowerOptions } from '../fleet/history-follower.ts';
 import { TrafficRings } from '../fleet/traffic-rings.ts';
 import { HistoryFiles } from '../store/history-files.ts';
@@ -109,11 +111,19 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     remove: async (params) => certCore.remove(params).finally(() => certWatch?.soon()),
   };
 
+  // HA pairs: which agent is in which pair, and each VRRP transition as an `ha` event.
+  const haWatch = new HaWatch(
+    fleet,
+    (agentId) => events.emit({ type: 'ha', agentId }),
+    (agentId, message) => log.debug({ agentId }, message),
+  );
+
   return {
     fleet: createFleetCore(fleet, () => discovery),
     health: createHealthCore(fleet),
     config: createConfigCore(fleet),
     certs,
+    ha: createHaCore(fleet, haWatch, certs),
     templates: createTemplateCore(fleet, events, {
       importedDir: join(options.configDir, 'templates'),
       onProblem: (message) => log.warn(message),
@@ -152,6 +162,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     }),
     async close() {
       unfollowPairings();
+      haWatch.close();
       certWatch?.close();
       follower?.close();
       fleetAlerts?.close();

@@ -25,6 +25,7 @@ import type { AgentStatus, HealthHistory, HealthView } from '../../shared/ipc/he
 import type { ConsoleSettingsView } from '../../shared/ipc/settings.ts';
 import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../../shared/ipc/templates.ts';
 import type { DashboardCore } from './dashboard-core.ts';
+import type { PairsView, PairTemplateApplied } from '../../shared/ipc/ha.ts';
 
 export type { DashboardCore } from './dashboard-core.ts';
 
@@ -76,6 +77,20 @@ export interface TemplateCore {
   apply(params: ParamsOf<'applyTemplate'>): Promise<FanOutResult<TemplateApplied>>;
 }
 
+/** HA pairs (issue 17): both members or neither; PAIR_REFUSED says why not (details.pairCode). */
+export interface HaCore {
+  listPairs(): Promise<PairsView>;
+  createPair(params: ParamsOf<'createPair'>): Promise<{ pair: string; master: string }>;
+  healPair(
+    params: ParamsOf<'healPair'>,
+  ): Promise<{ pair: string; from: string; to: string; revision: number; unchanged: boolean }>;
+  failoverPair(params: ParamsOf<'failoverPair'>): Promise<{ pair: string; from: string; to: string; ms: number }>;
+  applyTemplateToPair(params: ParamsOf<'applyTemplateToPair'>): Promise<PairTemplateApplied>;
+  pushCertificateToPair(
+    params: ParamsOf<'pushCertificateToPair'>,
+  ): Promise<{ pair: string; results: Record<string, PushOutcome> }>;
+}
+
 export interface AlertCore {
   list(): Promise<AlertList>;
   /** The active alerts named (all active ones when omitted) are marked seen. */
@@ -95,6 +110,7 @@ export interface ConsoleCore {
   certs: CertCore;
   templates: TemplateCore;
   dashboard: DashboardCore;
+  ha: HaCore;
   alerts: AlertCore;
   settings: SettingsCore;
   /** Pushed updates for every window and browser session; returns the function that unsubscribes. */

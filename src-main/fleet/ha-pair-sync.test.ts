@@ -31,6 +31,15 @@ describe('comparePair', () => {
     });
   });
 
+  it('a document that carries its own revision (written back whole) is compared without it', () => {
+    expect(
+      comparePair(
+        { agentId: 'a', revision: 3, config: config(80, { revision: 3 }) },
+        { agentId: 'b', revision: 5, config: config(80, { revision: 5 }) },
+      ),
+    ).toEqual({ kind: 'revisions-differ', revisions: { a: 3, b: 5 } });
+  });
+
   it('different documents: drift, the lower revision behind, the objects that differ named', () => {
     expect(
       comparePair(

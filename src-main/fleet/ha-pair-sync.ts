@@ -23,9 +23,12 @@ export type PairSync =
   /** Different configurations: `ahead` has the higher revision (undefined when equal). */
   | { kind: 'drift'; ahead: string | undefined; behind: string | undefined; differs: ObjectRef[] };
 
-/** Without `$schema`: an editor's hint is no difference between members. */
+/**
+ * Without `$schema` (an editor's hint) and `revision` (each member counts its own changes, a
+ * rollback included): neither is a difference between the members' configurations.
+ */
 function comparable(config: AgentConfig): AgentConfig {
-  const { $schema: _schema, ...rest } = config;
+  const { $schema: _schema, revision: _revision, ...rest } = config;
   return rest as AgentConfig;
 }
 

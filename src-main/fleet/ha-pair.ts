@@ -59,7 +59,9 @@ export type PairErrorCode =
   /** The second member refused after the first applied; the first was put back. */
   | 'ROLLED_BACK'
   /** The pair's VRRP state does not allow it (no ready backup for a failover…). */
-  | 'HA_STATE';
+  | 'HA_STATE'
+  /** A member is no longer at the revision the caller saw (its preview): nothing changed. */
+  | 'CONFLICT';
 
 export class PairError extends Error {
   readonly code: PairErrorCode;
@@ -131,12 +133,34 @@ function refusal(err: unknown): { message: string; problems: ConfigProblem[] } {
   return { message: e.message, problems: e.data?.problems ?? [] };
 }
 
-/** Applies one configuration to both members as one transaction (see the top of this file). */
+/**
+ * Refuses when a member runs another revision than the caller's (by agent id): what the caller
+ * computed or showed (a template's preview) was made from another configuration.
+ */
+function checkExpected(status: PairStatus, expect: Record<string, number> | undefined): void {
+  if (!expect) return;
+  const moved = status.members.filter(
+    (m) => expect[m.agentId] !== undefined && expect[m.agentId] !== m.revision,
+  );
+  if (moved.length) {
+    throw new PairError(
+      'CONFLICT',
+      `the configuration changed since it was read (${moved.map((m) => `${m.name} is at revision ${m.revision}, not ${expect[m.agentId]}`).join('; ')}); neither member changed: preview again`,
+    );
+  }
+}
+
+/**
+ * Applies one configuration to both members as one transaction (see the top of this file).
+ * `expectRevisions` (by agent id): refused with CONFLICT unless the members still run those.
+ */
 export async function applyToPair(
   members: readonly [PairMember, PairMember],
   config: unknown,
+  expectRevisions?: Record<string, number>,
 ): Promise<PairApplied> {
   const status = await readPair(members);
+  checkExpected(status, expectRevisions);
   if (status.sync.kind === 'drift') {
     throw new PairError(
       'DRIFT',
@@ -198,13 +222,19 @@ export async function applyToPair(
   }
 }
 
-/** Renders a template against the pair's configuration and applies the result to both. */
+/**
+ * Renders a template against the pair's configuration and applies the result to both, guarded
+ * by the revisions it was rendered against (a change made in between is CONFLICT, never
+ * overwritten); `expectRevisions` (by agent id) guards what the caller previewed the same way.
+ */
 export async function applyTemplateToPair(
   members: readonly [PairMember, PairMember],
   template: Template,
   params: unknown,
+  expectRevisions?: Record<string, number>,
 ): Promise<PairApplied & { created: string[]; replaced: string[] }> {
   const status = await readPair(members);
+  checkExpected(status, expectRevisions);
   const result = applyTemplate(status.members[0].config, template, params);
   if (!result.ok) {
     throw new PairError(
@@ -212,7 +242,8 @@ export async function applyTemplateToPair(
       `the template does not apply: ${result.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     );
   }
-  const applied = await applyToPair(members, result.config);
+  const rendered = Object.fromEntries(status.members.map((m) => [m.agentId, m.revision]));
+  const applied = await applyToPair(members, result.config, rendered);
   const names = (refs: { kind: string; name: string }[]) => refs.map((r) => `${r.kind} ${r.name}`);
   return { ...applied, created: names(result.created), replaced: names(result.replaced) };
 }

@@ -11,6 +11,7 @@ export type Handlers = { readonly [C in ChannelName]: Handler<C> };
 
 export function createHandlers(core: ConsoleCore): Handlers {
   const { fleet, health, config, certs, templates, dashboard, alerts, settings } = core;
+  const { ha } = core;
   return {
     listAgents: () => fleet.list(),
     listDiscovered: () => fleet.discovered(),
@@ -43,5 +44,11 @@ export function createHandlers(core: ConsoleCore): Handlers {
     acknowledgeAlerts: ({ ids }) => alerts.acknowledge(ids),
     getSettings: () => settings.get(),
     updateSettings: (p) => settings.update(p),
+    listPairs: () => ha.listPairs(),
+    createPair: (p) => ha.createPair(p),
+    healPair: (p) => ha.healPair(p),
+    failoverPair: (p) => ha.failoverPair(p),
+    applyTemplateToPair: (p) => ha.applyTemplateToPair(p),
+    pushCertificateToPair: (p) => ha.pushCertificateToPair(p),
   };
 }

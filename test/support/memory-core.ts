@@ -6,6 +6,7 @@
 import { ConsoleError } from '../../shared/ipc/errors.ts';
 import type { ConsoleEvent, EventListener } from '../../shared/ipc/events.ts';
 import type { AgentView, FleetView } from '../../shared/ipc/fleet.ts';
+import type { PairView } from '../../shared/ipc/ha.ts';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../shared/ipc/settings.ts';
 import type { AgentInfo } from '../../shared/protocol/agent.ts';
 import type { ConsoleCore } from '../../src-main/core/types.ts';
@@ -16,6 +17,8 @@ export interface MemoryCore extends ConsoleCore {
   subscribers(): number;
   /** What each core method was called with, in order. */
   calls: { method: string; params: unknown }[];
+  /** The HA pairs listPairs answers with; a test sets them. */
+  pairs: PairView[];
 }
 
 const NOW = '2025-01-01T00:00:00.000Z';
@@ -35,8 +38,16 @@ export function createMemoryCore(): MemoryCore {
     calls.push({ method, params });
   };
 
+  let pairs: PairView[] = [];
+
   return {
     calls,
+    get pairs() {
+      return pairs;
+    },
+    set pairs(next) {
+      pairs = next;
+    },
     emit,
     subscribers: () => listeners.size,
     subscribe(listener) {
@@ -202,6 +213,32 @@ export function createMemoryCore(): MemoryCore {
       async services(params) {
         record('dashboard.services', params);
         return { site: params.site, range: params.range, total: 0, offset: params.offset, cards: [] };
+      },
+    },
+    ha: {
+      async listPairs() {
+        record('ha.listPairs');
+        return { pairs };
+      },
+      async createPair(params) {
+        record('ha.createPair', params);
+        return { pair: params.name, master: params.preferred };
+      },
+      async healPair(params) {
+        record('ha.healPair', params);
+        return { pair: params.pair, from: 'a', to: 'b', revision: 1, unchanged: false };
+      },
+      async failoverPair(params) {
+        record('ha.failoverPair', params);
+        return { pair: params.pair, from: 'a', to: 'b', ms: 1 };
+      },
+      async applyTemplateToPair(params) {
+        record('ha.applyTemplateToPair', params);
+        return { pair: params.pair, revisions: {}, unchanged: false, created: [], replaced: [] };
+      },
+      async pushCertificateToPair(params) {
+        record('ha.pushCertificateToPair', params);
+        return { pair: params.pair, results: {} };
       },
     },
     alerts: {
