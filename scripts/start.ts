@@ -1,10 +1,13 @@
 /**
  * `npm start`: the Console with a demo fleet on loopback, so a newcomer sees a live fleet at
- * once. Builds the renderer and the desktop bundle, then opens the Electron app; where Electron
- * cannot run (no display, or its binary cannot be fetched) it says why and opens the same Console
- * in browser mode instead, with three demo sites — a real agent each (built-in engine) balancing
- * demo real servers under light generated traffic (agent/demo-sites.ts, agent/demo-traffic.ts) —
- * paired into the Console's directory before it opens, and unpaired when it closes.
+ * once: three demo sites — a real agent each (built-in engine) balancing demo real servers under
+ * light generated traffic (agent/demo-sites.ts, agent/demo-traffic.ts) — run in this process.
+ * Builds the renderer and the desktop bundle, then opens the Electron app, which pairs the fleet
+ * itself from a 0600 file this process writes (src-main/core/demo-fleet-handoff.ts: the app's
+ * store seals tokens with the OS keychain). Where Electron cannot run (no display, or its binary
+ * cannot be fetched) it says why and opens the same Console in browser mode instead, the fleet
+ * paired into the Console's directory before it opens. Either way the fleet is unpaired and
+ * stopped when the Console closes.
  *
  *   npm start [-- --browser] [-- web options, e.g. --no-discovery --config-dir DIR]
  */
@@ -16,6 +19,7 @@ import { pino } from 'pino';
 import { build } from 'vite';
 import { DEMO_SITES, startDemoSites, type DemoSites } from '../agent/demo-sites.ts';
 import { startDemoTraffic, type DemoTraffic } from '../agent/demo-traffic.ts';
+import { writeDemoFleetFile } from '../src-main/core/demo-fleet-handoff.ts';
 import { consoleDir } from '../src-main/store/console-dir.ts';
 import { openNodeConsoleStore } from '../src-main/store/index.ts';
 import { buildDesktop } from './build-desktop.ts';
@@ -83,33 +87,17 @@ interface DemoFleet {
   stop(): Promise<void>;
 }
 
-/** The three demo sites, under traffic, paired into the Console directory `dir`. */
-async function startDemoFleet(dir: string): Promise<DemoFleet> {
-  // Warnings only, on stderr: start-up chatter would bury the URL the newcomer needs.
-  const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const store = () => openNodeConsoleStore({ cwd: dir, onProblem: (m) => log.warn(m) });
-  // Each run's agents have new identities: entries left by a run that did not end cleanly
-  // would only show as offline forever.
-  const isDemo = (a: { name: string; site: string }) =>
-    a.name.startsWith('demo-') && (DEMO_SITES as readonly string[]).includes(a.site);
-  for (const a of store().listAgents()) if (isDemo(a)) store().removeAgent(a.id);
+// Warnings only, on stderr: start-up chatter would bury the URL the newcomer needs.
+const log = pino({ level: process.env.PORTICO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
 
+/** The three demo sites, under traffic. */
+async function startDemoFleet(): Promise<DemoFleet> {
   const sites = await startDemoSites(log);
   const traffic = startDemoTraffic(sites.services.map((s) => s.url));
   const stop = async () => {
     traffic.stop();
-    const s = store();
-    for (const a of sites.agents) s.removeAgent(a.id);
     await sites.stop();
   };
-  try {
-    const outcome = await pairIntoConsole(dir, sites.agents);
-    if (outcome.failed.length)
-      throw new Error(`could not pair the demo agents: ${outcome.failed.map((f) => f.message).join('; ')}`);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   const lines = DEMO_SITES.map(
     (site) =>
       `  ${site.padEnd(10)} ${sites.services
@@ -118,30 +106,74 @@ async function startDemoFleet(dir: string): Promise<DemoFleet> {
         .join('  ')}\n`,
   );
   process.stdout.write(
-    `Demo fleet paired: ${DEMO_SITES.length} sites, a real agent each, under light traffic; their services:\n${lines.join('')}`,
+    `Demo fleet: ${DEMO_SITES.length} sites, a real agent each, under light traffic; their services:\n${lines.join('')}`,
   );
   return { sites, traffic, stop };
+}
+
+/** Pairs the fleet into the Console directory `dir` (browser mode); the result unpairs it. */
+async function pairIntoDir(dir: string, fleet: DemoFleet): Promise<() => void> {
+  const store = () => openNodeConsoleStore({ cwd: dir, onProblem: (m) => log.warn(m) });
+  // Each run's agents have new identities: entries left by a run that did not end cleanly
+  // would only show as offline forever.
+  const isDemo = (a: { name: string; site: string }) =>
+    a.name.startsWith('demo-') && (DEMO_SITES as readonly string[]).includes(a.site);
+  for (const a of store().listAgents()) if (isDemo(a)) store().removeAgent(a.id);
+  const unpair = () => {
+    const s = store();
+    for (const a of fleet.sites.agents) s.removeAgent(a.id);
+  };
+  const outcome = await pairIntoConsole(dir, fleet.sites.agents);
+  if (outcome.failed.length) {
+    unpair();
+    throw new Error(`could not pair the demo agents: ${outcome.failed.map((f) => f.message).join('; ')}`);
+  }
+  process.stdout.write('Demo fleet paired into the Console.\n');
+  return unpair;
+}
+
+/** The desktop app, pairing the fleet itself from a file only this user can read. */
+async function runDesktop(binary: string, fleet: DemoFleet): Promise<number> {
+  const handoff = await writeDemoFleetFile(fleet.sites.agents);
+  try {
+    return await run(binary, [here('../out/main/main.js'), '--demo-fleet', handoff.file]);
+  } finally {
+    await handoff.remove();
+  }
 }
 
 async function main(): Promise<number> {
   await build({ configFile: here('../vite.config.ts'), logLevel: 'warn' });
   await buildDesktop();
   let reason = noDesktopReason();
+  let binary: string | undefined;
   if (!reason) {
     try {
-      return await run(electronBinary(), [here('../out/main/main.js'), '--demo']);
+      binary = electronBinary();
     } catch (err) {
       reason = `Electron could not start: ${(err as Error).message}`;
     }
   }
-  process.stdout.write(`Opening the Console in browser mode: ${reason}.\n`);
-  const dir = consoleDir(process.env, explicitConfigDir);
-  const demo = await startDemoFleet(dir);
+  const fleet = await startDemoFleet();
   try {
-    return await run(process.execPath, [here('../src-main/web/main.ts'), '--config-dir', dir, ...passOn]);
+    if (binary) {
+      try {
+        return await runDesktop(binary, fleet);
+      } catch (err) {
+        reason = `Electron could not start: ${(err as Error).message}`;
+      }
+    }
+    process.stdout.write(`Opening the Console in browser mode: ${reason}.\n`);
+    const dir = consoleDir(process.env, explicitConfigDir);
+    const unpair = await pairIntoDir(dir, fleet);
+    try {
+      return await run(process.execPath, [here('../src-main/web/main.ts'), '--config-dir', dir, ...passOn]);
+    } finally {
+      // After the Console has gone: its settings file is nobody else's now.
+      unpair();
+    }
   } finally {
-    // After the Console has gone: its settings file is nobody else's now.
-    await demo.stop();
+    await fleet.stop();
   }
 }
 
