@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
 import { ALERT_CHANNELS } from './alerts.ts';
 import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
+import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
 import { CERT_CHANNELS } from './certs.ts';
 import type { ChannelSpec } from './channel.ts';
 import { DASHBOARD_CHANNELS } from './dashboard.ts';
@@ -16,6 +17,7 @@ import { FLEET_CHANNELS } from './fleet.ts';
 import { HA_CHANNELS } from './ha.ts';
 import { HEALTH_CHANNELS } from './health.ts';
 import type { ChannelName } from './names.ts';
+import { SERVERS_ENABLED_CHANNELS } from './servers-enabled.ts';
 import { SETTINGS_CHANNELS } from './settings.ts';
 import { TEMPLATE_CHANNELS } from './templates.ts';
 
@@ -23,7 +25,9 @@ export const CHANNELS = {
   ...FLEET_CHANNELS,
   ...HEALTH_CHANNELS,
   ...AGENT_CONFIG_CHANNELS,
+  ...SERVERS_ENABLED_CHANNELS,
   ...CERT_CHANNELS,
+  ...CERT_REMOVE_CHANNELS,
   ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,
   ...DASHBOARD_CHANNELS,

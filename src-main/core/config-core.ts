@@ -14,7 +14,8 @@ export function clientOf(fleet: FleetManager, agentId: string): AgentClient {
   return client;
 }
 
-export function createConfigCore(fleet: FleetManager): AgentConfigCore {
+/** All of AgentConfigCore but the bulk change, which needs the event hub (servers-enabled-core.ts). */
+export function createConfigCore(fleet: FleetManager): Omit<AgentConfigCore, 'setServersEnabled'> {
   const client = (agentId: string) => clientOf(fleet, agentId);
   return {
     get: (agentId) =>

@@ -19,6 +19,7 @@ import { createEventHub, type EventHubOptions } from './events.ts';
 import { createFleetCore } from './fleet-core.ts';
 import { createHaCore } from './ha-core.ts';
 import { createHealthCore } from './health-core.ts';
+import { createSetServersEnabled } from './servers-enabled-core.ts';
 import { createTemplateCore } from './template-core.ts';
 import { discoveredView } from './views.ts';
 import type { Discovery, FleetManager } from '../fleet/index.ts';
@@ -109,6 +110,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     push: async (params) => certCore.push(params).finally(() => certWatch?.soon()),
     replaceEverywhere: async (params) => certCore.replaceEverywhere(params).finally(() => certWatch?.soon()),
     remove: async (params) => certCore.remove(params).finally(() => certWatch?.soon()),
+    remove: async (params) => certCore.remove(params).finally(() => certWatch?.soon()),
   };
 
   // HA pairs: which agent is in which pair, and each VRRP transition as an `ha` event.
@@ -121,7 +123,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
   return {
     fleet: createFleetCore(fleet, () => discovery),
     health: createHealthCore(fleet),
-    config: createConfigCore(fleet),
+    config: { ...createConfigCore(fleet), setServersEnabled: createSetServersEnabled(fleet, events) },
     certs,
     ha: createHaCore(fleet, haWatch, certs),
     templates: createTemplateCore(fleet, events, {

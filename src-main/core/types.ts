@@ -11,6 +11,7 @@
 import type { AgentConfigView, RevisionResult, UpsertResult } from '../../shared/ipc/agent-config.ts';
 import type { AlertList } from '../../shared/ipc/alerts.ts';
 import type { CertificateRemoved } from '../../shared/ipc/cert-remove.ts';
+import type { CertificateRemoved } from '../../shared/ipc/cert-remove.ts';
 import type { FanOutResult } from '../../shared/ipc/channel.ts';
 import type { ParamsOf } from '../../shared/ipc/channels.ts';
 import type {
@@ -22,6 +23,7 @@ import type {
 import type { EventListener } from '../../shared/ipc/events.ts';
 import type { AgentView, DiscoveredAgent, FleetView, PairResult } from '../../shared/ipc/fleet.ts';
 import type { AgentStatus, HealthHistory, HealthView } from '../../shared/ipc/health.ts';
+import type { ServersEnabledOutcome } from '../../shared/ipc/servers-enabled.ts';
 import type { ConsoleSettingsView } from '../../shared/ipc/settings.ts';
 import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../../shared/ipc/templates.ts';
 import type { DashboardCore } from './dashboard-core.ts';
@@ -57,6 +59,8 @@ export interface AgentConfigCore {
   removeVirtualService(params: ParamsOf<'removeVirtualService'>): Promise<RevisionResult>;
   /** One action on `pool/server`: every service using the pool sees it. */
   setRealServerEnabled(params: ParamsOf<'setRealServerEnabled'>): Promise<RevisionResult>;
+  /** Many `pool/server` on many agents: a fan-out, each change its own revision on its agent. */
+  setServersEnabled(params: ParamsOf<'setServersEnabled'>): Promise<FanOutResult<ServersEnabledOutcome>>;
 }
 
 export interface CertCore {

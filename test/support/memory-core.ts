@@ -169,6 +169,10 @@ export function createMemoryCore(): MemoryCore {
         record('config.setRealServerEnabled', params);
         return { revision: params.expectRevision + 1 };
       },
+      async setServersEnabled(params) {
+        record('config.setServersEnabled', params);
+        return { operationId: params.operationId ?? 'op-1', results: [] };
+      },
     },
     certs: {
       async inspect(params) {

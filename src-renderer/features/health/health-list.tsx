@@ -5,11 +5,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { HealthRow as Row } from './health-rows.ts';
-import { HealthRow } from './health-row.tsx';
+import { HealthRow, type RowActions } from './health-row.tsx';
 
 export const ROW_HEIGHT = 52;
 
-export function HealthList({ rows }: { rows: Row[] }) {
+export function HealthList({ rows, actions }: { rows: Row[]; actions?: RowActions }) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -30,7 +30,13 @@ export function HealthList({ rows }: { rows: Row[] }) {
               className="health-slot"
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              <HealthRow row={row} rowIndex={item.index + 1} />
+              <HealthRow
+                row={row}
+                rowIndex={item.index + 1}
+                selected={actions?.selected.has(row.id) ?? false}
+                onSelect={actions?.onSelect}
+                onEverywhere={actions?.onEverywhere}
+              />
             </div>
           );
         })}

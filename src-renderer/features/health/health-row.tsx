@@ -14,10 +14,31 @@ import { reduceRealServerEnabled } from '../../api/reducers.ts';
 import { errorText } from '../../components/error-message.tsx';
 import { ago } from '../../components/time.ts';
 import type { HealthRow as Row } from './health-rows.ts';
+import { DrainingConnections } from './draining-connections.tsx';
 import { Sparkline } from './sparkline.tsx';
 
+export interface RowActions {
+  /** Rows chosen for a bulk drain or enable, by row id. */
+  selected: ReadonlySet<string>;
+  onSelect: (row: Row, selected: boolean) => void;
+  /** Drain or enable this back end on every agent of its site (or the fleet), after a confirmation. */
+  onEverywhere: (row: Row) => void;
+}
+
 /** `rowIndex`: 1-based place in the whole list, so a screen reader says "row 812 of 50,000". */
-export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; rowIndex: number }) {
+export const HealthRow = memo(function HealthRow({
+  row,
+  rowIndex,
+  selected = false,
+  onSelect,
+  onEverywhere,
+}: {
+  row: Row;
+  rowIndex: number;
+  selected?: boolean;
+  onSelect?: RowActions['onSelect'] | undefined;
+  onEverywhere?: RowActions['onEverywhere'] | undefined;
+}) {
   const api = useApi();
   const client = useQueryClient();
   const { server } = row;
@@ -52,9 +73,20 @@ export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; 
       aria-rowindex={rowIndex}
       aria-label={`${row.agentName} ${server.key}`}
     >
+      <span role="cell" className="cell-select">
+        {onSelect && (
+          <input
+            type="checkbox"
+            checked={selected}
+            aria-label={`Select ${server.key} on ${row.agentName}`}
+            onChange={(e) => onSelect(row, e.target.checked)}
+          />
+        )}
+      </span>
       <span role="cell" className="cell-state">
         <span className={`badge state-${row.state}`}>{row.state}</span>
         {!server.enabled && <span className="badge">drained</span>}
+        {!server.enabled && !stale && <DrainingConnections agentId={row.agentId} serverKey={server.key} />}
       </span>
       <span role="cell" className="cell-name">
         <strong>{server.name}</strong> <span className="muted">in pool {row.pool}</span>
@@ -85,6 +117,15 @@ export const HealthRow = memo(function HealthRow({ row, rowIndex }: { row: Row; 
         >
           {server.enabled ? 'Drain' : 'Enable'}
         </button>
+        {onEverywhere && (
+          <button
+            type="button"
+            onClick={() => onEverywhere(row)}
+            aria-label={`${server.enabled ? 'Drain' : 'Enable'} ${server.address}:${server.port} everywhere`}
+          >
+            Everywhere…
+          </button>
+        )}
         {toggle.error && (
           <div role="alert" className="error">
             {errorText(toggle.error)}
