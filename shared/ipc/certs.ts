@@ -85,6 +85,11 @@ export interface CertInspection {
     issuer: CertName;
     aia: { url: string; ok: boolean; error?: string }[];
   };
+  /**
+   * When the chain still stops before a root after the files, the library and AIA: the
+   * CHAIN_INCOMPLETE issue naming the missing issuer. A push then needs `allowIncomplete`.
+   */
+  incomplete?: CertIssueView;
   key?: { keyType: string; matchesLeaf: boolean; file?: string };
   /** Input certificates that are not part of the chain. */
   unused: InspectedCertView[];
@@ -100,7 +105,7 @@ export interface CertInspection {
   learned: string[];
   errors: CertIssueView[];
   warnings: CertIssueView[];
-  /** True when it can be pushed: no errors and a key that matches the leaf. */
+  /** True when it can be pushed: no errors and a key that matches the leaf (if `incomplete`, once allowed). */
   pushable: boolean;
 }
 
@@ -129,6 +134,12 @@ export const PushCertificateParams = z
     includeRoot: z.boolean().optional(),
     /** Store an expired or not-yet-valid certificate anyway (never a wrong key or broken chain). */
     force: z.boolean().optional(),
+    /**
+     * Push a chain the inspection found incomplete (`incomplete` set) anyway: the admin confirmed
+     * that clients have the missing issuer. Without it such a push is refused (CERT_ERROR,
+     * details.code CHAIN_INCOMPLETE) before any agent is asked.
+     */
+    allowIncomplete: z.boolean().optional(),
     operationId: OperationId.optional(),
   })
   .strict();
@@ -144,6 +155,12 @@ export const ReplaceCertificateParams = z
     includeRoot: z.boolean().optional(),
     /** Store an expired or not-yet-valid certificate anyway (never a wrong key or broken chain). */
     force: z.boolean().optional(),
+    /**
+     * Push a chain the inspection found incomplete (`incomplete` set) anyway: the admin confirmed
+     * that clients have the missing issuer. Without it such a push is refused (CERT_ERROR,
+     * details.code CHAIN_INCOMPLETE) before any agent is asked.
+     */
+    allowIncomplete: z.boolean().optional(),
     operationId: OperationId.optional(),
   })
   .strict();

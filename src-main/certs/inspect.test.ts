@@ -374,6 +374,39 @@ describe('the push payload', () => {
     expect(result.push?.includesRoot).toBe(true);
   });
 
+  it('carries the CHAIN_INCOMPLETE verdict of a chain that stops before a root, naming the issuer', async () => {
+    const result = await inspect(['rsa-no-chain.pfx'], { password: PASSWORD, pushPayload: true });
+    const incomplete = {
+      code: 'CHAIN_INCOMPLETE',
+      fingerprint: result.chain[0]?.summary.fingerprint,
+      message: `the chain stops at CN=${RSA_LEAF_CN}: its issuer CN=${INTERMEDIATE_CN} was found nowhere (in the files, the Console's library, or at the AIA URL) — clients that do not have it will fail with "unable to get local issuer certificate"; drop the intermediate certificate file beside the PFX (it can be downloaded from http://pki.portico.test/intermediate.crt), or push anyway after confirming`,
+    };
+    // Not an error: key and chain are sound, and the admin may know every client has the issuer.
+    expect(result).toMatchObject({ complete: false, errors: [], incomplete });
+    expect(result.push?.incomplete).toEqual(incomplete);
+    // Each front end words its own way around it.
+    const cli = await inspect(['rsa-no-chain.pfx'], {
+      password: PASSWORD,
+      incompleteHow: { add: 'name it', override: 'use --allow-incomplete' },
+    });
+    expect(cli.incomplete?.message).toMatch(
+      /; name it \(it can be downloaded from .*\), or use --allow-incomplete$/,
+    );
+  });
+
+  it('has no verdict for a chain that reaches a root, given or trusted', async () => {
+    const given = await inspect(['leaf-rsa-bundle.pem', 'root.pem'], {
+      systemRoots: false,
+      trustedRoots: [],
+    });
+    const trusted = await inspect(['leaf-rsa-bundle.pem'], { pushPayload: true });
+    for (const result of [given, trusted]) expect(result).toMatchObject({ complete: true, errors: [] });
+    expect(given.incomplete).toBeUndefined();
+    expect(trusted.incomplete).toBeUndefined();
+    expect(trusted.push).toBeDefined();
+    expect(trusted.push?.incomplete).toBeUndefined();
+  });
+
   it('is withheld when there are errors: nothing broken gets pushed', async () => {
     expect((await inspect(['expired-bundle.pem'], { pushPayload: true })).push).toBeUndefined();
     expect((await inspect(['key-mismatch.pem'], { pushPayload: true })).push).toBeUndefined();

@@ -8,6 +8,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { completeChain, type ChainCandidate, type ChainResult } from '../../shared/certs/chain.ts';
+import { incompleteChain, incompleteChainIssue } from '../../shared/certs/chain-verdict.ts';
 import { displayName } from '../../shared/certs/cert-details.ts';
 import { isCertError } from '../../shared/certs/errors.ts';
 import { messages } from '../../shared/certs/messages.ts';
@@ -22,7 +23,7 @@ import { validateChain } from '../../shared/certs/validate.ts';
 import type { FetchLike } from './aia.ts';
 import { createIssuerSupplier, type TrackingSupplier } from './issuer-supplier.ts';
 import { CertLibrary } from './library.ts';
-import { consoleMessages } from './messages.ts';
+import { CONSOLE_INCOMPLETE_HOW, CONSOLE_SEARCHED, consoleMessages } from './messages.ts';
 import { pushPayload } from './push-payload.ts';
 import { loadSystemRoots } from '../../shared/certs/system-roots.ts';
 import { parseTrustedRoots } from './roots.ts';
@@ -112,10 +113,20 @@ export async function inspectCertificates(
     warnings,
   };
   if (missing) result.missing = missing;
+  // The one verdict the agent's import gives too, judged after the library and AIA had their turn.
+  const gap = incompleteChain(built);
+  if (gap)
+    result.incomplete = incompleteChainIssue(
+      gap,
+      CONSOLE_SEARCHED,
+      options.incompleteHow ?? CONSOLE_INCOMPLETE_HOW,
+    );
   if (parsedKey) result.key = keyInfo(parsedKey, built.keyMatchesLeaf === true, read.keyFile.get(parsedKey));
   if (options.pushPayload && errors.length === 0 && built.keyMatchesLeaf && parsedKey) {
     const includeRoot = typeof options.pushPayload === 'object' && options.pushPayload.includeRoot === true;
     result.push = pushPayload(parsedKey.pem, built, includeRoot);
+    // The payload carries its verdict wherever it is kept, so no push can forget to ask.
+    if (result.incomplete) result.push.incomplete = result.incomplete;
   }
   return result;
 }

@@ -5,6 +5,15 @@
  */
 import type { AiaAttempt } from './types.ts';
 
+/** Where the Console looks for a missing issuer, for chain-verdict.ts' CHAIN_INCOMPLETE message. */
+export const CONSOLE_SEARCHED = "in the files, the Console's library, or at the AIA URL";
+
+/** How an admin of the app adds the issuer, or pushes without it. */
+export const CONSOLE_INCOMPLETE_HOW = {
+  add: 'drop the intermediate certificate file beside the PFX',
+  override: 'push anyway after confirming',
+};
+
 export const consoleMessages = {
   /**
    * The issuer of the last certificate was found nowhere: not in the files, the library or the

@@ -5,6 +5,7 @@
  * only: the fleet is anything that fans an operation out to agents with a result per agent —
  * FleetManager.fanOut fits — so one agent's failure never stops the others.
  */
+import { CertError } from '../../shared/certs/errors.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import type { FanOutProgress } from '../fleet/fan-out.ts';
@@ -32,6 +33,8 @@ export interface PushOptions {
   bind?: readonly string[];
   /** Store an expired or not-yet-valid certificate anyway (the agent never stores a broken one). */
   force?: boolean;
+  /** Push a chain the inspection found incomplete (payload.incomplete): the admin confirmed it. */
+  allowIncomplete?: boolean;
   onProgress?: (progress: FanOutProgress<AgentPushOutcome>) => void;
 }
 
@@ -47,7 +50,18 @@ export function pushCertificate(
   payload: PushPayload,
   options: PushOptions,
 ): Promise<AgentOutcome<AgentPushOutcome, Failure>[]> {
+  refuseIncomplete(payload, options.allowIncomplete);
   return fleet.fanOut(agentIds, (client) => pushToAgent(client, payload, options), options.onProgress);
+}
+
+/**
+ * The gate on a chain that stops before a root (shared/certs/chain-verdict.ts, judged by the
+ * inspection after the library and AIA): clients without the missing issuer cannot build the
+ * chain, so it goes only when the admin allowed it explicitly. Throws before any agent is asked.
+ */
+export function refuseIncomplete(payload: PushPayload, allowIncomplete: boolean | undefined): void {
+  if (payload.incomplete && allowIncomplete !== true)
+    throw new CertError('CHAIN_INCOMPLETE', payload.incomplete.message, { issues: [payload.incomplete] });
 }
 
 /** The import succeeded and the binding did not: the agent has the certificate, no service uses it yet. */
@@ -66,6 +80,7 @@ export async function pushToAgent(
   payload: PushPayload,
   options: Omit<PushOptions, 'onProgress'>,
 ): Promise<AgentPushOutcome> {
+  refuseIncomplete(payload, options.allowIncomplete);
   const imported = await client.request('cert.import', {
     name: options.name,
     pem: [payload.keyPem, payload.chainPem],
@@ -120,6 +135,8 @@ export interface ReplaceOptions {
   /** SHA-256 fingerprint of the leaf being replaced (any case, colons optional). */
   fingerprint: string;
   force?: boolean;
+  /** As PushOptions.allowIncomplete. */
+  allowIncomplete?: boolean;
   onProgress?: (progress: FanOutProgress<AgentReplaceOutcome>) => void;
 }
 
@@ -141,6 +158,7 @@ export function replaceCertificateEverywhere(
 ): Promise<AgentOutcome<AgentReplaceOutcome, Failure>[]> {
   const wanted = normalizeFingerprint(options.fingerprint);
   if (wanted === undefined) throw new TypeError(`"${options.fingerprint}" is not a SHA-256 fingerprint`);
+  refuseIncomplete(payload, options.allowIncomplete);
   return fleet.fanOut(
     agentIds,
     async (client) => {
@@ -150,6 +168,7 @@ export function replaceCertificateEverywhere(
         const { imported } = await pushToAgent(client, payload, {
           name: entry.name,
           ...(options.force ? { force: true } : {}),
+          ...(options.allowIncomplete ? { allowIncomplete: true } : {}),
         });
         replaced.push({ name: entry.name, reloaded: imported.reloaded });
       }

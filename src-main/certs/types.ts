@@ -41,6 +41,11 @@ export interface InspectOptions {
    * stays in the worker when the caller only wants to show the chain.
    */
   pushPayload?: boolean | { includeRoot?: boolean };
+  /**
+   * How the caller's admin adds a missing issuer and pushes anyway, for the CHAIN_INCOMPLETE
+   * message (default: the app's words, CONSOLE_INCOMPLETE_HOW; the CLI names its flag).
+   */
+  incompleteHow?: { add: string; override: string };
 }
 
 /** A certificate of the result with where it came from. */
@@ -91,6 +96,8 @@ export interface PushPayload {
   /** Leaf first, then intermediates; the root only when asked for. */
   chainPem: string;
   includesRoot: boolean;
+  /** Set when the chain is incomplete (as InspectResult.incomplete): a push refuses it unless allowed. */
+  incomplete?: InspectIssue;
 }
 
 export interface InspectResult {
@@ -102,6 +109,12 @@ export interface InspectResult {
   trusted: boolean;
   /** Set when not complete. */
   missing?: MissingReport;
+  /**
+   * Set when the chain still stops before a root after the files, the library and AIA
+   * (shared/certs/chain-verdict.ts): CHAIN_INCOMPLETE, naming the missing issuer. Not an error
+   * (the key and chain are sound), but a push refuses it unless the admin allows it explicitly.
+   */
+  incomplete?: InspectIssue;
   /** The key that belongs to the leaf (or the first one given when none does). */
   key?: { keyType: string; matchesLeaf: boolean; file?: string };
   /** Input certificates that are not part of the chain. */

@@ -22,9 +22,11 @@ import {
 import { firstLine, readInputFile } from './read-file.ts';
 
 export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [--name NAME] [--bind VS[,…]]
-                          [--password-file F] [--include-root] [--force] [--no-aia] [--config-dir DIR]
+                          [--password-file F] [--include-root] [--force] [--allow-incomplete] [--no-aia]
+                          [--config-dir DIR]
        portico cert push FILE... --replace FINGERPRINT [--agents ID|NAME[,…]]
-                          [--password-file F] [--include-root] [--force] [--no-aia] [--config-dir DIR]
+                          [--password-file F] [--include-root] [--force] [--allow-incomplete] [--no-aia]
+                          [--config-dir DIR]
 
   FILE...               key and certificates as for cert inspect (PFX, PEM, DER, P7B)
   --agents A,B          paired agents, by id or name (with --replace: default every paired agent)
@@ -37,6 +39,10 @@ export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [-
   --password-file F     the PFX (or encrypted key) password: the first line of F
   --include-root        push the root too (clients normally have it)
   --force               store an expired or not-yet-valid certificate anyway
+  --allow-incomplete    push a chain that stops before a root: by default a push is refused when
+                        the issuer of its last certificate is in none of the files, the Console's
+                        library or at its AIA URL (clients without it fail); name the
+                        intermediate's file beside the PFX instead where you can
   --no-aia              do not download missing issuers from their AIA URLs
 ${SESSION_USAGE}
 
@@ -53,6 +59,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     'password-file': { type: 'string' },
     'include-root': { type: 'boolean' },
     force: { type: 'boolean' },
+    'allow-incomplete': { type: 'boolean' },
     'no-aia': { type: 'boolean' },
   });
   if (values.help) {
@@ -76,8 +83,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       ...(password === undefined ? {} : { password }),
     })),
   );
-  // No UI to keep responsive: the pipeline runs in-process, as in `cert inspect`.
-  const session = openSession(io, values['config-dir'], { certs: { inspect: inspectCertificates } });
+  const allowIncomplete = values['allow-incomplete'] === true;
+  // No UI to keep responsive: the pipeline runs in-process, as in `cert inspect`; an incomplete
+  // chain's message names this command's way to add the issuer, or to go ahead anyway.
+  const session = openSession(io, values['config-dir'], {
+    certs: {
+      inspect: (f, options) => inspectCertificates(f, { ...options, incompleteHow: CLI_INCOMPLETE_HOW }),
+    },
+  });
   try {
     const agentIds =
       replace !== undefined && values.agents === undefined
@@ -91,6 +104,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stderr.write('not pushed: fix the errors above (portico cert inspect shows the whole chain)\n');
       return EXIT.failed;
     }
+    if (inspection.incomplete) {
+      const { code, message } = inspection.incomplete;
+      if (!allowIncomplete) {
+        io.stderr.write(`error ${code}: ${message}\nnot pushed: the chain is incomplete\n`);
+        return EXIT.failed;
+      }
+      io.stderr.write(`warning ${code}: pushed anyway (--allow-incomplete): ${message}\n`);
+    }
     if (replace !== undefined) {
       await waitForConnections(session, agentIds);
       const replaced = await session.core.certs.replaceEverywhere({
@@ -99,6 +120,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         agentIds,
         ...(values['include-root'] ? { includeRoot: true } : {}),
         ...(values.force ? { force: true } : {}),
+        ...(allowIncomplete ? { allowIncomplete: true } : {}),
       });
       return reportOutcomes(io, session, replaced.results, describeReplaced);
     }
@@ -113,6 +135,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       targets: agentIds.map((agentId) => ({ agentId, name, ...(bind?.length ? { bind } : {}) })),
       ...(values['include-root'] ? { includeRoot: true } : {}),
       ...(values.force ? { force: true } : {}),
+      ...(allowIncomplete ? { allowIncomplete: true } : {}),
     });
     return reportOutcomes(io, session, pushed.results, (r) =>
       [
@@ -127,6 +150,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     await session.close();
   }
 }
+
+/** How an admin at this command adds a missing issuer, or goes ahead without it (chain-verdict.ts). */
+const CLI_INCOMPLETE_HOW = {
+  add: 'name the intermediate certificate file beside the PFX',
+  override: 'push anyway with --allow-incomplete',
+};
 
 /** `replaced "www", "www-old"; reloaded exchange-https`, or `nothing to replace`. */
 function describeReplaced({ replaced }: { replaced: { name: string; reloaded: string[] }[] }): string {

@@ -67,7 +67,11 @@ export function createCertCore(
   };
 
   /** The kept key + chain of an inspection, root removed unless asked for. */
-  const pushable = (inspectionId: string, includeRoot: boolean | undefined) => {
+  const pushable = (
+    inspectionId: string,
+    includeRoot: boolean | undefined,
+    allowIncomplete: boolean | undefined,
+  ) => {
     const kept = cache.get(inspectionId);
     if (!kept) {
       throw new ConsoleError(
@@ -82,6 +86,15 @@ export function createCertCore(
         'This inspection found problems or no matching key: it cannot be pushed.',
         { inspectionId },
       );
+    }
+    const { incomplete } = kept.payload;
+    if (incomplete && allowIncomplete !== true) {
+      // Refused before any agent is asked; the message names the missing issuer (chain-verdict.ts).
+      throw new ConsoleError('CERT_ERROR', incomplete.message, {
+        code: incomplete.code,
+        issues: [incomplete],
+        inspectionId,
+      });
     }
     return includeRoot ? kept.payload : withoutRoot(kept.payload);
   };
@@ -109,8 +122,8 @@ export function createCertCore(
       );
     },
 
-    async push({ inspectionId, targets, includeRoot, force, operationId }) {
-      const payload = pushable(inspectionId, includeRoot);
+    async push({ inspectionId, targets, includeRoot, force, allowIncomplete, operationId }) {
+      const payload = pushable(inspectionId, includeRoot, allowIncomplete);
       // An agent may take several entries: one fan-out per round, each agent at most once in a round.
       const rounds: (typeof targets)[] = [];
       for (const target of targets) {
@@ -131,6 +144,7 @@ export function createCertCore(
               name: target.name,
               ...(target.bind?.length ? { bind: target.bind } : {}),
               ...(force ? { force: true } : {}),
+              ...(allowIncomplete ? { allowIncomplete: true } : {}),
             });
             return {
               name: pushed.imported.name,
@@ -149,8 +163,16 @@ export function createCertCore(
       return { operationId: id!, results: targets.map((t) => byTarget.get(t)!) };
     },
 
-    async replaceEverywhere({ inspectionId, fingerprint, agentIds, includeRoot, force, operationId }) {
-      const payload = pushable(inspectionId, includeRoot);
+    async replaceEverywhere({
+      inspectionId,
+      fingerprint,
+      agentIds,
+      includeRoot,
+      force,
+      allowIncomplete,
+      operationId,
+    }) {
+      const payload = pushable(inspectionId, includeRoot, allowIncomplete);
       const ids = agentIds ?? fleet.agents().flatMap((g) => g.agents.map((a) => a.id));
       return fanOutWithProgress(
         { fleet, events },
@@ -167,6 +189,7 @@ export function createCertCore(
           const [result] = await replaceCertificateEverywhere(single, [agentId], payload, {
             fingerprint,
             ...(force ? { force: true } : {}),
+            ...(allowIncomplete ? { allowIncomplete: true } : {}),
           });
           if (!result?.ok) throw new Error('unreachable: a single-agent replace either returns or throws');
           return { replaced: result.result.replaced } satisfies ReplaceOutcome;

@@ -29,7 +29,9 @@ const cli = (...argv: string[]) => fleet.cli(...argv);
 
 const served = (port: number) => servedLeaf(port, RSA_LEAF_CN);
 const leafOf = (name: string) => new X509Certificate(corpus.read(name)).fingerprint256;
-const OLD = ['leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem'];
+// With the root: the CLI trusts this machine's roots only, and refuses a chain that stops short.
+const OLD = ['leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem', 'root.pem'];
+const NEW = ['leaf-ec-bundle.pem', 'root.pem'];
 
 /** An https service `{name}-https` on that agent serving `certificate`, via the lync template. */
 async function httpsService(agent: string, name: string, certificate: string): Promise<number> {
@@ -78,7 +80,7 @@ describe('portico cert push --replace', () => {
 
     // Colons optional, any case: as a browser or openssl shows it.
     const fingerprint = leafOf('leaf-rsa.pem').replaceAll(':', '').toLowerCase();
-    const replaced = await cli('cert', 'push', 'leaf-ec-bundle.pem', '--replace', fingerprint, '--no-aia');
+    const replaced = await cli('cert', 'push', ...NEW, '--replace', fingerprint, '--no-aia');
     expect(replaced.code, replaced.err).toBe(0);
     expect(replaced.out).toMatch(
       /^ok {4}rcli-a \(.*\): replaced "www", "www-old"; reloaded site-https, legacy-https\nok {4}rcli-b \(.*\): replaced "edge"; reloaded edge-https\n$/,
@@ -89,7 +91,7 @@ describe('portico cert push --replace', () => {
     const again = await cli(
       'cert',
       'push',
-      'leaf-ec-bundle.pem',
+      ...NEW,
       '--replace',
       leafOf('leaf-rsa.pem'),
       '--agents',
@@ -103,16 +105,8 @@ describe('portico cert push --replace', () => {
   }, 60_000);
 
   it('refuses a bad fingerprint or --name with --replace as usage errors', async () => {
-    expect((await cli('cert', 'push', 'leaf-ec-bundle.pem', '--replace', 'AB:CD')).code).toBe(2);
-    const both = await cli(
-      'cert',
-      'push',
-      'leaf-ec-bundle.pem',
-      '--replace',
-      leafOf('leaf-ec.pem'),
-      '--name',
-      'x',
-    );
+    expect((await cli('cert', 'push', ...NEW, '--replace', 'AB:CD')).code).toBe(2);
+    const both = await cli('cert', 'push', ...NEW, '--replace', leafOf('leaf-ec.pem'), '--name', 'x');
     expect(both.code).toBe(2);
   });
 
