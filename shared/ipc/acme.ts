@@ -3,8 +3,7 @@
  * a certificate from an ACME CA on one or many agents with progress per agent, renew one now,
  * and every certificate across the fleet with its source, expiry and renewal state, sorted by
  * what needs attention first. The Console core implements these (src-main/core/acme-core.ts);
- * registering them in channels.ts / names.ts, the IPC handlers and the preload is the
- * renderer pass's. Runtime-neutral: zod only.
+ * the Certificates screen's request form and renewal table call them. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
 import { AcmeDomain, AcmeKeyType } from '../protocol/acme.ts';

@@ -6,6 +6,7 @@
  * Runtime-neutral: zod only.
  */
 import type { z } from 'zod';
+import { ACME_CHANNELS } from './acme.ts';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
 import { ALERT_CHANNELS } from './alerts.ts';
 import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
@@ -34,6 +35,7 @@ export const CHANNELS = {
   ...HA_CHANNELS,
   ...ALERT_CHANNELS,
   ...SETTINGS_CHANNELS,
+  ...ACME_CHANNELS,
 };
 
 export type Channels = typeof CHANNELS;

@@ -12,6 +12,7 @@ import { AlertCenter } from '../alerts/alert-center.ts';
 import { CertWatch } from '../alerts/cert-watch.ts';
 import { FleetAlerts } from '../alerts/fleet-alerts.ts';
 import type { ConsoleCore } from './types.ts';
+import { createAcmeCore } from './acme-core.ts';
 import { createCertCore, type CertCoreOptions } from './cert-core.ts';
 import { createConfigCore } from './config-core.ts';
 import { createDashboardCore } from './dashboard-core.ts';
@@ -120,6 +121,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     (agentId, message) => log.debug({ agentId }, message),
   );
 
+  // An issued or renewed certificate changes what expires when.
+  const acmeCore = createAcmeCore(fleet, events);
+  const acme: typeof acmeCore = {
+    ...acmeCore,
+    request: async (params) => acmeCore.request(params).finally(() => certWatch?.soon()),
+    renew: async (params) => acmeCore.renew(params).finally(() => certWatch?.soon()),
+  };
+
   return {
     fleet: createFleetCore(fleet, () => discovery),
     health: createHealthCore(fleet),
@@ -140,6 +149,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
       list: async () => alerts.list(),
       acknowledge: async (ids) => ({ acknowledged: alerts.acknowledge(ids) }),
     },
+    acme,
     settings: {
       get: async () => ({ alerts: thresholds }),
       async update(params) {

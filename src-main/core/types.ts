@@ -26,9 +26,11 @@ import type { AgentStatus, HealthHistory, HealthView } from '../../shared/ipc/he
 import type { ServersEnabledOutcome } from '../../shared/ipc/servers-enabled.ts';
 import type { ConsoleSettingsView } from '../../shared/ipc/settings.ts';
 import type { TemplateApplied, TemplateEntry, TemplatePreview } from '../../shared/ipc/templates.ts';
+import type { AcmeCore } from './acme-core.ts';
 import type { DashboardCore } from './dashboard-core.ts';
 import type { PairsView, PairTemplateApplied } from '../../shared/ipc/ha.ts';
 
+export type { AcmeCore } from './acme-core.ts';
 export type { DashboardCore } from './dashboard-core.ts';
 
 export interface FleetCore {
@@ -117,6 +119,8 @@ export interface ConsoleCore {
   ha: HaCore;
   alerts: AlertCore;
   settings: SettingsCore;
+  /** Certificates from ACME CAs: request, renew now, every certificate with its renewal state. */
+  acme: AcmeCore;
   /** Pushed updates for every window and browser session; returns the function that unsubscribes. */
   subscribe(listener: EventListener): () => void;
 }

@@ -10,7 +10,7 @@ export type Handler<C extends ChannelName> = (params: ParamsOf<C>) => Promise<Re
 export type Handlers = { readonly [C in ChannelName]: Handler<C> };
 
 export function createHandlers(core: ConsoleCore): Handlers {
-  const { fleet, health, config, certs, templates, dashboard, alerts, settings } = core;
+  const { fleet, health, config, certs, templates, dashboard, alerts, settings, acme } = core;
   const { ha } = core;
   return {
     listAgents: () => fleet.list(),
@@ -46,6 +46,9 @@ export function createHandlers(core: ConsoleCore): Handlers {
     acknowledgeAlerts: ({ ids }) => alerts.acknowledge(ids),
     getSettings: () => settings.get(),
     updateSettings: (p) => settings.update(p),
+    requestCertificate: (p) => acme.request(p),
+    renewCertificate: (p) => acme.renew(p),
+    fleetCertificates: () => acme.certificates(),
     listPairs: () => ha.listPairs(),
     createPair: (p) => ha.createPair(p),
     healPair: (p) => ha.healPair(p),

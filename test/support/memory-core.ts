@@ -266,6 +266,20 @@ export function createMemoryCore(): MemoryCore {
         return { alerts: settings };
       },
     },
+    acme: {
+      async request(params) {
+        record('acme.request', params);
+        return { operationId: params.operationId ?? 'op-1', results: [] };
+      },
+      async renew(params) {
+        record('acme.renew', params);
+        return { operationId: params.operationId ?? 'op-1', results: [] };
+      },
+      async certificates() {
+        record('acme.certificates');
+        return { certificates: [], unreachable: [] };
+      },
+    },
     templates: {
       async list() {
         record('templates.list');

@@ -14,6 +14,7 @@ function setup(handlers: Handlers = {}) {
   const test = createTestApi({
     listAgents: ok(fleet(agent('a1', 'east'))),
     certificateUsage: ok({ certificates: [], unreachable: [] }),
+    fleetCertificates: ok({ certificates: [], unreachable: [] }),
     inspectCertificates: ok(inspection()),
     ...handlers,
   });
@@ -281,5 +282,21 @@ describe('CertificatesScreen: the inspection', () => {
     await act(async () => fireEvent.click(within(alert).getByRole('button', { name: 'Retry' })));
     await screen.findByRole('list', { name: 'Chain, leaf first' });
     expect(inspectCalls(test)).toHaveLength(2);
+  });
+});
+
+describe('CertificatesScreen: certificates from an ACME CA', () => {
+  it('opens the request form without a file dropped, and closes it', async () => {
+    setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Request a certificate' }));
+    const form = await screen.findByRole('form', { name: 'Request a certificate' });
+    expect(within(form).getByRole('radio', { name: /Let’s Encrypt staging/ })).toHaveProperty(
+      'checked',
+      true,
+    );
+    expect(screen.queryByRole('button', { name: 'Request a certificate' })).toBeNull();
+    fireEvent.click(within(form).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('form', { name: 'Request a certificate' })).toBeNull();
+    expect(await screen.findByText(/Nothing expires or renews/)).toBeTruthy();
   });
 });

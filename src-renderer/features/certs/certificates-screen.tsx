@@ -18,6 +18,8 @@ import { passwordIssues } from './inspection-facts.ts';
 import { PasswordPrompt, type PasswordRequest } from './password-prompt.tsx';
 import { PushPanel } from './push-panel.tsx';
 import { isPfxName, readFiles, refuseFiles, type ReadFile } from './read-files.ts';
+import { RenewalPanel } from './renewal-panel.tsx';
+import { RequestPanel } from './request-panel.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 import './certs.css';
 
@@ -33,6 +35,8 @@ export function CertificatesScreen() {
   const [reading, setReading] = useState(false);
   /** A PFX was dropped and its password not asked yet: ask before the first inspection. */
   const [askFirst, setAskFirst] = useState(false);
+  /** The ACME request form is open (issue 15). */
+  const [requesting, setRequesting] = useState(false);
 
   const inspect = useMutation({
     mutationFn: async (list: Dropped[]) => {
@@ -98,7 +102,14 @@ export function CertificatesScreen() {
     <section className="certs-screen" aria-labelledby="certs-title">
       <header className="screen-header">
         <h2 id="certs-title">Certificates</h2>
+        {!requesting && (
+          <button type="button" onClick={() => setRequesting(true)}>
+            Request a certificate
+          </button>
+        )}
       </header>
+
+      {requesting && <RequestPanel onClose={() => setRequesting(false)} />}
 
       <DropZone onFiles={(list) => void onFiles(list)} busy={busy} />
 
@@ -144,6 +155,7 @@ export function CertificatesScreen() {
       {inspection && <ChainView inspection={inspection} />}
       {inspection && <PushPanel key={`push-${inspection.inspectionId}`} inspection={inspection} />}
 
+      <RenewalPanel />
       <UsagePanel inspection={inspection} />
     </section>
   );

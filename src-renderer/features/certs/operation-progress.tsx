@@ -8,6 +8,7 @@
  */
 import type { ReactNode } from 'react';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
+import type { IpcError } from '../../../shared/ipc/errors.ts';
 import type { AgentProgress } from '../../api/operations.ts';
 import { useOperationProgress } from '../../api/use-operation-progress.ts';
 
@@ -35,6 +36,8 @@ interface Props<T> {
   agentName: (agentId: string) => string;
   result?: FanOutResult<T> | undefined;
   renderOk: (result: T) => ReactNode;
+  /** How a failed agent's error reads (default: its message). */
+  errorText?: (error: IpcError) => string;
 }
 
 export function OperationProgressList<T>({
@@ -44,6 +47,7 @@ export function OperationProgressList<T>({
   agentName,
   result,
   renderOk,
+  errorText = (error) => error.message,
 }: Props<T>) {
   const progress = useOperationProgress(operationId);
   const ids = [
@@ -77,12 +81,12 @@ export function OperationProgressList<T>({
             {outcome?.ok && <div className="operation-result">{renderOk(outcome.result)}</div>}
             {outcome && !outcome.ok && (
               <div role="alert" className="error">
-                {outcome.error.message} <span className="error-code">({outcome.error.code})</span>
+                {errorText(outcome.error)} <span className="error-code">({outcome.error.code})</span>
               </div>
             )}
             {!outcome && held?.status === 'error' && held.message && (
               <div role="alert" className="error">
-                {held.message}
+                {held.error ? errorText(held.error) : held.message}
               </div>
             )}
           </li>

@@ -1,0 +1,181 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AcmeOutcome, FleetCertificate, FleetCertificatesView } from '../../../shared/ipc/acme.ts';
+import type { FanOutResult } from '../../../shared/ipc/channel.ts';
+import type { Reply } from '../../../shared/ipc/errors.ts';
+import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
+import { renderWithApi } from '../../../test/support/renderer/render.tsx';
+import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
+import { RenewalPanel } from './renewal-panel.tsx';
+
+afterEach(cleanup);
+
+const DAY = 86_400_000;
+const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
+
+const entry = (name: string, agentId: string, extra: Partial<FleetCertificate>): FleetCertificate => ({
+  agentId,
+  agentName: `edge-${agentId}`,
+  site: 'east',
+  name,
+  source: 'imported',
+  subject: { cn: `${name}.example.com`, dn: `CN=${name}.example.com` },
+  sans: { dns: [`${name}.example.com`], ip: [] },
+  notAfter: inDays(200),
+  fingerprint: `FP-${name}-${agentId}`,
+  usedBy: [],
+  attention: 'ok',
+  ...extra,
+});
+
+const renewal = (extra: Partial<NonNullable<FleetCertificate['renewal']>> = {}) => ({
+  directoryUrl: 'https://acme.example/dir',
+  domains: ['www.example.com'],
+  nextRenewalAt: inDays(30),
+  issuedAt: inDays(-60),
+  failures: 0,
+  renewing: false,
+  ...extra,
+});
+
+/** In the core's order (attention, then expiry): the table shows it as it comes. */
+const VIEW: FleetCertificatesView = {
+  certificates: [
+    entry('legacy', 'a1', { notAfter: inDays(-2), attention: 'expired' }),
+    entry('www', 'a2', {
+      source: 'acme',
+      notAfter: inDays(25),
+      attention: 'renewal-failing',
+      renewal: renewal({
+        failures: 2,
+        nextRenewalAt: inDays(0.2),
+        lastError: {
+          at: inDays(-0.1),
+          domain: 'www.example.com',
+          message:
+            'www.example.com: the CA could not connect to this agent on port 80 for it — connection refused',
+        },
+      }),
+    }),
+    entry('mail', 'a1', { notAfter: inDays(5), attention: 'expires-7d' }),
+    entry('adfs', 'a2', { notAfter: inDays(20), attention: 'expires-30d' }),
+    entry('www', 'a1', { source: 'acme', notAfter: inDays(80), renewal: renewal(), attention: 'ok' }),
+  ],
+  unreachable: [{ agentId: 'a3', reason: 'the agent is offline' }],
+};
+
+function setup(handlers: Handlers = {}) {
+  const test = createTestApi({
+    listAgents: ok(
+      fleet(
+        { ...agent('a1', 'east'), name: 'edge-a1' },
+        { ...agent('a2', 'east'), name: 'edge-a2' },
+        { ...agent('a3', 'west'), name: 'edge-a3' },
+      ),
+    ),
+    fleetCertificates: ok(VIEW),
+    ...handlers,
+  });
+  return { test, ...renderWithApi(<RenewalPanel />, test) };
+}
+
+const rows = () => screen.getAllByRole('row').slice(1);
+
+describe('RenewalPanel', () => {
+  it('lists what needs attention first, with source, expiry and renewal state in words', async () => {
+    setup();
+    await screen.findByRole('row', { name: 'legacy on edge-a1' });
+    expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual([
+      'legacy on edge-a1',
+      'www on edge-a2',
+      'mail on edge-a1',
+      'adfs on edge-a2',
+      'www on edge-a1',
+    ]);
+    const cells = (name: string) =>
+      within(screen.getByRole('row', { name }))
+        .getAllByRole('cell')
+        .map((c) => c.textContent);
+    expect(cells('legacy on edge-a1')).toEqual([
+      'edge-a1 east',
+      'Imported',
+      expect.stringMatching(/Expired: expired 2 days ago$/),
+      'Not renewed by the agent',
+      'Replace by hand',
+    ]);
+    const failing = cells('www on edge-a2');
+    expect(failing[1]).toBe('ACME');
+    expect(failing[2]).toMatch(/Renewal failing: 2[45] days left$/);
+    expect(failing[3]).toBe(
+      `Next renewal ${inDays(0.2).slice(0, 10)}The last 2 attempts failed: www.example.com: the CA could not connect to this agent on port 80 for it — connection refused`,
+    );
+    expect(cells('mail on edge-a1')[2]).toMatch(/Expires within 7 days: [45] days left$/);
+    expect(cells('adfs on edge-a2')[2]).toMatch(/Expires within 30 days: (19|20) days left$/);
+    const fine = cells('www on edge-a1');
+    expect(fine[2]).toMatch(/^\d{4}-\d\d-\d\d(79|80) days left$/);
+    expect(fine[3]).toBe(`Next renewal ${inDays(30).slice(0, 10)}`);
+    expect(screen.getByRole('note', { name: 'Agents not asked for renewals' }).textContent).toContain(
+      'edge-a3: the agent is offline',
+    );
+  });
+
+  it('renews an ACME certificate now on its agent, with the steps, then the new expiry', async () => {
+    const reply = deferred<Reply<FanOutResult<AcmeOutcome>>>();
+    const { test } = setup({ renewCertificate: () => reply.promise });
+    expect(screen.queryByRole('button', { name: /Renew legacy/ })).toBeNull();
+    fireEvent.click(await screen.findByRole('button', { name: 'Renew www on edge-a2 now' }));
+    await waitFor(() => expect(test.calls.filter((c) => c.channel === 'renewCertificate')).toHaveLength(1));
+    const params = test.calls.find((c) => c.channel === 'renewCertificate')!.params as {
+      agentIds: string[];
+      name: string;
+      operationId: string;
+    };
+    expect(params).toMatchObject({ agentIds: ['a2'], name: 'www' });
+    const fetches = test.calls.filter((c) => c.channel === 'fleetCertificates').length;
+    act(() =>
+      test.emit({
+        type: 'progress',
+        operationId: params.operationId,
+        agentId: 'a2',
+        status: 'running',
+        message: 'the CA validated www.example.com',
+      }),
+    );
+    const progress = screen.getByRole('region', { name: 'Renewing www on edge-a2' });
+    await waitFor(() => expect(progress.textContent).toContain('running: the CA validated www.example.com'));
+    await act(async () =>
+      reply.resolve(
+        ok({
+          operationId: params.operationId,
+          results: [
+            {
+              agentId: 'a2',
+              ok: true,
+              result: {
+                name: 'www',
+                replaced: true,
+                fingerprint: 'NEW',
+                notAfter: '2099-03-01T00:00:00.000Z',
+                bound: [],
+                reloaded: ['secure'],
+                nextRenewalAt: '2099-01-01T00:00:00.000Z',
+                warnings: [],
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    await waitFor(() => expect(progress.textContent).toContain('renews on 2099-01-01. Served by: secure.'));
+    // The table is asked again: the renewed certificate's row changes.
+    await waitFor(() =>
+      expect(test.calls.filter((c) => c.channel === 'fleetCertificates').length).toBeGreaterThan(fetches),
+    );
+  });
+});
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
