@@ -6,7 +6,7 @@ import type { Reply } from '../../../shared/ipc/errors.ts';
 import { agent, fleet, T0 } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { inspection } from './cert-fixtures.ts';
+import { inspection, LEAF } from './cert-fixtures.ts';
 import { PushPanel } from './push-panel.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 
@@ -139,6 +139,8 @@ describe('PushPanel', () => {
       ],
     });
     expect(params).not.toHaveProperty('force');
+    // A complete chain needs no confirmation and asks for no exception.
+    expect(params).not.toHaveProperty('allowIncomplete');
     expect(params?.operationId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
     const operationId = params!.operationId;
 
@@ -220,6 +222,50 @@ describe('PushPanel', () => {
     await waitFor(() =>
       expect(test.calls.filter((c) => c.channel === 'certificateUsage').length).toBeGreaterThan(usageBefore),
     );
+  });
+
+  it('says a chain is incomplete, and pushes it only once the admin confirms without the named issuer', async () => {
+    const issuer = { cn: 'Example Issuing CA', dn: 'CN=Example Issuing CA, O=Example' };
+    const message = `the chain stops at CN=www.example.com: its issuer CN=Example Issuing CA was found nowhere (in the files, the Console's library, or at the AIA URL) — clients that do not have it will fail with "unable to get local issuer certificate"; drop the intermediate certificate file beside the PFX, or push anyway after confirming`;
+    const { test } = setup(
+      {},
+      inspection({
+        chain: [LEAF],
+        complete: false,
+        trusted: false,
+        missing: { subject: LEAF.summary.subject, fingerprint: LEAF.summary.fingerprint, issuer, aia: [] },
+        incomplete: { code: 'CHAIN_INCOMPLETE', message, fingerprint: LEAF.summary.fingerprint },
+      }),
+    );
+    const notice = screen.getByText(/^Incomplete chain:/).closest('p')!;
+    expect(notice.textContent).toContain(
+      'The chain stops at CN=www.example.com: its issuer CN=Example Issuing CA',
+    );
+    const pushButton = screen.getByRole('button', { name: 'Push to 0 agents' });
+    expect(pushButton.getAttribute('aria-describedby')).toBe(notice.id);
+
+    fireEvent.click(await screen.findByRole('checkbox', { name: /edge-1/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Push to 1 agent' }));
+    const ask = screen.getByRole('group', { name: /^Push without Example Issuing CA\?/ });
+    expect(ask.textContent).toContain('Clients that do not have Example Issuing CA cannot build the chain');
+    await settle();
+    expect(pushCalls(test)).toEqual([]);
+
+    // Cancel sends nothing and puts the form back.
+    fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('group', { name: /^Push without/ })).toBeNull();
+    await settle();
+    expect(pushCalls(test)).toEqual([]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Push to 1 agent' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Push anyway without Example Issuing CA' }));
+    await waitFor(() => expect(pushCalls(test)).toHaveLength(1));
+    expect(pushCalls(test)[0]).toMatchObject({
+      inspectionId: 'insp-1',
+      targets: [{ agentId: 'a1', name: 'www-example-com' }],
+      allowIncomplete: true,
+    });
+    expect(screen.queryByRole('group', { name: /^Push without/ })).toBeNull();
   });
 
   it('keeps a refused push on screen', async () => {

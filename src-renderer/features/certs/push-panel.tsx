@@ -2,7 +2,9 @@
  * Push the inspected certificate (its key stays in the main process, named by inspectionId)
  * to the agents the admin ticks, under one store entry name, optionally bound to virtual
  * services. Progress per agent comes from pushed events, then each agent's outcome; one
- * agent's failure stays next to it and does not hide the others' success.
+ * agent's failure stays next to it and does not hide the others' success. A chain that stops
+ * before a root (the inspection's CHAIN_INCOMPLETE) is said above the form and pushed only after
+ * a confirmation that names the missing issuer; the core refuses it otherwise.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
@@ -17,10 +19,11 @@ import { queryKeys } from '../../api/query-keys.ts';
 import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
-import { sentence } from './cert-text.ts';
+import { nameOf, sentence } from './cert-text.ts';
 import { nameProblem, splitNames } from './entry-name.ts';
 import { whyNotPushable } from './inspection-facts.ts';
 import { OperationProgressList } from './operation-progress.tsx';
+import './push-panel.css';
 
 type Field = 'agents' | 'name' | 'bind';
 
@@ -39,6 +42,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const [force, setForce] = useState(false);
   const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
   const [operation, setOperation] = useState<{ id: string; agentIds: string[] }>();
+  /** A checked push waiting for the admin to confirm the incomplete chain. */
+  const [confirming, setConfirming] = useState<ParamsInput<'pushCertificate'>>();
 
   const push = useMutation({
     mutationFn: async (params: ParamsInput<'pushCertificate'>) => unwrap(await api.pushCertificate(params)),
@@ -49,6 +54,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   });
 
   const blocked = whyNotPushable(inspection);
+  const { incomplete } = inspection;
+  const missingIssuer = inspection.missing ? nameOf(inspection.missing.issuer) : 'its issuer';
   const isOnline = (a: AgentView) => a.state.kind === 'online';
   const chosen = agents.filter((a) => isOnline(a) && selected.has(a.id)).map((a) => a.id);
 
@@ -88,7 +95,13 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
     }
     setProblems(next);
     if (Object.keys(next).length > 0 || !parsed.success) return;
-    setOperation({ id: params.operationId, agentIds: chosen });
+    if (incomplete) setConfirming(params);
+    else send(params);
+  };
+
+  const send = (params: ParamsInput<'pushCertificate'>) => {
+    setConfirming(undefined);
+    setOperation({ id: params.operationId!, agentIds: params.targets.map((t) => t.agentId) });
     push.mutate(params);
   };
 
@@ -107,6 +120,12 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
       {blocked && (
         <p className="push-blocked" id={`${id}-blocked`}>
           {blocked}
+        </p>
+      )}
+      {!blocked && incomplete && (
+        <p className="push-incomplete" id={`${id}-incomplete`}>
+          <strong>Incomplete chain: </strong>
+          {sentence(incomplete.message)}
         </p>
       )}
       <form onSubmit={submit} aria-label="Push certificate">
@@ -180,8 +199,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
         <div className="actions">
           <button
             type="submit"
-            disabled={blocked !== undefined || push.isPending}
-            aria-describedby={blocked ? `${id}-blocked` : undefined}
+            disabled={blocked !== undefined || push.isPending || confirming !== undefined}
+            aria-describedby={blocked ? `${id}-blocked` : incomplete ? `${id}-incomplete` : undefined}
           >
             {push.isPending
               ? 'Pushing…'
@@ -189,6 +208,20 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
           </button>
         </div>
       </form>
+      {confirming && (
+        <div className="push-confirm" role="group" aria-labelledby={`${id}-confirm`}>
+          <p id={`${id}-confirm`}>
+            Push without {missingIssuer}? Clients that do not have {missingIssuer} cannot build the chain and
+            will fail to connect. Push anyway only if every client already has it.
+          </p>
+          <button type="button" onClick={() => send({ ...confirming, allowIncomplete: true })}>
+            Push anyway without {missingIssuer}
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(undefined)}>
+            Cancel
+          </button>
+        </div>
+      )}
       {push.error && <ErrorMessage title="Push failed" error={push.error} />}
       {operation && (
         <OperationProgressList<PushOutcome>
