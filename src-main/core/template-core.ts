@@ -12,9 +12,11 @@ import { parseTemplate } from '../../shared/templates/parse-template.ts';
 import type { TemplateEntry } from '../../shared/ipc/templates.ts';
 import { TemplateInfo } from '../../shared/protocol/template.ts';
 import type { TemplateCore } from './types.ts';
-import type { FleetManager } from '../fleet/index.ts';
+import { RpcError, type FleetManager } from '../fleet/index.ts';
+import { ERROR_CODES } from '../../shared/protocol/codes.ts';
 import type { EventHub } from './events.ts';
 import { fanOutWithProgress } from './fan-out.ts';
+import { storeProblems } from './store-references.ts';
 
 export interface TemplateCoreOptions {
   /** Imported templates are the JSON files in `<dir>`; none = only built-ins. */
@@ -40,7 +42,32 @@ export function createTemplateCore(
       };
     },
     preview: ({ template, params, agentIds }) =>
-      fanOutWithProgress(ctx, agentIds, (client) => client.request('template.preview', { template, params })),
+      fanOutWithProgress(ctx, agentIds, async (client, agentId) => {
+        const [preview, store] = await Promise.all([
+          client.request('template.preview', { template, params }),
+          client.request('cert.list'),
+        ]);
+        // What the apply would meet: the agent's engine refuses a name its store lacks.
+        const missing = storeProblems(preview.changes, store.certificates, agentNameOf(fleet, agentId));
+        if (missing.length > 0) {
+          throw refusal({
+            message:
+              missing.length === 1
+                ? `Applying here would fail: ${missing[0]!.message}`
+                : `Applying here would fail: ${missing.length} certificates are not usable on this agent.`,
+            data: {
+              problems: missing.map((m) => ({
+                path: '',
+                message: m.message,
+                ...(m.usedBy.kind === 'pool' ? { pool: m.usedBy.name } : { virtualService: m.usedBy.name }),
+              })),
+              storeProblems: missing,
+              revision: preview.revision,
+            },
+          });
+        }
+        return preview;
+      }),
     apply: ({ template, params, targets, operationId }) =>
       fanOutWithProgress(
         ctx,
@@ -52,6 +79,21 @@ export function createTemplateCore(
         operationId,
       ),
   };
+}
+
+/**
+ * The refusal the apply would meet, as the agent would answer it (INVALID_CONFIG with its
+ * problems), said in the admin's words: without the method name an RpcError's message starts with.
+ */
+function refusal({ message, data }: { message: string; data: unknown }): RpcError {
+  const err = new RpcError('template.preview', { code: ERROR_CODES.INVALID_CONFIG, message, data });
+  err.message = message;
+  return err;
+}
+
+function agentNameOf(fleet: FleetManager, agentId: string): string {
+  for (const group of fleet.agents()) for (const a of group.agents) if (a.id === agentId) return a.name;
+  return agentId;
 }
 
 /** The first online agent's built-ins: what the fleet actually runs (a newer agent may have more). */

@@ -37,3 +37,22 @@ export function currentRevisionOf(error: IpcError): number | undefined {
   const rev = (error.details as { currentRevision?: unknown } | undefined)?.currentRevision;
   return typeof rev === 'number' ? rev : undefined;
 }
+
+/** A certificate or CA the agent's store lacks (src-main/core/store-references.ts): the fix is a push. */
+export interface StoreProblem {
+  kind: 'certificate' | 'ca-bundle';
+  name: string;
+  reason: 'missing' | 'wrong-kind' | 'damaged';
+}
+
+export function storeProblemsOf(error: IpcError): StoreProblem[] {
+  const list = (error.details as { storeProblems?: unknown } | undefined)?.storeProblems;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((p: unknown): StoreProblem[] => {
+    if (typeof p !== 'object' || p === null) return [];
+    const o = p as Record<string, unknown>;
+    if (typeof o.name !== 'string' || (o.kind !== 'certificate' && o.kind !== 'ca-bundle')) return [];
+    const reason = o.reason === 'wrong-kind' || o.reason === 'damaged' ? o.reason : 'missing';
+    return [{ kind: o.kind, name: o.name, reason }];
+  });
+}

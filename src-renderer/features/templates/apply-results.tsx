@@ -12,6 +12,7 @@ import { useOperationProgress } from '../../api/use-operation-progress.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
 import { currentRevisionOf } from './agent-error.ts';
 import { refsText } from './change-text.ts';
+import { StoreFix } from './store-fix.tsx';
 
 const STEP: Record<AgentProgress['status'], number> = { pending: 0, running: 1, ok: 2, error: 2 };
 
@@ -66,6 +67,7 @@ export function ApplyResults({
                   : {})}
               />
             )}
+            {outcome && !outcome.ok && <StoreFix error={outcome.error} agentName={name} />}
           </li>
         );
       })}

@@ -8,6 +8,7 @@ import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
 import { type Change, changeSummary, fieldChanges, refsText } from './change-text.ts';
+import { StoreFix } from './store-fix.tsx';
 
 export function PreviewList({
   preview,
@@ -39,7 +40,10 @@ export function PreviewList({
               )}
             </>
           ) : (
-            <AgentErrorView error={r.error} title="Preview failed" />
+            <>
+              <AgentErrorView error={r.error} title="Preview failed" />
+              <StoreFix error={r.error} agentName={nameOf(r.agentId)} />
+            </>
           )}
         </li>
       ))}

@@ -643,3 +643,93 @@ describe('TemplatesScreen: a template file', () => {
     );
   });
 });
+
+describe('TemplatesScreen: the fix and the retry of failed agents', () => {
+  const missingCert = (agentId: string) => ({
+    agentId,
+    ok: false as const,
+    error: {
+      code: 'INVALID_CONFIG' as const,
+      message: `Applying here would fail: certificate "lyncweb", named by virtual service lync-https, is not in ${agentId}'s store: push it to ${agentId} (Certificates), then retry.`,
+      details: {
+        storeProblems: [
+          {
+            kind: 'certificate',
+            name: 'lyncweb',
+            reason: 'missing',
+            usedBy: { kind: 'virtualService', name: 'lync-https' },
+          },
+        ],
+      },
+    },
+  });
+  const okPreview = (agentId: string, revision: number) => ({
+    agentId,
+    ok: true as const,
+    result: { revision, changes: [], unchanged: [] },
+  });
+
+  it('offers the push for a certificate an agent lacks, then previews and applies only that agent', async () => {
+    const { test } = await previewed({
+      previewTemplate: ok({ operationId: 'p1', results: [okPreview('edge-1', 7), missingCert('edge-2')] }),
+    });
+    const e2 = screen.getByRole('listitem', { name: 'Preview on edge-2' });
+    expect(within(e2).getByText(/To fix:/).textContent).toBe(
+      'To fix: push “lyncweb” to edge-2 from Certificates, then retry the failed agents.',
+    );
+    expect(within(e2).getByRole('link', { name: 'Certificates' }).getAttribute('href')).toBe(
+      '#/certificates',
+    );
+    // What Apply reaches is what the preview says will work.
+    expect(screen.getByRole('button', { name: 'Apply to 1 agent' })).toBeTruthy();
+
+    // The certificate pushed meanwhile: the retry previews edge-2 alone.
+    test.handle('previewTemplate', ok({ operationId: 'p2', results: [okPreview('edge-2', 4)] }));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry the failed agents (1)' }));
+    await waitFor(() => expect(calls(test, 'previewTemplate')).toHaveLength(2));
+    expect((calls(test, 'previewTemplate')[1]!.params as { agentIds: string[] }).agentIds).toEqual([
+      'edge-2',
+    ]);
+    await waitFor(() => expect(screen.queryByRole('listitem', { name: 'Preview on edge-1' })).toBeNull());
+
+    test.handle('applyTemplate', (p) =>
+      ok({
+        operationId: p.operationId ?? 'a1',
+        results: [
+          { agentId: 'edge-2', ok: true, result: { revision: 5, created: [], replaced: [], unchanged: [] } },
+        ],
+      }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Apply to 1 agent' }));
+    await waitFor(() => expect(calls(test, 'applyTemplate')).toHaveLength(1));
+    expect((calls(test, 'applyTemplate')[0]!.params as { targets: unknown }).targets).toEqual([
+      { agentId: 'edge-2', expectRevision: 4 },
+    ]);
+  });
+
+  it('retries the agents whose apply failed, previewing them again first', async () => {
+    const { test } = await previewed({
+      previewTemplate: ok({ operationId: 'p1', results: [okPreview('edge-1', 7), okPreview('edge-2', 3)] }),
+      applyTemplate: (p) =>
+        ok({
+          operationId: p.operationId ?? 'a1',
+          results: [
+            {
+              agentId: 'edge-1',
+              ok: true,
+              result: { revision: 8, created: [], replaced: [], unchanged: [] },
+            },
+            { agentId: 'edge-2', ok: false, error: { code: 'AGENT_OFFLINE', message: 'edge-2 is offline' } },
+          ],
+        }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply to 2 agents' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry the failed agents (1)' }));
+    await waitFor(() => expect(calls(test, 'previewTemplate')).toHaveLength(2));
+    expect((calls(test, 'previewTemplate')[1]!.params as { agentIds: string[] }).agentIds).toEqual([
+      'edge-2',
+    ]);
+    // The finished apply's results give way to the new preview.
+    await waitFor(() => expect(screen.queryByRole('listitem', { name: 'Apply on edge-1' })).toBeNull());
+  });
+});

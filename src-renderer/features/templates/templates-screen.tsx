@@ -63,10 +63,11 @@ export function TemplatesScreen() {
   const nameOf = (agentId: string) => names.get(agentId) ?? agentId;
   // Fleet order (site, then name), so the preview and the apply list agents the same way; an
   // agent removed from the fleet meanwhile drops out of the choice.
-  const agentIds = useMemo(
-    () => fleet.data?.sites.flatMap((s) => s.agents.map((a) => a.id)).filter((a) => selected.has(a)) ?? [],
-    [fleet.data, selected],
+  const fleetOrder = useMemo(
+    () => fleet.data?.sites.flatMap((s) => s.agents.map((a) => a.id)) ?? [],
+    [fleet.data],
   );
+  const agentIds = useMemo(() => fleetOrder.filter((a) => selected.has(a)), [fleetOrder, selected]);
 
   const resolved = useMemo(() => resolveForm(chosen?.parameters ?? [], values), [chosen, values]);
   const currentKey =
@@ -100,20 +101,35 @@ export function TemplatesScreen() {
     applyMutation.reset();
   };
 
-  const onPreview = (e: FormEvent) => {
-    e.preventDefault();
+  /** Preview on `ids` (the chosen agents, or only the failed ones when retrying). */
+  const previewOn = (ids: string[]) => {
     setAttempted(true);
-    if (!chosen || !agentIds.length) return;
-    if (!resolved.ok || currentKey === undefined) {
+    if (!chosen || !ids.length) return;
+    if (!resolved.ok) {
       setFocusProblem((n) => n + 1);
       return;
     }
-    const request: PreviewRequest = { template: chosen.ref, params: resolved.params, agentIds };
-    const key = currentKey;
+    const request: PreviewRequest = { template: chosen.ref, params: resolved.params, agentIds: ids };
+    const key = JSON.stringify([chosen.key, resolved.params, ids]);
     const templateKey = chosen.key;
     previewMutation.mutate(request, {
       onSuccess: (result) => setPreview({ templateKey, key, request, result }),
     });
+  };
+  const onPreview = (e: FormEvent) => {
+    e.preventDefault();
+    previewOn(agentIds);
+  };
+  /**
+   * The agents whose preview or apply failed, previewed again on their own (after the fix, e.g.
+   * the missing certificate pushed): the choice narrows to them, so Apply reaches only them.
+   */
+  const retryFailed = (failed: readonly string[]) => {
+    const ids = fleetOrder.filter((a) => failed.includes(a));
+    setSelected(new Set(ids));
+    setRun(undefined);
+    applyMutation.reset();
+    previewOn(ids);
   };
 
   const shown = preview && preview.templateKey === chosen?.key ? preview : undefined;
@@ -123,6 +139,8 @@ export function TemplatesScreen() {
       r.ok ? [{ agentId: r.agentId, expectRevision: r.result.revision }] : [],
     ) ?? [];
   const applied = shown !== undefined && run?.preview === shown;
+  const previewFailed = shown?.result.results.flatMap((r) => (r.ok ? [] : [r.agentId])) ?? [];
+  const applyFailed = applyMutation.data?.results.flatMap((r) => (r.ok ? [] : [r.agentId])) ?? [];
 
   const onApply = () => {
     if (!shown || stale || !targets.length) return;
@@ -205,6 +223,15 @@ export function TemplatesScreen() {
               {targets.length === 1 ? 'Apply to 1 agent' : `Apply to ${targets.length} agents`}
             </button>
             {targets.length === 0 && <span className="muted">The preview failed on every agent.</span>}
+            {previewFailed.length > 0 && (
+              <button
+                type="button"
+                onClick={() => retryFailed(previewFailed)}
+                disabled={previewMutation.isPending}
+              >
+                Retry the failed agents ({previewFailed.length})
+              </button>
+            )}
             {applied && !applyMutation.isPending && (
               <span className="muted">Applied. Preview again to apply further changes.</span>
             )}
@@ -222,6 +249,18 @@ export function TemplatesScreen() {
             nameOf={nameOf}
           />
           {applyMutation.error && <ErrorMessage title="Apply failed" error={applyMutation.error} />}
+          {applyFailed.length > 0 && (
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => retryFailed(applyFailed)}
+                disabled={previewMutation.isPending}
+              >
+                Retry the failed agents ({applyFailed.length})
+              </button>
+              <span className="muted">Previews them again first, so what applies is what you see.</span>
+            </div>
+          )}
         </section>
       )}
     </section>
