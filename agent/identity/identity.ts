@@ -15,14 +15,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
-import {
-  certifyExistingKey,
-  checkPair,
-  createIdentity,
-  fingerprintOf,
-  idFromCertificate,
-  identityNames,
-} from './certificate.ts';
+import { checkPair, fingerprintOf, idFromCertificate, identityNames } from './certificate.ts';
 import { IdentityError } from './errors.ts';
 import {
   AGENT_FILE,
@@ -112,10 +105,13 @@ export async function loadOrCreateIdentity(
   id ??= randomUUID();
   const names = identityNames(opts.apiUrl ?? stored?.apiUrl);
   if (key === undefined) {
+    // Loaded only here: the certificate generator's dependencies are ~20 MB (self-sign.ts).
+    const { createIdentity } = await import('./self-sign.ts');
     ({ key, cert } = await createIdentity(id, names));
     await writeFileAtomic(keyFile, key, SECRET_MODE);
     await writeFileAtomic(certFile, cert, PUBLIC_MODE);
   } else if (cert === undefined) {
+    const { certifyExistingKey } = await import('./self-sign.ts');
     cert = await certifyExistingKey(id, names, key);
     await writeFileAtomic(certFile, cert, PUBLIC_MODE);
   }
