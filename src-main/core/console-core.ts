@@ -129,6 +129,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     renew: async (params) => acmeCore.renew(params).finally(() => certWatch?.soon()),
   };
 
+  // HA pairs: which agent is in which pair, and each VRRP transition as an `ha` event.
+  const haWatch = new HaWatch(
+    fleet,
+    (agentId) => events.emit({ type: 'ha', agentId }),
+    (agentId, message) => log.debug({ agentId }, message),
+  );
+
   return {
     fleet: createFleetCore(fleet, () => discovery),
     health: createHealthCore(fleet),

@@ -46,6 +46,8 @@ export function applyEvents(client: QueryClient, events: readonly ConsoleEvent[]
         if (isNewerRevision(health, event.agentId, event.revision)) {
           void client.invalidateQueries({ queryKey: queryKeys.healthSnapshot() });
         }
+        // Whether a pair's members run the same configuration (drift) may have changed.
+        void client.invalidateQueries({ queryKey: queryKeys.pairs });
         // Which services use which certificate is part of the configuration.
         if (configNewer || isNewerRevision(health, event.agentId, event.revision)) {
           void client.invalidateQueries({ queryKey: queryKeys.certs });
@@ -60,6 +62,10 @@ export function applyEvents(client: QueryClient, events: readonly ConsoleEvent[]
         continue;
       case 'alerts':
         effects.alerts = true;
+        continue;
+      case 'ha':
+        // A member's VRRP state: the pairs view is the main process's to assemble.
+        void client.invalidateQueries({ queryKey: queryKeys.pairs });
         continue;
       case 'agent-removed':
         client.removeQueries({ queryKey: queryKeys.agent(event.agentId) });

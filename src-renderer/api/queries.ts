@@ -109,6 +109,23 @@ export const dashboardQueries = {
     }),
 };
 
+/**
+ * HA pairs with both members' VRRP state and drift. Transitions arrive as `ha` events and new
+ * revisions as `config` events (api/apply-event.ts refetches); whether an engine serves has no
+ * event, so the view is asked again every few seconds while shown.
+ */
+export const PAIRS_REFRESH_MS = 5_000;
+
+export const haQueries = {
+  pairs: (api: DesktopApi) =>
+    queryOptions({
+      queryKey: queryKeys.pairList(),
+      queryFn: async () => unwrap(await api.listPairs()),
+      refetchInterval: PAIRS_REFRESH_MS,
+      staleTime: 1_000,
+    }),
+};
+
 export const alertQueries = {
   list: (api: DesktopApi) =>
     queryOptions({

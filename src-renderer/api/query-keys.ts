@@ -34,4 +34,7 @@ export const queryKeys = {
   alertList: () => [...queryKeys.alerts, 'list'] as const,
 
   settings: ['settings'] as const,
+
+  pairs: ['pairs'] as const,
+  pairList: () => [...queryKeys.pairs, 'list'] as const,
 };

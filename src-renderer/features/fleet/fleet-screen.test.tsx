@@ -25,6 +25,7 @@ function setup(handlers: Handlers = {}) {
     listAgents: ok(fleet()),
     listDiscovered: ok([]),
     healthSnapshot: ok(health()),
+    listPairs: ok({ pairs: [] }),
     ...handlers,
   });
   return { test, ...renderWithApi(<FleetScreen />, test) };

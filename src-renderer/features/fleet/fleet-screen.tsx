@@ -1,7 +1,8 @@
 /**
  * Fleet: paired agents grouped by site with their connection state and what they run, and the
- * agents discovery hears that are not paired yet, each with a Pair action. Each of the three
- * queries fails on its own: an unreachable health snapshot hides only the counts.
+ * agents discovery hears that are not paired yet, each with a Pair action, and the HA pairs the
+ * agents form (ha-pairs-section.tsx). Each query fails on its own: an unreachable health
+ * snapshot hides only the counts.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -12,6 +13,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { AgentTable } from './agent-table.tsx';
 import { countByAgent } from './fleet-counts.ts';
+import { HaPairsSection } from './ha-pairs-section.tsx';
 import { PairForm } from './pair-form.tsx';
 
 /** undefined = closed; null = pair by address; else the discovered agent being paired. */
@@ -68,6 +70,8 @@ export function FleetScreen({ onOpenAgent }: { onOpenAgent?: (agentId: string) =
           />
         </section>
       ))}
+
+      <HaPairsSection />
 
       <section aria-labelledby="discovered-title">
         <h3 id="discovered-title">Discovered, not paired</h3>
