@@ -23,6 +23,7 @@ import { statusOf } from './status.ts';
 import { TcpListener } from './tcp/listener.ts';
 import { tlsOptionsFor, type CertificateSource, type ListenerTlsContext } from './tls.ts';
 import type { ChallengeResponder } from '../engines/challenges.ts';
+import { takenByOthers } from '../engines/address-owner.ts';
 import { ApplyError, type ApplySummary, type DataPlane } from '../engines/data-plane.ts';
 import { VERSION } from '../version.ts';
 
@@ -94,10 +95,17 @@ export class Engine implements DataPlane {
 
   /**
    * Everything about a config the engine can check without touching what runs: certificate and
-   * CA names resolve, key material loads. (Whether a port can be bound is only known by binding.)
+   * CA names resolve, key material loads, no other process listens on a new address:port.
+   * (Whether a port can finally be bound is only known by binding.)
    */
   async check(config: AgentConfig): Promise<ConfigProblem[]> {
-    return this.prepare(config).problems;
+    const { problems } = this.prepare(config);
+    return [...problems, ...(await this.takenByOthers(config))];
+  }
+
+  /** Addresses another process listens on (SO_REUSEPORT would share them silently). */
+  private takenByOthers(config: AgentConfig): Promise<ConfigProblem[]> {
+    return takenByOthers(config, (at) => this.listeners.has(`${at.address}:${at.port}`));
   }
 
   private prepare(config: AgentConfig) {
@@ -126,6 +134,8 @@ export class Engine implements DataPlane {
     const enabled = config.virtualServices.filter((vs) => vs.enabled);
     const { problems, upstreams, tlsContexts } = this.prepare(config);
     if (problems.length) throw new ApplyError(problems);
+    const taken = await this.takenByOthers(config);
+    if (taken.length) throw new ApplyError(taken);
 
     // Build the new runtimes; servers whose identity is unchanged are taken over.
     const saved = [...this.servers.values()].map(

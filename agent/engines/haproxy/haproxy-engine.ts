@@ -19,6 +19,7 @@ import type { ConfigProblem } from '../../../shared/model/validate.ts';
 import type { StatsSnapshot } from '../../../shared/protocol/stats.ts';
 import type { CertificateSource } from '../../engine/tls.ts';
 import type { ChallengeResponder } from '../challenges.ts';
+import { takenByOthers } from '../address-owner.ts';
 import { ApplyError, type ApplySummary, type DataPlane } from '../data-plane.ts';
 import { challengeMapPath, pushChallengeMap, writeChallengeMap } from './challenge-map.ts';
 import { cliCommand } from './cli-socket.ts';
@@ -116,6 +117,8 @@ export class HaproxyEngine implements DataPlane {
   async check(config: AgentConfig): Promise<ConfigProblem[]> {
     const prepared = this.prepare(config);
     if ('problems' in prepared) return prepared.problems;
+    const taken = await this.takenByOthers(config);
+    if (taken.length) return taken;
     const file = join(this.dir, `haproxy.check-${randomUUID()}.cfg`);
     await writeSideFiles(prepared.rendered.files);
     await writeFile(file, prepared.rendered.text, { mode: 0o600 });
@@ -131,6 +134,16 @@ export class HaproxyEngine implements DataPlane {
     const prepared = this.prepare(config);
     if ('problems' in prepared) return { problems: prepared.problems };
     return { text: prepared.rendered.text, problems: await this.check(config) };
+  }
+
+  /**
+   * Addresses another process listens on: HAProxy binds with SO_REUSEPORT, which would share
+   * them silently. The ones the running config listens on are HAProxy's own.
+   */
+  private takenByOthers(config: AgentConfig): Promise<ConfigProblem[]> {
+    const running = this.master?.alive() ? this.current.virtualServices.filter((vs) => vs.enabled) : [];
+    const held = new Set(running.map((vs) => `${vs.listen.address}:${vs.listen.port}`));
+    return takenByOthers(config, (at) => held.has(`${at.address}:${at.port}`));
   }
 
   apply(config: AgentConfig): Promise<ApplySummary> {
@@ -159,6 +172,8 @@ export class HaproxyEngine implements DataPlane {
     if (this.stopped) throw new ApplyError([{ path: '', message: 'the engine is stopping' }]);
     const prepared = this.prepare(config);
     if ('problems' in prepared) throw new ApplyError(prepared.problems);
+    const taken = await this.takenByOthers(config);
+    if (taken.length) throw new ApplyError(taken);
     const { rendered, material } = prepared;
     const summary = summarize(this.current, config);
     let change: Change =
