@@ -10,7 +10,6 @@ import { ACME_CHANNELS } from './acme.ts';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
 import { ALERT_CHANNELS } from './alerts.ts';
 import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
-import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
 import { CERT_CHANNELS } from './certs.ts';
 import type { ChannelSpec } from './channel.ts';
 import { DASHBOARD_CHANNELS } from './dashboard.ts';
@@ -28,7 +27,6 @@ export const CHANNELS = {
   ...AGENT_CONFIG_CHANNELS,
   ...SERVERS_ENABLED_CHANNELS,
   ...CERT_CHANNELS,
-  ...CERT_REMOVE_CHANNELS,
   ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,
   ...DASHBOARD_CHANNELS,

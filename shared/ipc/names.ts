@@ -26,7 +26,6 @@ export const CHANNEL_NAMES = [
   'replaceCertificate',
   'certificateUsage',
   'removeCertificate',
-  'removeCertificate',
   'listTemplates',
   'previewTemplate',
   'applyTemplate',
@@ -45,12 +44,6 @@ export const CHANNEL_NAMES = [
   'requestCertificate',
   'renewCertificate',
   'fleetCertificates',
-  'listPairs',
-  'createPair',
-  'healPair',
-  'failoverPair',
-  'applyTemplateToPair',
-  'pushCertificateToPair',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -111,15 +111,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     push: async (params) => certCore.push(params).finally(() => certWatch?.soon()),
     replaceEverywhere: async (params) => certCore.replaceEverywhere(params).finally(() => certWatch?.soon()),
     remove: async (params) => certCore.remove(params).finally(() => certWatch?.soon()),
-    remove: async (params) => certCore.remove(params).finally(() => certWatch?.soon()),
   };
-
-  // HA pairs: which agent is in which pair, and each VRRP transition as an `ha` event.
-  const haWatch = new HaWatch(
-    fleet,
-    (agentId) => events.emit({ type: 'ha', agentId }),
-    (agentId, message) => log.debug({ agentId }, message),
-  );
 
   // An issued or renewed certificate changes what expires when.
   const acmeCore = createAcmeCore(fleet, events);

@@ -11,7 +11,6 @@
 import type { AgentConfigView, RevisionResult, UpsertResult } from '../../shared/ipc/agent-config.ts';
 import type { AlertList } from '../../shared/ipc/alerts.ts';
 import type { CertificateRemoved } from '../../shared/ipc/cert-remove.ts';
-import type { CertificateRemoved } from '../../shared/ipc/cert-remove.ts';
 import type { FanOutResult } from '../../shared/ipc/channel.ts';
 import type { ParamsOf } from '../../shared/ipc/channels.ts';
 import type {

@@ -36,7 +36,6 @@ export function createHandlers(core: ConsoleCore): Handlers {
     replaceCertificate: (p) => certs.replaceEverywhere(p),
     certificateUsage: () => certs.usage(),
     removeCertificate: (p) => certs.remove(p),
-    removeCertificate: (p) => certs.remove(p),
     listTemplates: () => templates.list(),
     previewTemplate: (p) => templates.preview(p),
     applyTemplate: (p) => templates.apply(p),
@@ -55,11 +54,5 @@ export function createHandlers(core: ConsoleCore): Handlers {
     requestCertificate: (p) => acme.request(p),
     renewCertificate: (p) => acme.renew(p),
     fleetCertificates: () => acme.certificates(),
-    listPairs: () => ha.listPairs(),
-    createPair: (p) => ha.createPair(p),
-    healPair: (p) => ha.healPair(p),
-    failoverPair: (p) => ha.failoverPair(p),
-    applyTemplateToPair: (p) => ha.applyTemplateToPair(p),
-    pushCertificateToPair: (p) => ha.pushCertificateToPair(p),
   };
 }
