@@ -291,6 +291,21 @@ describe('built-in templates', () => {
     expect(pools.get('edge-to-https')?.servers).toMatchObject([{ address: '127.0.0.1', port: 10080 }]);
   });
 
+  it('exchange-2016 and exchange-2010-cas: /ecp and /powershell denied by default, a list the admin may clear', () => {
+    for (const [id, service] of [
+      ['exchange-2016', 'edge-https'],
+      ['exchange-2010-cas', 'exchange-https'],
+    ] as const) {
+      const param = getBuiltinTemplate(id)?.parameters.find((p) => p.name === 'denyPaths');
+      expect(param, id).toMatchObject({ type: 'list', default: ['/ecp', '/powershell'], minItems: 0 });
+      expect(render(id).services.get(service), id).toMatchObject({ denyPaths: ['/ecp', '/powershell'] });
+      expect(render(id, { denyPaths: [] }).services.get(service), id).toMatchObject({ denyPaths: [] });
+      expect(render(id, { denyPaths: ['/ecp'] }).services.get(service), id).toMatchObject({
+        denyPaths: ['/ecp'],
+      });
+    }
+  });
+
   it('exchange-2016: host names as a form types them, and refused when they are not names', () => {
     const typed = render('exchange-2016', { hostNames: 'mail.contoso.com, autodiscover.contoso.com' });
     const https = typed.services.get('edge-https');
