@@ -15,6 +15,7 @@ import { dashboardQueries } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { AlertsPanel } from '../alerts/alerts-panel.tsx';
+import { HaPairTiles } from './ha-pair-tile.tsx';
 import { ServiceCard, type CardActions } from './service-card.tsx';
 import { siteLabel, SiteTile } from './site-tile.tsx';
 import './dashboard.css';
@@ -68,6 +69,7 @@ export function DashboardScreen({ onOpenHealth, onOpenAgent }: DashboardNavigati
             onOpenHealth={(s) => onOpenHealth({ site: s })}
           />
         ))}
+        <HaPairTiles />
       </div>
       {site !== undefined && (
         <SiteServices

@@ -93,8 +93,3 @@ function faultReason(m: PairMemberView): string {
 export function pairLevel(pair: PairView): 'ok' | 'warning' {
   return pairIssues(pair).length ? 'warning' : 'ok';
 }
-
-/** "lb1 is master": who serves, in one line. */
-export function masterText(pair: PairView): string {
-  return pair.master ? `${pair.master} is master` : 'no master';
-}
