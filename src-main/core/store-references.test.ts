@@ -7,8 +7,8 @@ const entry = (name: string, kind: Entry['kind'], problem?: string): Entry =>
   ({
     name,
     kind,
-    subject: {},
-    issuer: {},
+    subject: { dn: `CN=${name}` },
+    issuer: { dn: 'CN=Test CA' },
     sans: { dns: [], ip: [] },
     notAfter: '2030-01-01T00:00:00Z',
     keyType: 'EC',
