@@ -30,7 +30,12 @@ export interface FleetAgent {
   dispose(): Promise<void>;
 }
 
-export async function startFleetAgent(opts: { name: string; site: string }): Promise<FleetAgent> {
+export async function startFleetAgent(opts: {
+  name: string;
+  site: string;
+  /** `--engine` (default: the agent's own default, builtin). */
+  engine?: 'builtin' | 'haproxy';
+}): Promise<FleetAgent> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-fleet-agent-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -51,6 +56,7 @@ export async function startFleetAgent(opts: { name: string; site: string }): Pro
         opts.name,
         '--site',
         opts.site,
+        ...(opts.engine ? ['--engine', opts.engine] : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
