@@ -123,7 +123,7 @@ describe('RenewalPanel', () => {
     const reply = deferred<Reply<FanOutResult<AcmeOutcome>>>();
     const { test } = setup({ renewCertificate: () => reply.promise });
     expect(screen.queryByRole('button', { name: /Renew legacy/ })).toBeNull();
-    fireEvent.click(await screen.findByRole('button', { name: 'Renew www on edge-a2 now' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Renew now: www on edge-a2' }));
     await waitFor(() => expect(test.calls.filter((c) => c.channel === 'renewCertificate')).toHaveLength(1));
     const params = test.calls.find((c) => c.channel === 'renewCertificate')!.params as {
       agentIds: string[];

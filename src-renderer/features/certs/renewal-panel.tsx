@@ -152,7 +152,7 @@ export function RenewalTable({ certificates, busy, onRenew }: TableProps) {
                 {c.attention !== 'ok' && <strong>{ATTENTION_TEXT[c.attention]}: </strong>}
                 {expiryText(c.notAfter)}
               </td>
-              <td>
+              <td className={c.renewal && c.renewal.failures > 0 ? 'renewal-failing' : undefined}>
                 <RenewalState certificate={c} />
               </td>
               <td>
@@ -160,7 +160,7 @@ export function RenewalTable({ certificates, busy, onRenew }: TableProps) {
                   <button
                     type="button"
                     disabled={busy || c.renewal?.renewing === true}
-                    aria-label={`Renew ${label} now`}
+                    aria-label={`Renew now: ${label}`}
                     onClick={() => onRenew(c)}
                   >
                     Renew now
