@@ -12,6 +12,7 @@ import { parseAgentConfig, type ConfigProblem } from '../../shared/model/validat
 import { ApplyError, type DataPlane } from '../engines/data-plane.ts';
 import { AuditLog, type Actor } from './audit-log.ts';
 import { keepV1Copy, readConfigFile, writeConfigFile } from './config-file.ts';
+import { RevisionFiles } from './revision-files.ts';
 import { deepEqual } from '../../shared/model/deep-equal.ts';
 
 export type { Actor } from './audit-log.ts';
@@ -47,6 +48,8 @@ export interface ChangeOptions {
   actor: Actor;
   /** Audit action name; defaults to config.apply. */
   action?: string;
+  /** Added to the audit entry's detail (a rollback names the revision it went back to). */
+  detail?: Record<string, unknown>;
 }
 
 const FILE_ACTOR: Actor = { tokenId: 'config-file', peer: 'local' };
@@ -57,6 +60,8 @@ export class ConfigStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(change: ConfigChange) => void>();
   private readonly audit: AuditLog;
+  /** The configuration of each recent revision: what `config.revision` and a rollback read. */
+  readonly revisions: RevisionFiles;
   private readonly dataDir: string;
   private readonly engine: DataPlane;
   private readonly log: Logger;
@@ -74,6 +79,7 @@ export class ConfigStore {
     this.revision = revision;
     this.config = config;
     this.audit = new AuditLog(dataDir);
+    this.revisions = new RevisionFiles(dataDir);
   }
 
   /**
@@ -85,6 +91,8 @@ export class ConfigStore {
     const { revision, config } = split(file.config);
     await engine.apply(config);
     const store = new ConfigStore(dataDir, engine, log, revision, config);
+    // The revision running at start is one a later rollback may want back.
+    if (!(await store.revisions.has(revision))) await store.keepRevision(revision, config);
     if (file.convertedFrom)
       await store.saveConverted(await keepV1Copy(dataDir, file.convertedFrom.text), revision);
     return store;
@@ -215,8 +223,9 @@ export class ConfigStore {
       actor: opts.actor,
       ok: true,
       revision,
-      detail: { ...summary, unchanged: undefined },
+      detail: { ...summary, unchanged: undefined, ...opts.detail },
     });
+    await this.keepRevision(revision, next);
     const change = { revision, config: next, actor: opts.actor };
     for (const l of this.listeners) {
       try {
@@ -226,6 +235,20 @@ export class ConfigStore {
       }
     }
     return { revision };
+  }
+
+  /** Audit entries newest first (the activity a Console shows), a page at a time. */
+  readAudit(query: { limit: number; before?: number | undefined }): ReturnType<AuditLog['read']> {
+    return this.audit.read(query);
+  }
+
+  /** A revision not kept only costs its diff and rollback later: logged, never failing the change. */
+  private async keepRevision(revision: number, config: AgentConfig): Promise<void> {
+    try {
+      await this.revisions.keep(revision, config);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, revision }, 'could not keep the revision for rollback');
+    }
   }
 
   private async record(entry: Parameters<AuditLog['record']>[0]): Promise<void> {

@@ -8,6 +8,7 @@ import type { Topic } from '../../shared/protocol/events.ts';
 import type { MethodName, ParamsOf, ResultInput } from '../../shared/protocol/methods.ts';
 import type { Actor } from '../config/audit-log.ts';
 import { agentMethods } from './methods/agent.ts';
+import { auditMethods } from './methods/audit.ts';
 import { certMethods } from './methods/certs.ts';
 import { configMethods } from './methods/config.ts';
 import type { MethodContext } from './methods/context.ts';
@@ -38,6 +39,7 @@ export function createHandlers(ctx: MethodContext): Handlers {
   return {
     ...agentMethods(ctx),
     ...configMethods(ctx),
+    ...auditMethods(ctx),
     ...certMethods(ctx),
     ...templateMethods(ctx),
     ...eventMethods(),

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { ACME_METHODS } from './acme.ts';
 import { AGENT_METHODS } from './agent.ts';
+import { AUDIT_METHODS } from './audit.ts';
 import { CERT_METHODS } from './cert.ts';
 import { CONFIG_METHODS } from './config.ts';
 import { EVENT_METHODS } from './events.ts';
@@ -18,6 +19,7 @@ import { TEMPLATE_METHODS } from './template.ts';
 export const METHODS = {
   ...AGENT_METHODS,
   ...CONFIG_METHODS,
+  ...AUDIT_METHODS,
   ...CERT_METHODS,
   ...ACME_METHODS,
   ...TEMPLATE_METHODS,
