@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../shared/ipc/alerts.ts';
 import type { CertificateUsage, CertificateUsageView } from '../../shared/ipc/certs.ts';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../shared/ipc/settings.ts';
 import { AlertCenter } from './alert-center.ts';
@@ -23,15 +24,28 @@ const cert = (fingerprint: string, daysLeft: number, agents: [string, string][])
   })),
 });
 
-function watch(view: () => CertificateUsageView) {
-  const alerts = new AlertCenter({ emit: () => {}, now: () => NOW });
+/** The expiry alert of certificate `fingerprint` still on, whichever its stage. */
+const active = (alerts: AlertCenter, fingerprint: string) =>
+  [certAlertId(fingerprint, 'warning'), certAlertId(fingerprint, 'critical')]
+    .map((id) => alerts.get(id))
+    .find((a) => a !== undefined && a.resolvedAt === undefined);
+
+function watch(view: () => CertificateUsageView, now = () => NOW) {
+  const raised: Alert[] = [];
+  const alerts = new AlertCenter({
+    emit: (event) => {
+      if (event.type === 'alerts') raised.push(...event.raised);
+    },
+    now,
+    eventMs: 0,
+  });
   const w = new CertWatch({
     usage: async () => view(),
     alerts,
     thresholds: () => DEFAULT_ALERT_THRESHOLDS,
-    now: () => NOW,
+    now,
   });
-  return { alerts, w };
+  return { alerts, w, raised };
 }
 
 describe('CertWatch', () => {
@@ -46,7 +60,7 @@ describe('CertWatch', () => {
       unreachable: [],
     }));
     await w.check();
-    expect(alerts.get(certAlertId('aa'))?.severity).toBe(severity);
+    expect(active(alerts, 'aa')?.severity).toBe(severity);
   });
 
   it('names the certificate, when and where, and the site when all placements share one', async () => {
@@ -60,11 +74,11 @@ describe('CertWatch', () => {
       unreachable: [],
     }));
     await w.check();
-    expect(alerts.get(certAlertId('aa'))).toMatchObject({
+    expect(active(alerts, 'aa')).toMatchObject({
       message: 'Certificate aa.example.com expires in 12 days, on 2026-06-13 (on lb-a1, lb-a2)',
       site: 'east',
     });
-    expect(alerts.get(certAlertId('aa'))).not.toHaveProperty('agentId');
+    expect(active(alerts, 'aa')).not.toHaveProperty('agentId');
   });
 
   it('resolves the alert once the certificate is replaced everywhere, not while an agent did not answer', async () => {
@@ -73,9 +87,40 @@ describe('CertWatch', () => {
     await w.check();
     view = { certificates: [], unreachable: [{ agentId: 'a1', reason: 'offline' }] };
     await w.check();
-    expect(alerts.get(certAlertId('aa'))?.resolvedAt).toBeUndefined();
+    expect(active(alerts, 'aa')).toBeDefined();
     view = { certificates: [cert('bb', 300, [['a1', 'east']])], unreachable: [] };
     await w.check();
-    expect(alerts.get(certAlertId('aa'))?.resolvedAt).toBeDefined();
+    expect(active(alerts, 'aa')).toBeUndefined();
+    expect(alerts.get(certAlertId('aa', 'critical'))?.resolvedAt).toBeDefined();
+  });
+
+  it('raises the 7-day alert as news: a new alert (notified again), the 30-day one resolved', async () => {
+    let at = NOW;
+    const view = { certificates: [cert('aa', 29.5, [['a1', 'east']])], unreachable: [] };
+    const { alerts, w, raised } = watch(
+      () => view,
+      () => at,
+    );
+    await w.check();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(raised.map((a) => [a.id, a.severity])).toEqual([[certAlertId('aa', 'warning'), 'warning']]);
+    alerts.acknowledge();
+
+    at = NOW + 23 * DAY;
+    await w.check();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(raised.map((a) => [a.id, a.severity])).toEqual([
+      [certAlertId('aa', 'warning'), 'warning'],
+      [certAlertId('aa', 'critical'), 'critical'],
+    ]);
+    expect(alerts.get(certAlertId('aa', 'warning'))?.resolvedAt).toBeDefined();
+    expect(active(alerts, 'aa')).toMatchObject({ severity: 'critical' });
+    expect(active(alerts, 'aa')).not.toHaveProperty('acknowledgedAt');
+
+    // Checked again at the same stage: nothing new to tell.
+    at += DAY;
+    await w.check();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(raised).toHaveLength(2);
   });
 });

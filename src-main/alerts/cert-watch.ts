@@ -2,15 +2,20 @@
  * Certificates close to expiry, fleet-wide: the certificate usage view (every agent's
  * `cert.list`, one entry per certificate however many agents hold it) read a little after start,
  * after the fleet changes, and every few hours; each certificate within the warning period
- * raises one alert (critical within the critical period or expired), which ends when the
- * certificate is replaced or removed everywhere.
+ * (30 days by default) raises a warning, and within the critical period (7 days) or expired a
+ * critical alert, which ends when the certificate is replaced or removed everywhere. The two
+ * are separate alerts, the warning resolved when the critical one is raised: entering the
+ * critical period is news (a desktop notification, unacknowledged again), not an edit of an
+ * alert the admin may have acknowledged weeks ago.
  */
 import type { CertificateUsage, CertificateUsageView } from '../../shared/ipc/certs.ts';
 import type { AlertThresholds } from '../../shared/ipc/settings.ts';
 import type { AlertCenter } from './alert-center.ts';
 
 const DAY_MS = 86_400_000;
-export const certAlertId = (fingerprint: string) => `certificate-expiring|${fingerprint}`;
+export type CertAlertStage = 'warning' | 'critical';
+export const certAlertId = (fingerprint: string, stage: CertAlertStage) =>
+  `certificate-expiring|${stage}|${fingerprint}`;
 
 export interface CertWatchOptions {
   usage: () => Promise<CertificateUsageView>;
@@ -77,19 +82,27 @@ export class CertWatch {
     const unreachable = new Set(view.unreachable.map((u) => u.agentId));
     const seen = new Set<string>();
     for (const cert of view.certificates) {
-      const id = certAlertId(cert.fingerprint);
-      seen.add(id);
+      const ids = {
+        warning: certAlertId(cert.fingerprint, 'warning'),
+        critical: certAlertId(cert.fingerprint, 'critical'),
+      };
+      seen.add(ids.warning);
+      seen.add(ids.critical);
       const days = (Date.parse(cert.notAfter) - now) / DAY_MS;
       if (days > t.certificateWarningDays) {
-        alerts.resolve(id);
+        alerts.resolve(ids.warning);
+        alerts.resolve(ids.critical);
         continue;
       }
+      const stage: CertAlertStage = days <= t.certificateCriticalDays ? 'critical' : 'warning';
+      // A longer period set in the settings can take a certificate back from critical to warning.
+      alerts.resolve(ids[stage === 'critical' ? 'warning' : 'critical']);
       const sites = [...new Set(cert.placements.map((p) => p.site))];
       const agents = [...new Set(cert.placements.map((p) => p.agentId))];
       alerts.raise({
-        id,
+        id: ids[stage],
         kind: 'certificate-expiring',
-        severity: days <= t.certificateCriticalDays ? 'critical' : 'warning',
+        severity: stage,
         message: expiryText(cert, days),
         ...(agents.length === 1 ? { agentId: agents[0]! } : {}),
         ...(sites.length === 1 ? { site: sites[0]! } : {}),

@@ -48,8 +48,8 @@ export interface ConsoleCoreOptions {
   events?: EventHubOptions;
   /** Test hooks for the history follower (quick polls). */
   history?: Partial<Pick<HistoryFollowerOptions, 'pollDelayMs' | 'pollSpreadMs' | 'concurrency'>>;
-  /** Test hook: certificate checks (default: 20 s after a change, every 6 h). */
-  certWatch?: { settleMs?: number; everyMs?: number };
+  /** Test hook: certificate checks (default: 20 s after a change, every 6 h) and their clock. */
+  certWatch?: { settleMs?: number; everyMs?: number; now?: () => number };
 }
 
 export interface RunningConsoleCore extends ConsoleCore {
@@ -127,6 +127,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     (agentId) => events.emit({ type: 'ha', agentId }),
     (agentId, message) => log.debug({ agentId }, message),
   );
+
+  // An issued or renewed certificate changes what expires when.
+  const acmeCore = createAcmeCore(fleet, events);
+  const acme: typeof acmeCore = {
+    ...acmeCore,
+    request: async (params) => acmeCore.request(params).finally(() => certWatch?.soon()),
+    renew: async (params) => acmeCore.renew(params).finally(() => certWatch?.soon()),
+  };
 
   return {
     fleet: createFleetCore(fleet, () => discovery),
