@@ -128,14 +128,6 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     (agentId, message) => log.debug({ agentId }, message),
   );
 
-  // An issued or renewed certificate changes what expires when.
-  const acmeCore = createAcmeCore(fleet, events);
-  const acme: typeof acmeCore = {
-    ...acmeCore,
-    request: async (params) => acmeCore.request(params).finally(() => certWatch?.soon()),
-    renew: async (params) => acmeCore.renew(params).finally(() => certWatch?.soon()),
-  };
-
   return {
     fleet: createFleetCore(fleet, () => discovery),
     health: createHealthCore(fleet),
