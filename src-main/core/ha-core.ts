@@ -130,9 +130,13 @@ export function createHaCore(fleet: FleetManager, watch: HaWatch, certs: CertCor
       return await work();
     } catch (err) {
       if (err instanceof PairError) {
+        // One list, as every refusal lists its problems; each names its member.
+        const problems = Object.entries(err.problems).flatMap(([member, list]) =>
+          list.map((p) => ({ member, path: p.path, message: `${member}: ${p.message}` })),
+        );
         throw new ConsoleError(err.code === 'CONFLICT' ? 'CONFLICT' : 'PAIR_REFUSED', err.message, {
           pairCode: err.code,
-          problems: err.problems,
+          problems,
         });
       }
       throw toConsoleError(err);
@@ -178,7 +182,7 @@ export function createHaCore(fleet: FleetManager, watch: HaWatch, certs: CertCor
             throw new ConsoleError(
               'PAIR_REFUSED',
               `${agent.name} is already a member of pair "${status.pair.name}": it leaves that pair first.`,
-              { pairCode: 'REFUSED', problems: {} },
+              { pairCode: 'REFUSED', problems: [] },
             );
           }
         }

@@ -4,6 +4,8 @@
  * agent's apply names the revision its preview was computed against, so a configuration that
  * changed in between is refused (CONFLICT) instead of being overwritten unseen; and any edit
  * to the parameters or the agents after a preview disables Apply until the next preview.
+ * An HA pair chosen as a target previews on both members and applies to both as one
+ * transaction (applyTemplateToPair), guarded by both members' previewed revisions.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
@@ -12,11 +14,13 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { ParamsInput } from '../../../shared/ipc/channels.ts';
 import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { fleetQueries } from '../../api/queries.ts';
+import { fleetQueries, haQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { AgentPicker } from './agent-picker.tsx';
 import { ApplyResults } from './apply-results.tsx';
+import { PairApplyResults, type PairApplyOutcome } from './pair-apply-results.tsx';
+import { pairAgentIds, PairPicker } from './pair-picker.tsx';
 import { ParamForm } from './param-form.tsx';
 import { type FieldValue, type FormValues, initialValues, resolveForm } from './param-values.ts';
 import { PreviewList } from './preview-list.tsx';
@@ -32,12 +36,20 @@ interface PreviewRun {
   key: string;
   request: PreviewRequest;
   result: FanOutResult<TemplatePreview>;
+  /** HA pairs chosen, with their members' agents: each applies as one transaction. */
+  pairs: ChosenPair[];
+}
+
+interface ChosenPair {
+  name: string;
+  agentIds: string[];
 }
 
 interface ApplyRun {
   templateKey: string;
   operationId: string;
   agentIds: string[];
+  pairs: string[];
   /** The preview applied: applying it twice would only meet a CONFLICT. */
   preview: PreviewRun;
 }
@@ -50,6 +62,8 @@ export function TemplatesScreen() {
   const [chosen, setChosen] = useState<ChosenTemplate>();
   const [values, setValues] = useState<FormValues>({});
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [selectedPairs, setSelectedPairs] = useState<ReadonlySet<string>>(new Set());
+  const pairsQuery = useQuery(haQueries.pairs(api));
   const [attempted, setAttempted] = useState(false);
   const [focusProblem, setFocusProblem] = useState(0);
   const [preview, setPreview] = useState<PreviewRun>();
@@ -67,12 +81,24 @@ export function TemplatesScreen() {
     () => fleet.data?.sites.flatMap((s) => s.agents.map((a) => a.id)) ?? [],
     [fleet.data],
   );
-  const agentIds = useMemo(() => fleetOrder.filter((a) => selected.has(a)), [fleetOrder, selected]);
+  const chosenPairs = useMemo(
+    () =>
+      (pairsQuery.data?.pairs ?? []).flatMap((p): ChosenPair[] => {
+        const ids = selectedPairs.has(p.name) ? pairAgentIds(p) : undefined;
+        return ids ? [{ name: p.name, agentIds: ids }] : [];
+      }),
+    [pairsQuery.data, selectedPairs],
+  );
+  // The agents chosen alone and every member of a chosen pair.
+  const agentIds = useMemo(() => {
+    const members = new Set(chosenPairs.flatMap((p) => p.agentIds));
+    return fleetOrder.filter((a) => selected.has(a) || members.has(a));
+  }, [fleetOrder, selected, chosenPairs]);
 
   const resolved = useMemo(() => resolveForm(chosen?.parameters ?? [], values), [chosen, values]);
   const currentKey =
     chosen && resolved.ok && agentIds.length
-      ? JSON.stringify([chosen.key, resolved.params, agentIds])
+      ? JSON.stringify([chosen.key, resolved.params, agentIds, chosenPairs.map((p) => p.name)])
       : undefined;
 
   const previewMutation = useMutation({
@@ -84,6 +110,24 @@ export function TemplatesScreen() {
       for (const r of result.results) {
         if (r.ok) void client.invalidateQueries({ queryKey: queryKeys.agent(r.agentId) });
       }
+    },
+  });
+
+  const pairAgents = useRef<string[]>([]);
+  const pairMutation = useMutation({
+    mutationFn: async (requests: ParamsInput<'applyTemplateToPair'>[]) =>
+      Promise.all(
+        requests.map(async (request): Promise<PairApplyOutcome> => {
+          const reply = await api.applyTemplateToPair(request);
+          return 'error' in reply
+            ? { pair: request.pair, ok: false, error: reply.error }
+            : { pair: request.pair, ok: true, result: reply.result };
+        }),
+      ),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.pairs });
+      for (const agentId of pairAgents.current)
+        void client.invalidateQueries({ queryKey: queryKeys.agent(agentId) });
     },
   });
 
@@ -99,10 +143,11 @@ export function TemplatesScreen() {
     setRun(undefined);
     previewMutation.reset();
     applyMutation.reset();
+    pairMutation.reset();
   };
 
   /** Preview on `ids` (the chosen agents, or only the failed ones when retrying). */
-  const previewOn = (ids: string[]) => {
+  const previewOn = (ids: string[], pairs: ChosenPair[] = chosenPairs) => {
     setAttempted(true);
     if (!chosen || !ids.length) return;
     if (!resolved.ok) {
@@ -110,10 +155,10 @@ export function TemplatesScreen() {
       return;
     }
     const request: PreviewRequest = { template: chosen.ref, params: resolved.params, agentIds: ids };
-    const key = JSON.stringify([chosen.key, resolved.params, ids]);
+    const key = JSON.stringify([chosen.key, resolved.params, ids, pairs.map((p) => p.name)]);
     const templateKey = chosen.key;
     previewMutation.mutate(request, {
-      onSuccess: (result) => setPreview({ templateKey, key, request, result }),
+      onSuccess: (result) => setPreview({ templateKey, key, request, result, pairs }),
     });
   };
   const onPreview = (e: FormEvent) => {
@@ -126,38 +171,88 @@ export function TemplatesScreen() {
    */
   const retryFailed = (failed: readonly string[]) => {
     const ids = fleetOrder.filter((a) => failed.includes(a));
-    setSelected(new Set(ids));
+    // A pair stays chosen when a member failed: both are previewed again, and apply as one.
+    const pairs = chosenPairs.filter((p) => p.agentIds.some((a) => ids.includes(a)));
+    const members = new Set(pairs.flatMap((p) => p.agentIds));
+    setSelectedPairs(new Set(pairs.map((p) => p.name)));
+    setSelected(new Set(ids.filter((a) => !members.has(a))));
     setRun(undefined);
     applyMutation.reset();
-    previewOn(ids);
+    pairMutation.reset();
+    previewOn(
+      fleetOrder.filter((a) => ids.includes(a) || members.has(a)),
+      pairs,
+    );
   };
 
   const shown = preview && preview.templateKey === chosen?.key ? preview : undefined;
   const stale = shown !== undefined && shown.key !== currentKey;
-  const targets =
+  const previewed =
     shown?.result.results.flatMap((r) =>
       r.ok ? [{ agentId: r.agentId, expectRevision: r.result.revision }] : [],
     ) ?? [];
+  // A pair applies as one, and only when both members previewed; its members leave the fan-out.
+  const pairMembers = new Set(shown?.pairs.flatMap((p) => p.agentIds));
+  const pairTargets =
+    shown?.pairs.flatMap((p) => {
+      const revisions = p.agentIds.map((a) => previewed.find((t) => t.agentId === a)?.expectRevision);
+      return revisions.every((r) => r !== undefined)
+        ? [
+            {
+              pair: p.name,
+              expectRevisions: Object.fromEntries(p.agentIds.map((a, i) => [a, revisions[i]!])),
+            },
+          ]
+        : [];
+    }) ?? [];
+  const targets = previewed.filter((t) => !pairMembers.has(t.agentId));
   const applied = shown !== undefined && run?.preview === shown;
   const previewFailed = shown?.result.results.flatMap((r) => (r.ok ? [] : [r.agentId])) ?? [];
-  const applyFailed = applyMutation.data?.results.flatMap((r) => (r.ok ? [] : [r.agentId])) ?? [];
+  const applyFailed = [
+    ...(applyMutation.data?.results.flatMap((r) => (r.ok ? [] : [r.agentId])) ?? []),
+    ...(pairMutation.data?.flatMap((o) =>
+      o.ok ? [] : (shown?.pairs.find((p) => p.name === o.pair)?.agentIds ?? []),
+    ) ?? []),
+  ];
 
   const onApply = () => {
-    if (!shown || stale || !targets.length) return;
+    if (!shown || stale || (!targets.length && !pairTargets.length)) return;
     const operationId = crypto.randomUUID();
     setRun({
       templateKey: shown.templateKey,
       operationId,
       agentIds: targets.map((t) => t.agentId),
+      pairs: pairTargets.map((p) => p.pair),
       preview: shown,
     });
-    applyMutation.mutate({
-      template: shown.request.template,
-      params: shown.request.params,
-      targets,
-      operationId,
-    });
+    applyMutation.reset();
+    pairMutation.reset();
+    if (targets.length) {
+      applyMutation.mutate({
+        template: shown.request.template,
+        params: shown.request.params,
+        targets,
+        operationId,
+      });
+    }
+    if (pairTargets.length) {
+      pairAgents.current = [...pairMembers];
+      pairMutation.mutate(
+        pairTargets.map((p) => ({
+          pair: p.pair,
+          template: shown.request.template,
+          params: shown.request.params,
+          expectRevisions: p.expectRevisions,
+        })),
+      );
+    }
   };
+  const applyLabel = [
+    pairTargets.length ? `${pairTargets.length} ${pairTargets.length === 1 ? 'pair' : 'pairs'}` : '',
+    targets.length ? `${targets.length} ${targets.length === 1 ? 'agent' : 'agents'}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
 
   const problems = attempted && !resolved.ok ? resolved.problems : [];
   const paramCount = new Set(problems.map((p) => p.param)).size;
@@ -187,6 +282,7 @@ export function TemplatesScreen() {
           </section>
           <section className="tpl-step" aria-labelledby={`${id}-agents`}>
             <h3 id={`${id}-agents`}>3. Agents</h3>
+            <PairPicker selected={selectedPairs} onChange={setSelectedPairs} agentsAlone={selected} />
             <AgentPicker selected={selected} onChange={setSelected} />
           </section>
           {paramCount > 0 && (
@@ -218,11 +314,19 @@ export function TemplatesScreen() {
             <button
               type="button"
               onClick={onApply}
-              disabled={stale || applied || targets.length === 0 || applyMutation.isPending}
+              disabled={
+                stale ||
+                applied ||
+                (targets.length === 0 && pairTargets.length === 0) ||
+                applyMutation.isPending ||
+                pairMutation.isPending
+              }
             >
-              {targets.length === 1 ? 'Apply to 1 agent' : `Apply to ${targets.length} agents`}
+              {applyLabel ? `Apply to ${applyLabel}` : 'Apply to 0 agents'}
             </button>
-            {targets.length === 0 && <span className="muted">The preview failed on every agent.</span>}
+            {targets.length === 0 && pairTargets.length === 0 && (
+              <span className="muted">The preview failed on every agent.</span>
+            )}
             {previewFailed.length > 0 && (
               <button
                 type="button"
@@ -232,7 +336,7 @@ export function TemplatesScreen() {
                 Retry the failed agents ({previewFailed.length})
               </button>
             )}
-            {applied && !applyMutation.isPending && (
+            {applied && !applyMutation.isPending && !pairMutation.isPending && (
               <span className="muted">Applied. Preview again to apply further changes.</span>
             )}
           </div>
@@ -242,12 +346,15 @@ export function TemplatesScreen() {
       {run && run.templateKey === chosen?.key && (
         <section className="tpl-step" aria-labelledby={`${id}-apply`}>
           <h3 id={`${id}-apply`}>5. Apply</h3>
-          <ApplyResults
-            operationId={run.operationId}
-            agentIds={run.agentIds}
-            result={applyMutation.data}
-            nameOf={nameOf}
-          />
+          {run.pairs.length > 0 && <PairApplyResults pairs={run.pairs} outcomes={pairMutation.data} />}
+          {run.agentIds.length > 0 && (
+            <ApplyResults
+              operationId={run.operationId}
+              agentIds={run.agentIds}
+              result={applyMutation.data}
+              nameOf={nameOf}
+            />
+          )}
           {applyMutation.error && <ErrorMessage title="Apply failed" error={applyMutation.error} />}
           {applyFailed.length > 0 && (
             <div className="actions">
