@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HealthCheck } from './config-parts.ts';
-import { describeProblem, nameProblems, splitHostPort, whereOf } from './problems.ts';
+import { couldNot, describeProblem, nameProblems, splitHostPort, whereOf } from './problems.ts';
 import { describeProblems, parseAgentConfig } from './validate.ts';
 
 /** What zod says by itself, and indexes: none of it may reach an admin. */
@@ -217,5 +217,25 @@ describe('problems in the admin’s words', () => {
     ['host:99999', undefined],
   ])('splitHostPort(%s)', (value, expected) => {
     expect(splitHostPort(value)).toEqual(expected);
+  });
+});
+
+describe('couldNot: a failed action on one agent', () => {
+  it.each([
+    [
+      { code: 'not-connected', message: 'realServer.setEnabled: the agent is offline' },
+      'could not drain fe01: the agent london is offline (or not reached yet)',
+    ],
+    [
+      { code: 'timeout', message: 'realServer.setEnabled: no answer within 10000 ms' },
+      'could not drain fe01: the agent london did not answer in time; it may still have done it',
+    ],
+    [
+      { code: 'NOT_FOUND', message: 'realServer.setEnabled: no real server "web/fe01"' },
+      'could not drain fe01 on london: no real server "web/fe01"',
+    ],
+  ])('%j', (failure, said) => {
+    expect(couldNot('drain fe01', 'london', failure)).toBe(said);
+    expect(couldNot('drain fe01', 'london', failure)).not.toMatch(/realServer\.setEnabled/);
   });
 });

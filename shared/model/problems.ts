@@ -276,3 +276,29 @@ export function hostWithPortMessage(value: string): string | undefined {
     ? `"${value}" has a port in it: write ${split.host} here and ${split.port} in the port field`
     : undefined;
 }
+
+/** A failed request as the Console's fleet reports it (src-main/fleet/rpc-errors.ts Failure). */
+export interface FailureLike {
+  /** `not-connected`, `timeout`, `closed`, a protocol error name (`IN_USE` …), or `ERROR`. */
+  code: string;
+  message: string;
+}
+
+/**
+ * What an action on one agent did not do, in an admin's words: `could not drain fe01: the agent
+ * london is offline`, never `realServer.setEnabled: the agent is offline`. The action is said by
+ * the caller ("remove service owa"); the method name the fleet puts in front of a message goes.
+ */
+export function couldNot(action: string, agent: string, failure: FailureLike): string {
+  const reason = failure.message.replace(/^[a-z][A-Za-z]*(?:\.[A-Za-z]+)+: /, '');
+  switch (failure.code) {
+    case 'not-connected':
+      return `could not ${action}: the agent ${agent} is offline (or not reached yet)`;
+    case 'timeout':
+      return `could not ${action}: the agent ${agent} did not answer in time; it may still have done it`;
+    case 'closed':
+      return `could not ${action}: the connection to ${agent} closed before it answered`;
+    default:
+      return `could not ${action} on ${agent}: ${reason}`;
+  }
+}

@@ -1,9 +1,11 @@
 /**
  * `portico agents`: the paired agents by site, with the state each one is in right now and, for
- * those reached, what their engine runs (kind and version, pools, virtual services, real servers).
+ * those reached, what their engine runs (kind and version, pools, virtual services, real servers)
+ * and how many of those servers are down now.
  */
 import type { EngineView } from '../../shared/ipc/fleet.ts';
 import type { OpenConsole } from '../core/open.ts';
+import { fanOut } from '../fleet/fan-out.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import { openSession, SESSION_OPTIONS, SESSION_USAGE, waitForConnections } from './fleet-session.ts';
 
@@ -27,7 +29,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const ids = session.store.listAgents().map((a) => a.id);
     await waitForConnections(session, ids);
     await waitForEngines(session, ids);
-    const view = await session.core.fleet.list();
+    const fleet = await session.core.fleet.list();
+    const down = await downCounts(session, ids);
+    // Each reached agent with how many of its real servers are down now.
+    const view = {
+      ...fleet,
+      sites: fleet.sites.map(({ agents, ...site }) => ({
+        ...site,
+        agents: agents.map((a) => (down.has(a.id) ? { ...a, downServers: down.get(a.id) } : a)),
+      })),
+    };
     if (values.json) {
       io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
       return EXIT.ok;
@@ -37,7 +48,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${site || '(no site)'}\n`);
       for (const a of agents) {
         const why = 'reason' in a.state ? ` (${a.state.reason})` : '';
-        const runs = a.engine ? `  ${engineText(a.engine)}` : '';
+        const runs = a.engine ? `  ${engineText(a.engine, down.get(a.id))}` : '';
         io.stdout.write(`  ${a.name}  ${a.id}  ${a.address}:${a.port}  ${a.state.kind}${why}${runs}\n`);
       }
     }
@@ -47,13 +58,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** "builtin portico 0.1.0: 2 pools, 3 virtual services, 5 real servers". */
-export function engineText(engine: EngineView): string {
+/** "builtin portico 0.1.0: 2 pools, 3 virtual services, 5 real servers (1 down)". */
+export function engineText(engine: EngineView, down?: number): string {
   const n = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
   return (
     `${engine.kind} ${engine.version}: ${n(engine.pools, 'pool')}, ` +
-    `${n(engine.virtualServices, 'virtual service')}, ${n(engine.realServers, 'real server')}`
+    `${n(engine.virtualServices, 'virtual service')}, ${n(engine.realServers, 'real server')}` +
+    (down === undefined ? '' : ` (${down} down)`)
   );
+}
+
+/** How many real servers are down on each agent reached (the others are left out). */
+async function downCounts(session: OpenConsole, agentIds: readonly string[]): Promise<Map<string, number>> {
+  const online = agentIds.filter((id) => session.fleet.agent(id)?.state.kind === 'online');
+  const results = await fanOut(
+    online,
+    (id) => session.fleet.client(id),
+    (client) => client.request('health.snapshot'),
+  );
+  const counts = new Map<string, number>();
+  for (const r of results)
+    if (r.ok) counts.set(r.agentId, r.result.servers.filter((s) => s.state === 'down').length);
+  return counts;
 }
 
 /**

@@ -17,6 +17,23 @@ export const COMMANDS: readonly CliCommand[] = [
     load: () => import('./agents.ts'),
   },
   {
+    words: ['health'],
+    synopsis:
+      'health [--agent A,B] [--site S] [--state S] [--pool P] [--json]   real servers: state and reason',
+    load: () => import('./health.ts'),
+  },
+  {
+    words: ['service', 'remove'],
+    synopsis: 'service remove NAME --agents A,B [--yes]                     remove a virtual service',
+    load: () => import('./service-remove.ts'),
+  },
+  {
+    words: ['cert', 'remove'],
+    synopsis:
+      'cert remove NAME --agents A,B [--yes]                        remove a certificate from the stores',
+    load: () => import('./cert-remove.ts'),
+  },
+  {
     words: ['pair'],
     synopsis: 'pair ADDRESS[:PORT] --token-file F [--fingerprint FP]            pair with an agent',
     load: () => import('./pair.ts'),

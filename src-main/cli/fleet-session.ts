@@ -73,6 +73,11 @@ export async function waitForConnections(session: OpenConsole, agentIds: readonl
   while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
+/** An agent's name as the admin gave it (its id when it is not paired). */
+export function nameOf(session: OpenConsole, agentId: string): string {
+  return session.store.getAgent(agentId)?.name ?? agentId;
+}
+
 export function agentLabel(session: OpenConsole, agentId: string): string {
   const agent = session.store.getAgent(agentId);
   return agent ? `${agent.name} (${agentId})` : agentId;

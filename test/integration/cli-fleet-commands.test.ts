@@ -37,7 +37,7 @@ describe('portico fleet commands', () => {
     expect(wrong).toMatchObject({ code: 1, err: expect.stringContaining('AUTH_FAILED') });
     const listed = await cli('agents');
     expect(listed.code).toBe(0);
-    const empty = 'builtin portico \\S+: 0 pools, 0 virtual services, 0 real servers';
+    const empty = 'builtin portico \\S+: 0 pools, 0 virtual services, 0 real servers \\(0 down\\)';
     expect(listed.out).toMatch(
       new RegExp(`^east\\n {2}cli-a .* online {2}${empty}\\nwest\\n {2}cli-b .* online {2}${empty}\\n$`),
     );
@@ -90,7 +90,7 @@ describe('portico fleet commands', () => {
     );
     expect(tcp.out).toMatch(/^ok {4}cli-a \(.*\): revision \d+: created pool rdp, virtualService rdp$/m);
     expect((await cli('agents')).out).toMatch(
-      /cli-a .* online {2}builtin portico \S+: 1 pool, 1 virtual service, 1 real server\n/,
+      /cli-a .* online {2}builtin portico \S+: 1 pool, 1 virtual service, 1 real server \(\d down\)\n/,
     );
 
     writeFileSync(
