@@ -17,6 +17,7 @@ import { DropZone } from './drop-zone.tsx';
 import { passwordIssues } from './inspection-facts.ts';
 import { PasswordPrompt, type PasswordRequest } from './password-prompt.tsx';
 import { PushPanel } from './push-panel.tsx';
+import { HaPairPush } from '../fleet/ha-pair-push.tsx';
 import { isPfxName, readFiles, refuseFiles, type ReadFile } from './read-files.ts';
 import { RenewalPanel } from './renewal-panel.tsx';
 import { RequestPanel } from './request-panel.tsx';
@@ -154,6 +155,7 @@ export function CertificatesScreen() {
       )}
       {inspection && <ChainView inspection={inspection} />}
       {inspection && <PushPanel key={`push-${inspection.inspectionId}`} inspection={inspection} />}
+      {inspection && <HaPairPush key={`pair-push-${inspection.inspectionId}`} inspection={inspection} />}
 
       <RenewalPanel />
       <UsagePanel inspection={inspection} />
