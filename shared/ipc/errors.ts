@@ -44,12 +44,6 @@ export const IPC_ERROR_CODES = {
    * lists every problem the members named ({member, path, message}).
    */
   PAIR_REFUSED: 'PAIR_REFUSED',
-  /**
-   * An HA pair's transaction did not happen, or was undone on the member that had it:
-   * `details.pairCode` says why (DRIFT, REFUSED, ROLLED_BACK, HA_STATE), `details.problems`
-   * lists each member's problems by member name.
-   */
-  PAIR_REFUSED: 'PAIR_REFUSED',
   /** Any other error an agent answered with; `details` carries the agent's code and data. */
   AGENT_ERROR: 'AGENT_ERROR',
   /** The agent did not answer in time; the request may or may not have run. */
