@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { ACME_CHANNELS } from './acme.ts';
+import { ACTIVITY_CHANNELS } from './activity.ts';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
 import { ALERT_CHANNELS } from './alerts.ts';
 import { CERT_REMOVE_CHANNELS } from './cert-remove.ts';
@@ -26,6 +27,7 @@ export const CHANNELS = {
   ...HEALTH_CHANNELS,
   ...AGENT_CONFIG_CHANNELS,
   ...SERVERS_ENABLED_CHANNELS,
+  ...ACTIVITY_CHANNELS,
   ...CERT_CHANNELS,
   ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,

@@ -19,6 +19,7 @@ import { createDashboardCore } from './dashboard-core.ts';
 import { createEventHub, type EventHubOptions } from './events.ts';
 import { createFleetCore } from './fleet-core.ts';
 import { createHaCore } from './ha-core.ts';
+import { createActivityCore } from './activity-core.ts';
 import { createHealthCore } from './health-core.ts';
 import { createSetServersEnabled } from './servers-enabled-core.ts';
 import { createTemplateCore } from './template-core.ts';
@@ -159,6 +160,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
         return { alerts: thresholds };
       },
     },
+    activity: createActivityCore(fleet),
     subscribe: (listener) => events.subscribe(listener),
     setDiscovery(next) {
       discovery = next;

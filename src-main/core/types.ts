@@ -31,6 +31,8 @@ import type { PairsView, PairTemplateApplied } from '../../shared/ipc/ha.ts';
 
 export type { AcmeCore } from './acme-core.ts';
 export type { DashboardCore } from './dashboard-core.ts';
+import type { ActivityCore } from './activity-core.ts';
+export type { ActivityCore } from './activity-core.ts';
 
 export interface FleetCore {
   /** Paired agents grouped by site (sites sorted, agents by name). */
@@ -118,6 +120,8 @@ export interface ConsoleCore {
   ha: HaCore;
   alerts: AlertCore;
   settings: SettingsCore;
+  /** The agents' audit logs, what a revision changed, rollback. */
+  activity: ActivityCore;
   /** Certificates from ACME CAs: request, renew now, every certificate with its renewal state. */
   acme: AcmeCore;
   /** Pushed updates for every window and browser session; returns the function that unsubscribes. */

@@ -255,6 +255,20 @@ export function createMemoryCore(): MemoryCore {
         return { acknowledged: ids?.length ?? 0 };
       },
     },
+    activity: {
+      async list(params) {
+        record('activity.list', params);
+        return { entries: [], unreachable: [] };
+      },
+      async changes(params) {
+        record('activity.changes', params);
+        return { agentId: params.agentId, revision: params.revision, changes: [], previousMissing: false };
+      },
+      async rollback(params) {
+        record('activity.rollback', params);
+        return { revision: params.expectRevision + 1 };
+      },
+    },
     settings: {
       async get() {
         record('settings.get');
