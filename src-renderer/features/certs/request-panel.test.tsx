@@ -4,6 +4,7 @@ import type { AcmeOutcome } from '../../../shared/ipc/acme.ts';
 import type { AgentConfigView } from '../../../shared/ipc/agent-config.ts';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { Reply } from '../../../shared/ipc/errors.ts';
+import { AgentConfig } from '../../../shared/model/config.ts';
 import { agent, fleet, T0 } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
@@ -17,24 +18,24 @@ const FLEET = fleet(
   { ...agent('a3', 'west', { kind: 'offline', since: T0, reason: 'timeout', attempts: 2 }), name: 'edge-3' },
 );
 
-/** An agent's configuration with these services (https unless said). */
+/** An agent's configuration with these services, every default filled in as the agent sends it. */
 const config = (agentId: string, ...services: [string, 'https' | 'redirect'][]): AgentConfigView => ({
   agentId,
   revision: 1,
-  config: {
+  config: AgentConfig.parse({
     version: 2,
     pools: [],
-    virtualServices: services.map(([name, protocol]) =>
+    virtualServices: services.map(([name, protocol], i) =>
       protocol === 'https'
         ? {
             name,
-            listen: { address: '0.0.0.0', port: 443 },
+            listen: { address: '0.0.0.0', port: 8443 + i },
             protocol,
             tls: { certificates: ['placeholder'] },
           }
-        : { name, listen: { address: '0.0.0.0', port: 80 }, protocol },
+        : { name, listen: { address: '0.0.0.0', port: 8080 + i }, protocol },
     ),
-  } as AgentConfigView['config'],
+  }),
 });
 
 function setup(handlers: Handlers = {}) {
