@@ -61,8 +61,8 @@ describe('validatePool', () => {
     expect(!checked.ok && checked.problems).toEqual({
       fields: {
         name: 'use 1–63 letters, digits, "-" or "_", starting with a letter or digit',
-        retries: 'Too big: expected number to be <=5',
-        [serverKey(bad.rowId, 'port')]: 'Too big: expected number to be <=65535',
+        retries: 'use 5 or less',
+        [serverKey(bad.rowId, 'port')]: 'use 65535 or less',
       },
       general: [],
     });
@@ -111,7 +111,7 @@ describe('validatePool', () => {
     const values = { ...toPoolValues(original), servers: toPoolValues(broken).servers };
     const checked = validatePool(values, broken, config, 'cas');
     expect(!checked.ok && checked.problems.general).toEqual([
-      'servers[0].maxConnections: Too small: expected number to be >=0',
+      'servers[0].maxConnections: use 0 or more',
     ]);
   });
 });

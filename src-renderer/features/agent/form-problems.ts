@@ -80,15 +80,8 @@ export function fileProblems(problems: readonly Filed[], target: FormTarget): Fo
   return { fields, general };
 }
 
-/**
- * zod's type errors say "expected number, received NaN": an admin typed into a number field,
- * so say what the field wants instead; a field left empty is required.
- */
+/** The plain-words catalogue (shared/model/problems.ts, zod's error map) has worded it already. */
 export function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
-    return 'this is required';
-  }
-  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'enter a whole number';
   return issue.message;
 }
 

@@ -76,7 +76,7 @@ describe('New pool', () => {
 
     const port = within(form).getByLabelText('Real server 1 port');
     expect(port.getAttribute('aria-invalid')).toBe('true');
-    expect(problemOf(port)).toBe('Too big: expected number to be <=65535');
+    expect(problemOf(port)).toBe('use 65535 or less');
     expect(upsertCalls(test)).toHaveLength(0);
     // Fixed, the rules across the configuration apply: an https check needs re-encrypt.
     type(form, 'Real server 1 port', '8443');
