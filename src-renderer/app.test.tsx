@@ -8,6 +8,8 @@ import { DEFAULT_ALERT_THRESHOLDS } from '../shared/ipc/settings.ts';
 import { App } from './app.tsx';
 
 afterEach(cleanup);
+// The route lives in the URL: each test starts without one, as a fresh window does.
+afterEach(() => window.history.replaceState(null, '', window.location.pathname));
 
 /** What the Dashboard asks for when it opens first (agents are paired). */
 const DASHBOARD = {
@@ -57,7 +59,7 @@ describe('App', () => {
   it.each([
     ['ArrowRight', 'Health'],
     ['ArrowLeft', 'Dashboard'],
-    ['End', 'Settings'],
+    ['End', 'About'],
     ['Home', 'Dashboard'],
   ])('moves focus with %s to %s', (key, label) => {
     setup();
@@ -195,5 +197,63 @@ describe('App: hidden screens', () => {
     // Shown again: the change it missed is fetched once.
     fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
     await waitFor(() => expect(usageCalls()).toBe(2));
+  });
+});
+
+describe('App: every screen has an address', () => {
+  it('opens the screen and the filters the URL names, and keeps what the admin changes in it', async () => {
+    window.history.replaceState(null, '', '#/health?state=down&q=cas');
+    setup();
+    expect(await screen.findByRole('heading', { name: 'Health' })).toBeTruthy();
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'State' }).value).toBe('down');
+    expect(screen.getByRole<HTMLInputElement>('searchbox', { name: 'Name' }).value).toBe('cas');
+    fireEvent.change(screen.getByRole('combobox', { name: 'Site' }), { target: { value: '' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'State' }), { target: { value: 'up' } });
+    await waitFor(() => expect(window.location.hash).toBe('#/health?state=up&q=cas'));
+  });
+
+  it('puts the screen chosen in the nav into the URL, and Back returns to the one before', async () => {
+    setup();
+    await openFleet();
+    expect(window.location.hash).toBe('#/fleet');
+    fireEvent.click(screen.getByRole('button', { name: 'Activity' }));
+    expect(window.location.hash).toBe('#/activity');
+    expect(await screen.findByRole('heading', { name: 'Activity' })).toBeTruthy();
+    act(() => {
+      window.history.replaceState(null, '', '#/about');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(await screen.findByRole('heading', { name: 'About' })).toBeTruthy();
+  });
+
+  it('lists the keyboard shortcuts on ?, opens screens with g then a letter, and / goes to the search', async () => {
+    setup();
+    await screen.findByRole('heading', { name: 'Dashboard' });
+    fireEvent.keyDown(document.body, { key: '?' });
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(dialog.textContent).toContain('g then hOpen Health');
+    fireEvent.keyDown(within(dialog).getByRole('button', { name: 'Close' }), { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.keyDown(document.body, { key: 'g' });
+    fireEvent.keyDown(document.body, { key: 'h' });
+    expect(await screen.findByRole('heading', { name: 'Health' })).toBeTruthy();
+    fireEvent.keyDown(document.body, { key: '/' });
+    expect(document.activeElement).toBe(
+      screen.getByRole('searchbox', { name: 'Search agents, services, servers and certificates' }),
+    );
+    // Typed into a field, the same keys are text.
+    fireEvent.keyDown(document.activeElement!, { key: '?' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('switches to denser rows and remembers it', async () => {
+    setup();
+    const toggle = await screen.findByRole('button', { name: 'Dense rows' });
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(document.querySelector('.app')?.classList.contains('density-compact')).toBe(true);
+    expect(window.localStorage.getItem('portico.density')).toBe('compact');
+    fireEvent.click(toggle);
+    expect(window.localStorage.getItem('portico.density')).toBe('comfortable');
   });
 });

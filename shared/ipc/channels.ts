@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { ACME_CHANNELS } from './acme.ts';
+import { ABOUT_CHANNELS } from './about.ts';
 import { ACTIVITY_CHANNELS } from './activity.ts';
 import { AGENT_CONFIG_CHANNELS } from './agent-config.ts';
 import { ALERT_CHANNELS } from './alerts.ts';
@@ -28,6 +29,7 @@ export const CHANNELS = {
   ...AGENT_CONFIG_CHANNELS,
   ...SERVERS_ENABLED_CHANNELS,
   ...ACTIVITY_CHANNELS,
+  ...ABOUT_CHANNELS,
   ...CERT_CHANNELS,
   ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,

@@ -24,6 +24,7 @@ export const CHANNEL_NAMES = [
   'listActivity',
   'revisionChanges',
   'rollbackRevision',
+  'about',
   'inspectCertificates',
   'pushCertificate',
   'replaceCertificate',

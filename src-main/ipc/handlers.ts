@@ -4,6 +4,7 @@
  */
 import type { ParamsOf, ResultOf } from '../../shared/ipc/channels.ts';
 import type { ChannelName } from '../../shared/ipc/names.ts';
+import { aboutConsole } from '../core/about-core.ts';
 import type { ConsoleCore } from '../core/types.ts';
 
 export type Handler<C extends ChannelName> = (params: ParamsOf<C>) => Promise<ResultOf<C>>;
@@ -34,6 +35,7 @@ export function createHandlers(core: ConsoleCore): Handlers {
     listActivity: (p) => core.activity.list(p),
     revisionChanges: (p) => core.activity.changes(p),
     rollbackRevision: (p) => core.activity.rollback(p),
+    about: async () => aboutConsole(),
     inspectCertificates: (p) => certs.inspect(p),
     pushCertificate: (p) => certs.push(p),
     replaceCertificate: (p) => certs.replaceEverywhere(p),

@@ -2,7 +2,7 @@
  * The password for each PFX (or encrypted key) that needs one, then a new inspection with it.
  * The password is typed into a password field and sent with the file; it is never shown.
  */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { CertIssueView } from '../../../shared/ipc/certs.ts';
 import { sentence } from './cert-text.ts';
 import { sharedPasswordProblem } from './inspection-facts.ts';
@@ -26,6 +26,12 @@ export function PasswordPrompt({ requests, onSubmit, busy }: Props) {
   const id = useId();
   const [values, setValues] = useState<Map<number, string>>(new Map());
   const [problem, setProblem] = useState<string>();
+  // The keyboard goes to the first field asked for: after a drop, and again after each answer
+  // (a wrong password is asked again; busy turns back to false then).
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!busy) first.current?.focus();
+  }, [busy, requests.length]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -44,6 +50,7 @@ export function PasswordPrompt({ requests, onSubmit, busy }: Props) {
           <div className="field password-field" key={r.index}>
             <label htmlFor={fieldId}>Password for {r.name}</label>
             <input
+              ref={r === requests[0] ? first : undefined}
               id={fieldId}
               type="password"
               autoComplete="off"
