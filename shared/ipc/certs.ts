@@ -105,7 +105,15 @@ export interface CertInspection {
   learned: string[];
   errors: CertIssueView[];
   warnings: CertIssueView[];
-  /** True when it can be pushed: no errors and a key that matches the leaf (if `incomplete`, once allowed). */
+  /**
+   * Only CA certificates and no key (an internal root for re-encrypt): pushed as a CA bundle,
+   * which a re-encrypting pool names as its CA; it cannot be bound to a virtual service.
+   */
+  caBundle?: boolean;
+  /**
+   * True when it can be pushed: no errors and a key that matches the leaf, or a CA bundle (if
+   * `incomplete`, once allowed).
+   */
   pushable: boolean;
 }
 

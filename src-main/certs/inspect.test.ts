@@ -105,6 +105,23 @@ describe('other formats and files dropped together', () => {
     expect(codes(required.errors)).toEqual(['NO_PRIVATE_KEY']);
   });
 
+  it('CA certificates without a key: a CA bundle when allowed, every certificate in the payload', async () => {
+    const bundle = { requireKey: true, allowCaBundle: true, pushPayload: true } as const;
+    const result = await inspect(['intermediate.pem', 'root.pem'], bundle);
+    expect(result.errors).toEqual([]);
+    expect(result.caBundle).toBe(true);
+    expect(result.incomplete).toBeUndefined();
+    const pushed = splitPem(result.push?.chainPem ?? '').map((c) => c.subject);
+    expect(pushed).toEqual([expect.stringContaining(INTERMEDIATE_CN), expect.stringContaining(ROOT_CN)]);
+    expect(result.push?.keyPem).toBeUndefined();
+    // Not allowed (the drop zone's plain inspection), or a server certificate among them: a key is missing.
+    expect(codes((await inspect(['root.pem'], { requireKey: true })).errors)).toEqual(['NO_PRIVATE_KEY']);
+    const leaf = await inspect(['leaf-rsa.pem', 'intermediate.pem'], bundle);
+    expect(codes(leaf.errors)).toEqual(['NO_PRIVATE_KEY']);
+    expect(leaf.caBundle).toBeUndefined();
+    expect(leaf.push).toBeUndefined();
+  });
+
   it('says which input certificates are not part of the chain', async () => {
     const result = await inspect(['leaf-ec-bundle.pem', 'leaf-rsa.pem']);
     expect(cns(result)).toEqual([EC_LEAF_CN, INTERMEDIATE_CN, ROOT_CN]);
@@ -358,6 +375,7 @@ describe('the push payload', () => {
       expect.stringContaining(INTERMEDIATE_CN),
     ]);
     expect(push.includesRoot).toBe(false);
+    if (push.keyPem === undefined) throw new Error('no key in the push payload');
     const fromKey = createPublicKey(createPrivateKey(push.keyPem)).export({ type: 'spki', format: 'der' });
     expect(
       fromKey.equals(chain[0]?.publicKey.export({ type: 'spki', format: 'der' }) ?? Buffer.alloc(0)),

@@ -24,7 +24,7 @@ import type { FetchLike } from './aia.ts';
 import { createIssuerSupplier, type TrackingSupplier } from './issuer-supplier.ts';
 import { CertLibrary } from './library.ts';
 import { CONSOLE_INCOMPLETE_HOW, CONSOLE_SEARCHED, consoleMessages } from './messages.ts';
-import { pushPayload } from './push-payload.ts';
+import { caBundlePayload, pushPayload } from './push-payload.ts';
 import { loadSystemRoots } from '../../shared/certs/system-roots.ts';
 import { parseTrustedRoots } from './roots.ts';
 import type {
@@ -87,7 +87,8 @@ export async function inspectCertificates(
   );
 
   const missing = built.missing && missingReport(built, supplier);
-  const { errors, warnings } = check(built, read, input, missing, options);
+  const caBundle = options.allowCaBundle === true && isCaBundle(input, read);
+  const { errors, warnings } = check(built, read, input, missing, { ...options, caBundle });
   const learned = library ? await learn(library, built) : [];
 
   const describe = (
@@ -113,8 +114,10 @@ export async function inspectCertificates(
     warnings,
   };
   if (missing) result.missing = missing;
+  if (caBundle) result.caBundle = true;
   // The one verdict the agent's import gives too, judged after the library and AIA had their turn.
-  const gap = incompleteChain(built);
+  // A CA bundle is a set of trust anchors, not a chain served to clients: no verdict applies.
+  const gap = caBundle ? undefined : incompleteChain(built);
   if (gap)
     result.incomplete = incompleteChainIssue(
       gap,
@@ -122,7 +125,9 @@ export async function inspectCertificates(
       options.incompleteHow ?? CONSOLE_INCOMPLETE_HOW,
     );
   if (parsedKey) result.key = keyInfo(parsedKey, built.keyMatchesLeaf === true, read.keyFile.get(parsedKey));
-  if (options.pushPayload && errors.length === 0 && built.keyMatchesLeaf && parsedKey) {
+  if (options.pushPayload && errors.length === 0 && caBundle) {
+    result.push = caBundlePayload(input.certificates);
+  } else if (options.pushPayload && errors.length === 0 && built.keyMatchesLeaf && parsedKey) {
     const includeRoot = typeof options.pushPayload === 'object' && options.pushPayload.includeRoot === true;
     result.push = pushPayload(parsedKey.pem, built, includeRoot);
     // The payload carries its verdict wherever it is kept, so no push can forget to ask.
@@ -173,12 +178,26 @@ function readFiles(files: readonly InspectFile[], password: string | undefined):
   return out;
 }
 
+/**
+ * Certificates only, every one a CA, no key and no PFX (a PFX is exported for its key): an
+ * internal root, or a root and its intermediates, for a re-encrypting pool to verify against.
+ */
+function isCaBundle(input: ParsedInput, read: ReadFiles): boolean {
+  return (
+    read.errors.length === 0 &&
+    input.keys.length === 0 &&
+    input.certificates.length > 0 &&
+    input.certificates.every((c) => c.summary.isCA) &&
+    !read.parsed.some((p) => p.input.format === 'pkcs12')
+  );
+}
+
 function check(
   built: ChainResult,
   read: ReadFiles,
   input: ParsedInput,
   missing: MissingReport | undefined,
-  options: InspectOptions,
+  options: InspectOptions & { caBundle: boolean },
 ): { errors: InspectIssue[]; warnings: InspectIssue[] } {
   const validation = validateChain(built, {
     ...(options.now ? { now: new Date(options.now) } : {}),
@@ -190,7 +209,12 @@ function check(
   errors.push(...validation.errors.filter((e) => !(fileFailed && e.code === 'NO_CERTIFICATE')));
 
   const pfxFiles = read.parsed.filter((p) => p.input.format === 'pkcs12').map((p) => p.name);
-  if (input.keys.length === 0 && built.chain.length > 0 && (pfxFiles.length > 0 || options.requireKey)) {
+  if (
+    !options.caBundle &&
+    input.keys.length === 0 &&
+    built.chain.length > 0 &&
+    (pfxFiles.length > 0 || options.requireKey)
+  ) {
     // A PFX is exported for its key: one without is the classic "forgot to export the private key".
     const what = pfxFiles.length > 0 ? `this PFX (${pfxFiles.join(', ')})` : 'the input';
     const leaf = built.chain[0];

@@ -11,6 +11,7 @@ import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import type { FanOutProgress } from '../fleet/fan-out.ts';
 import type { Failure } from '../fleet/rpc-errors.ts';
 import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
+import { importPem, isCaBundle } from './push-payload.ts';
 import type { PushPayload } from './types.ts';
 
 /** One JSON-RPC call to one agent, rejecting with the agent's error. The fleet's AgentClient fits. */
@@ -51,7 +52,17 @@ export function pushCertificate(
   options: PushOptions,
 ): Promise<AgentOutcome<AgentPushOutcome, Failure>[]> {
   refuseIncomplete(payload, options.allowIncomplete);
+  refuseBundleBinding(payload, options.bind);
   return fleet.fanOut(agentIds, (client) => pushToAgent(client, payload, options), options.onProgress);
+}
+
+/** Said when a CA bundle is to be bound: thrown before any agent is asked. */
+export const CA_BUNDLE_NOT_BOUND =
+  "a CA bundle serves no clients, so no virtual service can be bound to it: name it as a re-encrypting pool's CA (reencrypt.ca) instead";
+
+/** A CA bundle has no key: binding it to an https service would leave the service without one. */
+export function refuseBundleBinding(payload: PushPayload, bind: readonly string[] | undefined): void {
+  if (isCaBundle(payload) && bind?.length) throw new TypeError(CA_BUNDLE_NOT_BOUND);
 }
 
 /**
@@ -81,9 +92,10 @@ export async function pushToAgent(
   options: Omit<PushOptions, 'onProgress'>,
 ): Promise<AgentPushOutcome> {
   refuseIncomplete(payload, options.allowIncomplete);
+  refuseBundleBinding(payload, options.bind);
   const imported = await client.request('cert.import', {
     name: options.name,
-    pem: [payload.keyPem, payload.chainPem],
+    pem: importPem(payload),
     ...(options.force ? { force: true } : {}),
   });
   if (!options.bind?.length) return { imported, bound: [] };

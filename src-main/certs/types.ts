@@ -34,6 +34,12 @@ export interface InspectOptions {
   trustedRoots?: (string | Uint8Array)[];
   /** A key is required even when no PFX was given (the push flow). A PFX always needs one. */
   requireKey?: boolean;
+  /**
+   * With requireKey: files holding only CA certificates and no key are a CA bundle (an internal
+   * root a re-encrypting pool verifies its servers against), pushable without a key, instead of
+   * NO_PRIVATE_KEY. A server certificate without its key is still NO_PRIVATE_KEY.
+   */
+  allowCaBundle?: boolean;
   /** Judge dates at this instant (ISO 8601); default now. */
   now?: string;
   /**
@@ -91,10 +97,14 @@ export interface InspectedFile {
 }
 
 export interface PushPayload {
-  /** PKCS#8 PEM of the leaf's key. */
-  keyPem: string;
-  /** Leaf first, then intermediates; the root only when asked for. */
+  /** PKCS#8 PEM of the leaf's key; absent for a CA bundle (isCaBundle). */
+  keyPem?: string;
+  /**
+   * Leaf first, then intermediates; the root only when asked for. A CA bundle: every CA
+   * certificate given, roots included (they are what the bundle is for).
+   */
   chainPem: string;
+  /** The last certificate of chainPem is a root that a push may leave out (never for a CA bundle). */
   includesRoot: boolean;
   /** Set when the chain is incomplete (as InspectResult.incomplete): a push refuses it unless allowed. */
   incomplete?: InspectIssue;
@@ -126,6 +136,14 @@ export interface InspectResult {
   learned: string[];
   errors: InspectIssue[];
   warnings: InspectIssue[];
-  /** Only when asked for, and only when there are no errors and the key matches the leaf. */
+  /**
+   * Only CA certificates and no key, inspected with allowCaBundle: pushed as a CA bundle (the
+   * agent stores it as kind ca-bundle, for reencrypt.ca); no chain verdict applies to it.
+   */
+  caBundle?: boolean;
+  /**
+   * Only when asked for, and only when there are no errors and the key matches the leaf (or the
+   * files are a CA bundle).
+   */
   push?: PushPayload;
 }

@@ -3,6 +3,7 @@
  * push key + chain (without the root unless --include-root) to each agent, optionally binding
  * it to virtual services. With `--replace FINGERPRINT`, every store entry holding that
  * certificate on each agent (default: all paired) gets the new one under its own name instead.
+ * CA certificates without a key are pushed as a CA bundle (for reencrypt.ca), never bound.
  * One line per agent; exit status 1 when the files have errors or any agent failed.
  */
 import { basename } from 'node:path';
@@ -10,6 +11,7 @@ import { proposedEntryName } from '../../shared/ipc/cert-entry-name.ts';
 import { ObjectName } from '../../shared/model/config-parts.ts';
 import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { inspectCertificates } from '../certs/inspect.ts';
+import { CA_BUNDLE_NOT_BOUND } from '../certs/push.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
   openSession,
@@ -28,7 +30,9 @@ export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [-
                           [--password-file F] [--include-root] [--force] [--allow-incomplete] [--no-aia]
                           [--config-dir DIR]
 
-  FILE...               key and certificates as for cert inspect (PFX, PEM, DER, P7B)
+  FILE...               key and certificates as for cert inspect (PFX, PEM, DER, P7B); CA
+                        certificates alone, without a key, go as a CA bundle (an internal root
+                        a re-encrypting pool verifies its servers against: its reencrypt.ca)
   --agents A,B          paired agents, by id or name (with --replace: default every paired agent)
   --replace FP          replace the certificate with this SHA-256 fingerprint (hex, colons optional)
                         everywhere it is stored: each entry holding it gets the new one under its
@@ -129,6 +133,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+    if (inspection.caBundle && bind?.length) {
+      io.stderr.write(`not pushed: ${CA_BUNDLE_NOT_BOUND} (leave out --bind)\n`);
+      return EXIT.failed;
+    }
+    const what = inspection.caBundle ? 'CA bundle ' : '';
     await waitForConnections(session, agentIds);
     const pushed = await session.core.certs.push({
       inspectionId: inspection.inspectionId,
@@ -139,7 +148,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     });
     return reportOutcomes(io, session, pushed.results, (r) =>
       [
-        `${r.replaced ? 'replaced' : 'imported'} "${r.name}"`,
+        `${r.replaced ? 'replaced' : 'imported'} ${what}"${r.name}"`,
         r.reloaded.length ? `reloaded ${r.reloaded.join(', ')}` : '',
         r.bound.length ? `bound to ${r.bound.join(', ')}` : '',
       ]

@@ -13,6 +13,8 @@ import type {
   ReplaceOutcome,
 } from '../../shared/ipc/certs.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
+import { CA_BUNDLE_NOT_BOUND } from '../certs/push.ts';
+import { isCaBundle } from '../certs/push-payload.ts';
 import {
   inspectInWorker,
   pushToAgent,
@@ -56,6 +58,8 @@ export function createCertCore(
     const result = await inspect(files, {
       ...extra,
       requireKey: true,
+      // CA certificates only (an internal root for re-encrypt) go as a CA bundle, without a key.
+      allowCaBundle: true,
       // Root included here; each push decides whether it goes (withoutRoot).
       pushPayload: { includeRoot: true },
       ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}),
@@ -124,6 +128,9 @@ export function createCertCore(
 
     async push({ inspectionId, targets, includeRoot, force, allowIncomplete, operationId }) {
       const payload = pushable(inspectionId, includeRoot, allowIncomplete);
+      if (isCaBundle(payload) && targets.some((t) => t.bind?.length)) {
+        throw new ConsoleError('INVALID_PARAMS', `Not pushed: ${CA_BUNDLE_NOT_BOUND}.`);
+      }
       // An agent may take several entries: one fan-out per round, each agent at most once in a round.
       const rounds: (typeof targets)[] = [];
       for (const target of targets) {

@@ -48,5 +48,5 @@ export function withoutRoot(payload: PushPayload): PushPayload {
   if (!payload.includesRoot) return payload;
   const blocks =
     payload.chainPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\s*/g) ?? [];
-  return { keyPem: payload.keyPem, chainPem: blocks.slice(0, -1).join(''), includesRoot: false };
+  return { ...payload, chainPem: blocks.slice(0, -1).join(''), includesRoot: false };
 }

@@ -16,6 +16,7 @@ import {
   type AgentRequester,
   type PushFleet,
 } from '../../src-main/certs/push.ts';
+import { importPem } from '../../src-main/certs/push-payload.ts';
 import type { PushPayload } from '../../src-main/certs/types.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import type { FanOutProgress } from '../../src-main/fleet/fan-out.ts';
@@ -125,7 +126,7 @@ describe('pushCertificate', () => {
   it('binds to a virtual service as its default certificate, checking every service first', async () => {
     const client = clients.get('a') as TestClient;
     const port = await freePort();
-    await client.result('cert.import', { name: 'old', pem: [ec.keyPem, ec.chainPem] });
+    await client.result('cert.import', { name: 'old', pem: importPem(ec) });
     await client.result('pool.upsert', {
       pool: { name: 'app', servers: [{ name: 'rs', address: '127.0.0.1', port: 9 }] },
     });

@@ -6,7 +6,7 @@ import type { Reply } from '../../../shared/ipc/errors.ts';
 import { agent, fleet, T0 } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { inspection, LEAF } from './cert-fixtures.ts';
+import { inspection, LEAF, ROOT } from './cert-fixtures.ts';
 import { PushPanel } from './push-panel.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 
@@ -108,6 +108,21 @@ describe('PushPanel', () => {
     expect(screen.getByText(/"w.a!" is not a virtual service name/)).toBeTruthy();
     await settle();
     expect(pushCalls(test)).toEqual([]);
+  });
+
+  it('pushes a CA bundle (no key) with no binding, and says what it is for', async () => {
+    const { test } = setup(
+      { pushCertificate: ok({ operationId: 'op', results: [] }) },
+      (({ key: _key, ...rest }) => ({ ...rest, chain: [ROOT], caBundle: true }))(inspection()),
+    );
+    expect(screen.getByRole('heading', { name: 'Push CA bundle to agents' })).toBeTruthy();
+    expect(screen.getByText(/stored as a CA bundle, which a re-encrypting pool names/)).toBeTruthy();
+    expect(screen.queryByLabelText('Bind to virtual services')).toBeNull();
+    fireEvent.click(await screen.findByRole('checkbox', { name: /edge-1/ }));
+    fireEvent.change(screen.getByLabelText('Store entry name'), { target: { value: 'internal-ca' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Push to 1 agent' }));
+    await waitFor(() => expect(pushCalls(test)).toHaveLength(1));
+    expect(pushCalls(test)[0]!.targets).toEqual([{ agentId: 'a1', name: 'internal-ca' }]);
   });
 
   it('asks for an agent before pushing', async () => {

@@ -54,7 +54,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   });
 
   const blocked = whyNotPushable(inspection);
-  const { incomplete } = inspection;
+  const { incomplete, caBundle } = inspection;
   const missingIssuer = inspection.missing ? nameOf(inspection.missing.issuer) : 'its issuer';
   const isOnline = (a: AgentView) => a.state.kind === 'online';
   const chosen = agents.filter((a) => isOnline(a) && selected.has(a.id)).map((a) => a.id);
@@ -62,7 +62,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (blocked || push.isPending) return;
-    const services = splitNames(bind);
+    // A CA bundle has no key and serves no clients: it is never bound (the core refuses it too).
+    const services = caBundle ? [] : splitNames(bind);
     const entry = name.trim();
     const next: Partial<Record<Field, string>> = {};
     if (chosen.length === 0) next.agents = 'Choose at least one online agent.';
@@ -116,7 +117,14 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
 
   return (
     <section className="panel push-panel" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Push to agents</h3>
+      <h3 id={`${id}-title`}>{caBundle ? 'Push CA bundle to agents' : 'Push to agents'}</h3>
+      {!blocked && caBundle && (
+        <p className="muted" id={`${id}-ca-bundle`}>
+          Only CA certificates and no key: they are stored as a CA bundle, which a re-encrypting pool names to
+          verify its real servers&apos; certificates. It serves no clients, so it is not bound to a virtual
+          service.
+        </p>
+      )}
       {blocked && (
         <p className="push-blocked" id={`${id}-blocked`}>
           {blocked}
@@ -172,18 +180,20 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
           />
           {problem('name')}
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-bind`}>Bind to virtual services</label>
-          <input
-            id={`${id}-bind`}
-            value={bind}
-            placeholder="optional: web, owa"
-            autoComplete="off"
-            onChange={(e) => setBind(e.target.value)}
-            {...described('bind')}
-          />
-          {problem('bind')}
-        </div>
+        {!caBundle && (
+          <div className="field">
+            <label htmlFor={`${id}-bind`}>Bind to virtual services</label>
+            <input
+              id={`${id}-bind`}
+              value={bind}
+              placeholder="optional: web, owa"
+              autoComplete="off"
+              onChange={(e) => setBind(e.target.value)}
+              {...described('bind')}
+            />
+            {problem('bind')}
+          </div>
+        )}
         <p className="muted field-hint">
           An existing entry of that name is replaced, and the virtual services using it reload. The names to
           bind are applied on every agent chosen.
