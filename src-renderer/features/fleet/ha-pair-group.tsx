@@ -114,18 +114,24 @@ function SyncLine({ pair }: { pair: PairView }) {
   });
   const { sync } = pair;
   const drift = sync.kind === 'drift';
-  // Said as the core does it: the newer member's configuration, else the master's.
-  const from = drift ? (sync.ahead ?? pair.master ?? pair.members[0].name) : undefined;
-  const to = pair.members.find((m) => m.name !== from)?.name;
+  // First the core's choice (the higher revision, else the master's), then the other way: a
+  // member changed behind the pair can have the lower revision and still be the one to keep.
+  const first = drift ? (sync.ahead ?? pair.master ?? pair.members[0].name) : undefined;
+  const directions = drift
+    ? [first!, ...pair.members.map((m) => m.name).filter((n) => n !== first)].map((from) => ({
+        from,
+        to: pair.members.find((m) => m.name !== from)!.name,
+      }))
+    : [];
   return (
     <div className="ha-sync">
       {drift && <span className="badge ha-drift">Drift</span>}
       <span>{syncText(sync)}</span>
-      {drift && (
-        <button type="button" disabled={heal.isPending} onClick={() => heal.mutate(from)}>
-          {heal.isPending ? 'Healing…' : `Heal: copy ${from}'s configuration to ${to}`}
+      {directions.map(({ from, to }) => (
+        <button key={from} type="button" disabled={heal.isPending} onClick={() => heal.mutate(from)}>
+          Heal: copy {from}&apos;s configuration to {to}
         </button>
-      )}
+      ))}
       {heal.data && (
         <p role="status">
           {heal.data.unchanged

@@ -9,7 +9,7 @@ describe('syncText', () => {
     [
       'equal configurations at different revisions (a rolled-back apply) are not drift',
       { kind: 'same-config', revisions: { lb1: 3, lb2: 5 } },
-      /^Same configuration on both members \(revisions lb1 3, lb2 5: an apply was rolled back/,
+      /^Same configuration on both members \(revisions lb1 3, lb2 5: each member counts its own changes/,
     ],
     [
       'a member behind',
@@ -22,7 +22,7 @@ describe('syncText', () => {
           { kind: 'pool', name: 'app' },
         ],
       },
-      /^Drift: lb2 is behind lb1 \(virtual service web, pool app differ\)\.$/,
+      /^Drift: lb2 is behind lb1 by revision \(virtual service web, pool app differ\)\.$/,
     ],
     [
       'different at the same revision',

@@ -27,11 +27,11 @@ export function syncText(sync: PairSyncView): string {
     case 'same-config':
       return `Same configuration on both members (revisions ${Object.entries(sync.revisions)
         .map(([name, revision]) => `${name} ${revision}`)
-        .join(', ')}: an apply was rolled back on one of them, which counts as a change there).`;
+        .join(', ')}: each member counts its own changes, a rolled-back apply or a heal included).`;
     case 'drift': {
       const what = sync.differs.length ? refsText(sync.differs) : 'the order of objects';
       return sync.behind && sync.ahead
-        ? `Drift: ${sync.behind} is behind ${sync.ahead} (${what} differ).`
+        ? `Drift: ${sync.behind} is behind ${sync.ahead} by revision (${what} differ).`
         : `Drift: the members run different configurations at the same revision (${what} differ).`;
     }
     case 'unknown':

@@ -10,6 +10,9 @@ import { AgentErrorView } from './agent-error-view.tsx';
 export type PairApplyOutcome =
   { pair: string; ok: true; result: PairTemplateApplied } | { pair: string; ok: false; error: IpcError };
 
+/** `virtualService web` → `virtual service web`, as the per-agent results say it. */
+const refText = (ref: string) => ref.replace(/^virtualService /, 'virtual service ');
+
 export function PairApplyResults({
   pairs,
   outcomes,
@@ -30,10 +33,14 @@ export function PairApplyResults({
                 {outcome.result.unchanged
                   ? 'Already running on both members: nothing changed'
                   : `Applied to both members: ${Object.entries(outcome.result.revisions)
+                      .sort(([a], [b]) => a.localeCompare(b))
                       .map(([member, revision]) => `${member} revision ${revision}`)
                       .join(', ')}`}
-                .{outcome.result.created.length > 0 && ` Added ${outcome.result.created.join(', ')}.`}
-                {outcome.result.replaced.length > 0 && ` Replaced ${outcome.result.replaced.join(', ')}.`}
+                .
+                {outcome.result.created.length > 0 &&
+                  ` Added ${outcome.result.created.map(refText).join(', ')}.`}
+                {outcome.result.replaced.length > 0 &&
+                  ` Replaced ${outcome.result.replaced.map(refText).join(', ')}.`}
               </p>
             )}
             {outcome && !outcome.ok && <AgentErrorView error={outcome.error} title="Not applied" />}

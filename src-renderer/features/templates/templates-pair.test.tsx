@@ -72,7 +72,7 @@ describe('Templates on an HA pair', () => {
     const pairResult = await screen.findByRole('listitem', { name: 'Apply on pair edge' });
     await waitFor(() =>
       expect(pairResult.textContent).toContain(
-        'Applied to both members: lb1 revision 5, lb2 revision 7. Added pool lync-fe-https, virtualService lync-https.',
+        'Applied to both members: lb1 revision 5, lb2 revision 7. Added pool lync-fe-https, virtual service lync-https.',
       ),
     );
     expect(test.calls.find((c) => c.channel === 'applyTemplateToPair')?.params).toMatchObject({
