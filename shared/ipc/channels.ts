@@ -18,6 +18,7 @@ import { DASHBOARD_CHANNELS } from './dashboard.ts';
 import { FLEET_CHANNELS } from './fleet.ts';
 import { HA_CHANNELS } from './ha.ts';
 import { HEALTH_CHANNELS } from './health.ts';
+import { PAIRING_PROBE_CHANNELS } from './pairing-probe.ts';
 import type { ChannelName } from './names.ts';
 import { SERVERS_ENABLED_CHANNELS } from './servers-enabled.ts';
 import { SETTINGS_CHANNELS } from './settings.ts';
@@ -30,6 +31,7 @@ export const CHANNELS = {
   ...SERVERS_ENABLED_CHANNELS,
   ...ACTIVITY_CHANNELS,
   ...ABOUT_CHANNELS,
+  ...PAIRING_PROBE_CHANNELS,
   ...CERT_CHANNELS,
   ...CERT_REMOVE_CHANNELS,
   ...TEMPLATE_CHANNELS,

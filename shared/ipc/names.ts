@@ -25,6 +25,7 @@ export const CHANNEL_NAMES = [
   'revisionChanges',
   'rollbackRevision',
   'about',
+  'probeFingerprint',
   'inspectCertificates',
   'pushCertificate',
   'replaceCertificate',

@@ -5,6 +5,7 @@
 import type { ParamsOf, ResultOf } from '../../shared/ipc/channels.ts';
 import type { ChannelName } from '../../shared/ipc/names.ts';
 import { aboutConsole } from '../core/about-core.ts';
+import { probeFingerprint } from '../core/probe-fingerprint.ts';
 import type { ConsoleCore } from '../core/types.ts';
 
 export type Handler<C extends ChannelName> = (params: ParamsOf<C>) => Promise<ResultOf<C>>;
@@ -36,6 +37,7 @@ export function createHandlers(core: ConsoleCore): Handlers {
     revisionChanges: (p) => core.activity.changes(p),
     rollbackRevision: (p) => core.activity.rollback(p),
     about: async () => aboutConsole(),
+    probeFingerprint: (p) => probeFingerprint(p),
     inspectCertificates: (p) => certs.inspect(p),
     pushCertificate: (p) => certs.push(p),
     replaceCertificate: (p) => certs.replaceEverywhere(p),

@@ -138,6 +138,10 @@ describe('a built-in agent and an HAProxy agent in one Console', () => {
       await form.getByLabel('Port').fill(String(agent.port));
       await form.getByLabel('Token').fill(agent.token);
       await form.getByRole('button', { name: 'Pair' }).click();
+      // By address, the fingerprint is shown and pinned only once confirmed.
+      const confirm = page.getByRole('group', { name: 'Confirm the fingerprint' });
+      expect(await confirm.textContent()).toContain(agent.fingerprint);
+      await confirm.getByRole('button', { name: 'Pin it and pair' }).click();
       const paired = page.getByRole('status').filter({ hasText: `Paired with ${agent.name}` });
       await paired.waitFor();
       await paired.getByRole('button', { name: 'Done' }).click();

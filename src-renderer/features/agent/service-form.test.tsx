@@ -328,3 +328,22 @@ describe('Edit a virtual service', () => {
     );
   });
 });
+
+describe('ServiceForm: what a listen address or port means', () => {
+  it('says what 0.0.0.0 and a port below 1024 mean, and nothing for a virtual IP and a high port', async () => {
+    setup();
+    const form = await openNew();
+    const hintOf = (label: string) =>
+      within(form).getByLabelText(label).parentElement?.querySelector('.field-hint')?.textContent ?? '';
+    type(form, 'Listen address', '0.0.0.0');
+    type(form, 'Listen port', '443');
+    expect(hintOf('Listen address')).toContain(
+      'Every IPv4 address of the appliance, its management address included',
+    );
+    expect(hintOf('Listen port')).toContain('Port 443 is privileged (below 1024)');
+    type(form, 'Listen address', '192.0.2.9');
+    type(form, 'Listen port', '8443');
+    expect(hintOf('Listen address')).toBe('');
+    expect(hintOf('Listen port')).toBe('');
+  });
+});

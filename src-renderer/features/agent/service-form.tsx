@@ -11,6 +11,7 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { Field, fieldAria } from '../../components/form-field.tsx';
 import { SelectInput, TextInput } from './form-inputs.tsx';
+import { listenAddressHint, listenPortHint } from './listen-hints.ts';
 import { problemsFromError } from './form-problems.ts';
 import { FormShell } from './form-shell.tsx';
 import { RuleRows } from './rule-rows.tsx';
@@ -136,8 +137,14 @@ export function ServiceForm({
           labels={PROTOCOL_LABELS}
           problem={problems.fields.protocol}
         />
-        {text('listenAddress', 'Listen address', { placeholder: '0.0.0.0' })}
-        {text('listenPort', 'Listen port', { numeric: true })}
+        {text('listenAddress', 'Listen address', {
+          placeholder: '0.0.0.0',
+          ...optionalHint(listenAddressHint(values.listenAddress)),
+        })}
+        {text('listenPort', 'Listen port', {
+          numeric: true,
+          ...optionalHint(listenPortHint(values.listenPort)),
+        })}
         {values.protocol === 'https' &&
           text('certificates', 'TLS certificates', {
             placeholder: 'names in the certificate store',
@@ -193,4 +200,9 @@ export function ServiceForm({
       )}
     </FormShell>
   );
+}
+
+/** exactOptionalPropertyTypes: a hint that is not there is left out, not undefined. */
+function optionalHint(hint: string | undefined): { hint?: string } {
+  return hint === undefined ? {} : { hint };
 }

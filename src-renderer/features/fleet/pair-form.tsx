@@ -31,6 +31,14 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
     mutationFn: async (params: ParamsInput<'pairAgent'>) => unwrap(await api.pairAgent(params)),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.fleet }),
   });
+  // Pairing by address (nothing advertised): the fingerprint is read first, shown, and pinned
+  // only once the admin confirms it; the pairing then expects exactly it.
+  const probe = useMutation({
+    mutationFn: async (params: ParamsInput<'pairAgent'>) => ({
+      params,
+      ...unwrap(await api.probeFingerprint({ address: params.address, port: params.port })),
+    }),
+  });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -50,10 +58,39 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
       return;
     }
     setProblems({});
-    pair.mutate(parsed.data);
+    if (target?.fingerprint) pair.mutate(parsed.data);
+    else probe.mutate(parsed.data);
   };
 
   if (pair.data) return <Paired result={pair.data} onDone={onDone} />;
+  if (probe.data && !pair.error) {
+    const { params, fingerprint } = probe.data;
+    return (
+      <div className="panel pair-form" role="group" aria-label="Confirm the fingerprint">
+        <h3>Is this the agent?</h3>
+        <p>
+          {params.address}:{params.port} presents the fingerprint{' '}
+          <span className="fingerprint">{fingerprint}</span>.
+        </p>
+        <p className="muted">
+          Compare it with the one the agent printed at its first start (agent.json on the appliance). Once
+          pinned, the Console refuses any other certificate at this agent.
+        </p>
+        <div className="actions">
+          <button
+            type="button"
+            disabled={pair.isPending}
+            onClick={() => pair.mutate({ ...params, expectedFingerprint: fingerprint })}
+          >
+            {pair.isPending ? 'Pairing…' : 'Pin it and pair'}
+          </button>
+          <button type="button" onClick={() => probe.reset()}>
+            Back
+          </button>
+        </div>
+      </div>
+    );
+  }
 
   const field = (name: FieldName, label: string, value: string, set: (v: string) => void, type = 'text') => (
     <Field id={`${id}-${name}`} label={label} problem={problems[name]}>
@@ -84,8 +121,9 @@ export function PairForm({ target, onDone }: { target?: DiscoveredAgent; onDone:
       {field('port', 'Port', port, setPort)}
       {field('token', 'Token', token, setToken, 'password')}
       {pair.error && <ErrorMessage title="Pairing failed" error={pair.error} />}
+      {probe.error && <ErrorMessage title="Could not reach the agent" error={probe.error} />}
       <div className="actions">
-        <button type="submit" disabled={pair.isPending}>
+        <button type="submit" disabled={pair.isPending || probe.isPending}>
           {pair.isPending ? 'Pairing…' : 'Pair'}
         </button>
         <button type="button" onClick={onDone}>
