@@ -11,7 +11,7 @@
  * out. axe finds nothing on the Fleet screen and the Dashboard, light and dark; screenshots in
  * test-results/e2e/. Needs root, `ip netns`, keepalived and Chromium; skipped without them.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -22,6 +22,7 @@ import { startWebServer, type WebServer } from '../../src-main/web/server.ts';
 import { keepalivedInstalled, MEMBERS, startHaLab, VIP, waitUntil, type HaLab } from '../support/ha-lab.ts';
 import { childIn, netnsAvailable, type NsChild } from '../support/netns.ts';
 import type { NsAgent } from '../support/ns-agent.ts';
+import { selfSigned } from '../support/pki.ts';
 import { axeViolations } from './axe.ts';
 import { RENDERER_DIR, SCREENSHOT_DIR } from './console-under-test.ts';
 
@@ -251,6 +252,32 @@ describe.skipIf(!available)('HA pairs in the Console, in Chromium, over a real k
     expect(await pairGroup().getByText('Drift', { exact: true }).count()).toBe(0);
     expect((await configOf(lab.lb2)).config).toEqual((await configOf(lab.lb1)).config);
     expect(await get(8090)).toMatchObject({ ok: true, body: 'lb1' });
+  }, 60_000);
+
+  it('pushes a certificate to the pair from the Certificates screen: both members hold it', async () => {
+    const { key, cert } = selfSigned('pair.example.test', ['DNS:pair.example.test']);
+    writeFileSync(join(dir, 'pair.key'), key);
+    writeFileSync(join(dir, 'pair.crt'), cert);
+    await screenButton('Certificates').click();
+    await page
+      .getByLabel('Choose certificate files')
+      .setInputFiles([join(dir, 'pair.key'), join(dir, 'pair.crt')]);
+    const form = page.getByRole('form', { name: 'Push certificate to an HA pair' });
+    await form.waitFor({ timeout: 30_000 });
+    await form.getByLabel('Pair').selectOption('edge');
+    await form.getByLabel('Entry name on both members').fill('pairwww');
+    await form.getByRole('button', { name: 'Push to both members' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^lb\d: imported "pairwww"; lb\d: imported "pairwww"\. Bind it/)
+      .waitFor({ timeout: 30_000 });
+    for (const agent of [lab.lb1, lab.lb2]) {
+      const c = await agent.client();
+      const list = (await c.result('cert.list')) as { certificates: { name: string }[] };
+      c.close();
+      expect(list.certificates.map((x) => x.name)).toContain('pairwww');
+    }
+    await screenButton('Fleet').click();
   }, 60_000);
 
   it('Fail over now, confirmed, moves the virtual IP to lb2; the Dashboard tile says lb2 is master', async () => {
