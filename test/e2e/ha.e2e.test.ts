@@ -8,7 +8,8 @@
  * different revisions (what a rolled-back apply leaves) are shown as such, not as drift, a member
  * changed behind the pair's back drifts and is healed from the screen, and "Fail over now" moves the virtual IP (the client is
  * then answered by lb2) — the Dashboard's pair tile says lb2 is master, amber while lb1 is held
- * out. axe finds nothing on the Fleet screen and the Dashboard, light and dark; screenshots in
+ * out; a certificate goes to the pair from the Certificates screen; and when lb2's agent is
+ * SIGKILLed, lb1 takes the virtual IP and both screens say lb2 cannot be read. axe finds nothing on the Fleet screen and the Dashboard, light and dark; screenshots in
  * test-results/e2e/. Needs root, `ip netns`, keepalived and Chromium; skipped without them.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -319,4 +320,21 @@ describe.skipIf(!available)('HA pairs in the Console, in Chromium, over a real k
     );
     expect(lab.holder()).toBe('lb2');
   }, 90_000);
+
+  it('a member whose agent dies: the other takes the virtual IP, the Console says the dead one cannot be read', async () => {
+    lab.lb2.signal('SIGKILL');
+    await lab.lb2.exited();
+    await waitUntil(() => lab.holder() === 'lb1', 'lb1 to take the virtual IP back', 15_000);
+    expect(await get(80)).toMatchObject({ ok: true, body: 'lb1' });
+    const tile = page.getByRole('region', { name: 'HA pair edge' });
+    await tile.getByText('cannot be read', { exact: true }).waitFor({ timeout: 20_000 });
+    expect(await tile.getAttribute('class')).toContain('level-warning');
+    await screenButton('Fleet').click();
+    await memberRow('lb2')
+      .getByText(/cannot be read: agent lb2 is (offline|connecting)/)
+      .waitFor({ timeout: 20_000 });
+    await memberRow('lb1').getByText('master', { exact: true }).waitFor({ timeout: 20_000 });
+    expect(await pairGroup().textContent()).toContain('Not possible now: lb2 cannot be read here.');
+    await screenshot('ha-fleet-member-down');
+  }, 60_000);
 });
