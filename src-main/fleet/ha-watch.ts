@@ -32,7 +32,10 @@ export class HaWatch {
     this.onProblem = onProblem;
     this.attachAll();
     this.unfollow = fleet.onChange((change) => {
-      if (change.kind === 'agents') this.attachAll();
+      // 'agents': paired or removed. A client the fleet starts later (FleetManager.start runs
+      // after the core is made) first shows as a state change of an agent not attached yet.
+      if (change.kind === 'agents' || (change.kind === 'state' && !this.attached.has(change.agentId)))
+        this.attachAll();
     });
   }
 
