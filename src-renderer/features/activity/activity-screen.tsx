@@ -124,7 +124,7 @@ export function ActivityScreen({
                           aria-label={`${isOpen ? 'Hide' : 'Show'} revision ${e.revision} on ${e.agentName}`}
                           onClick={() => setOpen(isOpen ? undefined : id)}
                         >
-                          {isOpen ? 'Hide' : 'Show changes'}
+                          {isOpen ? 'Hide' : 'Show'} revision {e.revision}
                         </button>
                       )}
                     </td>

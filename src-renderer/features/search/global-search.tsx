@@ -27,7 +27,7 @@ export const GlobalSearch = forwardRef<HTMLInputElement>(function GlobalSearch(_
   const hits = useMemo(() => search(index, deferred), [index, deferred]);
 
   return (
-    <div className="global-search" role="search">
+    <div className="global-search" role="search" aria-label="The whole fleet">
       <label htmlFor={`${id}-q`} className="visually-hidden">
         Search agents, services, servers and certificates
       </label>
