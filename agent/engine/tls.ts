@@ -1,14 +1,15 @@
 /**
  * Listener TLS (offload): secure contexts built from the certificate store, one per named
- * certificate, chosen per handshake by SNI — exact name, then wildcard, then the first
- * certificate as the default. A listener keeps one SniSelector for its life; a reload (or a
+ * certificate, chosen per handshake by SNI — exact name, then wildcard (the earlier certificate
+ * of the list where names overlap), then the default certificate (tls.defaultCertificate, or
+ * the first), which also answers clients that send no SNI. A listener keeps one SniSelector for its life; a reload (or a
  * renewed certificate) swaps the contexts inside it, so new handshakes see the new
  * certificate while no listener restarts and no connection drops.
  */
 import { X509Certificate } from 'node:crypto';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
-import type { ListenerTls } from '../../shared/model/config.ts';
+import { defaultCertificateOf, type ListenerTls } from '../../shared/model/config.ts';
 
 /** Where the engine gets key material; the agent's certificate store implements it. */
 export interface CertificateSource {
@@ -71,7 +72,8 @@ export class SniSelector {
   private wildcard = new Map<string, SecureContext>();
   private fallback: SecureContext | undefined;
 
-  update(entries: readonly Entry[]): void {
+  /** `fallback`: the default certificate's context (the first entry's when none is given). */
+  update(entries: readonly Entry[], fallback = entries[0]?.context): void {
     const exact = new Map<string, SecureContext>();
     const wildcard = new Map<string, SecureContext>();
     for (const e of entries) {
@@ -83,7 +85,7 @@ export class SniSelector {
     }
     this.exact = exact;
     this.wildcard = wildcard;
-    this.fallback = entries[0]?.context;
+    this.fallback = fallback;
   }
 
   /** Takes over another selector's certificates (commit step of a reload). */
@@ -119,7 +121,7 @@ export function tlsOptionsFor(
     ciphers: CIPHERS[tls.cipherProfile],
     honorCipherOrder: true,
   };
-  const entries: (Entry & { key: string; cert: string })[] = tls.certificates.map((name) => {
+  const entries: (Entry & { name: string; key: string; cert: string })[] = tls.certificates.map((name) => {
     let material: { key: string; chain: string };
     try {
       material = certs.load(name);
@@ -130,20 +132,24 @@ export function tlsOptionsFor(
     }
     const leaf = new X509Certificate(material.chain);
     return {
+      name,
       key: material.key,
       cert: material.chain,
       context: createSecureContext({ ...base, key: material.key, cert: material.chain }),
       names: namesOf(leaf),
     };
   });
-  selector.update(entries);
-  const first = entries[0]!;
+  // The model checks that the default is one of the certificates; the first is its default.
+  const wanted = defaultCertificateOf(tls);
+  const fallback = entries.find((e) => e.name === wanted) ?? entries[0]!;
+  selector.update(entries, fallback.context);
   return {
     selector,
     options: {
       ...base,
-      key: first.key,
-      cert: first.cert,
+      // What a client without SNI gets: Node calls no SNICallback for it.
+      key: fallback.key,
+      cert: fallback.cert,
       ...(sniChooses(tls) ? { SNICallback: selector.callback } : {}),
     },
   };

@@ -266,12 +266,23 @@ export const ListenerTls = z
       .array(ObjectName)
       .min(1, 'name at least one certificate from the store')
       .describe(
-        'Certificates from the store; chosen by SNI (exact, then wildcard), the first is the default.',
+        'Certificates from the store; chosen by SNI (exact, then wildcard; the earlier where names overlap), otherwise the default (defaultCertificate, or the first).',
       ),
+    defaultCertificate: ObjectName.optional().describe(
+      'The certificate served to a client that sends no SNI, or a name no certificate has: one of `certificates`. Omitted: the first. Where names overlap, the earlier certificate in `certificates` is chosen, whichever is the default.',
+    ),
     minVersion: TlsVersion.default('TLSv1.2'),
     cipherProfile: z.enum(['modern', 'intermediate', 'legacy']).default('intermediate'),
   })
-  .strict();
+  .strict()
+  .superRefine((tls, ctx) => {
+    if (tls.defaultCertificate !== undefined && !tls.certificates.includes(tls.defaultCertificate))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultCertificate'],
+        message: `the default certificate "${tls.defaultCertificate}" is not one of this service's certificates (${tls.certificates.join(', ')}): add it to the certificates, or name one of them`,
+      });
+  });
 
 export const Reencrypt = z
   .discriminatedUnion('verify', [

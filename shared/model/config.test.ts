@@ -159,6 +159,28 @@ describe('config validation', () => {
     );
   });
 
+  it('tls.defaultCertificate is optional, and must be one of the certificates', () => {
+    const https = (tls: Record<string, unknown>) => vs({ protocol: 'https', tls });
+    const omitted = parseAgentConfig(doc([https({ certificates: ['www', 'mail'] })]));
+    expect(omitted.ok).toBe(true);
+    expect(
+      parseAgentConfig(doc([https({ certificates: ['www', 'mail'], defaultCertificate: 'mail' })])).ok,
+    ).toBe(true);
+    const wrong = parseAgentConfig(
+      doc([https({ certificates: ['www', 'mail'], defaultCertificate: 'meet' })]),
+    );
+    expect(wrong.ok).toBe(false);
+    if (wrong.ok) return;
+    expect(wrong.problems).toEqual([
+      expect.objectContaining({
+        path: 'virtualServices[0].tls.defaultCertificate',
+        message: expect.stringContaining(
+          'the default certificate "meet" is not one of this service\'s certificates (www, mail)',
+        ),
+      }),
+    ]);
+  });
+
   it('lets a disabled service share an address with an enabled one', () => {
     expect(parseAgentConfig(doc([vs(), vs({ name: 'old', enabled: false })])).ok).toBe(true);
   });

@@ -229,6 +229,11 @@ export function sniHostMismatchOf(vs: HttpsService): 'refuse' | 'route-by-host' 
   return vs.sniHostMismatch ?? (vs.tls.certificates.length > 1 ? 'refuse' : 'route-by-host');
 }
 
+/** The certificate an https service serves without SNI (or for a name none has): tls.defaultCertificate, or the first. */
+export function defaultCertificateOf(tls: ListenerTls): string {
+  return tls.defaultCertificate ?? tls.certificates[0]!;
+}
+
 /** The pools a service sends to: its default pool, then each content rule's, once each. */
 export function poolsOf(vs: VirtualService): string[] {
   if (vs.protocol === 'redirect') return [];

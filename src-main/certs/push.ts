@@ -7,6 +7,7 @@
  */
 import { CertError } from '../../shared/certs/errors.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
+import { defaultCertificateOf, type ListenerTls } from '../../shared/model/config.ts';
 import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import type { FanOutProgress } from '../fleet/fan-out.ts';
 import type { Failure } from '../fleet/rpc-errors.ts';
@@ -30,7 +31,10 @@ export interface PushFleet {
 export interface PushOptions {
   /** The store entry on each agent; an entry of that name is replaced as a whole (a renewal). */
   name: string;
-  /** Virtual services (https) that should serve it as their default certificate. */
+  /**
+   * Virtual services (https) that should serve it for its names (first in their certificate
+   * list); their default for clients without SNI stays as it was (tls.defaultCertificate).
+   */
   bind?: readonly string[];
   /** Store an expired or not-yet-valid certificate anyway (the agent never stores a broken one). */
   force?: boolean;
@@ -107,10 +111,12 @@ export async function pushToAgent(
 }
 
 /**
- * Puts `name` first in each service's certificate list (first = served when SNI matches none),
- * keeping the others for their SNI names. Every service is checked before any is changed, and
- * each change carries the revision it was computed from, so a concurrent edit is refused
- * (CONFLICT) instead of overwritten.
+ * Puts `name` first in each service's certificate list, so it answers its names (SNI) ahead of
+ * any other certificate that has them — a renewal under a new entry name takes over — and keeps
+ * the others for their names. The default for clients without SNI stays the one it was: when
+ * `name` goes in front of it, tls.defaultCertificate names it explicitly. Every service is
+ * checked before any is changed, and each change carries the revision it was computed from, so
+ * a concurrent edit is refused (CONFLICT) instead of overwritten.
  */
 async function bind(
   client: AgentRequester,
@@ -133,14 +139,22 @@ async function bind(
       bound.push({ virtualService: vs.name });
       continue;
     }
-    const certificates = [name, ...tls.certificates.filter((c) => c !== name)];
     ({ revision } = await client.request('virtualService.upsert', {
-      virtualService: { ...vs, tls: { ...tls, certificates } },
+      virtualService: { ...vs, tls: boundFirst(tls, name) },
       expectRevision: revision,
     }));
     bound.push({ virtualService: vs.name, revision });
   }
   return bound;
+}
+
+/** A service's TLS settings with `name` first in its certificates and its default unchanged. */
+export function boundFirst(tls: ListenerTls, name: string): ListenerTls {
+  const certificates = [name, ...tls.certificates.filter((c) => c !== name)];
+  const { defaultCertificate: _was, ...rest } = tls;
+  const stays = defaultCertificateOf(tls);
+  // Said only where it differs from the first: a service without the field reads as before.
+  return stays === name ? { ...rest, certificates } : { ...rest, certificates, defaultCertificate: stays };
 }
 
 export interface ReplaceOptions {

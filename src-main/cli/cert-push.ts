@@ -39,7 +39,9 @@ export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [-
                         own name, and the services using it reload; not with --name or --bind
   --name NAME           the store entry on each agent (default: from the leaf's common name);
                         an existing entry of that name is replaced (a renewal)
-  --bind VS,VS          https virtual services to serve it (first in their certificate list)
+  --bind VS,VS          https virtual services to serve it for its names (first in their
+                        certificate list); what clients without SNI get stays as it was (the
+                        service's tls.defaultCertificate)
   --password-file F     the PFX (or encrypted key) password: the first line of F
   --include-root        push the root too (clients normally have it)
   --force               store an expired or not-yet-valid certificate anyway

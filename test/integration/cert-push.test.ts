@@ -123,7 +123,7 @@ describe('pushCertificate', () => {
     ]);
   });
 
-  it('binds to a virtual service as its default certificate, checking every service first', async () => {
+  it('binds to a virtual service for its names, the default unchanged, checking every service first', async () => {
     const client = clients.get('a') as TestClient;
     const port = await freePort();
     await client.result('cert.import', { name: 'old', pem: importPem(ec) });
@@ -157,10 +157,12 @@ describe('pushCertificate', () => {
     expect(config.virtualServices).toEqual([
       expect.objectContaining({
         name: 'secure',
-        tls: expect.objectContaining({ certificates: ['www', 'old'] }),
+        tls: expect.objectContaining({ certificates: ['www', 'old'], defaultCertificate: 'old' }),
       }),
     ]);
     expect(await served(port)).toBe(leafOf(rsa));
+    // A client without SNI is still shown the certificate it was shown before the push.
+    expect(await servedLeaf(port, '')).toBe(leafOf(ec));
 
     // Already bound: nothing to change, no new revision.
     const [again] = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure'] });

@@ -1,13 +1,13 @@
 /**
  * TLS on both sides, as files HAProxy reads: per https service a crt-list naming one PEM per
- * certificate (key + chain, 0600) with its DNS names as SNI filters — the first certificate is
- * the default, as in the built-in engine's SniSelector (exact name, then wildcard, then the
- * first) — and per re-encrypting pool the CA bundle real servers must chain to. File names
+ * certificate (key + chain, 0600) with its DNS names as SNI filters — chosen as the built-in
+ * engine's SniSelector chooses (exact name, then wildcard, the earlier certificate where names
+ * overlap, then the default: tls.defaultCertificate or the first) — and per re-encrypting pool the CA bundle real servers must chain to. File names
  * carry a hash of their content: a renewed certificate is a new file, and the running HAProxy
  * keeps reading the one it started with until the reload that names the new one.
  */
 import { join } from 'node:path';
-import type { HttpsService, ListenerTls } from '../../../shared/model/config.ts';
+import { defaultCertificateOf, type HttpsService, type ListenerTls } from '../../../shared/model/config.ts';
 import type { SideFile } from './cfg-writer.ts';
 import { contentHash } from './names.ts';
 import { quote } from './quote.ts';
@@ -54,6 +54,13 @@ export const CIPHERS: Record<ListenerTls['cipherProfile'], string> = {
   ].join(':'),
 };
 
+/**
+ * The filter of a line whose certificate answers no name of its own (every one is an earlier
+ * certificate's): a reserved name no client sends (RFC 6761 .invalid), since a line without a
+ * filter would answer the certificate's names.
+ */
+const NO_NAME = 'no-name.portico.invalid';
+
 /** A DNS name HAProxy can take as an SNI filter word (no spaces, quotes or brackets). */
 const SNI_WORD = /^(?:\*\.)?[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
@@ -83,18 +90,33 @@ export class TlsFiles {
 
   /** The `bind` options of an https service: its crt-list, minimum version and ciphers. */
   bindOptions(vs: HttpsService): string {
-    const lines = vs.tls.certificates.map((name, i) => {
-      // The first line is the default certificate, found by its own names too (HAProxy reads
-      // them from the certificate when a line has no filter); the others answer for their names.
-      if (i === 0) return this.certFile(name);
-      const names = (this.material.certs.get(name)?.names ?? []).filter((n) => SNI_WORD.test(n));
-      return [this.certFile(name), ...names].join(' ');
-    });
-    const content = `${lines.join('\n')}\n`;
+    const content = `${this.crtList(vs.tls).join('\n')}\n`;
     const list = join(this.dir, 'files', `crt-list-${vs.name}-${contentHash(content)}.txt`);
     this.files.push({ path: list, content, secret: false });
     const min = vs.tls.cipherProfile === 'modern' ? 'TLSv1.3' : vs.tls.minVersion;
     return `ssl crt-list ${quote(list)} ssl-min-ver ${min} ciphers ${CIPHERS[vs.tls.cipherProfile]}`;
+  }
+
+  /**
+   * The crt-list lines, as the built-in engine's SniSelector chooses: each name answered by the
+   * earliest certificate of the list that has it, and the default (tls.defaultCertificate, or
+   * the first) for no SNI or an unknown name. HAProxy's default is the first line, so the
+   * default goes first; it keeps only the names no earlier certificate claims. A first line
+   * without filter is found by its own names (HAProxy reads them from the certificate).
+   */
+  private crtList(tls: ListenerTls): string[] {
+    const wanted = defaultCertificateOf(tls);
+    const claimed = new Set<string>();
+    const lines = new Map<string, string>();
+    for (const name of tls.certificates) {
+      const own = (this.material.certs.get(name)?.names ?? []).filter((n) => SNI_WORD.test(n));
+      const answers = own.filter((n) => !claimed.has(n.toLowerCase()));
+      for (const n of answers) claimed.add(n.toLowerCase());
+      const path = this.certFile(name);
+      if (name === wanted && answers.length === own.length) lines.set(name, path);
+      else lines.set(name, [path, ...(answers.length > 0 ? answers : [NO_NAME])].join(' '));
+    }
+    return [lines.get(wanted)!, ...tls.certificates.filter((n) => n !== wanted).map((n) => lines.get(n)!)];
   }
 
   /** The CA bundle a re-encrypting pool verifies its servers against. */
