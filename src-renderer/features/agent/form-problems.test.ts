@@ -110,9 +110,7 @@ describe('validatePool', () => {
     const broken = { ...original, servers: [{ ...original.servers[0]!, maxConnections: -1 }] };
     const values = { ...toPoolValues(original), servers: toPoolValues(broken).servers };
     const checked = validatePool(values, broken, config, 'cas');
-    expect(!checked.ok && checked.problems.general).toEqual([
-      'servers[0].maxConnections: use 0 or more',
-    ]);
+    expect(!checked.ok && checked.problems.general).toEqual(['servers[0].maxConnections: use 0 or more']);
   });
 });
 
