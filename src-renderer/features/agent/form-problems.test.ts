@@ -161,7 +161,7 @@ describe('validateService', () => {
     const values = { ...toServiceValues(richService()), listenAddress: '0.0.0.0', listenPort: '8080' };
     const checked = validateService(values, richService(), config, 'owa');
     expect(!checked.ok && checked.problems.general).toEqual([
-      'virtualServices[1] ("web").listen: 0.0.0.0:8080 is already used by "owa"; use content rules to share one address',
+      'service "web", listen: 0.0.0.0:8080 is already used by "owa"; use content rules to share one address',
     ]);
   });
 
@@ -210,8 +210,8 @@ describe('problemsFromError', () => {
       )?.general,
     ).toEqual([
       'this service: certificate "x" is not in the store',
-      'virtualServices[1] ("web").listen: taken',
-      'pools[0] ("cas").reencrypt: CA "corp-root" is not in the store',
+      'service "web", listen: taken',
+      'pool "cas", reencrypt: CA "corp-root" is not in the store',
       'configuration: too many services',
     ]);
   });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ConsoleError } from '../../../shared/ipc/errors.ts';
 import { AgentConfig } from '../../../shared/model/config.ts';
+import { whereOf } from '../../../shared/model/problems.ts';
 import { formatPath } from '../../../shared/model/validate.ts';
 import { Problem } from '../../../shared/protocol/codes.ts';
 
@@ -85,16 +86,12 @@ export function messageOf(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** `virtualServices[2].listen` → `virtualServices[2] ("mail").listen`: an index alone means little. */
+/**
+ * `virtualServices[2].listen` → `service "mail", listen`: by the names the admin gave, never an
+ * index (the plain-words catalogue's whereOf, so the agent, the CLI and the forms say it alike).
+ */
 function labelOf(path: readonly PathPart[], config: Objects): string {
-  const [head, index, ...rest] = path;
-  const list: readonly { name: string }[] | undefined =
-    head === 'pools' || head === 'virtualServices' ? config[head] : undefined;
-  const name = list && typeof index === 'number' ? list[index]?.name : undefined;
-  if (name === undefined) return formatPath(path) || 'configuration';
-  const tail = formatPath(rest);
-  const joined = tail === '' || tail.startsWith('[') ? tail : `.${tail}`;
-  return `${String(head)}[${String(index)}] ("${name}")${joined}`;
+  return whereOf(path, config) || formatPath(path) || 'configuration';
 }
 
 /**
