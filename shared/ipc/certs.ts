@@ -169,6 +169,12 @@ export const ReplaceCertificateParams = z
      * details.code CHAIN_INCOMPLETE) before any agent is asked.
      */
     allowIncomplete: z.boolean().optional(),
+    /**
+     * Replace even though the new certificate lacks names the old one has: the admin confirmed
+     * that no client uses them. Without it such a replace is refused (CERT_ERROR, details.code
+     * NAMES_NOT_COVERED, details.names) before any agent is changed.
+     */
+    allowUncoveredNames: z.boolean().optional(),
     operationId: OperationId.optional(),
   })
   .strict();

@@ -8,6 +8,8 @@
  */
 import { basename } from 'node:path';
 import { proposedEntryName } from '../../shared/ipc/cert-entry-name.ts';
+import { NAMES_NOT_COVERED, namesNotCoveredMessage } from '../../shared/ipc/cert-name-coverage.ts';
+import { ConsoleError } from '../../shared/ipc/errors.ts';
 import { ObjectName } from '../../shared/model/config-parts.ts';
 import { normalizeFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { inspectCertificates } from '../certs/inspect.ts';
@@ -26,7 +28,7 @@ import { firstLine, readInputFile } from './read-file.ts';
 export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [--name NAME] [--bind VS[,…]]
                           [--password-file F] [--include-root] [--force] [--allow-incomplete] [--no-aia]
                           [--config-dir DIR]
-       portico cert push FILE... --replace FINGERPRINT [--agents ID|NAME[,…]]
+       portico cert push FILE... --replace FINGERPRINT [--agents ID|NAME[,…]] [--yes]
                           [--password-file F] [--include-root] [--force] [--allow-incomplete] [--no-aia]
                           [--config-dir DIR]
 
@@ -36,7 +38,10 @@ export const usage = `usage: portico cert push FILE... --agents ID|NAME[,…] [-
   --agents A,B          paired agents, by id or name (with --replace: default every paired agent)
   --replace FP          replace the certificate with this SHA-256 fingerprint (hex, colons optional)
                         everywhere it is stored: each entry holding it gets the new one under its
-                        own name, and the services using it reload; not with --name or --bind
+                        own name, and the services using it reload; not with --name or --bind.
+                        Refused when the new certificate lacks a name the old one has (they are
+                        listed), unless --yes
+  --yes                 with --replace: replace even though names are lost (no client uses them)
   --name NAME           the store entry on each agent (default: from the leaf's common name);
                         an existing entry of that name is replaced (a renewal)
   --bind VS,VS          https virtual services to serve it for its names (first in their
@@ -67,6 +72,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     force: { type: 'boolean' },
     'allow-incomplete': { type: 'boolean' },
     'no-aia': { type: 'boolean' },
+    yes: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(usage);
@@ -74,6 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (files.length === 0) throw new UsageError('give at least one certificate file');
   const replace = values.replace === undefined ? undefined : fingerprintOf(values.replace);
+  if (replace === undefined && values.yes) throw new UsageError('--yes goes with --replace');
   if (replace !== undefined && (values.name !== undefined || values.bind !== undefined))
     throw new UsageError("--replace keeps each entry's name and bindings: not with --name or --bind");
   if (values.name !== undefined && !ObjectName.safeParse(values.name).success)
@@ -120,14 +127,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     if (replace !== undefined) {
       await waitForConnections(session, agentIds);
-      const replaced = await session.core.certs.replaceEverywhere({
-        inspectionId: inspection.inspectionId,
-        fingerprint: replace,
-        agentIds,
-        ...(values['include-root'] ? { includeRoot: true } : {}),
-        ...(values.force ? { force: true } : {}),
-        ...(allowIncomplete ? { allowIncomplete: true } : {}),
-      });
+      let replaced;
+      try {
+        replaced = await session.core.certs.replaceEverywhere({
+          inspectionId: inspection.inspectionId,
+          fingerprint: replace,
+          agentIds,
+          ...(values['include-root'] ? { includeRoot: true } : {}),
+          ...(values.force ? { force: true } : {}),
+          ...(allowIncomplete ? { allowIncomplete: true } : {}),
+          ...(values.yes ? { allowUncoveredNames: true } : {}),
+        });
+      } catch (error) {
+        const lost = namesLost(error);
+        if (!lost) throw error;
+        io.stderr.write(
+          `warning ${NAMES_NOT_COVERED}: ${namesNotCoveredMessage(lost, 'add --yes to replace anyway')}\nnot replaced anywhere\n`,
+        );
+        return EXIT.failed;
+      }
       return reportOutcomes(io, session, replaced.results, describeReplaced);
     }
     const name = values.name ?? proposedEntryName(inspection);
@@ -178,6 +196,15 @@ function describeReplaced({ replaced }: { replaced: { name: string; reloaded: st
   ]
     .filter(Boolean)
     .join('; ');
+}
+
+/** The names a refused replace would lose (the core's CERT_ERROR NAMES_NOT_COVERED), else undefined. */
+function namesLost(error: unknown): string[] | undefined {
+  if (!(error instanceof ConsoleError) || error.code !== 'CERT_ERROR') return undefined;
+  const details = error.details as { code?: unknown; names?: unknown } | undefined;
+  return details?.code === NAMES_NOT_COVERED && Array.isArray(details.names)
+    ? details.names.map(String)
+    : undefined;
 }
 
 /** Any case, colons optional (as openssl or a browser shows it) → the one form the channel takes. */

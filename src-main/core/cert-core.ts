@@ -14,6 +14,8 @@ import type {
 } from '../../shared/ipc/certs.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import { CA_BUNDLE_NOT_BOUND } from '../certs/push.ts';
+import { namesLostByReplace } from '../certs/replace-names.ts';
+import { NAMES_NOT_COVERED, namesNotCoveredMessage } from '../../shared/ipc/cert-name-coverage.ts';
 import { isCaBundle } from '../certs/push-payload.ts';
 import {
   inspectInWorker,
@@ -31,6 +33,9 @@ import { ipcErrorOf, mapErrors } from './errors.ts';
 import type { EventHub } from './events.ts';
 import { fanOutWithProgress } from './fan-out.ts';
 import { InspectionCache, withoutRoot } from './inspections.ts';
+
+/** How an admin of the app goes ahead when a replacement lacks names (cert-name-coverage.ts). */
+const CONSOLE_NAMES_HOW = 'replace anyway only after confirming that no client uses them';
 
 export interface CertCoreOptions {
   /** The pipeline; default: inspectInWorker (the CLI runs it in-process). */
@@ -177,10 +182,22 @@ export function createCertCore(
       includeRoot,
       force,
       allowIncomplete,
+      allowUncoveredNames,
       operationId,
     }) {
       const payload = pushable(inspectionId, includeRoot, allowIncomplete);
       const ids = agentIds ?? fleet.agents().flatMap((g) => g.agents.map((a) => a.id));
+      if (allowUncoveredNames !== true) {
+        // Refused before any agent is changed; the screen asks, then calls again with the flag.
+        const names = await namesLostByReplace(fleet, ids, payload, fingerprint);
+        if (names.length > 0) {
+          throw new ConsoleError('CERT_ERROR', namesNotCoveredMessage(names, CONSOLE_NAMES_HOW), {
+            code: NAMES_NOT_COVERED,
+            names,
+            fingerprint,
+          });
+        }
+      }
       return fanOutWithProgress(
         { fleet, events },
         ids,

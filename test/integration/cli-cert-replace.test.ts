@@ -2,6 +2,7 @@
  * `portico cert push FILE... --replace FINGERPRINT` through runCli over real agent processes:
  * the old certificate under different names on two agents, served by https services; a line per
  * agent, HTTPS through each then shows the new one; an agent down → its own FAIL line, exit 1.
+ * A new certificate lacking names of the old one is refused with the names listed unless --yes.
  */
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -80,7 +81,17 @@ describe('portico cert push --replace', () => {
 
     // Colons optional, any case: as a browser or openssl shows it.
     const fingerprint = leafOf('leaf-rsa.pem').replaceAll(':', '').toLowerCase();
-    const replaced = await cli('cert', 'push', ...NEW, '--replace', fingerprint, '--no-aia');
+    // The new certificate (mail.portico.test, autodiscover…) lacks every name of the old one:
+    // without --yes nothing is replaced anywhere, and the names are listed.
+    const asked = await cli('cert', 'push', ...NEW, '--replace', fingerprint, '--no-aia');
+    expect(asked).toMatchObject({ code: 1, out: '' });
+    expect(asked.err).toContain(
+      'warning NAMES_NOT_COVERED: the new certificate does not cover these names of the one it replaces: www.portico.test, portico.test, 192.0.2.10',
+    );
+    expect(asked.err).toContain('add --yes to replace anyway\nnot replaced anywhere\n');
+    for (const port of ports) expect(await served(port)).toBe(leafOf('leaf-rsa.pem'));
+
+    const replaced = await cli('cert', 'push', ...NEW, '--replace', fingerprint, '--no-aia', '--yes');
     expect(replaced.code, replaced.err).toBe(0);
     expect(replaced.out).toMatch(
       /^ok {4}rcli-a \(.*\): replaced "www", "www-old"; reloaded site-https, legacy-https\nok {4}rcli-b \(.*\): replaced "edge"; reloaded edge-https\n$/,
@@ -112,7 +123,15 @@ describe('portico cert push --replace', () => {
 
   it('with one agent stopped: its own FAIL line, the other replaced, exit 1', async () => {
     await b.stop();
-    const replaced = await cli('cert', 'push', ...OLD, '--replace', leafOf('leaf-ec.pem'), '--no-aia');
+    const replaced = await cli(
+      'cert',
+      'push',
+      ...OLD,
+      '--replace',
+      leafOf('leaf-ec.pem'),
+      '--no-aia',
+      '--yes',
+    );
     expect(replaced.code).toBe(1);
     expect(replaced.out).toMatch(
       /^ok {4}rcli-a \(.*\): replaced "www", "www-old"; reloaded site-https, legacy-https\n/m,

@@ -105,11 +105,29 @@ describe('certs.replaceEverywhere over real agents', () => {
 
     const renewed = await core.certs.inspect({ files: [file('leaf-ec-bundle.pem')], aia: false });
     expect(renewed.pushable).toBe(true);
+    // mail.portico.test lacks every name of www.portico.test: refused, names listed, nothing changed.
+    await expect(
+      core.certs.replaceEverywhere({
+        inspectionId: renewed.inspectionId,
+        fingerprint: leafOf('leaf-rsa.pem'),
+      }),
+    ).rejects.toMatchObject({
+      code: 'CERT_ERROR',
+      message: expect.stringContaining(
+        'does not cover these names of the one it replaces: www.portico.test, portico.test, 192.0.2.10',
+      ),
+      details: { code: 'NAMES_NOT_COVERED', names: ['www.portico.test', 'portico.test', '192.0.2.10'] },
+    });
+    for (const [, services] of ports)
+      for (const port of services.values()) expect(await served(port)).toBe(leafOf('leaf-rsa.pem'));
+
     events.length = 0;
     const operationId = 'replace-www-0001';
+    // The admin confirmed that no client uses the names the new certificate lacks.
     const result = await core.certs.replaceEverywhere({
       inspectionId: renewed.inspectionId,
       fingerprint: leafOf('leaf-rsa.pem'),
+      allowUncoveredNames: true,
       operationId,
     });
     expect(result.operationId).toBe(operationId);
@@ -148,6 +166,7 @@ describe('certs.replaceEverywhere over real agents', () => {
       inspectionId: renewed.inspectionId,
       fingerprint: leafOf('leaf-rsa.pem').toLowerCase(),
       agentIds: [a.id, b.id],
+      allowUncoveredNames: true,
     });
     expect(result.results).toEqual([
       { agentId: a.id, ok: true, result: { replaced: [{ name: 'spare', reloaded: [] }] } },
@@ -174,6 +193,7 @@ describe('certs.replaceEverywhere over real agents', () => {
     const result = await core.certs.replaceEverywhere({
       inspectionId: renewed.inspectionId,
       fingerprint: leafOf('leaf-rsa.pem'),
+      allowUncoveredNames: true,
     });
     expect(result.results).toEqual([
       { agentId: a.id, ok: true, result: { replaced: [{ name: 'www', reloaded: ['site-https'] }] } },

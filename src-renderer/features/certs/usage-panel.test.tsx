@@ -117,6 +117,10 @@ describe('UsagePanel', () => {
     expect(confirm.textContent).toContain(
       'Replace mail.example.com (12 days left) with the inspected www.example.com',
     );
+    // www.example.com answers neither of mail.example.com's names: said before the admin confirms.
+    expect(confirm.textContent).toContain(
+      'Names lost: the new certificate does not cover these names of the one it replaces: mail.example.com, autodiscover.example.com',
+    );
     expect(test.calls.some((c) => c.channel === 'replaceCertificate')).toBe(false);
     fireEvent.click(within(confirm).getByRole('button', { name: 'Replace everywhere' }));
 
@@ -130,6 +134,7 @@ describe('UsagePanel', () => {
       inspectionId: 'insp-1',
       fingerprint: fp('02'),
       operationId: expect.any(String),
+      allowUncoveredNames: true,
     });
     expect(params.operationId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
 

@@ -7,6 +7,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { CertificateUsage, CertInspection, ReplaceOutcome } from '../../../shared/ipc/certs.ts';
+import { namesNotCovered, namesNotCoveredMessage } from '../../../shared/ipc/cert-name-coverage.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { certQueries, fleetQueries } from '../../api/queries.ts';
@@ -37,8 +38,12 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
   const [replacing, setReplacing] = useState<Replacing>();
 
   const replace = useMutation({
-    mutationFn: async (params: { inspectionId: string; fingerprint: string; operationId: string }) =>
-      unwrap(await api.replaceCertificate(params)),
+    mutationFn: async (params: {
+      inspectionId: string;
+      fingerprint: string;
+      operationId: string;
+      allowUncoveredNames?: boolean;
+    }) => unwrap(await api.replaceCertificate(params)),
     onSuccess: (result) => {
       if (result.results.some((r) => r.ok))
         void client.invalidateQueries({ queryKey: queryKeys.certsUsage() });
@@ -51,6 +56,9 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
       ? { fingerprint: leaf.fingerprint, label: `the inspected ${nameOf(leaf.subject)}` }
       : undefined;
 
+  // Names of the replaced certificate the inspected one lacks (the core refuses them unconfirmed).
+  const lost = replacing && leaf ? namesNotCovered(replacing.usage.sans, leaf.sans) : [];
+
   const confirm = () => {
     if (!replacing || !inspection) return;
     const operationId = crypto.randomUUID();
@@ -59,6 +67,8 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
       inspectionId: inspection.inspectionId,
       fingerprint: replacing.usage.fingerprint,
       operationId,
+      // The confirmation below named the names the new certificate lacks: the admin accepted it.
+      ...(lost.length > 0 ? { allowUncoveredNames: true } : {}),
     });
   };
 
@@ -107,6 +117,12 @@ export function UsagePanel({ inspection }: { inspection: CertInspection | undefi
             ) with the inspected <strong>{nameOf(leaf.subject)}</strong> ({expiryText(leaf.notAfter)}) on
             every agent that stores it? Entry names stay; the virtual services using them reload.
           </p>
+          {lost.length > 0 && (
+            <p className="push-incomplete">
+              <strong>Names lost: </strong>
+              {namesNotCoveredMessage(lost, 'replace only if no client uses them')}.
+            </p>
+          )}
           <div className="actions">
             <button type="button" onClick={confirm}>
               Replace everywhere
