@@ -37,8 +37,10 @@ async function openFleet() {
 
 describe('App', () => {
   it('opens on the Dashboard once agents are paired, and switches screens from the nav', async () => {
-    setup();
+    const test = setup();
     expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy();
+    // Nothing of the Fleet screen was mounted on the way: its health snapshot is the whole fleet.
+    expect(test.calls.map((c) => c.channel)).not.toContain('healthSnapshot');
     fireEvent.click(screen.getByRole('button', { name: 'Health' }));
     expect(await screen.findByRole('heading', { name: 'Health' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Health' }).getAttribute('aria-current')).toBe('page');
