@@ -21,7 +21,7 @@ import type { RealServerRuntime, UpstreamSettings } from './real-server.ts';
 import { ServiceRuntime } from './service.ts';
 import { statusOf } from './status.ts';
 import { TcpListener } from './tcp/listener.ts';
-import { tlsOptionsFor, type CertificateSource, type ListenerTlsContext } from './tls.ts';
+import { loadCaBundle, tlsOptionsFor, type CertificateSource, type ListenerTlsContext } from './tls.ts';
 import type { ChallengeResponder } from '../engines/challenges.ts';
 import { takenByOthers } from '../engines/address-owner.ts';
 import { ApplyError, type ApplySummary, type DataPlane } from '../engines/data-plane.ts';
@@ -288,7 +288,10 @@ function upstreamFor(pool: Pool, certs: CertificateSource | undefined): Upstream
   if (!r) return base;
   if (r.verify === 'none') return { ...base, tls: { servername: r.serverName, rejectUnauthorized: false } };
   if (!certs) throw new Error(`"${r.ca}": this agent has no certificate store`);
-  return { ...base, tls: { ca: certs.loadCa(r.ca), servername: r.serverName, rejectUnauthorized: true } };
+  return {
+    ...base,
+    tls: { ca: loadCaBundle(certs, r.ca), servername: r.serverName, rejectUnauthorized: true },
+  };
 }
 
 /** Every server of every pool, probed once however many services use the pool. */

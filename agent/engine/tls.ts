@@ -165,6 +165,29 @@ export function sniChooses(tls: ListenerTls): boolean {
   return tls.certificates.length > 1;
 }
 
+/**
+ * The CA bundle a re-encrypting pool verifies its servers against (reencrypt.ca), refused when
+ * one of its certificates cannot vouch for another: a server certificate (CA:FALSE, or no
+ * basicConstraints) named as a CA would make every server's certificate fail to verify, each
+ * probe saying so, instead of one refusal naming the entry. A self-signed server certificate
+ * anchors itself (Exchange's own), as the store's import allows. Both engines call this.
+ */
+export function loadCaBundle(certs: CertificateSource, name: string): string {
+  const pem = certs.loadCa(name);
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error(`reencrypt.ca: "${name}" holds no certificate`);
+  for (const block of blocks) {
+    const cert = new X509Certificate(block);
+    const selfSigned = cert.checkIssued(cert) && cert.verify(cert.publicKey);
+    if (cert.ca || selfSigned) continue;
+    const who = namesOf(cert)[0] ?? cert.subject.replaceAll('\n', ', ');
+    throw new Error(
+      `reencrypt.ca: "${name}" is not a CA certificate: it holds ${who}, a server certificate (not a CA) that cannot vouch for the real servers' certificates — name the CA bundle of the CA that issued them (push that CA's certificate, without a key)`,
+    );
+  }
+  return pem;
+}
+
 /** DNS names of a certificate: its SANs, or its CN when it has none. */
 export function namesOf(cert: X509Certificate): string[] {
   const san = cert.subjectAltName;

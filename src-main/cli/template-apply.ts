@@ -1,11 +1,13 @@
 /**
  * `portico template apply ID --params FILE --agents a,b`: preview on each agent (each renders
  * and validates against its own configuration), then apply with the revision each preview saw,
- * so a change made in between is refused rather than overwritten. One line per agent, naming
- * each pool and virtual service by kind and name.
+ * so a change made in between is refused rather than overwritten. One plan line per agent,
+ * naming each pool and virtual service by kind and name, then the Console preview's field-level
+ * diff; with --dry-run nothing more.
  */
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
-import type { TemplateApplied } from '../../shared/ipc/templates.ts';
+import type { TemplateApplied, TemplatePreview } from '../../shared/ipc/templates.ts';
+import { changeSummary, fieldChanges, refsText } from '../../shared/templates/change-text.ts';
 import type { ObjectRef } from '../../shared/model/config-diff.ts';
 import { EXIT, parseCommandLine, UsageError, type CliIo } from './command.ts';
 import {
@@ -25,7 +27,10 @@ export const usage = `usage: portico template apply ID|FILE.json --agents ID|NAM
   ID|FILE.json          a built-in template id (e.g. lync-reverse-proxy) or a template document
   --agents A,B          paired agents, by id or name
   --params FILE         parameter values as a JSON object
-  --dry-run             only show what would change on each agent
+  --dry-run             only show what would change on each agent: each pool and virtual service
+                        added, replaced (each field with before → after, so a hand-made change
+                        the template would drop shows) or removed, as the Console's preview says
+                        it; certificate and CA names are checked against each agent's store
 ${SESSION_USAGE}
 
 exit status: 0 applied everywhere, 1 any agent failed, 2 usage error
@@ -58,6 +63,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         `plan  ${agentLabel(session, r.agentId)}: ${changes.join(', ') || 'nothing to change'}` +
           ` (revision ${r.result.revision})\n`,
       );
+      io.stdout.write(planDetail(r.result));
     }
     if (values['dry-run']) return reportOutcomes(io, session, preview.results, () => 'previewed');
     const targets = preview.results.flatMap((r) =>
@@ -82,6 +88,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The Console preview's words under the plan line (shared/templates/change-text.ts): each change
+ * as a sentence, a replacement's fields with before → after — so a field the template would
+ * drop (a deny path added by hand) shows here before it goes — and what stays as it is.
+ */
+function planDetail(preview: TemplatePreview): string {
+  const lines: string[] = [];
+  for (const change of preview.changes) {
+    lines.push(`      ${changeSummary(change)}`);
+    if (change.op === 'replace')
+      for (const f of fieldChanges(change)) lines.push(`        ${f.path}: ${f.before} → ${f.after}`);
+  }
+  if (preview.unchanged.length > 0)
+    lines.push(`      Unchanged (written as they already are): ${refsText(preview.unchanged)}`);
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /** `pool lync-fe`, `virtualService lync-https`: the kind as the protocol names it, then the name. */

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { AgentConfig } from '../../../shared/model/config.ts';
 import type { ConfigProblem } from '../../../shared/model/validate.ts';
-import { namesOf, type CertificateSource } from '../../engine/tls.ts';
+import { loadCaBundle, namesOf, type CertificateSource } from '../../engine/tls.ts';
 import type { Material } from './render-tls.ts';
 
 export function readMaterial(
@@ -23,7 +23,7 @@ export function readMaterial(
     if (r?.verify !== 'ca' || material.cas.has(r.ca)) return;
     try {
       if (!certs) throw new Error(`"${r.ca}": this agent has no certificate store`);
-      material.cas.set(r.ca, certs.loadCa(r.ca));
+      material.cas.set(r.ca, loadCaBundle(certs, r.ca));
     } catch (err) {
       problems.push({ path: `pools[${i}].reencrypt`, message: (err as Error).message });
     }

@@ -7,7 +7,7 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
-import { changeSummary, fieldChanges } from '../templates/change-text.ts';
+import { changeSummary, fieldChanges } from '../../../shared/templates/change-text.ts';
 import { activityKeys } from './activity-keys.ts';
 
 export function RevisionChanges({ agentId, revision }: { agentId: string; revision: number }) {

@@ -11,7 +11,7 @@ import type { AgentProgress } from '../../api/operations.ts';
 import { useOperationProgress } from '../../api/use-operation-progress.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
 import { currentRevisionOf } from './agent-error.ts';
-import { refsText } from './change-text.ts';
+import { refsText } from '../../../shared/templates/change-text.ts';
 import { StoreFix } from './store-fix.tsx';
 
 const STEP: Record<AgentProgress['status'], number> = { pending: 0, running: 1, ok: 2, error: 2 };

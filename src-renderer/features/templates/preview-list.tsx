@@ -7,7 +7,7 @@
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
 import { AgentErrorView } from './agent-error-view.tsx';
-import { type Change, changeSummary, fieldChanges, refsText } from './change-text.ts';
+import { type Change, changeSummary, fieldChanges, refsText } from '../../../shared/templates/change-text.ts';
 import { StoreFix } from './store-fix.tsx';
 
 export function PreviewList({

@@ -4,12 +4,15 @@
  * replacement, each changed field with its value before and after. Field paths are
  * config-diff's (`listen.port`, `servers["cas2"].address`): named list members are addressed by
  * name, so they are looked up by name here too.
+ *
+ * The one wording of a change: the Console's template preview and activity view, and
+ * `portico template apply --dry-run`, all say it with these functions. Runtime-neutral.
  */
-import type { ObjectKind, ObjectRef } from '../../../shared/model/config-diff.ts';
-import { poolsOf, type Pool, type VirtualService } from '../../../shared/model/config.ts';
-import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
+import type { ObjectKind, ObjectRef } from '../model/config-diff.ts';
+import { poolsOf, type Pool, type VirtualService } from '../model/config.ts';
+import type { ResultOf } from '../protocol/methods.ts';
 
-export type Change = TemplatePreview['changes'][number];
+export type Change = ResultOf<'template.preview'>['changes'][number];
 
 export interface FieldChange {
   path: string;
