@@ -63,6 +63,31 @@ describe('HealthHistory', () => {
     expect(series.baseline).toEqual({ at: at(44 * 100), state: 'up' });
   });
 
+  it('gives back every state and reason as recorded, across the trimming, times to the millisecond', () => {
+    const history = new HealthHistory({ maxPerServer: 4 }, () => T0 + 100_000);
+    const sequence: [number, RealServerHealth['state'], string?][] = [
+      [1, 'unknown'],
+      [1_002, 'up'],
+      [2_003, 'disabled'],
+      [3_004, 'down', 'connection refused'],
+      [4_005, 'up'],
+      [5_006, 'down', 'HTTP 503'],
+      [6_007, 'down', 'connection refused'],
+    ];
+    for (const [ms, state, reason] of sequence) {
+      expect(history.record('a', h(ms, state, reason === undefined ? {} : { reason }))).toBe(true);
+    }
+    const expected = sequence.map(([ms, state, reason]) => ({
+      at: at(ms),
+      state,
+      ...(reason === undefined ? {} : { reason }),
+    }));
+    expect(history.series('a', 'web/rs1')).toEqual({ baseline: expected[2], samples: expected.slice(3) });
+    // A reason on a state other than down is not kept (only falls say why).
+    history.record('a', h(7_008, 'up', { reason: 'recovered' }));
+    expect(history.series('a', 'web/rs1').samples.at(-1)).toEqual({ at: at(7_008), state: 'up' });
+  });
+
   it('forgets servers removed from the config and agents removed from the fleet', () => {
     const history = new HealthHistory({}, () => T0);
     history.record('a', h(0, 'up'));
