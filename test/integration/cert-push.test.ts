@@ -17,6 +17,7 @@ import {
   type PushFleet,
 } from '../../src-main/certs/push.ts';
 import { importPem } from '../../src-main/certs/push-payload.ts';
+import { CA_BUNDLE_NOT_BOUND } from '../../src-main/certs/push.ts';
 import type { PushPayload } from '../../src-main/certs/types.ts';
 import type { AgentOutcome } from '../../shared/ipc/channel.ts';
 import type { FanOutProgress } from '../../src-main/fleet/fan-out.ts';
@@ -168,6 +169,27 @@ describe('pushCertificate', () => {
     const [again] = await pushCertificate(fleet, ['a'], rsa, { name: 'www', bind: ['secure'] });
     expect(again).toMatchObject({ ok: true, result: { bound: [{ virtualService: 'secure' }] } });
     expect(again?.ok && again.result.bound[0]?.revision).toBeUndefined();
+  });
+});
+
+describe('pushCertificate of a CA bundle', () => {
+  it('imports CA certificates without a key as a CA bundle, and refuses to bind one before any agent is asked', async () => {
+    const inspected = await inspectCertificates([{ name: 'chain.pem', data: corpus.read('chain.pem') }], {
+      aia: false,
+      requireKey: true,
+      allowCaBundle: true,
+      pushPayload: true,
+    });
+    const bundle = inspected.push;
+    if (!bundle) throw new Error(`no payload: ${JSON.stringify(inspected.errors)}`);
+    expect(() => pushCertificate(fleet, ['a'], bundle, { name: 'internal-ca', bind: ['secure'] })).toThrow(
+      CA_BUNDLE_NOT_BOUND,
+    );
+    const [pushed] = await pushCertificate(fleet, ['a'], bundle, { name: 'internal-ca' });
+    expect(pushed).toMatchObject({
+      ok: true,
+      result: { imported: { name: 'internal-ca', kind: 'ca-bundle', chain: [{}, {}] }, bound: [] },
+    });
   });
 });
 

@@ -63,7 +63,9 @@ function params(name: string, values: Record<string, unknown>): string {
 
 const cli = (...argv: string[]) => fleet.cli(...argv);
 
-async function service(name: string): Promise<{ denyPaths: string[] } & Record<string, unknown>> {
+async function service(
+  name: string,
+): Promise<{ name: string; denyPaths: string[] } & Record<string, unknown>> {
   const { config } = (await client.result('config.get')) as {
     config: { virtualServices: ({ name: string; denyPaths: string[] } & Record<string, unknown>)[] };
   };
@@ -184,7 +186,7 @@ describe('portico template apply --dry-run', () => {
         virtualServices: [],
       },
     });
-    expect(JSON.stringify(refused.error)).toContain(
+    expect('error' in refused && JSON.stringify(refused.error)).toContain(
       'reencrypt.ca: \\"www\\" is not a CA certificate: it holds www.portico.test, a server certificate (not a CA)',
     );
     const after = (await client.result('config.get')) as { revision: number; config: unknown };
