@@ -178,8 +178,10 @@ describe('ConsoleCore over real agents', () => {
     for (const r of pushed.results)
       expect(r).toMatchObject({ ok: true, result: { name: 'mail', bound: ['secure'] } });
     for (const agentId of ids()) {
-      // Bound = first in the list: served to clients whose SNI names no other certificate.
-      expect(await served(httpsPorts.get(agentId)!, 'lb.portico.test')).toBe(leafOf('leaf-ec.pem'));
+      // Bound = first in the list, served for its names; the default, for a client whose SNI names
+      // no certificate, stays what it was before the push (tls.defaultCertificate keeps it).
+      expect(await served(httpsPorts.get(agentId)!, 'mail.portico.test')).toBe(leafOf('leaf-ec.pem'));
+      expect(await served(httpsPorts.get(agentId)!, 'lb.portico.test')).toBe(leafOf('leaf-rsa.pem'));
       const statuses = events.flatMap((e) =>
         e.type === 'progress' && e.agentId === agentId ? [e.status] : [],
       );
