@@ -42,6 +42,20 @@ describe('toServiceDocument: editing', () => {
     });
   });
 
+  it('keeps the default certificate while it is listed, and drops it with the certificate', () => {
+    const base = richService();
+    if (base.protocol !== 'https') throw new Error('richService is https');
+    const original = { ...base, tls: { ...base.tls, defaultCertificate: base.tls.certificates[0]! } };
+    const values = toServiceValues(original);
+    const kept = VirtualService.parse(
+      toServiceDocument({ ...values, certificates: `mail, ${base.tls.certificates[0]!}` }, original),
+    );
+    expect(kept).toMatchObject({ tls: { defaultCertificate: base.tls.certificates[0] } });
+    const dropped = VirtualService.parse(toServiceDocument({ ...values, certificates: 'mail' }, original));
+    expect(dropped).toMatchObject({ tls: { certificates: ['mail'] } });
+    expect(dropped.protocol === 'https' && dropped.tls.defaultCertificate).toBeUndefined();
+  });
+
   it.each([
     [
       'http',

@@ -177,8 +177,16 @@ export function toServiceDocument(values: ServiceFormValues, base?: VirtualServi
       };
       if (protocol === 'http') return l7;
       const kept = base?.protocol === 'https' ? pick(base.tls, ['minVersion', 'cipherProfile']) : {};
+      const certificates = splitList(values.certificates);
+      // The default for clients without SNI stays while it is still listed (a bind may have set
+      // it); once taken out of the list, the first certificate is the default again.
+      const byDefault = base?.protocol === 'https' ? base.tls.defaultCertificate : undefined;
+      const stays = byDefault !== undefined && certificates.includes(byDefault);
       // None named gives an empty list on purpose: the schema then names the problem at the field.
-      return { ...l7, tls: { ...kept, certificates: splitList(values.certificates) } };
+      return {
+        ...l7,
+        tls: { ...kept, certificates, ...(stays ? { defaultCertificate: byDefault } : {}) },
+      };
     }
   }
 }
