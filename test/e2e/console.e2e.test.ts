@@ -51,11 +51,15 @@ afterEach(async ({ task }) => {
 });
 
 /** An HTTPS request as a client on the internet makes it: SNI, and only the root trusted. */
-function getOverTls(port: number, path: string): Promise<{ status: number; body: string }> {
+function getOverTls(
+  port: number,
+  path: string,
+  host = '127.0.0.1',
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       {
-        host: '127.0.0.1',
+        host,
         port,
         path,
         servername: HOP_LEAF_CN,
@@ -203,7 +207,6 @@ describe('the Console in Chromium', () => {
     await page.getByRole('radio', { name: /Lync \/ Skype for Business reverse proxy/ }).check();
     const form = page.getByRole('form', { name: 'Parameters and agents' });
     const [httpsPort, httpPort] = [await freePort(), await freePort()];
-    await form.getByLabel(/^Virtual IP/).fill('127.0.0.1');
     await form.getByLabel(/^Public HTTPS port/).fill(String(httpsPort));
     await form.getByLabel(/^Public HTTP port/).fill(String(httpPort));
     await form.getByLabel(/^Public certificate/).selectOption('lyncweb');
@@ -217,11 +220,18 @@ describe('the Console in Chromium', () => {
       .fill(String((frontEnd.address() as AddressInfo).port));
     await form.getByLabel(/^External web site HTTP port/).fill(String(frontEndHttp.port));
     await form.getByLabel(/^Verify Front End certificates/).selectOption('none');
-    await form.getByLabel(/lb-london-1/).check();
-    await form.getByLabel(/lb-paris-1/).check();
-    await form.getByRole('button', { name: 'Preview' }).click();
 
-    for (const name of ['lb-london-1', 'lb-paris-1']) {
+    // Each appliance has its own public address. Both agents run on this one host, where an
+    // address:port another process holds is refused, so each gets its own loopback address.
+    const sites = [
+      { name: 'lb-london-1', vip: '127.0.0.1', other: 'lb-paris-1' },
+      { name: 'lb-paris-1', vip: '127.0.0.2', other: 'lb-london-1' },
+    ];
+    for (const { name, vip, other } of sites) {
+      await form.getByLabel(/^Virtual IP/).fill(vip);
+      await form.getByLabel(new RegExp(other)).uncheck();
+      await form.getByLabel(new RegExp(name)).check();
+      await form.getByRole('button', { name: 'Preview' }).click();
       const preview = page.getByRole('listitem', { name: `Preview on ${name}` });
       await preview
         .getByText(/Add virtual service lync-https/)
@@ -231,12 +241,15 @@ describe('the Console in Chromium', () => {
       // The Front Ends once per port, as pools; the two services name them.
       expect(text).toContain('Add pool lync-fe-https: 1 real server: fe01 127.0.0.1:');
       expect(text).toContain('Add pool lync-fe-http: 1 real server: fe01 127.0.0.1:');
-      expect(text).toMatch(/Add virtual service lync-https: https on 127\.0\.0\.1:\d+ → pool lync-fe-https/);
-      expect(text).toMatch(/Add virtual service lync-http: http on 127\.0\.0\.1:\d+ → pool lync-fe-http/);
-    }
-    await t.screenshot('templates-preview');
-    await page.getByRole('button', { name: 'Apply to 2 agents' }).click();
-    for (const name of ['lb-london-1', 'lb-paris-1']) {
+      const at = vip.replaceAll('.', '\\.');
+      expect(text).toMatch(
+        new RegExp(`Add virtual service lync-https: https on ${at}:\\d+ → pool lync-fe-https`),
+      );
+      expect(text).toMatch(
+        new RegExp(`Add virtual service lync-http: http on ${at}:\\d+ → pool lync-fe-http`),
+      );
+      if (name === 'lb-london-1') await t.screenshot('templates-preview');
+      await page.getByRole('button', { name: 'Apply to 1 agent' }).click();
       const applied = page.getByRole('listitem', { name: `Apply on ${name}` });
       await applied.getByText(/Revision \d+ now running/).waitFor();
       expect(await applied.textContent()).toContain(
@@ -245,12 +258,14 @@ describe('the Console in Chromium', () => {
     }
     await t.screenshot('templates-applied');
 
-    // Both agents listen on 127.0.0.1 here (SO_REUSEPORT); either one answering must serve the
-    // pushed chain (leaf + both AIA intermediates) and re-encrypt to the Front End.
-    for (let i = 0; i < 4; i++) {
-      const answer = await getOverTls(httpsPort, '/meet/');
-      expect(answer.status).toBe(200);
-      expect(answer.body).toBe(`fe01 saw ${HOP_LEAF_CN} /meet/`);
+    // Each agent serves the pushed chain (leaf + both AIA intermediates) on its address and
+    // re-encrypts to the Front End.
+    for (const { vip } of sites) {
+      for (let i = 0; i < 2; i++) {
+        const answer = await getOverTls(httpsPort, '/meet/', vip);
+        expect(answer.status).toBe(200);
+        expect(answer.body).toBe(`fe01 saw ${HOP_LEAF_CN} /meet/`);
+      }
     }
     for (const agent of [t.agents.london, t.agents.paris]) {
       const { config } = await t.console.core.config.get(agent.id);
