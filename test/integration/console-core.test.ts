@@ -305,7 +305,6 @@ describe('ConsoleCore over real agents', () => {
     expect(templates.templates.map((t) => t.template.id)).toContain('lync-reverse-proxy');
     const params = {
       listenAddress: '127.0.0.1',
-      // Both agents run on this host; the engine listens with SO_REUSEPORT, so they share the ports.
       httpsPort: await freePort(),
       httpPort: await freePort(),
       certificate: 'www',
@@ -329,13 +328,19 @@ describe('ConsoleCore over real agents', () => {
       );
       return { agentId: r.agentId, expectRevision: r.result.revision };
     });
-    const applied = await core.templates.apply({
-      template: 'lync-reverse-proxy',
-      params,
-      targets: revisions,
-    });
-    for (const r of applied.results) {
-      expect(r).toMatchObject({ ok: true, result: { created, replaced: [], unchanged: [] } });
+    // Both agents run on this host, where an address:port another process holds is refused:
+    // each applies on its own loopback address, as each appliance has its own.
+    for (const [i, target] of revisions.entries()) {
+      const applied = await core.templates.apply({
+        template: 'lync-reverse-proxy',
+        params: { ...params, listenAddress: `127.0.0.${i + 1}` },
+        targets: [target],
+      });
+      expect(applied.results).toHaveLength(1);
+      expect(applied.results[0]).toMatchObject({
+        ok: true,
+        result: { created, replaced: [], unchanged: [] },
+      });
     }
     // Applying again against the now stale revision is refused per agent.
     const stale = await core.templates.apply({ template: 'lync-reverse-proxy', params, targets: revisions });
