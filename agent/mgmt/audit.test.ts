@@ -139,4 +139,3 @@ describe('RevisionFiles', () => {
     expect(await files.list()).toEqual([3, 4, 5]);
   });
 });
-

@@ -91,7 +91,9 @@ export interface HaCore {
   healPair(
     params: ParamsOf<'healPair'>,
   ): Promise<{ pair: string; from: string; to: string; revision: number; unchanged: boolean }>;
-  failoverPair(params: ParamsOf<'failoverPair'>): Promise<{ pair: string; from: string; to: string; ms: number }>;
+  failoverPair(
+    params: ParamsOf<'failoverPair'>,
+  ): Promise<{ pair: string; from: string; to: string; ms: number }>;
   applyTemplateToPair(params: ParamsOf<'applyTemplateToPair'>): Promise<PairTemplateApplied>;
   pushCertificateToPair(
     params: ParamsOf<'pushCertificateToPair'>,
