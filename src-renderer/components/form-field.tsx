@@ -23,6 +23,18 @@ export function FieldProblem({ id, problem }: { id: string; problem: string | un
   );
 }
 
+/**
+ * A form's problems by field: `problem(field)` shows one under its input, `described(field)` is
+ * spread onto the input (or fieldset) so it says it is invalid and names that text.
+ */
+export function fieldProblems<F extends string>(formId: string, problems: Partial<Record<F, string>>) {
+  return {
+    problem: (field: F) => <FieldProblem id={`${formId}-${field}`} problem={problems[field]} />,
+    described: (field: F) =>
+      problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${formId}-${field}-problem` } : {},
+  };
+}
+
 export function Field({
   id,
   label,

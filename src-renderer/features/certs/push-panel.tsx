@@ -6,23 +6,21 @@
  * before a root (the inspection's CHAIN_INCOMPLETE) is said above the form and pushed only after
  * a confirmation that names the missing issuer; the core refuses it otherwise.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useMemo, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
 import type { ParamsInput } from '../../../shared/ipc/channels.ts';
 import { type CertInspection, PushCertificateParams, type PushOutcome } from '../../../shared/ipc/certs.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
-import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { proposedEntryName } from '../../../shared/ipc/cert-entry-name.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { fleetQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
-import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { Loading } from '../../components/loading.tsx';
+import { fieldProblems } from '../../components/form-field.tsx';
 import { nameOf, sentence } from './cert-text.ts';
 import { nameProblem, splitNames } from './entry-name.ts';
 import { whyNotPushable } from './inspection-facts.ts';
 import { OperationProgressList } from './operation-progress.tsx';
+import { AgentChecklist, useAgentChoice } from './agent-checklist.tsx';
 import './push-panel.css';
 
 type Field = 'agents' | 'name' | 'bind';
@@ -31,11 +29,9 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const api = useApi();
   const client = useQueryClient();
   const id = useId();
-  const fleet = useQuery(fleetQueries.agents(api));
-  const agents = useMemo(() => fleet.data?.sites.flatMap((s) => s.agents) ?? [], [fleet.data]);
-  const names = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
+  const choice = useAgentChoice();
+  const { chosen } = choice;
 
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [name, setName] = useState(() => proposedEntryName(inspection));
   const [bind, setBind] = useState('');
   const [includeRoot, setIncludeRoot] = useState(false);
@@ -56,8 +52,6 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const blocked = whyNotPushable(inspection);
   const { incomplete, caBundle } = inspection;
   const missingIssuer = inspection.missing ? nameOf(inspection.missing.issuer) : 'its issuer';
-  const isOnline = (a: AgentView) => a.state.kind === 'online';
-  const chosen = agents.filter((a) => isOnline(a) && selected.has(a.id)).map((a) => a.id);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -106,14 +100,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
     push.mutate(params);
   };
 
-  const problem = (field: Field) =>
-    problems[field] && (
-      <span id={`${id}-${field}-problem`} className="field-problem">
-        {problems[field]}
-      </span>
-    );
-  const described = (field: Field) =>
-    problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-problem` } : {};
+  const { problem, described } = fieldProblems(id, problems);
 
   return (
     <section className="panel push-panel" aria-labelledby={`${id}-title`}>
@@ -137,38 +124,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
         </p>
       )}
       <form onSubmit={submit} aria-label="Push certificate">
-        <fieldset className="push-agents" {...described('agents')}>
-          <legend>Agents</legend>
-          {fleet.isPending && <Loading what="agents" />}
-          {fleet.error && (
-            <ErrorMessage
-              title="Could not list agents"
-              error={fleet.error}
-              onRetry={() => void fleet.refetch()}
-            />
-          )}
-          {fleet.data && agents.length === 0 && <p className="empty">No agents paired yet.</p>}
-          {agents.map((a) => (
-            <label key={a.id} className={`push-agent${isOnline(a) ? '' : ' unavailable'}`}>
-              <input
-                type="checkbox"
-                checked={isOnline(a) && selected.has(a.id)}
-                disabled={!isOnline(a)}
-                onChange={(e) =>
-                  setSelected((held) => {
-                    const next = new Set(held);
-                    if (e.target.checked) next.add(a.id);
-                    else next.delete(a.id);
-                    return next;
-                  })
-                }
-              />
-              {a.name} <span className="muted">{a.site || '(no site)'}</span>{' '}
-              <AgentStateBadge kind={a.state.kind} />
-            </label>
-          ))}
-          {problem('agents')}
-        </fieldset>
+        <AgentChecklist choice={choice} aria={described('agents')} problem={problem('agents')} />
         <div className="field">
           <label htmlFor={`${id}-name`}>Store entry name</label>
           <input
@@ -238,7 +194,7 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
           operationId={operation.id}
           label="Push"
           agentIds={operation.agentIds}
-          agentName={(agentId) => names.get(agentId) ?? agentId}
+          agentName={choice.nameOf}
           result={push.data}
           renderOk={(r) => <PushResult outcome={r} />}
         />

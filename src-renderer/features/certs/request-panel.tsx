@@ -5,17 +5,16 @@
  * steps (ordered, challenge, validated …); a failure shows, next to its agent, the domain and
  * the CA's reason in words.
  */
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { type AcmeOutcome, RequestCertificateParams } from '../../../shared/ipc/acme.ts';
 import type { ParamsInput } from '../../../shared/ipc/channels.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
-import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { agentQueries, fleetQueries } from '../../api/queries.ts';
+import { agentQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
-import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { fieldProblems } from '../../components/form-field.tsx';
 import { Loading } from '../../components/loading.tsx';
 import {
   acmeFailureText,
@@ -29,6 +28,7 @@ import { sentence } from './cert-text.ts';
 import { expiryText, formatDate } from './expiry.ts';
 import { nameProblem } from './entry-name.ts';
 import { OperationProgressList } from './operation-progress.tsx';
+import { AgentChecklist, useAgentChoice } from './agent-checklist.tsx';
 
 type Field = 'agents' | 'name' | 'domains' | 'directory' | 'directoryCa' | 'email' | 'bind';
 
@@ -47,11 +47,9 @@ export function RequestPanel({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const client = useQueryClient();
   const id = useId();
-  const fleet = useQuery(fleetQueries.agents(api));
-  const agents = useMemo(() => fleet.data?.sites.flatMap((s) => s.agents) ?? [], [fleet.data]);
-  const names = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
+  const choice = useAgentChoice();
+  const { chosen, names } = choice;
 
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [domains, setDomains] = useState('');
   const [name, setName] = useState('');
   const [directory, setDirectory] = useState<DirectoryChoice>('letsencrypt-staging');
@@ -62,9 +60,6 @@ export function RequestPanel({ onClose }: { onClose: () => void }) {
   const [bind, setBind] = useState<ReadonlySet<string>>(new Set());
   const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
   const [operation, setOperation] = useState<{ id: string; agentIds: string[] }>();
-
-  const isOnline = (a: AgentView) => a.state.kind === 'online';
-  const chosen = agents.filter((a) => isOnline(a) && selected.has(a.id)).map((a) => a.id);
 
   // The https services of the agents ticked: what the certificate can be bound to.
   const configs = useQueries({ queries: chosen.map((agentId) => agentQueries.config(api, agentId)) });
@@ -133,14 +128,7 @@ export function RequestPanel({ onClose }: { onClose: () => void }) {
     request.mutate(params);
   };
 
-  const problem = (field: Field) =>
-    problems[field] && (
-      <span id={`${id}-${field}-problem`} className="field-problem">
-        {problems[field]}
-      </span>
-    );
-  const described = (field: Field) =>
-    problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-problem` } : {};
+  const { problem, described } = fieldProblems(id, problems);
 
   return (
     <section className="panel request-panel" aria-labelledby={`${id}-title`}>
@@ -151,38 +139,7 @@ export function RequestPanel({ onClose }: { onClose: () => void }) {
         to each agent chosen: for several agents behind one name, put the name on an HA pair’s virtual IP.
       </p>
       <form onSubmit={submit} aria-label="Request a certificate">
-        <fieldset className="push-agents" {...described('agents')}>
-          <legend>Agents</legend>
-          {fleet.isPending && <Loading what="agents" />}
-          {fleet.error && (
-            <ErrorMessage
-              title="Could not list agents"
-              error={fleet.error}
-              onRetry={() => void fleet.refetch()}
-            />
-          )}
-          {fleet.data && agents.length === 0 && <p className="empty">No agents paired yet.</p>}
-          {agents.map((a) => (
-            <label key={a.id} className={`push-agent${isOnline(a) ? '' : ' unavailable'}`}>
-              <input
-                type="checkbox"
-                checked={isOnline(a) && selected.has(a.id)}
-                disabled={!isOnline(a)}
-                onChange={(e) =>
-                  setSelected((held) => {
-                    const next = new Set(held);
-                    if (e.target.checked) next.add(a.id);
-                    else next.delete(a.id);
-                    return next;
-                  })
-                }
-              />
-              {a.name} <span className="muted">{a.site || '(no site)'}</span>{' '}
-              <AgentStateBadge kind={a.state.kind} />
-            </label>
-          ))}
-          {problem('agents')}
-        </fieldset>
+        <AgentChecklist choice={choice} aria={described('agents')} problem={problem('agents')} />
         <div className="field">
           <label htmlFor={`${id}-domains`}>Names (DNS)</label>
           <input
@@ -324,7 +281,7 @@ export function RequestPanel({ onClose }: { onClose: () => void }) {
           operationId={operation.id}
           label="Request"
           agentIds={operation.agentIds}
-          agentName={(agentId) => names.get(agentId) ?? agentId}
+          agentName={choice.nameOf}
           result={request.data}
           renderOk={(r) => <AcmeResult outcome={r} />}
           errorText={acmeFailureText}
