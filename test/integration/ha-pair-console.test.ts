@@ -2,8 +2,8 @@
  * The pair addressed as one, from the Console's command line (`portico ha …`, over
  * src-main/fleet/ha-pair.ts) against two real agents in network namespaces
  * (test/support/ha-lab.ts): create the pair, apply to both with one revision, a change one
- * member refuses changes neither, drift is seen and healed, an apply-time refusal is rolled
- * back, and a failover on purpose. The tests run in order on one lab.
+ * member refuses changes neither, drift is seen and healed, a port another process holds is
+ * refused before either member changes, and a failover on purpose. The tests run in order on one lab.
  * Needs root, `ip netns` and keepalived; skipped without them.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -196,12 +196,16 @@ describe.skipIf(!available)('portico ha: a pair addressed as one', () => {
     expect(await get(9000)).toMatchObject({ ok: true, body: 'lb1' });
   }, 30_000);
 
-  it('a refusal only the apply finds (a port taken on the master) is rolled back on the member that applied', async () => {
-    // Something else holds port 8084 on lb1's namespace: its engine cannot listen there.
+  it('a port another process holds on the master is refused at validation, the owner named, and neither member changes', async () => {
+    // Something else holds port 8084 in lb1's namespace only: lb2 could listen there, lb1 not.
+    // Both engines probe an address:port at config.validate (agent/engines/address-owner.ts),
+    // so the pair refuses before either member applies. (What only an apply finds, and its
+    // rollback of the first member, is test/integration/ha-pair-rollback.test.ts's.)
     const blocker = childIn(lab.ns.lb1, 'backend', '0.0.0.0:8084', 'squatter');
     blockers.push(blocker);
     await blocker.waitFor((l) => l.event === 'ready', 'the squatter');
-    const current = (await configOf(lab.lb1)).config as typeof LAB_CONFIG;
+    const before = await configOf(lab.lb1);
+    const current = before.config as typeof LAB_CONFIG;
     const port = withPorts(8081, 8083, 8084);
     writeFileSync(
       join(dir, 'port.json'),
@@ -212,17 +216,21 @@ describe.skipIf(!available)('portico ha: a pair addressed as one', () => {
     );
     const answer = await cli('ha', 'apply', 'edge', 'port.json');
     expect(answer.code).toBe(1);
+    expect(answer.out).toMatch(/^FAIL {2}REFUSED refused by lb1; neither member changed: /);
+    // The owner is named: the squatter's own process, by pid.
     expect(answer.out).toMatch(
-      /^FAIL {2}ROLLED_BACK lb1 refused it after lb2 applied it; on lb2 its previous configuration is back/,
+      new RegExp(
+        `lb1: [^;]*${VIP.replaceAll('.', '\\.')}:8084 is already in use by \\S+ \\(pid ${blocker.proc.pid}\\)`,
+      ),
     );
+    expect(answer.out).not.toMatch(/lb2:/);
     const [a, b] = [await configOf(lab.lb1), await configOf(lab.lb2)];
-    expect(a.config).toEqual(b.config);
-    expect(a.config).toEqual((await configOf(lab.lb1)).config);
+    expect([a.revision, b.revision]).toEqual([before.revision, before.revision]);
+    expect(a.config).toEqual(before.config);
+    expect(b.config).toEqual(before.config);
     expect(JSON.stringify(a.config)).not.toContain('8084');
-    // Each member counts its own changes: lb2 applied and rolled back, lb1 refused.
-    expect([a.revision, b.revision]).toEqual([3, 5]);
     const status = await cli('ha', 'status', 'edge');
-    expect(status.out).toMatch(/same configuration, revisions differ \(lb1 3, lb2 5: a rolled-back apply\)/);
+    expect(status.out).toMatch(new RegExp(`^pair edge: in sync at revision ${before.revision}\\n`));
   }, 30_000);
 
   it('ha failover moves the virtual IPs to the ready backup', async () => {
