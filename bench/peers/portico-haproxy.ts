@@ -6,20 +6,11 @@
  * (goal ≥ 0.97×). It also takes config changes through the management API while it carries
  * load (the `applies` scenario): every one is a HAProxy reload.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { AgentConfig } from '../../shared/model/config.ts';
-import { freePorts, runTool, startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
+import { freePorts, startDaemon, stopDaemon, tailFile, waitForPort } from '../lib/proc.ts';
 import { AgentApi } from './agent-api.ts';
 import { daemonPeer } from './daemon-peer.ts';
-import { porticoConfig, STORE_NAMES } from './portico.ts';
-import {
-  LOOPBACK,
-  tlsListeners,
-  type BenchPki,
-  type PeerDef,
-  type PeerEnv,
-  type RunningPeer,
-} from './types.ts';
+import { porticoConfig, prepareDataDir } from './portico.ts';
+import { LOOPBACK, type PeerDef, type PeerEnv, type RunningPeer } from './types.ts';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -33,56 +24,13 @@ function withSpare(base: ReturnType<typeof porticoConfig>, i: number, backendPor
   return { ...base, pools: [...(base.pools ?? []), spare] };
 }
 
-/** `cert import` of what the TLS listeners use, under the Portico peer's store names. */
-async function importCertificates(cli: string, env: PeerEnv, dataDir: string, pki: BenchPki): Promise<void> {
-  const kinds = new Set(tlsListeners(env.ports).map((l) => l.kind));
-  const imports: { name: string; pem: string[] }[] = [];
-  if (kinds.has('https-rsa') || kinds.has('https-reencrypt'))
-    imports.push({ name: STORE_NAMES.rsa, pem: [pki.rsa.key, pki.rsa.chain] });
-  if (kinds.has('https-ecdsa'))
-    imports.push({ name: STORE_NAMES.ecdsa, pem: [pki.ecdsa.key, pki.ecdsa.chain] });
-  if (kinds.has('https-reencrypt')) imports.push({ name: STORE_NAMES.internalCa, pem: [pki.internalCa] });
-  for (const i of imports) {
-    const args = [
-      cli,
-      'cert',
-      'import',
-      '--data-dir',
-      dataDir,
-      '--name',
-      i.name,
-      ...i.pem.flatMap((f) => ['--pem', f]),
-      // The bench's root is its own and its clients are told to trust it: the chain stops before it.
-      '--allow-incomplete',
-    ];
-    const r = await runTool(process.execPath, args, { timeoutMs: 30_000 });
-    if (r.code !== 0)
-      throw new Error(`cert import --name ${i.name} failed (code ${r.code}): ${r.stderr.trim()}`);
-  }
-}
-
 export const porticoHaproxyPeer: PeerDef = {
   id: 'portico-haproxy',
   label: 'Portico (HAProxy engine)',
   async start(env: PeerEnv): Promise<RunningPeer> {
     const cli = `${env.repoRoot}/agent/cli.ts`;
     const dataDir = `${env.dir}/data`;
-    mkdirSync(dataDir, { recursive: true });
-    const tls = tlsListeners(env.ports);
-    const cfg = porticoConfig({
-      backendPort: env.backend.port,
-      httpPort: env.ports.http,
-      tcpPort: env.ports.tcp,
-      ...(tls.length > 0 ? { tls: { ports: env.ports, backendTlsPort: env.backendTls?.port ?? null } } : {}),
-    });
-    const checked = AgentConfig.safeParse(cfg);
-    if (!checked.success)
-      throw new Error(`bench's Portico config no longer matches the model:\n${checked.error.message}`);
-    if (tls.length > 0) {
-      if (!env.pki) throw new Error('TLS listeners need the bench PKI');
-      await importCertificates(cli, env, dataDir, env.pki);
-    }
-    writeFileSync(`${dataDir}/config.json`, JSON.stringify(cfg, null, 2) + '\n');
+    const { cfg, tls } = await prepareDataDir(cli, env, dataDir);
     const [apiPort] = (await freePorts(1)) as [number];
     const args = [
       cli,

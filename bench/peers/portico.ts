@@ -92,8 +92,13 @@ export function porticoConfig(p: PorticoParams): AgentConfigInput {
   };
 }
 
-/** `cert import` of what the TLS listeners use, into the data dir's store. */
-async function importCertificates(cli: string, env: PeerEnv, dataDir: string, pki: BenchPki): Promise<void> {
+/** `cert import` of what the TLS listeners use, into the data dir's store (both Portico peers). */
+export async function importCertificates(
+  cli: string,
+  env: PeerEnv,
+  dataDir: string,
+  pki: BenchPki,
+): Promise<void> {
   const kinds = new Set(tlsListeners(env.ports).map((l) => l.kind));
   const imports: { name: string; pem: string[] }[] = [];
   if (kinds.has('https-rsa') || kinds.has('https-reencrypt'))
@@ -116,6 +121,34 @@ async function importCertificates(cli: string, env: PeerEnv, dataDir: string, pk
   }
 }
 
+/**
+ * The data dir both Portico peers start from: the bench's config, checked against the model,
+ * in config.json and the certificates its TLS listeners use in the store.
+ */
+export async function prepareDataDir(cli: string, env: PeerEnv, dataDir: string) {
+  mkdirSync(dataDir, { recursive: true });
+  const tls = tlsListeners(env.ports);
+  const cfg = porticoConfig({
+    backendPort: env.backend.port,
+    httpPort: env.ports.http,
+    tcpPort: env.ports.tcp,
+    ...(tls.length > 0 ? { tls: { ports: env.ports, backendTlsPort: env.backendTls?.port ?? null } } : {}),
+  });
+  // Fail here, with the schema's words, if the config model moved away from what we write.
+  const checked = AgentConfig.safeParse(cfg);
+  if (!checked.success) {
+    throw new Error(
+      `bench's Portico config no longer matches shared/model/config.ts:\n${checked.error.message}`,
+    );
+  }
+  if (tls.length > 0) {
+    if (!env.pki) throw new Error('TLS listeners need the bench PKI');
+    await importCertificates(cli, env, dataDir, env.pki);
+  }
+  writeFileSync(`${dataDir}/config.json`, JSON.stringify(cfg, null, 2) + '\n');
+  return { cfg, tls };
+}
+
 export const porticoPeer: PeerDef = {
   id: 'portico',
   label: 'Portico',
@@ -125,26 +158,7 @@ export const porticoPeer: PeerDef = {
     if (!existsSync(cli)) throw new Error(`${cli} does not exist (the agent is not written yet?)`);
     env.log(`Portico runs ${agent.describe}`);
     const dataDir = `${env.dir}/data`;
-    mkdirSync(dataDir, { recursive: true });
-    const tls = tlsListeners(env.ports);
-    const cfg = porticoConfig({
-      backendPort: env.backend.port,
-      httpPort: env.ports.http,
-      tcpPort: env.ports.tcp,
-      ...(tls.length > 0 ? { tls: { ports: env.ports, backendTlsPort: env.backendTls?.port ?? null } } : {}),
-    });
-    // Fail here, with the schema's words, if the config model moved away from what we write.
-    const checked = AgentConfig.safeParse(cfg);
-    if (!checked.success) {
-      throw new Error(
-        `bench's Portico config no longer matches shared/model/config.ts:\n${checked.error.message}`,
-      );
-    }
-    if (tls.length > 0) {
-      if (!env.pki) throw new Error('TLS listeners need the bench PKI');
-      await importCertificates(cli, env, dataDir, env.pki);
-    }
-    writeFileSync(`${dataDir}/config.json`, JSON.stringify(cfg, null, 2) + '\n');
+    const { tls } = await prepareDataDir(cli, env, dataDir);
     // The management API on a port of the kernel's choosing (its default, 7443, may be taken on
     // a shared machine) and no mDNS advertisement: neither is part of what is measured.
     const args = [...agent.nodeOptions, cli, '--data-dir', dataDir, '--api', `${LOOPBACK}:0`, '--no-mdns'];
