@@ -52,6 +52,12 @@ export type ConsoleEvent =
   | { type: 'ha'; agentId: string }
   /** A new configuration revision runs on an agent (from any console, the CLI or SIGHUP). */
   | { type: 'config'; agentId: string; revision: number }
+  /**
+   * An agent's certificates changed by themselves: an ACME renewal on the agent's own schedule
+   * installed a new certificate or failed, or a certificate is no longer renewed. The
+   * certificate views (usage, renewal state) are out of date; refetch them if shown.
+   */
+  | { type: 'certs'; agentId: string }
   /** One agent's step of a fan-out operation (certificate push, template apply). */
   | {
       type: 'progress';

@@ -64,6 +64,9 @@ export interface RunningConsoleCore extends ConsoleCore {
   close(): Promise<void>;
 }
 
+/** `cert` steps after which an agent's certificate list reads differently (the rest is progress). */
+const CERT_CHANGES: ReadonlySet<string> = new Set(['installed', 'scheduled', 'failed', 'forgotten']);
+
 export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCore {
   const { fleet, log, store } = options;
   const live = options.live ?? true;
@@ -105,6 +108,12 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
   certWatch?.start();
   const unfollowPairings = fleet.onChange((change) => {
     if (change.kind === 'agents') certWatch?.soon();
+    // What an agent's renewals do on its own schedule (the fleet subscribes to `cert`): a new
+    // certificate installed, a renewal failed (its error), one no longer renewed.
+    if (change.kind === 'cert' && CERT_CHANGES.has(change.cert.step)) {
+      events.emit({ type: 'certs', agentId: change.agentId });
+      if (change.cert.step !== 'failed') certWatch?.soon();
+    }
   });
   // Pushed or replaced certificates change what expires when.
   const certs: typeof certCore = {

@@ -46,6 +46,13 @@ export interface AgentClientOptions {
   token: () => string;
   /** Subscribed on every connection before the client reports online. */
   topics?: readonly Topic[];
+  /**
+   * Topics an older agent may not know (`cert` came with ACME): each subscribed in a call of its
+   * own after `topics`, also before online. An agent refuses a whole events.subscribe that names
+   * a topic it does not know, so one call for all would cost its health events too; refused
+   * alone, only that topic is missing (said once through onProblem) and the agent stays online.
+   */
+  optionalTopics?: readonly Topic[];
   tuning?: Partial<ClientTuning>;
   random?: () => number;
   now?: () => Date;
@@ -224,6 +231,17 @@ export class AgentClient {
       this.opts.onProblem?.(`events.subscribe failed: ${(err as Error).message}`);
       session.terminate();
       return;
+    }
+    for (const topic of this.opts.optionalTopics ?? []) {
+      try {
+        await session.request('events.subscribe', { topics: [topic] });
+      } catch (err) {
+        // Refused (an agent older than the topic): the session stays; a lost session shows below.
+        if (session.closed) return;
+        this.opts.onProblem?.(
+          `the agent does not send "${topic}" events (older than this Console?): ${(err as Error).message}`,
+        );
+      }
     }
     if (generation !== this.generation || session.closed) return;
     this.attempts = 0;

@@ -12,6 +12,7 @@ import type { AgentConfig } from '../../shared/model/config.ts';
 import type { EngineView } from '../../shared/ipc/fleet.ts';
 import type { RealServerHealth } from '../../shared/model/health.ts';
 import type { EngineSummary } from '../../shared/protocol/agent.ts';
+import type { CertEvent } from '../../shared/protocol/acme.ts';
 import type { ConsoleStore, KnownAgent } from '../store/console-store.ts';
 import { AgentClient, type ClientTuning } from './agent-client.ts';
 import type { AgentState } from './agent-state.ts';
@@ -57,7 +58,12 @@ export type FleetChange =
    * of the agent is whole; whoever derives state from it (alerts) can reconcile now.
    */
   | { kind: 'refreshed'; agentId: string }
-  | { kind: 'health'; agentId: string; health: RealServerHealth };
+  | { kind: 'health'; agentId: string; health: RealServerHealth }
+  /**
+   * A step of a certificate the agent gets from an ACME CA, the renewals it runs on its own
+   * schedule included (issued and installed, failed with the CA's reason, next renewal set).
+   */
+  | { kind: 'cert'; agentId: string; cert: CertEvent };
 
 export interface FleetManagerOptions {
   store: ConsoleStore;
@@ -216,6 +222,8 @@ export class FleetManager {
       endpoint: endpointOf(agent),
       token: () => this.store.tokenOf(agentId),
       topics: ['health', 'config'],
+      // Agents older than ACME refuse `cert`; they lose only that (agent-client.ts).
+      optionalTopics: ['cert'],
       ...(this.opts.tuning ? { tuning: this.opts.tuning } : {}),
       ...(this.opts.random ? { random: this.opts.random } : {}),
       ...(this.opts.now ? { now: () => new Date(this.opts.now!()) } : {}),
@@ -243,6 +251,8 @@ export class FleetManager {
     } else if (event.topic === 'config') {
       const held = this.live.revision(agentId);
       if (held === undefined || event.data.revision > held) void this.refresh(agentId, entry);
+    } else if (event.topic === 'cert') {
+      this.emit({ kind: 'cert', agentId, cert: event.data });
     }
   }
 

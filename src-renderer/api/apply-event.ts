@@ -63,6 +63,10 @@ export function applyEvents(client: QueryClient, events: readonly ConsoleEvent[]
       case 'alerts':
         effects.alerts = true;
         continue;
+      case 'certs':
+        // A renewal the agent ran by itself: the usage and renewal views are read again.
+        void client.invalidateQueries({ queryKey: queryKeys.certs });
+        continue;
       case 'ha':
         // A member's VRRP state: the pairs view is the main process's to assemble.
         void client.invalidateQueries({ queryKey: queryKeys.pairs });

@@ -54,7 +54,12 @@ async function agentOn(opts: { identity?: Identity; port?: number } = {}): Promi
 
 function clientFor(
   target: { port: number; fingerprint: string },
-  opts: { token?: string; topics?: Topic[]; tuning?: Partial<ClientTuning> } = {},
+  opts: {
+    token?: string;
+    topics?: Topic[];
+    optionalTopics?: Topic[];
+    tuning?: Partial<ClientTuning>;
+  } = {},
 ) {
   const states: AgentState[] = [];
   const events: AgentEvent[] = [];
@@ -63,6 +68,7 @@ function clientFor(
     endpoint: { address: '127.0.0.1', port: target.port, fingerprint: target.fingerprint },
     token: () => opts.token ?? TEST_TOKEN,
     topics: opts.topics ?? ['health'],
+    ...(opts.optionalTopics ? { optionalTopics: opts.optionalTopics } : {}),
     tuning: { ...fast, ...opts.tuning },
     onProblem: (m) => problems.push(m),
   });
@@ -109,6 +115,23 @@ describe('AgentClient', () => {
     await client.stop();
     expect(client.state.kind).toBe('stopped');
     await expect(client.request('agent.info')).rejects.toBeInstanceOf(RequestError);
+  });
+
+  it('an optional topic the agent refuses costs only that topic: online, health events still flow', async () => {
+    const agent = await agentOn();
+    // A topic this agent does not know, refused as an agent older than ACME refuses `cert`.
+    const { client, events, problems } = clientFor(
+      { port: agent.server.port, fingerprint: fingerprintOf(agent.identity) },
+      { topics: ['health'], optionalTopics: ['from-the-future' as Topic, 'config'] },
+    );
+    client.start();
+    await client.whenOnline(5_000);
+    expect(problems).toEqual([expect.stringMatching(/does not send "from-the-future" events/)]);
+    const { topics } = await client.request('events.subscribe', { topics: ['health'] });
+    expect([...topics].sort()).toEqual(['config', 'health']);
+    agent.health.publish(health('web/rs1', 'down'));
+    await until(() => events.some((e) => e.topic === 'health'), 'a health event');
+    expect(client.state.kind).toBe('online');
   });
 
   it('stops at auth-failed on a refused token instead of hammering the agent', async () => {
