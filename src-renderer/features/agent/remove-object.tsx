@@ -10,6 +10,7 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { ObjectKind } from '../../../shared/model/config-diff.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { listText } from './describe-pool.ts';
 import { isConflict, usedByOf } from './form-problems.ts';
@@ -67,31 +68,19 @@ export function RemoveObject({
 
   return (
     <div className="remove-object">
-      {confirming ? (
-        <span role="group" aria-label={`Remove ${what}?`}>
-          <span>
-            Remove {what}
-            {where ? ` ${where}` : ''}?
-          </span>{' '}
-          <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
-            {remove.isPending ? 'Removing…' : `Yes, remove ${name}`}
-          </button>{' '}
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </span>
-      ) : (
-        <button
-          type="button"
-          aria-label={`Remove ${what}`}
-          onClick={() => {
-            remove.reset();
-            setConfirming(true);
-          }}
-        >
-          Remove
-        </button>
-      )}
+      <ConfirmAction
+        confirming={confirming}
+        setConfirming={setConfirming}
+        button="Remove"
+        buttonLabel={`Remove ${what}`}
+        question={`Remove ${what}${where ? ` ${where}` : ''}?`}
+        questionLabel={`Remove ${what}?`}
+        yes={`Yes, remove ${name}`}
+        pendingYes="Removing…"
+        pending={remove.isPending}
+        onOpen={() => remove.reset()}
+        onYes={() => remove.mutate()}
+      />
       {usedBy !== undefined && (
         <p role="alert" className="error">
           <strong>Not removed: </strong>

@@ -10,6 +10,7 @@ import type { CertPlacement } from '../../../shared/ipc/certs.ts';
 import { ConsoleError, unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 
 /** "entry “www” on lb1 (site amsterdam)": where the copy is, in the admin's words. */
@@ -38,29 +39,20 @@ export function CertDelete({ placement, subject }: { placement: CertPlacement; s
 
   return (
     <span className="cert-delete">
-      {confirming ? (
-        <span role="group" aria-label={`Delete ${subject} from ${where}?`}>
-          Delete certificate {subject}, {where}? Other copies stay.{' '}
-          <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
-            {remove.isPending ? 'Deleting…' : `Yes, delete it from ${placement.agentName}`}
-          </button>{' '}
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </span>
-      ) : (
-        <button
-          type="button"
-          aria-label={`Delete ${subject}, ${where}`}
-          disabled={remove.isSuccess}
-          onClick={() => {
-            remove.reset();
-            setConfirming(true);
-          }}
-        >
-          {remove.isSuccess ? 'Deleted' : 'Delete'}
-        </button>
-      )}
+      <ConfirmAction
+        confirming={confirming}
+        setConfirming={setConfirming}
+        button={remove.isSuccess ? 'Deleted' : 'Delete'}
+        buttonLabel={`Delete ${subject}, ${where}`}
+        buttonDisabled={remove.isSuccess}
+        question={`Delete certificate ${subject}, ${where}? Other copies stay.`}
+        questionLabel={`Delete ${subject} from ${where}?`}
+        yes={`Yes, delete it from ${placement.agentName}`}
+        pendingYes="Deleting…"
+        pending={remove.isPending}
+        onOpen={() => remove.reset()}
+        onYes={() => remove.mutate()}
+      />
       {usedBy !== undefined && (
         <span role="alert" className="error">
           Not deleted: {usedBy.length ? `used by ${usedBy.join(', ')}` : 'a virtual service uses it'} on{' '}
