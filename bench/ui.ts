@@ -72,7 +72,8 @@ async function healthCase(browser: Browser): Promise<string> {
       // A new document each time: going to the same URL again would only move to its fragment.
       await page.goto('about:blank');
       await page.goto(web.url);
-      await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+      // With agents paired the Console opens on the Dashboard: wait for it, then go to Health.
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       first.push(await timed(() => openHealth(page)));
     }
     const cached: number[] = [];
