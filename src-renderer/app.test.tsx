@@ -1,9 +1,10 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configView, pool, service } from './features/agent/agent-test-data.ts';
 import { inspection } from './features/certs/cert-fixtures.ts';
 import { agent, fleet, health, healthAgent, server, T0 } from '../test/support/renderer/fixtures.ts';
 import { createTestApi, ok } from '../test/support/renderer/test-api.ts';
+import { scrollerViewport } from '../test/support/renderer/scroller-viewport.ts';
 import { DEFAULT_ALERT_THRESHOLDS } from '../shared/ipc/settings.ts';
 import { App } from './app.tsx';
 
@@ -107,17 +108,7 @@ describe('App: work in progress', () => {
 
 describe('App: one change seen on every screen', () => {
   // happy-dom does no layout: give the health list a viewport so the virtualiser renders rows.
-  beforeAll(() => {
-    Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-      configurable: true,
-      get(this: HTMLElement) {
-        return this.classList.contains('health-scroller') ? 600 : 0;
-      },
-    });
-  });
-  afterAll(() => {
-    delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
-  });
+  scrollerViewport('health-scroller', 600);
 
   it('follows a drain made on the Health screen on the Agent screen too', async () => {
     const before = configView('a1', 4, { pools: [pool('web')], virtualServices: [service('web')] });

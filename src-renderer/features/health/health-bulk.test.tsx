@@ -1,23 +1,14 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { agent, health, healthAgent, server } from '../../../test/support/renderer/fixtures.ts';
+import { scrollerViewport } from '../../../test/support/renderer/scroller-viewport.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { memberStatus, statusOf } from '../../../test/support/stats.ts';
 import { HealthScreen } from './health-screen.tsx';
 
 const VIEWPORT = 600;
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains('health-scroller') ? VIEWPORT : 0;
-    },
-  });
-});
-afterAll(() => {
-  delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
-});
+scrollerViewport('health-scroller', VIEWPORT);
 afterEach(cleanup);
 
 const at = (address: string, s: ReturnType<typeof server>) => ({ ...s, address });

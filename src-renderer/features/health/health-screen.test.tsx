@@ -1,25 +1,16 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthHistory } from '../../../shared/ipc/health.ts';
 import { agent, at, health, healthAgent, server } from '../../../test/support/renderer/fixtures.ts';
 import { largeFleet } from '../../../test/support/renderer/large-fleet.ts';
+import { scrollerViewport } from '../../../test/support/renderer/scroller-viewport.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, fail, ok, pending, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { HealthScreen } from './health-screen.tsx';
 
 // happy-dom does no layout: give the scroller a viewport so the virtualiser renders rows.
 const VIEWPORT = 600;
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains('health-scroller') ? VIEWPORT : 0;
-    },
-  });
-});
-afterAll(() => {
-  delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
-});
+scrollerViewport('health-scroller', VIEWPORT);
 afterEach(cleanup);
 
 // a1's pool web serves two services; drain on a row reaches both.
