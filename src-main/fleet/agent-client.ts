@@ -9,7 +9,7 @@ import type { Topic } from '../../shared/protocol/events.ts';
 import type { MethodName, ParamsInput, ResultOf } from '../../shared/protocol/methods.ts';
 import { CLOSE_CODES } from '../../shared/protocol/codes.ts';
 import { CONSOLE_HEARTBEAT_MS, MAX_ANSWER_FRAME_BYTES } from '../../shared/protocol/transport.ts';
-import { mismatchMessage, type AgentState } from './agent-state.ts';
+import { mismatchMessage, notConnected, type AgentState } from './agent-state.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ConnectError, openAgentSocket } from './open-socket.ts';
 import { RequestError } from './rpc-errors.ts';
@@ -133,9 +133,7 @@ export class AgentClient {
     opts?: { timeoutMs?: number },
   ): Promise<ResultOf<M>> {
     if (this.current.kind !== 'online' || !this.session) {
-      return Promise.reject(
-        new RequestError('not-connected', `${method}: the agent is ${this.current.kind}`),
-      );
+      return Promise.reject(new RequestError('not-connected', notConnected(this.current), method));
     }
     return this.session.request(method, params, opts);
   }

@@ -17,3 +17,21 @@ export function mismatchMessage(where: string, expected: string, actual: string)
     'one the agent prints at start (or in agent.json) before you re-pair.'
   );
 }
+
+/** Why a request cannot go to an agent now, in an admin's words (what to do when it is theirs). */
+export function notConnected(state: AgentState): string {
+  switch (state.kind) {
+    case 'offline':
+      return 'the agent is offline';
+    case 'connecting':
+      return 'the agent is not connected yet';
+    case 'auth-failed':
+      return 'the agent refused this Console’s token: pair it again with its current token';
+    case 'fingerprint-mismatch':
+      return 'the agent presents another certificate than the one paired: compare the fingerprints and re-pair';
+    case 'stopped':
+      return 'the Console is not connected to the agent';
+    case 'online':
+      return 'the agent’s connection is not ready yet';
+  }
+}

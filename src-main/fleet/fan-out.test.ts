@@ -32,7 +32,7 @@ describe('fanOut', () => {
       {
         agentId: 'c',
         ok: false,
-        error: { code: 'CONFLICT', message: 'config.apply: conflict', data: { currentRevision: 7 } },
+        error: { code: 'CONFLICT', message: 'conflict', data: { currentRevision: 7 } },
       },
       { agentId: 'd', ok: true, result: 'done d' },
       { agentId: 'ghost', ok: false, error: { code: 'not-connected', message: 'no paired agent ghost' } },

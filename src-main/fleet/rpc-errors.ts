@@ -1,6 +1,9 @@
 /**
  * Why a request to an agent failed. Each error also has a plain `{ code, message, data }` form
  * (toFailure) because fan-out results cross IPC to the renderer, where Error classes do not.
+ * Messages are what an admin reads ("the agent is offline", the agent's own reason): the
+ * method name is kept beside them (`method`) for logs, never put in front, where it told an
+ * admin nothing ("template.apply: the configuration is not valid").
  */
 import { errorCodeName } from '../../shared/protocol/codes.ts';
 
@@ -8,11 +11,14 @@ import { errorCodeName } from '../../shared/protocol/codes.ts';
 export class RpcError extends Error {
   readonly code: number;
   readonly data: unknown;
+  /** The method the agent refused (for logs). */
+  readonly method: string;
   constructor(method: string, error: { code: number; message: string; data?: unknown }) {
-    super(`${method}: ${error.message}`);
+    super(error.message);
     this.name = 'RpcError';
     this.code = error.code;
     this.data = error.data;
+    this.method = method;
   }
   /** `CONFLICT`, `INVALID_CONFIG` …, or undefined for a code this Console does not know. */
   get codeName(): string | undefined {
@@ -33,10 +39,13 @@ export type RequestFailureKind =
 /** The request did not get a valid answer; it may or may not have run on the agent. */
 export class RequestError extends Error {
   readonly kind: RequestFailureKind;
-  constructor(kind: RequestFailureKind, message: string) {
+  /** The method asked, when there was one (for logs). */
+  readonly method: string | undefined;
+  constructor(kind: RequestFailureKind, message: string, method?: string) {
     super(message);
     this.name = 'RequestError';
     this.kind = kind;
+    this.method = method;
   }
 }
 

@@ -72,18 +72,19 @@ export class RpcSession {
     opts: { timeoutMs?: number } = {},
   ): Promise<ResultOf<M>> {
     if (this.isClosed)
-      return Promise.reject(new RequestError('closed', `${method}: the connection is closed`));
+      return Promise.reject(new RequestError('closed', 'the connection to the agent is closed', method));
     const id = this.nextId++;
     const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new RequestError('timeout', `${method}: no answer within ${timeoutMs} ms`));
+        reject(new RequestError('timeout', noAnswer(timeoutMs), method));
       }, timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
       const frame = { jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) };
       this.ws.send(JSON.stringify(frame), (err) => {
-        if (err) this.settle(id, new RequestError('closed', `${method}: could not send: ${err.message}`));
+        if (err)
+          this.settle(id, new RequestError('closed', `could not send to the agent: ${err.message}`, method));
       });
     });
   }
@@ -137,7 +138,8 @@ export class RpcSession {
             id,
             new RequestError(
               'invalid-result',
-              `${entry.method}: invalid answer from the agent: ${parsed.reason}`,
+              `the agent's answer is not what this Console expects (${parsed.reason}); is one of them a different version?`,
+              entry.method,
             ),
           );
         return;
@@ -159,11 +161,20 @@ export class RpcSession {
     this.isClosed = true;
     clearInterval(this.heartbeat);
     for (const [id, entry] of this.pending) {
-      this.settle(id, new RequestError('closed', `${entry.method}: the connection closed before the answer`));
+      this.settle(
+        id,
+        new RequestError('closed', 'the connection to the agent closed before it answered', entry.method),
+      );
     }
     this.markClosed();
     this.opts.onClose({ code, reason });
   }
+}
+
+/** A timeout in words: seconds, and that the agent may have done it all the same. */
+function noAnswer(timeoutMs: number): string {
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  return `the agent did not answer within ${seconds} s; it may still have done it`;
 }
 
 function rawText(data: RawData): string {

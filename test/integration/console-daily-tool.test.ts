@@ -82,7 +82,11 @@ describe('the Console as a daily tool, over real agents', () => {
       params,
       targets: [{ agentId: b.id, expectRevision: revisionB }],
     });
-    expect(blind.results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG' } });
+    // In the agent's words, without the method name ("template.apply: …") in front.
+    expect(blind.results[0]).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_CONFIG', message: expect.stringMatching(/^the configuration is not valid: /) },
+    });
 
     const okA = preview.results[0]!;
     if (!okA.ok) return;

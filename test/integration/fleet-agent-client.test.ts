@@ -107,14 +107,23 @@ describe('AgentClient', () => {
     await until(() => events.length > 0, 'a health event');
     expect(events[0]).toMatchObject({ topic: 'health', data: { key: 'web/rs1', state: 'down' } });
 
-    // Agent errors come back as RpcError with the protocol's code.
-    await expect(client.request('virtualService.remove', { name: 'nope' })).rejects.toMatchObject({
+    // Agent errors come back as RpcError with the protocol's code, the agent's words as the
+    // message and the method beside it (never in front: an admin reads the message).
+    const refused = await client.request('virtualService.remove', { name: 'nope' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
       name: 'RpcError',
       codeName: 'NOT_FOUND',
+      method: 'virtualService.remove',
     });
+    expect((refused as Error).message).not.toMatch(/virtualService\.remove/);
+    expect((refused as Error).message).toMatch(/nope/);
     await client.stop();
     expect(client.state.kind).toBe('stopped');
     await expect(client.request('agent.info')).rejects.toBeInstanceOf(RequestError);
+    await expect(client.request('agent.info')).rejects.toMatchObject({
+      kind: 'not-connected',
+      message: 'the Console is not connected to the agent',
+    });
   });
 
   it('an optional topic the agent refuses costs only that topic: online, health events still flow', async () => {
@@ -237,7 +246,11 @@ describe('AgentClient', () => {
     );
     client.start();
     await client.whenOnline(5_000);
-    await expect(client.request('agent.info')).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(client.request('agent.info')).rejects.toMatchObject({
+      kind: 'timeout',
+      method: 'agent.info',
+      message: 'the agent did not answer within 0.2 s; it may still have done it',
+    });
     await until(() => states.some((s) => s.kind === 'offline'), 'offline after missed pongs', 3_000);
     expect(problems.some((p) => p.includes('no answer to a ping'))).toBe(true);
     // …and it reconnects: the server still accepts connections.
@@ -249,9 +262,11 @@ describe('AgentClient', () => {
     const { client } = clientFor({ port: liar.port, fingerprint: liar.fingerprint }, { topics: [] });
     client.start();
     await client.whenOnline(5_000);
+    // Said for an admin; the method stays beside the message, for logs.
     await expect(client.request('agent.info')).rejects.toMatchObject({
       kind: 'invalid-result',
-      message: expect.stringContaining('agent.info'),
+      method: 'agent.info',
+      message: expect.stringMatching(/^the agent's answer is not what this Console expects \(/),
     });
   });
 });
