@@ -4,19 +4,10 @@ import type { CertificateUsageView } from '../../../shared/ipc/certs.ts';
 import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { fp, inDays, usage } from './cert-fixtures.ts';
+import { fp, inDays, placement, usage } from './cert-fixtures.ts';
 import { UsagePanel } from './usage-panel.tsx';
 
 afterEach(cleanup);
-
-const placement = (agentId: string, agentName: string, entry: string, usedBy: string[]) => ({
-  agentId,
-  agentName,
-  site: 'east',
-  entry,
-  usedBy,
-  importedAt: '2025-01-01T00:00:00Z',
-});
 
 const VIEW: CertificateUsageView = {
   certificates: [

@@ -2,6 +2,7 @@
 import type {
   CertificateUsage,
   CertInspection,
+  CertPlacement,
   CertSummary,
   InspectedCertView,
 } from '../../../shared/ipc/certs.ts';
@@ -94,3 +95,18 @@ export function usage(
     ...overrides,
   };
 }
+
+/** One stored copy: the entry `entry` on agent `agentId` (site east), used by the services `usedBy`. */
+export const placement = (
+  agentId: string,
+  agentName: string,
+  entry: string,
+  usedBy: string[],
+): CertPlacement => ({
+  agentId,
+  agentName,
+  site: 'east',
+  entry,
+  usedBy,
+  importedAt: '2025-01-01T00:00:00Z',
+});

@@ -6,19 +6,10 @@ import type { Reply } from '../../../shared/ipc/errors.ts';
 import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { fp, inDays, inspection, LEAF, usage } from './cert-fixtures.ts';
+import { fp, inDays, inspection, LEAF, placement, usage } from './cert-fixtures.ts';
 import { UsagePanel } from './usage-panel.tsx';
 
 afterEach(cleanup);
-
-const placement = (agentId: string, agentName: string, entry: string, usedBy: string[]) => ({
-  agentId,
-  agentName,
-  site: 'east',
-  entry,
-  usedBy,
-  importedAt: '2025-01-01T00:00:00Z',
-});
 
 const VIEW: CertificateUsageView = {
   certificates: [

@@ -12,33 +12,21 @@ import {
   server,
   T0,
 } from '../../../test/support/renderer/fixtures.ts';
-import { renderWithApi } from '../../../test/support/renderer/render.tsx';
-import { createTestApi, fail, ok, pending, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { FleetScreen } from './fleet-screen.tsx';
+import { renderFleetScreen } from '../../../test/support/renderer/fleet-screen.tsx';
+import { fail, ok, pending } from '../../../test/support/renderer/test-api.ts';
 
 afterEach(cleanup);
 
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
 
-function setup(handlers: Handlers = {}) {
-  const test = createTestApi({
-    listAgents: ok(fleet()),
-    listDiscovered: ok([]),
-    healthSnapshot: ok(health()),
-    listPairs: ok({ pairs: [] }),
-    ...handlers,
-  });
-  return { test, ...renderWithApi(<FleetScreen />, test) };
-}
-
 describe('FleetScreen', () => {
   it('shows loading while the agents are fetched', () => {
-    setup({ listAgents: () => pending() });
+    renderFleetScreen({ listAgents: () => pending() });
     expect(screen.getByText('Loading agents…')).toBeTruthy();
   });
 
   it('shows a failed listing inline, with a retry that refetches', async () => {
-    const { test } = setup({ listAgents: fail('INTERNAL', 'store unreadable (ref 42)') });
+    const { test } = renderFleetScreen({ listAgents: fail('INTERNAL', 'store unreadable (ref 42)') });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('store unreadable (ref 42)');
     test.handle('listAgents', ok(fleet(agent('a1', 'east'))));
@@ -47,7 +35,7 @@ describe('FleetScreen', () => {
   });
 
   it('says so when no agent is paired and none is heard', async () => {
-    setup();
+    renderFleetScreen();
     expect(await screen.findByText(/No agents paired yet/)).toBeTruthy();
     expect(await screen.findByText('No unpaired agents heard.')).toBeTruthy();
   });
@@ -57,7 +45,7 @@ describe('FleetScreen', () => {
       ...agent('a1', 'east'),
       engine: { kind: 'builtin', version: 'portico 1.2.3', pools: 2, virtualServices: 3, realServers: 3 },
     } as const;
-    setup({
+    renderFleetScreen({
       listAgents: ok(fleet(a1, agent('a2', 'west'))),
       listDiscovered: ok([discovered('a1', { paired: true, version: '1.2.3' })]),
       healthSnapshot: ok(
@@ -94,7 +82,10 @@ describe('FleetScreen', () => {
   });
 
   it('shows the version the agent reported, even when discovery does not hear it', async () => {
-    setup({ listAgents: ok(fleet({ ...agent('a1', 'east'), version: '2.0.1' })), listDiscovered: ok([]) });
+    renderFleetScreen({
+      listAgents: ok(fleet({ ...agent('a1', 'east'), version: '2.0.1' })),
+      listDiscovered: ok([]),
+    });
     const row = await screen.findByRole('row', { name: 'a1' });
     await waitFor(() => expect(within(row).getByText('2.0.1')).toBeTruthy());
   });
@@ -123,13 +114,13 @@ describe('FleetScreen', () => {
       [/fingerprint mismatch/, /another certificate/, new RegExp(FP_A), new RegExp(FP_B)],
     ],
   ])('shows an %s agent', async (_name, state, texts) => {
-    setup({ listAgents: ok(fleet(agent('a1', 'east', state))) });
+    renderFleetScreen({ listAgents: ok(fleet(agent('a1', 'east', state))) });
     const row = await screen.findByRole('row', { name: 'a1' });
     for (const text of texts) expect(row.textContent).toMatch(text);
   });
 
   it('applies a pushed agent event to the row', async () => {
-    const { test } = setup({ listAgents: ok(fleet(agent('a1', 'east'))) });
+    const { test } = renderFleetScreen({ listAgents: ok(fleet(agent('a1', 'east'))) });
     await screen.findByRole('row', { name: 'a1' });
     act(() =>
       test.emit({
@@ -149,7 +140,7 @@ describe('FleetScreen', () => {
 
 describe('Pairing', () => {
   async function openPair() {
-    const ctx = setup({ listDiscovered: ok([discovered('lab-1')]) });
+    const ctx = renderFleetScreen({ listDiscovered: ok([discovered('lab-1')]) });
     fireEvent.click(await screen.findByRole('button', { name: 'Pair lab-1' }));
     return { ...ctx, form: screen.getByRole('form', { name: 'Pair lab-1' }) };
   }

@@ -1,24 +1,19 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PairView } from '../../../shared/ipc/ha.ts';
-import { agent, fleet, health } from '../../../test/support/renderer/fixtures.ts';
+import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { member, memberHa, pairView } from '../../../test/support/renderer/ha-fixtures.ts';
-import { renderWithApi } from '../../../test/support/renderer/render.tsx';
-import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { FleetScreen } from './fleet-screen.tsx';
+import { renderFleetScreen } from '../../../test/support/renderer/fleet-screen.tsx';
+import { fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
 
 afterEach(cleanup);
 
-function setup(pairs: PairView[], handlers: Handlers = {}) {
-  const test = createTestApi({
+const setup = (pairs: PairView[], handlers: Handlers = {}) =>
+  renderFleetScreen({
     listAgents: ok(fleet(agent('lb1', 'east'), agent('lb2', 'east'), agent('lb3', 'west'))),
-    listDiscovered: ok([]),
-    healthSnapshot: ok(health()),
     listPairs: ok({ pairs }),
     ...handlers,
   });
-  return { test, ...renderWithApi(<FleetScreen />, test) };
-}
 
 const group = (name = 'edge') => screen.findByRole('region', { name: `HA pair ${name}` });
 

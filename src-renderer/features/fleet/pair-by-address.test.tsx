@@ -1,25 +1,12 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agent, fleet, FP_A, health } from '../../../test/support/renderer/fixtures.ts';
-import { renderWithApi } from '../../../test/support/renderer/render.tsx';
-import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { FleetScreen } from './fleet-screen.tsx';
+import { agent, FP_A } from '../../../test/support/renderer/fixtures.ts';
+import { renderFleetScreen } from '../../../test/support/renderer/fleet-screen.tsx';
+import { fail, ok } from '../../../test/support/renderer/test-api.ts';
 
 afterEach(cleanup);
 
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
-
-function setup(handlers: Handlers = {}) {
-  const test = createTestApi({
-    listAgents: ok(fleet()),
-    listDiscovered: ok([]),
-    healthSnapshot: ok(health()),
-    listPairs: ok({ pairs: [] }),
-    ...handlers,
-  });
-  renderWithApi(<FleetScreen />, test);
-  return test;
-}
 
 async function fillAndSubmit() {
   fireEvent.click(await screen.findByRole('button', { name: 'Pair an agent by address…' }));
@@ -31,7 +18,7 @@ async function fillAndSubmit() {
 
 describe('pairing by address', () => {
   it('shows the fingerprint the address presents and pins it only once the admin confirms', async () => {
-    const test = setup({
+    const { test } = renderFleetScreen({
       probeFingerprint: ok({ fingerprint: FP_A }),
       pairAgent: ok({
         agent: agent('lb9', 'lab'),
@@ -61,7 +48,7 @@ describe('pairing by address', () => {
   });
 
   it('goes back to the form without pairing, and says an address that does not answer', async () => {
-    const test = setup({ probeFingerprint: ok({ fingerprint: FP_A }) });
+    const { test } = renderFleetScreen({ probeFingerprint: ok({ fingerprint: FP_A }) });
     await fillAndSubmit();
     fireEvent.click(
       within(await screen.findByRole('group', { name: 'Confirm the fingerprint' })).getByRole('button', {
