@@ -63,11 +63,11 @@ export const ATTENTION_TEXT: Record<Attention, string> = {
 };
 
 /**
- * An agent's failed request or renewal in words. The agent's ACME_ERROR message already names
+ * An agent's failed request or renewal in words: the agent's ACME_ERROR message already names
  * the domain and the CA's reason ("www.example.com: the CA could not connect to this agent on
- * port 80 …"); the Console's transport puts the method in front (`cert.request: …`), which
- * tells an admin nothing, so it goes.
+ * port 80 …"), and is shown alone: no method in front (src-main/fleet/rpc-errors.ts), no error
+ * code after it (the code is AGENT_ERROR, which tells an admin nothing the words do not).
  */
 export function acmeFailureText(error: IpcError): string {
-  return error.message.replace(/^cert\.(request|renew): /, '');
+  return error.message;
 }

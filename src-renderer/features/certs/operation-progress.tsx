@@ -36,7 +36,11 @@ interface Props<T> {
   agentName: (agentId: string) => string;
   result?: FanOutResult<T> | undefined;
   renderOk: (result: T) => ReactNode;
-  /** How a failed agent's error reads (default: its message). */
+  /**
+   * How a failed agent's error reads, all of it: a caller that words it (the ACME panels: the
+   * CA's reason, naming the domain) gets its words alone. Without one, the message is followed
+   * by its code, which tells a push's or a replacement's failures apart.
+   */
   errorText?: (error: IpcError) => string;
 }
 
@@ -47,8 +51,9 @@ export function OperationProgressList<T>({
   agentName,
   result,
   renderOk,
-  errorText = (error) => error.message,
+  errorText,
 }: Props<T>) {
+  const said = errorText ?? ((error: IpcError) => error.message);
   const progress = useOperationProgress(operationId);
   const ids = [
     ...new Set([
@@ -81,12 +86,13 @@ export function OperationProgressList<T>({
             {outcome?.ok && <div className="operation-result">{renderOk(outcome.result)}</div>}
             {outcome && !outcome.ok && (
               <div role="alert" className="error">
-                {errorText(outcome.error)} <span className="error-code">({outcome.error.code})</span>
+                {said(outcome.error)}
+                {!errorText && <span className="error-code"> ({outcome.error.code})</span>}
               </div>
             )}
             {!outcome && held?.status === 'error' && held.message && (
               <div role="alert" className="error">
-                {held.error ? errorText(held.error) : held.message}
+                {held.error ? said(held.error) : held.message}
               </div>
             )}
           </li>

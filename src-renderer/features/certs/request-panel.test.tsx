@@ -177,7 +177,7 @@ describe('RequestPanel', () => {
               error: {
                 code: 'AGENT_ERROR',
                 message:
-                  'cert.request: www.example.com: the CA could not connect to this agent on port 80 for it — 127.0.0.1:80: connection refused (connection)',
+                  'www.example.com: the CA could not connect to this agent on port 80 for it — 127.0.0.1:80: connection refused (connection)',
                 details: { agentCode: 'ACME_ERROR', name: 'www-example-com', domain: 'www.example.com' },
               },
             },
@@ -191,7 +191,7 @@ describe('RequestPanel', () => {
     expect(one().textContent).toContain('renews on 2099-01-01. Served by: secure, owa.');
     const two = screen.getByRole('listitem', { name: 'edge-2' });
     expect(within(two).getByRole('alert').textContent).toBe(
-      'www.example.com: the CA could not connect to this agent on port 80 for it — 127.0.0.1:80: connection refused (connection) (AGENT_ERROR)',
+      'www.example.com: the CA could not connect to this agent on port 80 for it — 127.0.0.1:80: connection refused (connection)',
     );
     expect(two.textContent).toContain('failed');
   });
