@@ -42,8 +42,13 @@ export interface ServiceFormValues {
   /** Path prefixes answered 403, comma- or space-separated. */
   denyPaths: string;
   forwardedHeaders: ForwardedHeaders;
-  /** Certificate names from the store, comma-separated; the first is the default. */
+  /** Certificate names from the store, comma-separated. */
   certificates: string;
+  /**
+   * The certificate served to clients without SNI (tls.defaultCertificate): one of
+   * `certificates`, or empty for the first. One no longer listed is dropped, not refused.
+   */
+  defaultCertificate: string;
   toPort: string;
   status: (typeof REDIRECT_STATUSES)[number];
 }
@@ -68,6 +73,7 @@ export function emptyServiceValues(): ServiceFormValues {
     denyPaths: '',
     forwardedHeaders: 'replace',
     certificates: '',
+    defaultCertificate: '',
     toPort: '443',
     status: '301',
   };
@@ -105,6 +111,7 @@ export function toServiceValues(vs: VirtualService): ServiceFormValues {
         denyPaths: vs.denyPaths.join(', '),
         forwardedHeaders: vs.forwardedHeaders,
         certificates: vs.protocol === 'https' ? vs.tls.certificates.join(', ') : '',
+        defaultCertificate: vs.protocol === 'https' ? (vs.tls.defaultCertificate ?? '') : '',
       };
   }
 }
@@ -178,10 +185,10 @@ export function toServiceDocument(values: ServiceFormValues, base?: VirtualServi
       if (protocol === 'http') return l7;
       const kept = base?.protocol === 'https' ? pick(base.tls, ['minVersion', 'cipherProfile']) : {};
       const certificates = splitList(values.certificates);
-      // The default for clients without SNI stays while it is still listed (a bind may have set
-      // it); once taken out of the list, the first certificate is the default again.
-      const byDefault = base?.protocol === 'https' ? base.tls.defaultCertificate : undefined;
-      const stays = byDefault !== undefined && certificates.includes(byDefault);
+      // The default for clients without SNI holds while it is listed; once taken out of the
+      // list, the first certificate is the default again (as the form's choice then shows).
+      const byDefault = values.defaultCertificate;
+      const stays = byDefault !== '' && certificates.includes(byDefault);
       // None named gives an empty list on purpose: the schema then names the problem at the field.
       return {
         ...l7,
@@ -218,7 +225,7 @@ export function serviceFieldOf(path: readonly PathPart[], values: ServiceFormVal
       // A bare `listen` is the "address:port already used" rule: the port is what one changes.
       return next === 'address' ? 'listenAddress' : 'listenPort';
     case 'tls':
-      return 'certificates';
+      return next === 'defaultCertificate' ? 'defaultCertificate' : 'certificates';
     case 'contentRules': {
       const row = typeof next === 'number' ? values.rules[next] : undefined;
       if (!row) return undefined;
@@ -239,7 +246,7 @@ export function shownServiceFields(values: ServiceFormValues): Set<string> {
   const l7 = values.protocol === 'http' || values.protocol === 'https';
   if (values.protocol === 'tcp' || l7) add('pool');
   if (l7) add('denyPaths', 'forwardedHeaders');
-  if (values.protocol === 'https') add('certificates');
+  if (values.protocol === 'https') add('certificates', 'defaultCertificate');
   if (values.protocol === 'redirect') add('toPort', 'status');
   if (l7) {
     for (const row of values.rules) for (const field of RULE_FIELDS) shown.add(ruleKey(row.rowId, field));

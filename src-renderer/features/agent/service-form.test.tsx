@@ -268,6 +268,56 @@ describe('Edit a virtual service', () => {
     expect(sent(test).expectRevision).toBe(7);
   });
 
+  it('shows and edits the certificate clients without SNI get, offered from the listed ones', async () => {
+    const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
+    const form = await openEdit('owa');
+    const picker = within(form).getByLabelText(
+      'Default certificate (clients without SNI)',
+    ) as HTMLSelectElement;
+    // None set: the first listed, said by name.
+    expect(picker.value).toBe('');
+    expect([...picker.options].map((o) => o.textContent)).toEqual([
+      'The first listed (owa-2025)',
+      'owa-2025',
+      'legacy',
+    ]);
+    type(form, 'Default certificate (clients without SNI)', 'legacy');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    await screen.findByText(/Applied — revision 8/);
+    const original = richService();
+    if (original.protocol !== 'https') throw new Error('richService is https');
+    expect(sent(test).virtualService).toEqual({
+      ...original,
+      tls: { ...original.tls, defaultCertificate: 'legacy' },
+    });
+  });
+
+  it('shows a default already set, and falls back to the first when it leaves the list', async () => {
+    const original = richService();
+    if (original.protocol !== 'https') throw new Error('richService is https');
+    const withDefault = { ...original, tls: { ...original.tls, defaultCertificate: 'legacy' } };
+    const config = exchangeConfig(7);
+    config.config.virtualServices = config.config.virtualServices.map((vs) =>
+      vs.name === 'owa' ? withDefault : vs,
+    );
+    const test = setup({
+      getAgentConfig: ok(config),
+      upsertVirtualService: ok({ revision: 8, created: false }),
+    });
+    const form = await openEdit('owa');
+    const picker = () =>
+      within(form).getByLabelText('Default certificate (clients without SNI)') as HTMLSelectElement;
+    expect(picker().value).toBe('legacy');
+    type(form, 'TLS certificates', 'owa-2025, mail');
+    expect(picker().value).toBe('');
+    expect([...picker().options].map((o) => o.value)).toEqual(['', 'owa-2025', 'mail']);
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    await screen.findByText(/Applied — revision 8/);
+    const doc = sent(test).virtualService;
+    expect(doc).toMatchObject({ protocol: 'https', tls: { certificates: ['owa-2025', 'mail'] } });
+    expect(doc.protocol === 'https' && doc.tls.defaultCertificate).toBeUndefined();
+  });
+
   it('removes a content rule row', async () => {
     const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
     const form = await openEdit('owa');

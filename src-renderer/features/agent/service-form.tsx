@@ -1,7 +1,7 @@
 /**
  * Create or edit one virtual service, by protocol: tcp sends every connection to its pool;
  * http and https pick a pool per request (content rules, then the default pool), deny paths and
- * set forwarded headers, https with its certificates; redirect sends clients to HTTPS. Pools are
+ * set forwarded headers, https with its certificates and the default for clients without SNI; redirect sends clients to HTTPS. Pools are
  * chosen from the agent's. Checked with the shared schema (the service, then the whole
  * configuration with it) before it is sent with the revision it was opened on.
  */
@@ -10,6 +10,7 @@ import type { AgentConfigView } from '../../../shared/ipc/agent-config.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { Field, fieldAria } from '../../components/form-field.tsx';
+import { DefaultCertificatePicker } from './default-certificate-picker.tsx';
 import { SelectInput, TextInput } from './form-inputs.tsx';
 import { listenAddressHint, listenPortHint } from './listen-hints.ts';
 import { problemsFromError } from './form-problems.ts';
@@ -145,11 +146,21 @@ export function ServiceForm({
           numeric: true,
           ...optionalHint(listenPortHint(values.listenPort)),
         })}
-        {values.protocol === 'https' &&
-          text('certificates', 'TLS certificates', {
-            placeholder: 'names in the certificate store',
-            hint: 'Comma-separated; chosen by SNI, the first is served when none matches.',
-          })}
+        {values.protocol === 'https' && (
+          <>
+            {text('certificates', 'TLS certificates', {
+              placeholder: 'names in the certificate store',
+              hint: 'Comma-separated; each client gets the one for the name it asks (SNI).',
+            })}
+            <DefaultCertificatePicker
+              id={`${id}-defaultCertificate`}
+              certificates={values.certificates}
+              value={values.defaultCertificate}
+              onChange={(v) => set('defaultCertificate', v)}
+              problem={problems.fields.defaultCertificate}
+            />
+          </>
+        )}
         {values.protocol === 'redirect' && (
           <>
             {text('toPort', 'Redirect to port', { numeric: true })}
