@@ -5,14 +5,11 @@
  * through. The same pool verifying against another CA is down: the bundle is what is trusted.
  * A bundle cannot be bound to a service; a server certificate without its key is still refused.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RSA_LEAF_CN } from '../support/cert-corpus.ts';
-import { startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
+import { managementClient, startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
 import { until } from '../support/engine.ts';
-import type { FleetAgent } from '../support/fleet-agent.ts';
 import { TestClient } from '../support/mgmt-agent.ts';
 import { freePort } from '../support/ports.ts';
 
@@ -23,15 +20,9 @@ const clients = new Map<string, TestClient>();
 
 beforeAll(async () => {
   fleet = await startCliFleet('cab');
-  const { corpus, dir } = fleet;
-  for (const [agent, token] of [
-    [fleet.a, 'a.token'],
-    [fleet.b, 'b.token'],
-  ] as const) {
-    const paired = await fleet.cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
-    expect(paired.code, paired.err).toBe(0);
-    clients.set(agent.name, await clientOf(agent));
-  }
+  const { corpus } = fleet;
+  await fleet.pairBoth();
+  for (const agent of [fleet.a, fleet.b]) clients.set(agent.name, await managementClient(agent));
   // A real server's certificate as an internal CA issues it: leaf and intermediate, root apart.
   backend = createServer(
     {
@@ -48,13 +39,6 @@ afterAll(async () => {
   if (backend) await new Promise((resolve) => backend.close(resolve));
   await fleet?.close();
 });
-
-function clientOf(agent: FleetAgent): Promise<TestClient> {
-  return TestClient.open(`wss://127.0.0.1:${agent.port}/v1`, {
-    ca: readFileSync(join(agent.dataDir, 'identity.crt'), 'utf8'),
-    headers: { authorization: `Bearer ${agent.token}` },
-  });
-}
 
 const cli = (...argv: string[]) => fleet.cli(...argv);
 

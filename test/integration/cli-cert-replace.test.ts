@@ -15,14 +15,13 @@ import { startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
 import { servedLeaf } from '../support/tls.ts';
 
 let fleet: CliFleet;
-let a: FleetAgent;
 let b: FleetAgent;
 let corpus: Corpus;
 let dir: string;
 
 beforeAll(async () => {
   fleet = await startCliFleet('rcli');
-  ({ a, b, corpus, dir } = fleet);
+  ({ b, corpus, dir } = fleet);
 }, 60_000);
 afterAll(() => fleet?.close());
 
@@ -57,13 +56,7 @@ async function httpsService(agent: string, name: string, certificate: string): P
 
 describe('portico cert push --replace', () => {
   it('replaces the certificate under every entry holding it, a line per agent', async () => {
-    for (const [agent, token] of [
-      [a, 'a.token'],
-      [b, 'b.token'],
-    ] as const) {
-      const paired = await cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
-      expect(paired.code, paired.err).toBe(0);
-    }
+    await fleet.pairBoth();
     for (const [agent, name] of [
       ['rcli-a', 'www'],
       ['rcli-a', 'www-old'],

@@ -4,11 +4,9 @@
  * (a dry statement without --yes; a certificate in use refused with the services named), and
  * failures said in plain words, never with a method name.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
+import { managementClient, startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
 import { until } from '../support/engine.ts';
 import { TestClient } from '../support/mgmt-agent.ts';
 import { closedPort } from '../support/health-servers.ts';
@@ -22,22 +20,13 @@ let downPort: number;
 
 beforeAll(async () => {
   fleet = await startCliFleet('daily');
-  const { a, dir } = fleet;
-  for (const [agent, token] of [
-    [fleet.a, 'a.token'],
-    [fleet.b, 'b.token'],
-  ] as const) {
-    const paired = await fleet.cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
-    expect(paired.code, paired.err).toBe(0);
-  }
+  const { a } = fleet;
+  await fleet.pairBoth();
   up = createServer((s) => s.end());
   await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
   upPort = (up.address() as { port: number }).port;
   downPort = await closedPort();
-  client = await TestClient.open(`wss://127.0.0.1:${a.port}/v1`, {
-    ca: readFileSync(join(a.dataDir, 'identity.crt'), 'utf8'),
-    headers: { authorization: `Bearer ${a.token}` },
-  });
+  client = await managementClient(a);
   const pushed = await fleet.cli(
     'cert',
     'push',

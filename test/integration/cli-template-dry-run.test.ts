@@ -5,11 +5,10 @@
  * names checked against each agent's store; a server certificate named as a re-encrypting pool's
  * CA refused with the reason, by the dry run and by the agent's own config apply.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
-import type { FleetAgent } from '../support/fleet-agent.ts';
+import { managementClient, startCliFleet, type CliFleet } from '../support/cli-fleet.ts';
 import { TestClient } from '../support/mgmt-agent.ts';
 import { freePort } from '../support/ports.ts';
 
@@ -18,15 +17,8 @@ let client: TestClient;
 
 beforeAll(async () => {
   fleet = await startCliFleet('dry');
-  const { dir } = fleet;
-  for (const [agent, token] of [
-    [fleet.a, 'a.token'],
-    [fleet.b, 'b.token'],
-  ] as const) {
-    const paired = await fleet.cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
-    expect(paired.code, paired.err).toBe(0);
-  }
-  client = await clientOf(fleet.a);
+  await fleet.pairBoth();
+  client = await managementClient(fleet.a);
   const pushed = await fleet.cli(
     'cert',
     'push',
@@ -46,13 +38,6 @@ afterAll(async () => {
   client?.close();
   await fleet?.close();
 });
-
-function clientOf(agent: FleetAgent): Promise<TestClient> {
-  return TestClient.open(`wss://127.0.0.1:${agent.port}/v1`, {
-    ca: readFileSync(join(agent.dataDir, 'identity.crt'), 'utf8'),
-    headers: { authorization: `Bearer ${agent.token}` },
-  });
-}
 
 /** A parameter file in the fleet's directory. */
 function params(name: string, values: Record<string, unknown>): string {

@@ -3,13 +3,14 @@
  * files, the certificate corpus, and `cli(...)` running runCli with its settings and library in
  * a temporary directory (never the user's).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCorpus, type Corpus } from './cert-corpus.ts';
 import { runCli } from '../../src-main/cli/commands.ts';
 import { startFleetAgent, type FleetAgent } from './fleet-agent.ts';
 import type { CliIo } from '../../src-main/cli/command.ts';
+import { TestClient } from './mgmt-agent.ts';
 
 export interface CliFleet {
   a: FleetAgent;
@@ -19,6 +20,8 @@ export interface CliFleet {
   dir: string;
   /** runCli with the corpus directory as cwd. */
   cli(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** `portico pair` of both agents with their token files; throws with the CLI's words if one fails. */
+  pairBoth(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ export async function startCliFleet(prefix: string): Promise<CliFleet> {
   const dir = mkdtempSync(join(tmpdir(), `portico-${prefix}-`));
   writeFileSync(join(dir, 'a.token'), `${a.token}\n`);
   writeFileSync(join(dir, 'b.token'), `${b.token}\n`);
-  return {
+  const fleet: CliFleet = {
     a,
     b,
     corpus,
@@ -52,10 +55,29 @@ export async function startCliFleet(prefix: string): Promise<CliFleet> {
       const code = await runCli(argv, io);
       return { code, out, err };
     },
+    async pairBoth() {
+      for (const [agent, token] of [
+        [a, 'a.token'],
+        [b, 'b.token'],
+      ] as const) {
+        const paired = await fleet.cli('pair', `127.0.0.1:${agent.port}`, '--token-file', join(dir, token));
+        if (paired.code !== 0)
+          throw new Error(`portico pair ${agent.name} exited ${paired.code}: ${paired.err}`);
+      }
+    },
     async close() {
       await Promise.all([a, b].map((x) => x.dispose()));
       corpus.cleanup();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return fleet;
+}
+
+/** A management-API client of the agent, as its admin (pinned to its identity, with its token). */
+export function managementClient(agent: FleetAgent): Promise<TestClient> {
+  return TestClient.open(`wss://127.0.0.1:${agent.port}/v1`, {
+    ca: readFileSync(join(agent.dataDir, 'identity.crt'), 'utf8'),
+    headers: { authorization: `Bearer ${agent.token}` },
+  });
 }
