@@ -1,23 +1,31 @@
 /**
  * The rows, virtualised: 50,000 servers render as the few dozen in view. Rows have a fixed
- * height, so nothing is measured while scrolling.
+ * height, so nothing is measured while scrolling; dense rows (the app's option) are a smaller
+ * fixed height.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
+import { useDensity } from '../display/density.tsx';
 import type { HealthRow as Row } from './health-rows.ts';
 import { HealthRow, type RowActions } from './health-row.tsx';
 
 export const ROW_HEIGHT = 52;
+/** Dense rows: the same two lines, closer together (display.css). */
+export const COMPACT_ROW_HEIGHT = 38;
 
 export function HealthList({ rows, actions }: { rows: Row[]; actions?: RowActions }) {
   const scroller = useRef<HTMLDivElement>(null);
+  const { compact } = useDensity();
+  const height = compact ? COMPACT_ROW_HEIGHT : ROW_HEIGHT;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => height,
     getItemKey: (index) => rows[index]?.id ?? index,
     overscan: 8,
   });
+  // Sizes are estimated once per row and kept: a new height has them estimated again.
+  useEffect(() => virtualizer.measure(), [virtualizer, height]);
   return (
     <div ref={scroller} className="health-scroller" role="table" aria-rowcount={rows.length} tabIndex={0}>
       <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -28,7 +36,7 @@ export function HealthList({ rows, actions }: { rows: Row[]; actions?: RowAction
             <div
               key={item.key}
               className="health-slot"
-              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              style={{ transform: `translateY(${item.start}px)`, height }}
             >
               <HealthRow
                 row={row}

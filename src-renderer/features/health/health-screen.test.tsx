@@ -6,6 +6,8 @@ import { largeFleet } from '../../../test/support/renderer/large-fleet.ts';
 import { scrollerViewport } from '../../../test/support/renderer/scroller-viewport.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, fail, ok, pending, type Handlers } from '../../../test/support/renderer/test-api.ts';
+import { DensityToggle, useDensity } from '../display/density.tsx';
+import { COMPACT_ROW_HEIGHT, ROW_HEIGHT } from './health-list.tsx';
 import { HealthScreen } from './health-screen.tsx';
 
 // happy-dom does no layout: give the scroller a viewport so the virtualiser renders rows.
@@ -179,6 +181,36 @@ describe('HealthScreen', () => {
       }),
     );
     expect(await screen.findByRole('img', { name: 'last hour: down 1 time' })).toBeTruthy();
+  });
+
+  it('takes the dense rows option: smaller fixed rows, so more of them in view', async () => {
+    function WithDensity() {
+      const { compact, toggle } = useDensity();
+      return (
+        <>
+          <DensityToggle compact={compact} onToggle={toggle} />
+          <HealthScreen />
+        </>
+      );
+    }
+    const test = createTestApi({ healthSnapshot: ok(largeFleet()), healthHistory: () => pending() });
+    renderWithApi(<WithDensity />, test);
+    const slots = () => [...document.querySelectorAll<HTMLElement>('.health-slot')];
+    await waitFor(() => expect(slots().length).toBeGreaterThan(0));
+    expect(new Set(slots().map((s) => s.style.height))).toEqual(new Set([`${ROW_HEIGHT}px`]));
+    const comfortable = slots().length;
+    const toggle = screen.getByRole('button', { name: 'Dense rows' });
+    fireEvent.click(toggle);
+    try {
+      await waitFor(() =>
+        expect(new Set(slots().map((s) => s.style.height))).toEqual(new Set([`${COMPACT_ROW_HEIGHT}px`])),
+      );
+      // Placed one under the other at the new height, and more of them fill the viewport.
+      expect(slots()[1]!.style.transform).toBe(`translateY(${COMPACT_ROW_HEIGHT}px)`);
+      expect(slots().length).toBeGreaterThan(comfortable);
+    } finally {
+      fireEvent.click(toggle);
+    }
   });
 
   it('renders only the rows in view for 50,000 servers', async () => {
