@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RSA_LEAF_CN } from '../support/cert-corpus.ts';
 import { startBackend, type Backend } from '../support/backends.ts';
 import { until } from '../support/engine.ts';
+import { pairOnline } from '../support/pair-online.ts';
 import { freePort } from '../support/ports.ts';
 import { axeViolations } from './axe.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './console-under-test.ts';
@@ -52,21 +53,7 @@ beforeAll(async () => {
   backend = await startBackend('web1');
   london = t.agents.london.id;
   paris = t.agents.paris.id;
-  for (const agent of [t.agents.london, t.agents.paris]) {
-    await core().fleet.pair({
-      address: '127.0.0.1',
-      port: agent.port,
-      token: agent.token,
-      expectedFingerprint: agent.fingerprint,
-    });
-  }
-  await until(
-    async () =>
-      (await core().fleet.list()).sites.flatMap((s) => s.agents).filter((a) => a.state.kind === 'online')
-        .length === 2,
-    'both agents online',
-    20_000,
-  );
+  await pairOnline(core().fleet, [t.agents.london, t.agents.paris]);
   // The same back end as pool web's member on both agents; a service using it on each.
   for (const agentId of [london, paris]) {
     let { revision } = await core().config.get(agentId);

@@ -10,6 +10,7 @@ import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import { RSA_LEAF_CN, type Corpus } from '../support/cert-corpus.ts';
 import { type Backend } from '../support/backends.ts';
 import { until } from '../support/engine.ts';
+import { pairOnline } from '../support/pair-online.ts';
 import { freePort } from '../support/ports.ts';
 import { type RunningConsoleCore } from '../../src-main/core/console-core.ts';
 import { FleetManager } from '../../src-main/fleet/index.ts';
@@ -76,15 +77,7 @@ async function httpsService(agentId: string, name: string, certificate: string):
 
 describe('certs.replaceEverywhere over real agents', () => {
   it('replaces every entry holding the old certificate on each agent: HTTPS shows the new one', async () => {
-    for (const agent of [a, b]) {
-      await core.fleet.pair({
-        address: '127.0.0.1',
-        port: agent.port,
-        token: agent.token,
-        expectedFingerprint: agent.fingerprint,
-      });
-    }
-    await until(async () => (await online(a.id)) && (await online(b.id)), 'both agents online', 15_000);
+    await pairOnline(core.fleet, [a, b], 15_000);
 
     const old = await inspectOld();
     expect(old.pushable).toBe(true);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../support/backends.ts';
 import { startCoreFleet, type CoreFleet } from '../support/core-fleet.ts';
-import { until } from '../support/engine.ts';
+import { pairOnline } from '../support/pair-online.ts';
 import { freePort } from '../support/ports.ts';
 
 let setup: CoreFleet;
@@ -17,19 +17,7 @@ beforeAll(async () => {
   setup = await startCoreFleet('daily', ['rs']);
   [rs] = setup.backends as [Backend];
   const { core, a, b } = setup;
-  for (const agent of [a, b])
-    await core.fleet.pair({
-      address: '127.0.0.1',
-      port: agent.port,
-      token: agent.token,
-      expectedFingerprint: agent.fingerprint,
-    });
-  await until(
-    async () =>
-      (await core.fleet.list()).sites.flatMap((s) => s.agents).every((x) => x.state.kind === 'online'),
-    'both agents online',
-    15_000,
-  );
+  await pairOnline(core.fleet, [a, b], 15_000);
 }, 60_000);
 afterAll(() => setup?.close());
 

@@ -20,6 +20,7 @@ import { openNodeConsoleStore } from '../../src-main/store/index.ts';
 import type { Backend } from '../support/backends.ts';
 import { startCoreFleet, type CoreFleet } from '../support/core-fleet.ts';
 import { until } from '../support/engine.ts';
+import { pairOnline } from '../support/pair-online.ts';
 import { freePort } from '../support/ports.ts';
 import { QUICK_TUNING } from '../support/quick-tuning.ts';
 
@@ -37,20 +38,7 @@ beforeAll(async () => {
   setup = await startCoreFleet('dash', ['web1', 'web2', 'api1']);
   [web1, web2, api1] = setup.backends as [Backend, Backend, Backend];
   const { core, a, b } = setup;
-  for (const agent of [a, b]) {
-    await core.fleet.pair({
-      address: '127.0.0.1',
-      port: agent.port,
-      token: agent.token,
-      expectedFingerprint: agent.fingerprint,
-    });
-  }
-  await until(
-    async () =>
-      (await core.fleet.list()).sites.every((s) => s.agents.every((x) => x.state.kind === 'online')),
-    'both agents online',
-    15_000,
-  );
+  await pairOnline(core.fleet, [a, b], 15_000);
   const check = { type: 'http', path: '/health', intervalMs: 300, timeoutMs: 300, rise: 1, fall: 1 } as const;
   const [wwwPort, apiPort] = [await freePort(), await freePort()];
   const server = (x: Backend) => ({ name: x.name, address: '127.0.0.1', port: x.port });
