@@ -94,6 +94,44 @@ describe('AlertCenter', () => {
     expect(alerts.list().alerts).toHaveLength(3);
   });
 
+  it('evicts the alert resolved longest ago first, whatever order they were raised in', () => {
+    const alerts = center({ max: 3 });
+    alerts.raise(down('p/a'));
+    alerts.raise(down('p/b'));
+    alerts.raise(down('p/c'));
+    now += 1_000;
+    alerts.resolve('server-down|a1|p/b');
+    now += 1_000;
+    alerts.resolve('server-down|a1|p/a');
+    alerts.raise(down('p/d'));
+    // b was resolved before a, though raised after it.
+    expect(alerts.list().alerts.map((a) => [a.id.split('|')[2], a.resolvedAt === undefined])).toEqual([
+      ['p/d', true],
+      ['p/c', true],
+      ['p/a', false],
+    ]);
+    // Raised again, a is active, and no longer a resolved one to evict: c, the oldest active, goes.
+    alerts.raise(down('p/a'));
+    alerts.raise(down('p/e'));
+    expect(alerts.list().alerts.map((a) => a.id.split('|')[2])).toEqual(['p/e', 'p/a', 'p/d']);
+  });
+
+  it('expires resolved alerts after a day, those read back from the file too', async () => {
+    const file = join(dir, 'alerts.json');
+    const alerts = center({ file });
+    alerts.raise(down('p/a'));
+    alerts.raise(down('p/b'));
+    alerts.resolve('server-down|a1|p/a');
+    now += 3_600_000;
+    alerts.resolve('server-down|a1|p/b');
+    await alerts.close();
+    now += 86_400_000 - 1_000;
+    const again = center({ file });
+    expect(again.list().alerts.map((a) => a.id.split('|')[2])).toEqual(['p/b']);
+    now += 3_600_000;
+    expect(again.list().alerts).toEqual([]);
+  });
+
   it('keeps resolved alerts a day', () => {
     const alerts = center();
     alerts.raise(down('p/a'));
