@@ -13,6 +13,7 @@ import { PASSWORD } from '../support/cert-corpus.ts';
 import { HOP_INT1_CN, HOP_INT2_CN, HOP_LEAF_CN } from '../support/aia-corpus.ts';
 import { startBackend, type Backend } from '../support/backends.ts';
 import { selfSigned } from '../support/pki.ts';
+import { pairOnFleetScreen } from '../support/fleet-screen-pairing.ts';
 import { freePort } from '../support/ports.ts';
 import { axeViolations } from './axe.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './console-under-test.ts';
@@ -84,22 +85,7 @@ const screenButton = (name: string) =>
 describe('the Console in Chromium', () => {
   it('pairs two agents on two sites from the Fleet screen', async () => {
     const { page } = t;
-    for (const agent of [t.agents.london, t.agents.paris]) {
-      await page.getByRole('button', { name: 'Pair an agent by address…' }).click();
-      const form = page.getByRole('form', { name: 'Pair an agent' });
-      await form.getByLabel('Address').fill('127.0.0.1');
-      await form.getByLabel('Port').fill(String(agent.port));
-      await form.getByLabel('Token').fill(agent.token);
-      await form.getByRole('button', { name: 'Pair' }).click();
-      // By address, the fingerprint is shown and pinned only once confirmed.
-      const confirm = page.getByRole('group', { name: 'Confirm the fingerprint' });
-      expect(await confirm.textContent()).toContain(agent.fingerprint);
-      await confirm.getByRole('button', { name: 'Pin it and pair' }).click();
-      const paired = page.getByRole('status').filter({ hasText: `Paired with ${agent.name}` });
-      await paired.waitFor();
-      expect(await paired.textContent()).toContain(agent.fingerprint);
-      await paired.getByRole('button', { name: 'Done' }).click();
-    }
+    for (const agent of [t.agents.london, t.agents.paris]) await pairOnFleetScreen(page, agent);
     for (const site of ['london', 'paris']) {
       await page
         .getByRole('region', { name: `Site ${site}` })

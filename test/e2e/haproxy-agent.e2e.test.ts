@@ -20,6 +20,7 @@ import { startBackend, type Backend } from '../support/backends.ts';
 import { until } from '../support/engine.ts';
 import { startFleetAgent, type FleetAgent } from '../support/fleet-agent.ts';
 import { TestPki, type Issued } from '../support/pki.ts';
+import { pairOnFleetScreen } from '../support/fleet-screen-pairing.ts';
 import { freePort } from '../support/ports.ts';
 import { axeViolations } from './axe.ts';
 import { RENDERER_DIR, SCREENSHOT_DIR } from './console-under-test.ts';
@@ -131,21 +132,7 @@ afterEach(async ({ task }) => {
 
 describe('a built-in agent and an HAProxy agent in one Console', () => {
   it('pairs both from the Fleet screen, which shows each engine and its version', async () => {
-    for (const agent of [builtin, haproxy]) {
-      await page.getByRole('button', { name: 'Pair an agent by address…' }).click();
-      const form = page.getByRole('form', { name: 'Pair an agent' });
-      await form.getByLabel('Address').fill('127.0.0.1');
-      await form.getByLabel('Port').fill(String(agent.port));
-      await form.getByLabel('Token').fill(agent.token);
-      await form.getByRole('button', { name: 'Pair' }).click();
-      // By address, the fingerprint is shown and pinned only once confirmed.
-      const confirm = page.getByRole('group', { name: 'Confirm the fingerprint' });
-      expect(await confirm.textContent()).toContain(agent.fingerprint);
-      await confirm.getByRole('button', { name: 'Pin it and pair' }).click();
-      const paired = page.getByRole('status').filter({ hasText: `Paired with ${agent.name}` });
-      await paired.waitFor();
-      await paired.getByRole('button', { name: 'Done' }).click();
-    }
+    for (const agent of [builtin, haproxy]) await pairOnFleetScreen(page, agent);
     const engineOf = (name: string) => page.getByRole('row', { name }).getByRole('cell').nth(2);
     await until(
       async () => /haproxy/.test((await engineOf('lb-haproxy').textContent()) ?? ''),
