@@ -18,18 +18,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Alert, AlertKind, AlertList, AlertSeverity } from '../../shared/ipc/alerts.ts';
+import type { Alert, AlertList } from '../../shared/ipc/alerts.ts';
 import { ALERT_KINDS } from '../../shared/ipc/alerts.ts';
 import { MAX_RAISED, type ConsoleEvent } from '../../shared/ipc/events.ts';
 
-export interface AlertInput {
-  id: string;
-  kind: AlertKind;
-  severity: AlertSeverity;
-  message: string;
-  agentId?: string;
-  site?: string;
-}
+/** What raising an alert says; the center keeps the times and the count. */
+export type AlertInput = Pick<Alert, 'id' | 'kind' | 'severity' | 'message' | 'agentId' | 'site'>;
 
 export interface AlertCenterOptions {
   /** alerts.json; none keeps them in memory only (the CLI). */
