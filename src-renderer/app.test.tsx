@@ -205,6 +205,15 @@ describe('App: every screen has an address', () => {
     await waitFor(() => expect(window.location.hash).toBe('#/health?state=up&q=cas'));
   });
 
+  it("keeps the Dashboard's time range in the URL", async () => {
+    window.history.replaceState(null, '', '#/dashboard?range=24h');
+    setup();
+    const range = await screen.findByRole('group', { name: 'Time range' });
+    expect(within(range).getByRole('button', { pressed: true }).textContent).toBe('Last 24 h');
+    fireEvent.click(within(range).getByRole('button', { name: 'Last 15 min' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/dashboard?range=15m'));
+  });
+
   it('puts the screen chosen in the nav into the URL, and Back returns to the one before', async () => {
     setup();
     await openFleet();

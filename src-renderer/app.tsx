@@ -129,7 +129,14 @@ function Shell({ api }: { api: DesktopApi }) {
       </header>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
       <main id="main" tabIndex={-1}>
-        {screen === 'dashboard' && <DashboardScreen onOpenHealth={openHealth} onOpenAgent={openAgent} />}
+        {screen === 'dashboard' && (
+          <DashboardScreen
+            onOpenHealth={openHealth}
+            onOpenAgent={openAgent}
+            initialRange={route?.screen === 'dashboard' ? route.range : undefined}
+            onRange={(range) => replace({ screen: 'dashboard', range })}
+          />
+        )}
         {/* Not before the first answer decides the opening screen: Fleet would fetch the whole
             health snapshot (11 MB with 50,000 servers) only to give way to the Dashboard, which
             it then slows by a second or more (bench:ui's fleet case). */}
@@ -146,7 +153,12 @@ function Shell({ api }: { api: DesktopApi }) {
           <CertificatesScreen />
         </Kept>
         <Kept id="templates" current={screen}>
-          <TemplatesScreen />
+          <TemplatesScreen
+            initialTemplate={route?.screen === 'templates' ? route.template : undefined}
+            onTemplate={(template) =>
+              replace(template ? { screen: 'templates', template } : { screen: 'templates' })
+            }
+          />
         </Kept>
         {screen === 'activity' && (
           <ActivityScreen

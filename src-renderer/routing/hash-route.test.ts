@@ -16,6 +16,8 @@ describe('routes', () => {
     ],
     ['#/health?site=', { screen: 'health', health: { site: '' } }],
     ['#/about', { screen: 'about' }],
+    ['#/dashboard?range=24h', { screen: 'dashboard', range: '24h' }],
+    ['#/templates?template=builtin%3Aexchange', { screen: 'templates', template: 'builtin:exchange' }],
   ])('%s ⇄ route', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
     expect(parseRoute(formatRoute(route))).toEqual(route);
@@ -29,6 +31,8 @@ describe('routes', () => {
     ['#/health?state=exploded&sort=sideways', { screen: 'health' }],
     ['#/agent/%E0%A4%A', { screen: 'agent' }],
     ['#/settings/extra', { screen: 'settings' }],
+    ['#/dashboard?range=forever', { screen: 'dashboard' }],
+    ['#/templates?template=', { screen: 'templates' }],
   ])('%s names no route, or drops what it cannot use', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -40,5 +44,6 @@ describe('routes', () => {
         health: { site: null, agentId: null, state: 'all', text: '', sort: 'state' },
       }),
     ).toBe('#/health');
+    expect(formatRoute({ screen: 'dashboard', range: '1h' })).toBe('#/dashboard');
   });
 });

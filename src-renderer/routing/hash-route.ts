@@ -1,12 +1,13 @@
 /**
  * Every screen has an address in the URL's fragment, so a reload or a link opens the same
  * screen with the same filters: `#/health?site=east&state=down`, `#/agent/<id>`,
- * `#/activity/<id>`. The fragment, not the path: Electron loads a file:// page, where paths mean
+ * `#/activity/<id>`, `#/dashboard?range=24h`, `#/templates?template=<key>`. The fragment, not the path: Electron loads a file:// page, where paths mean
  * nothing, and browser mode serves one page. (Browser mode's `#secret=…` is read and removed
  * from the address before any route is read: resolve-api.ts.) Pure: no React, no DOM.
  */
 import type { HealthFilters, SortKey, StateFilter } from '../features/health/health-rows.ts';
 import { HEALTH_STATES } from '../../shared/model/health.ts';
+import { TIME_RANGES, type TimeRange } from '../../shared/ipc/dashboard.ts';
 
 export const SCREEN_IDS = [
   'dashboard',
@@ -27,6 +28,10 @@ export interface Route {
   agentId?: string;
   /** The Health screen's filters that differ from none. */
   health?: Partial<HealthFilters>;
+  /** The Dashboard's time range, when not the default (1h). */
+  range?: TimeRange;
+  /** The Templates screen's chosen template from the library (its key); a file has none. */
+  template?: string;
 }
 
 const SORTS: readonly SortKey[] = ['state', 'name', 'agent', 'since'];
@@ -56,6 +61,14 @@ export function parseRoute(hash: string): Route | undefined {
     if (sort && (SORTS as readonly string[]).includes(sort)) health.sort = sort as SortKey;
     if (Object.keys(health).length) route.health = health;
   }
+  if (screen === 'dashboard') {
+    const range = new URLSearchParams(match[3] ?? '').get('range');
+    if (range && (TIME_RANGES as readonly string[]).includes(range)) route.range = range as TimeRange;
+  }
+  if (screen === 'templates') {
+    const template = new URLSearchParams(match[3] ?? '').get('template');
+    if (template) route.template = template;
+  }
   return route;
 }
 
@@ -75,6 +88,10 @@ export function formatRoute(route: Route): string {
     const query = q.toString();
     if (query) hash += `?${query}`;
   }
+  if (route.screen === 'dashboard' && route.range && route.range !== '1h')
+    hash += `?${new URLSearchParams({ range: route.range }).toString()}`;
+  if (route.screen === 'templates' && route.template)
+    hash += `?${new URLSearchParams({ template: route.template }).toString()}`;
   return hash;
 }
 

@@ -28,10 +28,24 @@ export interface DashboardNavigation {
   onOpenAgent: (agentId: string) => void;
 }
 
-export function DashboardScreen({ onOpenHealth, onOpenAgent }: DashboardNavigation) {
+export function DashboardScreen({
+  onOpenHealth,
+  onOpenAgent,
+  initialRange,
+  onRange,
+}: DashboardNavigation & {
+  /** The range the address names (routing/hash-route.ts); the default is the last hour. */
+  initialRange?: TimeRange | undefined;
+  /** Each range chosen, for the address. */
+  onRange?: (range: TimeRange) => void;
+}) {
   const api = useApi();
   const view = useQuery(dashboardQueries.view(api));
-  const [range, setRange] = useState<TimeRange>('1h');
+  const [range, setRangeState] = useState<TimeRange>(initialRange ?? '1h');
+  const setRange = (next: TimeRange) => {
+    setRangeState(next);
+    onRange?.(next);
+  };
   const [chosen, setChosen] = useState<string>();
   const sites = view.data?.sites ?? [];
   // The first site with a problem, else the first: the admin sees what matters without a click.

@@ -219,6 +219,23 @@ describe('TemplatesScreen: choosing a template', () => {
     expect(screen.getByRole('heading', { name: /Parameters of Lync/ })).toBeTruthy();
   });
 
+  it('opens on the template the address names, and tells each choice for the address', async () => {
+    const chosen: (string | undefined)[] = [];
+    const test = createTestApi({
+      listTemplates: ok({ templates: [lync, offload, importedTcp] }),
+      listAgents: ok(AGENTS),
+    });
+    const key = `builtin:${lync.template.id}`;
+    renderWithApi(<TemplatesScreen initialTemplate={key} onTemplate={(k) => chosen.push(k)} />, test);
+    const lyncOption = await screen.findByRole('radio', { name: /Lync \/ Skype for Business reverse proxy/ });
+    await waitFor(() => expect((lyncOption as HTMLInputElement).checked).toBe(true));
+    expect(screen.getByRole('heading', { name: /Parameters of Lync/ })).toBeTruthy();
+    // Opened from the address: nothing to write back.
+    expect(chosen).toEqual([]);
+    await pick(/RDP farm/);
+    expect(chosen).toEqual([`imported:${importedTcp.template.id}`]);
+  });
+
   it('shows a failed listing inline, with a retry', async () => {
     const { test } = setup({ listTemplates: fail('INTERNAL', 'library unreadable (ref 9)') });
     const alert = await screen.findByRole('alert');

@@ -14,7 +14,7 @@ import { unwrap } from '../../../shared/ipc/errors.ts';
 import type { ParamsInput } from '../../../shared/ipc/channels.ts';
 import type { TemplatePreview } from '../../../shared/ipc/templates.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { fleetQueries, haQueries } from '../../api/queries.ts';
+import { fleetQueries, haQueries, templateQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { AgentPicker } from './agent-picker.tsx';
@@ -25,7 +25,7 @@ import { ParamForm } from './param-form.tsx';
 import { type FieldValue, type FormValues, initialValues, resolveForm } from './param-values.ts';
 import { PreviewList } from './preview-list.tsx';
 import { TemplatePicker } from './template-picker.tsx';
-import type { ChosenTemplate } from './template-source.ts';
+import { type ChosenTemplate, fromEntry } from './template-source.ts';
 import './templates.css';
 
 type PreviewRequest = ParamsInput<'previewTemplate'> & { params: Record<string, unknown> };
@@ -54,7 +54,15 @@ interface ApplyRun {
   preview: PreviewRun;
 }
 
-export function TemplatesScreen() {
+export function TemplatesScreen({
+  initialTemplate,
+  onTemplate,
+}: {
+  /** A library template's key the address names (routing/hash-route.ts): chosen once listed. */
+  initialTemplate?: string | undefined;
+  /** Each choice, for the address: a library template's key, undefined for a file. */
+  onTemplate?: (key: string | undefined) => void;
+} = {}) {
   const api = useApi();
   const client = useQueryClient();
   const id = useId();
@@ -135,7 +143,8 @@ export function TemplatesScreen() {
     if (focusProblem) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [focusProblem]);
 
-  const choose = (template: ChosenTemplate) => {
+  const choose = (template: ChosenTemplate, fromAddress = false) => {
+    if (!fromAddress) onTemplate?.(template.source === 'file' ? undefined : template.key);
     setChosen(template);
     setValues(initialValues(template.parameters));
     setAttempted(false);
@@ -145,6 +154,18 @@ export function TemplatesScreen() {
     applyMutation.reset();
     pairMutation.reset();
   };
+
+  // The template the address names, once the library lists it (a reload, a link); each
+  // address once, so choosing another template afterwards is not undone.
+  const library = useQuery(templateQueries.list(api));
+  const routed = useRef<string>(undefined);
+  useEffect(() => {
+    if (initialTemplate === undefined || routed.current === initialTemplate || !library.data) return;
+    routed.current = initialTemplate;
+    const entry = library.data.templates.map(fromEntry).find((t) => t.key === initialTemplate);
+    if (entry) choose(entry, true);
+    // Not on choose (a new function each render): on the address and the list only.
+  }, [initialTemplate, library.data]);
 
   /** Preview on `ids` (the chosen agents, or only the failed ones when retrying). */
   const previewOn = (ids: string[], pairs: ChosenPair[] = chosenPairs) => {
