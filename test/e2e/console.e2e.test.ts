@@ -6,7 +6,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../support/cert-corpus.ts';
@@ -15,6 +15,7 @@ import { startBackend, type Backend } from '../support/backends.ts';
 import { selfSigned } from '../support/pki.ts';
 import { pairOnFleetScreen } from '../support/fleet-screen-pairing.ts';
 import { freePort } from '../support/ports.ts';
+import { httpsGet } from '../support/tls.ts';
 import { axeViolations } from './axe.ts';
 import { startConsoleUnderTest, type ConsoleUnderTest } from './console-under-test.ts';
 
@@ -57,26 +58,7 @@ function getOverTls(
   path: string,
   host = '127.0.0.1',
 ): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host,
-        port,
-        path,
-        servername: HOP_LEAF_CN,
-        headers: { host: HOP_LEAF_CN },
-        ca: t.corpus.read('root.pem'),
-        agent: false,
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return httpsGet({ host, port, path, servername: HOP_LEAF_CN, ca: t.corpus.read('root.pem') });
 }
 
 const screenButton = (name: string) =>

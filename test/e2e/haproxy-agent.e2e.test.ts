@@ -8,7 +8,6 @@
  * the pool member up on both.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
@@ -22,6 +21,7 @@ import { startFleetAgent, type FleetAgent } from '../support/fleet-agent.ts';
 import { TestPki, type Issued } from '../support/pki.ts';
 import { pairOnFleetScreen } from '../support/fleet-screen-pairing.ts';
 import { freePort } from '../support/ports.ts';
+import { httpsGet } from '../support/tls.ts';
 import { axeViolations } from './axe.ts';
 import { RENDERER_DIR, SCREENSHOT_DIR } from './console-under-test.ts';
 
@@ -57,26 +57,7 @@ async function importCertificate(agent: FleetAgent): Promise<void> {
 
 /** One request on a new connection, as a client on the internet sends it (SNI, the root trusted). */
 function getOverTls(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/engines',
-        servername: SITE_NAME,
-        headers: { host: SITE_NAME },
-        ca: leaf.root,
-        agent: false,
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return httpsGet({ port, path: '/engines', servername: SITE_NAME, ca: leaf.root });
 }
 
 async function screenshot(name: string): Promise<void> {
