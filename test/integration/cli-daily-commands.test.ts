@@ -27,20 +27,7 @@ beforeAll(async () => {
   upPort = (up.address() as { port: number }).port;
   downPort = await closedPort();
   client = await managementClient(a);
-  const pushed = await fleet.cli(
-    'cert',
-    'push',
-    'leaf-rsa.key',
-    'leaf-rsa.pem',
-    'intermediate.pem',
-    'root.pem',
-    '--agents',
-    'daily-a',
-    '--name',
-    'www',
-    '--no-aia',
-  );
-  expect(pushed.code, pushed.err).toBe(0);
+  await fleet.pushLeaf('daily-a', 'www');
   const check = { type: 'tcp', intervalMs: 100, timeoutMs: 1000, rise: 1, fall: 1 };
   await client.result('config.apply', {
     config: {

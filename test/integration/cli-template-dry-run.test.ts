@@ -19,20 +19,7 @@ beforeAll(async () => {
   fleet = await startCliFleet('dry');
   await fleet.pairBoth();
   client = await managementClient(fleet.a);
-  const pushed = await fleet.cli(
-    'cert',
-    'push',
-    'leaf-rsa.key',
-    'leaf-rsa.pem',
-    'intermediate.pem',
-    'root.pem',
-    '--agents',
-    'dry-a,dry-b',
-    '--name',
-    'www',
-    '--no-aia',
-  );
-  expect(pushed.code, pushed.err).toBe(0);
+  await fleet.pushLeaf('dry-a,dry-b', 'www');
 }, 60_000);
 afterAll(async () => {
   client?.close();

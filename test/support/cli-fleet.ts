@@ -22,6 +22,11 @@ export interface CliFleet {
   cli(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
   /** `portico pair` of both agents with their token files; throws with the CLI's words if one fails. */
   pairBoth(): Promise<void>;
+  /**
+   * `portico cert push` of the corpus' RSA leaf (RSA_LEAF_CN: key, leaf, intermediate and
+   * root) to `agents` (`a,b`) under `name`; throws with the CLI's words if it fails.
+   */
+  pushLeaf(agents: string, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,21 @@ export async function startCliFleet(prefix: string): Promise<CliFleet> {
         if (paired.code !== 0)
           throw new Error(`portico pair ${agent.name} exited ${paired.code}: ${paired.err}`);
       }
+    },
+    async pushLeaf(agents, name) {
+      const files = ['leaf-rsa.key', 'leaf-rsa.pem', 'intermediate.pem', 'root.pem'];
+      const pushed = await fleet.cli(
+        'cert',
+        'push',
+        ...files,
+        '--agents',
+        agents,
+        '--name',
+        name,
+        '--no-aia',
+      );
+      if (pushed.code !== 0)
+        throw new Error(`portico cert push exited ${pushed.code}: ${pushed.err}${pushed.out}`);
     },
     async close() {
       await Promise.all([a, b].map((x) => x.dispose()));
