@@ -7,40 +7,7 @@ import {
   refsText,
   valueAt,
 } from './change-text.ts';
-import {
-  Pool as PoolSchema,
-  VirtualService as VirtualServiceSchema,
-  type Pool,
-  type VirtualService,
-} from '../model/config.ts';
-
-/** A pool as an agent reports it (defaults filled). */
-function pool(name: string, servers: [string, string, number][], extra: Record<string, unknown> = {}): Pool {
-  return PoolSchema.parse({
-    name,
-    servers: servers.map(([n, address, port]) => ({ name: n, address, port })),
-    ...extra,
-  });
-}
-
-/** A virtual service as an agent reports it, sending to `poolName` (http unless `extra` says). */
-function service(
-  name: string,
-  port: number,
-  poolName: string,
-  extra: Record<string, unknown> = {},
-): VirtualService {
-  const doc: Record<string, unknown> = {
-    name,
-    listen: { address: '0.0.0.0', port },
-    protocol: 'http',
-    pool: poolName,
-    ...extra,
-  };
-  return VirtualServiceSchema.parse(
-    Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)),
-  );
-}
+import { pool, service } from '../../test/support/reported-objects.ts';
 
 const before = pool('web', [
   ['web01', '10.0.0.1', 80],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatsHistoryResult } from '../../shared/protocol/history.ts';
-import { LATENCY_BUCKETS_MS } from '../../shared/protocol/stats.ts';
+import { LATENCY_BUCKETS_MS, REFUSALS } from '../../shared/protocol/stats.ts';
 import { AGG_5XX, AGG_ACTIVE, AGG_LATENCY, AGG_REQUESTS, percentileMs, slotLinesOf } from './slot-lines.ts';
 
 const BUCKETS = LATENCY_BUCKETS_MS.length + 1;
@@ -48,17 +48,7 @@ function answer(): StatsHistoryResult {
     bytesIn: col(0, null, 0),
     bytesOut: col(0, null, 0),
     latency: latency(Array.from({ length: BUCKETS }, (_, b) => (b === 2 ? [100, 0, 50] : [0, 0, 0]))),
-    refused: Object.fromEntries(
-      [
-        'connections',
-        'connectionsPerSource',
-        'headerTimeout',
-        'bodyTimeout',
-        'handshakeTimeout',
-        'tunnels',
-        'badRequest',
-      ].map((k) => [k, col(0, null, 0)]),
-    ),
+    refused: Object.fromEntries(REFUSALS.map((k) => [k, col(0, null, 0)])),
     activeConnections: { last: col(7, null, 3), max: col(9, null, 4) },
     tunnels: { last: col(0, null, 0), max: col(0, null, 0) },
   };

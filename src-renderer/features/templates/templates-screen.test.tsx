@@ -12,17 +12,9 @@ import {
   type Handlers,
   type TestApi,
 } from '../../../test/support/renderer/test-api.ts';
+import { pool, service } from '../../../test/support/reported-objects.ts';
 import { TemplatesScreen } from './templates-screen.tsx';
-import {
-  importedTcp,
-  lync,
-  offload,
-  placement,
-  pool,
-  service,
-  tcpDocument,
-  usage,
-} from './test-templates.ts';
+import { importedTcp, lync, offload, placement, tcpDocument, usage } from './test-templates.ts';
 
 afterEach(cleanup);
 

@@ -5,12 +5,6 @@
  */
 import type { CertificateUsageView, CertPlacement } from '../../../shared/ipc/certs.ts';
 import type { TemplateEntry } from '../../../shared/ipc/templates.ts';
-import {
-  Pool as PoolSchema,
-  VirtualService as VirtualServiceSchema,
-  type Pool,
-  type VirtualService,
-} from '../../../shared/model/config.ts';
 import { Template } from '../../../shared/templates/template.ts';
 import { TemplateInfo } from '../../../shared/protocol/template.ts';
 import lyncJson from '../../../shared/templates/builtin/lync-reverse-proxy.json' with { type: 'json' };
@@ -50,39 +44,4 @@ export function usage(...certs: CertPlacement[][]): CertificateUsageView {
     })),
     unreachable: [],
   };
-}
-
-/** A pool as an agent reports it (config defaults filled in). */
-export function pool(
-  name: string,
-  servers: [string, string, number][],
-  extra: Record<string, unknown> = {},
-): Pool {
-  return PoolSchema.parse({
-    name,
-    servers: servers.map(([n, address, p]) => ({ name: n, address, port: p })),
-    ...extra,
-  });
-}
-
-/**
- * A virtual service as an agent reports it, sending to `poolName` (http unless `extra` says;
- * `pool: undefined` in `extra` leaves the pool out).
- */
-export function service(
-  name: string,
-  port: number,
-  poolName: string,
-  extra: Record<string, unknown> = {},
-): VirtualService {
-  const doc: Record<string, unknown> = {
-    name,
-    listen: { address: '0.0.0.0', port },
-    protocol: 'http',
-    pool: poolName,
-    ...extra,
-  };
-  return VirtualServiceSchema.parse(
-    Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)),
-  );
 }
