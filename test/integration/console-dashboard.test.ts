@@ -237,6 +237,7 @@ describe('the dashboard over real agents', () => {
       'the agent history',
       10_000,
     );
-    expect(existsSync(join(dir, HISTORY_DIR))).toBe(true);
+    // The slots reach the charts first and the files a moment later (written in the background).
+    await until(() => existsSync(join(dir, HISTORY_DIR)), 'the history in the Console directory', 10_000);
   }, 30_000);
 });
