@@ -11,6 +11,8 @@
  * answer for, sends the rest to its pool: lb-paris-1's port-80 service, which answers its
  * own. So both agents prove the same name, each with its own order and account.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../src-main/fleet/index.ts';
@@ -109,7 +111,10 @@ beforeAll(async () => {
   });
 }, 120_000);
 
+const after: (() => Promise<void>)[] = [];
+
 afterAll(async () => {
+  for (const f of after.splice(0)) await f();
   await t?.close();
   await pebble?.stop();
   await dns?.stop();
@@ -200,9 +205,17 @@ describe('certificates from an ACME CA, in Chromium', () => {
 
   it('shows the CA’s problem in words next to the agent it could not reach', async () => {
     const { page } = t;
-    // lb-paris-1's port 80 goes away: lb-london-1 forwards its challenge to nobody.
-    await t.console.fleet.client(t.agents.paris.id)!.request('virtualService.upsert', {
-      virtualService: { ...redirect('port80', ports.paris80), enabled: false },
+    // lb-london-1 forwards lb-paris-1's challenge to a server that knows nothing of it (404).
+    // A server of the test's own, not a port given up: another test file could take a freed
+    // port and hold the CA's validation until it times out.
+    const stranger = createServer((_, res) => res.writeHead(404).end('no such token'));
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    after.push(() => new Promise<void>((resolve) => stranger.close(() => resolve())));
+    await t.console.fleet.client(t.agents.london.id)!.request('pool.upsert', {
+      pool: {
+        name: 'paris80',
+        servers: [{ name: 'stranger', address: '127.0.0.1', port: (stranger.address() as AddressInfo).port }],
+      },
     });
     const form = page.getByRole('form', { name: 'Request a certificate' });
     await form.getByLabel(/lb-london-1/).uncheck();
