@@ -9,6 +9,7 @@
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { basename } from 'node:path';
 import type { AgentConfig } from '../../shared/model/config.ts';
 import type { ConfigProblem } from '../../shared/model/validate.ts';
 
@@ -89,7 +90,10 @@ export async function ownersOf(port: number): Promise<Owner[]> {
       const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
       if (inode === undefined || !inodes.has(inode)) continue;
       const pid = Number(entry);
-      const name = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')).trim() || 'a process';
+      // The program's file name: comm can be a thread's name (Node's main thread says MainThread).
+      const exe = basename(await readlink(`/proc/${entry}/exe`).catch(() => ''));
+      const comm = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')).trim();
+      const name = exe || comm || 'a process';
       owners.push({ pid, label: `${name} (pid ${pid})`, ours: await isOurs(pid) });
       break;
     }

@@ -45,7 +45,7 @@ describe.each(ENGINES)('%s engine', (kind) => {
   it('refuses the apply and names the process that holds the address', async () => {
     const answer = await client.call('config.apply', { config: http('web', port) });
     expect('error' in answer && answer.error.message).toMatch(
-      new RegExp(`127\\.0\\.0\\.1:${port} is already in use by \\S+ \\(pid ${process.pid}\\)`),
+      new RegExp(`127\\.0\\.0\\.1:${port} is already in use by node \\(pid ${process.pid}\\)`),
     );
     const problems = ('error' in answer && (answer.error.data as { problems: unknown[] }).problems) || [];
     expect(problems).toContainEqual({
