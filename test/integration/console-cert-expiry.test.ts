@@ -5,48 +5,35 @@
  * notification tells), and the alert ends once the certificate is gone. The certificate-check
  * clock is injected, so the same certificate is seen at each point of its life.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/ipc/alerts.ts';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
-import { createConsoleCore, type RunningConsoleCore } from '../../src-main/core/console-core.ts';
-import { FleetManager } from '../../src-main/fleet/index.ts';
-import { openNodeConsoleStore } from '../../src-main/store/index.ts';
+import type { RunningConsoleCore } from '../../src-main/core/console-core.ts';
+import type { FleetManager } from '../../src-main/fleet/index.ts';
 import { until } from '../support/engine.ts';
 import { startFleetAgent, type FleetAgent } from '../support/fleet-agent.ts';
 import { selfSigned } from '../support/pki.ts';
-import { QUICK_TUNING } from '../support/quick-tuning.ts';
+import { startTestConsoleCore, type TestConsoleCore } from '../support/test-console-core.ts';
 
 const DAY_MS = 86_400_000;
 
 let agent: FleetAgent;
-let dir: string;
+let running: TestConsoleCore | undefined;
 let fleet: FleetManager;
 let core: RunningConsoleCore;
-const events: ConsoleEvent[] = [];
+let events: ConsoleEvent[] = [];
 /** The certificate checks' clock: moved by each test. */
 let now = Date.now();
 let notAfter: number;
 
 beforeAll(async () => {
   agent = await startFleetAgent({ name: 'lb-expiry', site: 'east' });
-  dir = mkdtempSync(join(tmpdir(), 'portico-cert-expiry-'));
-  const store = openNodeConsoleStore({ cwd: dir });
-  fleet = new FleetManager({ store, tuning: QUICK_TUNING });
-  core = createConsoleCore({
-    store,
-    fleet,
-    log: pino({ level: 'silent' }),
-    configDir: dir,
+  running = startTestConsoleCore('cert-expiry', {
     // Checked again every 100 ms: each test moves the clock and waits for the next check.
     certWatch: { settleMs: 50, everyMs: 100, now: () => now },
   });
-  core.subscribe((event) => events.push(event));
-  fleet.start();
+  ({ fleet, core, events } = running);
   await core.fleet.pair({
     address: '127.0.0.1',
     port: agent.port,
@@ -61,10 +48,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await core?.close();
-  await fleet?.close();
+  await running?.close();
   await agent?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const expiryAlerts = async () =>

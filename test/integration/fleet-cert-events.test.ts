@@ -6,29 +6,24 @@
  * nothing else), so the renewal, asked by nobody, becomes a `certs` event for the renderer and
  * a new check of the expiry watch, whose critical alert moves to the renewed certificate.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import { certAlertId } from '../../src-main/alerts/cert-watch.ts';
-import { createConsoleCore, type RunningConsoleCore } from '../../src-main/core/console-core.ts';
-import { AgentClient, FleetManager, type FleetChange } from '../../src-main/fleet/index.ts';
-import { openNodeConsoleStore } from '../../src-main/store/index.ts';
+import type { RunningConsoleCore } from '../../src-main/core/console-core.ts';
+import { AgentClient, type FleetChange, type FleetManager } from '../../src-main/fleet/index.ts';
 import { until } from '../support/engine.ts';
 import { startFleetAgent, type FleetAgent } from '../support/fleet-agent.ts';
 import { startChallengeDns, startPebble, type ChallengeDns, type Pebble } from '../support/pebble.ts';
 import { freePort } from '../support/ports.ts';
-import { QUICK_TUNING } from '../support/quick-tuning.ts';
+import { startTestConsoleCore, type TestConsoleCore } from '../support/test-console-core.ts';
 
 let dns: ChallengeDns;
 let pebble: Pebble;
 let agent: FleetAgent;
-let dir: string;
+let running: TestConsoleCore | undefined;
 let fleet: FleetManager;
 let core: RunningConsoleCore;
-const events: ConsoleEvent[] = [];
+let events: ConsoleEvent[] = [];
 const changes: FleetChange[] = [];
 
 beforeAll(async () => {
@@ -37,20 +32,13 @@ beforeAll(async () => {
   // Renewed at two thirds of the lifetime: 20 s after issue.
   pebble = await startPebble({ httpPort, dnsPort: dns.port, validitySeconds: 30 });
   agent = await startFleetAgent({ name: 'acme-lb', site: 'east' });
-  dir = mkdtempSync(join(tmpdir(), 'portico-fleet-cert-events-'));
-  const store = openNodeConsoleStore({ cwd: dir });
-  fleet = new FleetManager({ store, tuning: QUICK_TUNING });
-  core = createConsoleCore({
-    store,
-    fleet,
-    log: pino({ level: 'silent' }),
-    configDir: dir,
+  running = startTestConsoleCore('fleet-cert-events', {
     certs: { systemRoots: false },
     certWatch: { settleMs: 100 },
   });
-  core.subscribe((event) => events.push(event));
+  ({ fleet, core, events } = running);
+  // Nothing is paired yet, so no change has been missed.
   fleet.onChange((change) => changes.push(change));
-  fleet.start();
   await fleet.pair({ address: '127.0.0.1', port: agent.port, token: agent.token });
   const client = fleet.client(agent.id)!;
   await client.whenOnline(10_000);
@@ -66,12 +54,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  core?.close();
-  await fleet?.close();
+  await running?.close();
   await agent?.dispose();
   await pebble?.stop();
   await dns?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('a renewal the agent runs by itself reaches the renderer and moves the expiry alert to the new certificate', async () => {

@@ -3,18 +3,13 @@
  * back ends, the certificate corpus (its root trusted instead of the system's), and the core on
  * a fleet manager whose retries are quick, with every pushed event recorded.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { makeCorpus, type Corpus } from './cert-corpus.ts';
 import type { ConsoleEvent } from '../../shared/ipc/events.ts';
 import { startBackend, type Backend } from './backends.ts';
-import { createConsoleCore, type RunningConsoleCore } from '../../src-main/core/console-core.ts';
-import { FleetManager } from '../../src-main/fleet/index.ts';
+import type { RunningConsoleCore } from '../../src-main/core/console-core.ts';
+import type { FleetManager } from '../../src-main/fleet/index.ts';
 import { startFleetAgent, type FleetAgent } from './fleet-agent.ts';
-import { QUICK_TUNING } from './quick-tuning.ts';
-import { openNodeConsoleStore } from '../../src-main/store/index.ts';
+import { startTestConsoleCore } from './test-console-core.ts';
 
 export interface CoreFleet {
   a: FleetAgent;
@@ -37,19 +32,10 @@ export async function startCoreFleet(prefix: string, backendNames: string[]): Pr
     ...backendNames.map((name) => startBackend(name)),
   ]);
   const corpus = makeCorpus();
-  const dir = mkdtempSync(join(tmpdir(), `portico-${prefix}-`));
-  const store = openNodeConsoleStore({ cwd: dir });
-  const fleet = new FleetManager({ store, tuning: QUICK_TUNING });
-  const core = createConsoleCore({
-    store,
-    fleet,
-    log: pino({ level: 'silent' }),
-    configDir: dir,
+  const running = startTestConsoleCore(prefix, {
     certs: { systemRoots: false, trustedRoots: [corpus.read('root.pem')] },
   });
-  const events: ConsoleEvent[] = [];
-  core.subscribe((event) => events.push(event));
-  fleet.start();
+  const { dir, fleet, core, events } = running;
   return {
     a: a as FleetAgent,
     b: b as FleetAgent,
@@ -60,11 +46,9 @@ export async function startCoreFleet(prefix: string, backendNames: string[]): Pr
     core,
     events,
     async close() {
-      core.close();
-      await fleet.close();
+      await running.close();
       await Promise.all([a.dispose(), b.dispose(), ...backends.map((x) => (x as Backend).close())]);
       corpus.cleanup();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
