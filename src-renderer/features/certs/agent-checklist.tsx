@@ -11,6 +11,7 @@ import { fleetQueries } from '../../api/queries.ts';
 import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { toggled } from '../../components/toggled.ts';
 
 const isOnline = (a: AgentView) => a.state.kind === 'online';
 
@@ -41,13 +42,7 @@ export function AgentChecklist({
   problem: ReactNode;
 }) {
   const { fleet, agents, selected, setSelected } = choice;
-  const toggle = (agentId: string, on: boolean) =>
-    setSelected((held) => {
-      const next = new Set(held);
-      if (on) next.add(agentId);
-      else next.delete(agentId);
-      return next;
-    });
+  const toggle = (agentId: string, on: boolean) => setSelected((held) => toggled(held, agentId, on));
   return (
     <fieldset className="push-agents" {...aria}>
       <legend>Agents</legend>

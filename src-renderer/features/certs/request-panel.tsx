@@ -16,6 +16,7 @@ import { queryKeys } from '../../api/query-keys.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { fieldProblems } from '../../components/form-field.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { toggled } from '../../components/toggled.ts';
 import {
   acmeFailureText,
   DIRECTORY_CHOICES,
@@ -244,14 +245,7 @@ export function RequestPanel({ onClose }: { onClose: () => void }) {
               <input
                 type="checkbox"
                 checked={bind.has(service)}
-                onChange={(e) =>
-                  setBind((held) => {
-                    const next = new Set(held);
-                    if (e.target.checked) next.add(service);
-                    else next.delete(service);
-                    return next;
-                  })
-                }
+                onChange={(e) => setBind((held) => toggled(held, service, e.target.checked))}
               />
               {service}{' '}
               <span className="muted">

@@ -10,6 +10,7 @@ import { useApi } from '../../api/api-context.tsx';
 import { healthQueries } from '../../api/queries.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { toggled } from '../../components/toggled.ts';
 import { BulkConfirm, type BulkAsk } from './bulk-confirm.tsx';
 import { everywhereRows, type Scope } from './bulk-targets.ts';
 import { HealthFiltersBar } from './health-filters-bar.tsx';
@@ -47,12 +48,7 @@ export function HealthScreen({
   const agentNames = useMemo(() => new Map(rows.map((r) => [r.agentId, r.agentName])), [rows]);
 
   const onSelect = useCallback<RowActions['onSelect']>((row, on) => {
-    setSelected((held) => {
-      const next = new Set(held);
-      if (on) next.add(row.id);
-      else next.delete(row.id);
-      return next;
-    });
+    setSelected((held) => toggled(held, row.id, on));
   }, []);
   const everywhere = (from: (typeof rows)[number], scope: Scope): BulkAsk & { from: string } => ({
     rows: everywhereRows(rows, from, scope),

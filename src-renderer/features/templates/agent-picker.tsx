@@ -9,6 +9,7 @@ import { fleetQueries } from '../../api/queries.ts';
 import { AgentStateBadge } from '../../components/agent-state-badge.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { toggled } from '../../components/toggled.ts';
 
 export function AgentPicker({
   selected,
@@ -21,12 +22,7 @@ export function AgentPicker({
   const agents = useQuery(fleetQueries.agents(api));
   const sites = agents.data?.sites ?? [];
 
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(id);
-    else next.delete(id);
-    onChange(next);
-  };
+  const toggle = (id: string, on: boolean) => onChange(toggled(selected, id, on));
   const online = sites.flatMap((s) => s.agents.filter((a) => a.state.kind === 'online').map((a) => a.id));
 
   return (

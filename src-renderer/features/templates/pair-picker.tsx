@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { PairView } from '../../../shared/ipc/ha.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { haQueries } from '../../api/queries.ts';
+import { toggled } from '../../components/toggled.ts';
 
 /** The two agents of a pair both of whose members this Console reads; undefined otherwise. */
 export function pairAgentIds(pair: PairView): [string, string] | undefined {
@@ -29,12 +30,7 @@ export function PairPicker({
   const pairs = useQuery(haQueries.pairs(api));
   const list = pairs.data?.pairs ?? [];
   if (list.length === 0) return null;
-  const toggle = (name: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(name);
-    else next.delete(name);
-    onChange(next);
-  };
+  const toggle = (name: string, on: boolean) => onChange(toggled(selected, name, on));
   const alone = list.filter(
     (p) => !selected.has(p.name) && p.members.some((m) => m.agentId && agentsAlone.has(m.agentId)),
   );
