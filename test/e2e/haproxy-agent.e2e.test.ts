@@ -3,8 +3,8 @@
  * (`--engine haproxy`, Debian's HAProxy as the agent's child), both real processes, paired from
  * the Fleet screen in Chromium, which shows each agent's engine and its version; then the same
  * template (HTTPS offload, with a certificate each agent holds) applied to both from the
- * Templates screen, each with its own port (one host: two agents cannot hold one address and
- * port). Each engine serves it, its own counters show the requests, and the Health screen shows
+ * Templates screen, each on its own loopback address as appliances have theirs (one host: two
+ * agents cannot hold one address and port). Each engine serves it, its own counters show the requests, and the Health screen shows
  * the pool member up on both.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -56,8 +56,8 @@ async function importCertificate(agent: FleetAgent): Promise<void> {
 }
 
 /** One request on a new connection, as a client on the internet sends it (SNI, the root trusted). */
-function getOverTls(port: number): Promise<{ status: number; body: string }> {
-  return httpsGet({ port, path: '/engines', servername: SITE_NAME, ca: leaf.root });
+function getOverTls(host: string, port: number): Promise<{ status: number; body: string }> {
+  return httpsGet({ host, port, path: '/engines', servername: SITE_NAME, ca: leaf.root });
 }
 
 async function screenshot(name: string): Promise<void> {
@@ -129,16 +129,17 @@ describe('a built-in agent and an HAProxy agent in one Console', () => {
   }, 60_000);
 
   it('applies one template to both, and each engine serves it', async () => {
-    // One address and port cannot serve two agents on one host (the HAProxy engine refuses a
-    // port another process holds), so each agent gets the template with its own port: the same
-    // document otherwise, from the same screen.
-    const ports = { 'lb-builtin': await freePort(), 'lb-haproxy': await freePort() };
+    // Each appliance has its own public address; on this one host an address:port another
+    // process holds is refused, so each agent gets its own loopback address, the same port and
+    // the same document otherwise, from the same screen.
+    const vips = { 'lb-builtin': '127.0.0.1', 'lb-haproxy': '127.0.0.2' };
+    const port = await freePort();
     await screenButton('Templates').click();
-    for (const [name, port] of Object.entries(ports)) {
+    for (const [name, vip] of Object.entries(vips)) {
       await page.getByRole('radio', { name: /^HTTPS offload/ }).check();
       const form = page.getByRole('form', { name: 'Parameters and agents' });
       await form.getByLabel(/^Service name/).fill('www');
-      await form.getByLabel(/^Virtual IP/).fill('127.0.0.1');
+      await form.getByLabel(/^Virtual IP/).fill(vip);
       await form.getByLabel(/^HTTPS port/).fill(String(port));
       await form.getByLabel(/^Certificate/).selectOption('www');
       if ((await form.getByLabel('Name of server 1').count()) === 0)
@@ -146,7 +147,7 @@ describe('a built-in agent and an HAProxy agent in one Console', () => {
       await form.getByLabel('Name of server 1').fill('web1');
       await form.getByLabel('Address of server 1').fill('127.0.0.1');
       await form.getByLabel(/^Real-server port/).fill(String(backend.port));
-      for (const other of Object.keys(ports))
+      for (const other of Object.keys(vips))
         await form.getByLabel(new RegExp(other)).setChecked(other === name);
       await form.getByRole('button', { name: 'Preview' }).click();
       await page
@@ -162,14 +163,14 @@ describe('a built-in agent and an HAProxy agent in one Console', () => {
       await screenshot(`engines-template-applied-${name}`);
     }
 
-    // The same document on both, but for the port.
+    // The same document on both, but for the address.
     for (const agent of [builtin, haproxy]) {
       const { config } = await opened.core.config.get(agent.id);
       expect(config.virtualServices.find((vs) => vs.name === 'www')).toMatchObject({
         protocol: 'https',
         pool: 'www',
         tls: { certificates: ['www'] },
-        listen: { address: '127.0.0.1', port: ports[agent.name as keyof typeof ports] },
+        listen: { address: vips[agent.name as keyof typeof vips], port },
       });
       expect(config.pools.find((p) => p.name === 'www')?.servers).toMatchObject([
         { name: 'web1', address: '127.0.0.1', port: backend.port },
@@ -183,7 +184,7 @@ describe('a built-in agent and an HAProxy agent in one Console', () => {
       0;
     for (const agent of [builtin, haproxy]) {
       for (let i = 0; i < 5; i++) {
-        const answer = await getOverTls(ports[agent.name as keyof typeof ports]);
+        const answer = await getOverTls(vips[agent.name as keyof typeof vips], port);
         expect(answer.status).toBe(200);
         const echoed = JSON.parse(answer.body) as { backend: string; headers: Record<string, string> };
         expect(echoed.backend).toBe('web1');
