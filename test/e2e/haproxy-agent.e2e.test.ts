@@ -4,8 +4,8 @@
  * the Fleet screen in Chromium, which shows each agent's engine and its version; then the same
  * template (HTTPS offload, with a certificate each agent holds) applied to both from the
  * Templates screen, each on its own loopback address as appliances have theirs (one host: two
- * agents cannot hold one address and port). Each engine serves it, its own counters show the requests, and the Health screen shows
- * the pool member up on both.
+ * agents cannot hold one address and port). Each engine serves it, its own counters show the
+ * requests, and the Health screen shows the pool member up on both.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
