@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared/ipc/errors.ts';
 import { exchangeConfig, pool, richPool, richService, service } from './agent-test-data.ts';
-import { currentRevisionOf, fileProblems, parsePath, problemsFromError, usedByOf } from './form-problems.ts';
+import { currentRevisionOf, fileProblems, parsePath, problemsFromError } from './form-problems.ts';
 import {
   emptyPoolValues,
   newServerRow,
@@ -270,13 +270,6 @@ describe('paths, revisions and usedBy', () => {
     const details = { agentCode: 'CONFLICT', currentRevision: 9 };
     expect(currentRevisionOf(new ConsoleError('CONFLICT', 'stale', details))).toBe(9);
     expect(currentRevisionOf(new ConsoleError('INVALID_CONFIG', 'x', details))).toBeUndefined();
-  });
-
-  it('reads the services of an IN_USE only', () => {
-    const details = { agentCode: 'IN_USE', usedBy: ['owa', 'smtp'] };
-    expect(usedByOf(new ConsoleError('IN_USE', 'in use', details))).toEqual(['owa', 'smtp']);
-    expect(usedByOf(new ConsoleError('IN_USE', 'in use', {}))).toEqual([]);
-    expect(usedByOf(new ConsoleError('CONFLICT', 'x', details))).toBeUndefined();
   });
 
   it('sends a problem for a hidden field to the list (a cookie name with cookies off)', () => {

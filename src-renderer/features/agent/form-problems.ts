@@ -187,10 +187,3 @@ export function currentRevisionOf(error: unknown): number | undefined {
 
 export const isConflict = (error: unknown): boolean =>
   error instanceof ConsoleError && error.code === 'CONFLICT';
-
-/** The services an IN_USE refusal names (a pool still in use), or undefined for any other error. */
-export function usedByOf(error: unknown): string[] | undefined {
-  if (!(error instanceof ConsoleError) || error.code !== 'IN_USE') return undefined;
-  const details = z.looseObject({ usedBy: z.array(z.string()) }).safeParse(error.details);
-  return details.success ? details.data.usedBy : [];
-}

@@ -7,13 +7,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { unwrap } from '../../../shared/ipc/errors.ts';
+import { usedByOf } from '../../../shared/ipc/in-use.ts';
 import type { ObjectKind } from '../../../shared/model/config-diff.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { listText } from './describe-pool.ts';
-import { isConflict, usedByOf } from './form-problems.ts';
+import { isConflict } from './form-problems.ts';
 import type { Applied } from './use-object-form.ts';
 
 const NOUN: Record<ObjectKind, string> = { pool: 'pool', virtualService: 'virtual service' };

@@ -7,7 +7,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CertPlacement } from '../../../shared/ipc/certs.ts';
-import { ConsoleError, unwrap } from '../../../shared/ipc/errors.ts';
+import { unwrap } from '../../../shared/ipc/errors.ts';
+import { usedByOf } from '../../../shared/ipc/in-use.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { queryKeys } from '../../api/query-keys.ts';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
@@ -16,12 +17,6 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 /** "entry “www” on lb1 (site amsterdam)": where the copy is, in the admin's words. */
 export function placementText(p: Pick<CertPlacement, 'entry' | 'agentName' | 'site'>): string {
   return `entry “${p.entry}” on ${p.agentName} (${p.site ? `site ${p.site}` : 'no site'})`;
-}
-
-function usedByOf(error: unknown): string[] | undefined {
-  if (!(error instanceof ConsoleError) || error.code !== 'IN_USE') return undefined;
-  const usedBy = (error.details as { usedBy?: unknown } | undefined)?.usedBy;
-  return Array.isArray(usedBy) ? usedBy.map(String) : [];
 }
 
 export function CertDelete({ placement, subject }: { placement: CertPlacement; subject: string }) {
