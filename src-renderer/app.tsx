@@ -67,8 +67,12 @@ function Shell({ api }: { api: DesktopApi }) {
   useAlertNotifications(api);
   const fleet = useQuery(fleetQueries.agents(api));
   const [chosen, setScreen] = useState<string>();
-  // Until the admin chooses: the Dashboard when agents are paired, else Fleet to pair one.
-  const screen = chosen ?? (fleet.data && fleet.data.sites.length > 0 ? 'dashboard' : 'fleet');
+  // Until the admin chooses: the Dashboard when agents were paired at start, else Fleet to pair
+  // one. Decided once, on the first answer: pairing the first agent must not pull the Fleet
+  // screen (and its pairing dialog) away from under the admin.
+  const [opening, setOpening] = useState<string>();
+  if (opening === undefined && fleet.data) setOpening(fleet.data.sites.length > 0 ? 'dashboard' : 'fleet');
+  const screen = chosen ?? opening ?? 'fleet';
   // The agent the Agent screen shows: kept here so Fleet's "Open" and the screen's picker agree.
   const [agentId, setAgentId] = useState<string>();
   // What the Health screen opens with; the counter makes each opening start from it.
