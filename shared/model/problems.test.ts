@@ -53,6 +53,8 @@ const BAD: [string, unknown, RegExp][] = [
     /listen.port: write 443 as a number, without quotes/,
   ],
   ['a port that is text', doc([service({ listen: { port: 'https' } })]), /listen.port: enter a number/],
+  // A form's number field holding text reaches the schema as NaN, never to be said as "null".
+  ['a port that is NaN', doc([service({ listen: { port: Number.NaN } })]), /listen.port: enter a number/],
   [
     'a fractional weight',
     doc(undefined, [pool({ servers: [server({ weight: 1.5 })] })]),

@@ -38,6 +38,8 @@ function wrongType(issue: Issue & { expected?: string }): string {
       ? `enter ${want}`
       : `write ${issue.input} as ${want}, without quotes`;
   }
+  // NaN is what a form makes of a number field holding text ("soon"); JSON would show it as null.
+  if (typeof issue.input === 'number' && Number.isNaN(issue.input)) return `enter ${want}`;
   return `write ${want} here, not ${shown(issue.input)}`;
 }
 
