@@ -24,6 +24,8 @@ const RAW = /Too (small|big)|expected (string|number)|Invalid (input|option)|rec
  * not taken for one.
  */
 const METHOD = /\b[A-Za-z]+\.[A-Za-z]+:/;
+/** A program's word for a value that is not there, which the admin never typed. */
+const NO_VALUE = /\b(null|undefined|NaN)\b/;
 
 let t: ConsoleUnderTest;
 let pki: TestPki;
@@ -85,6 +87,7 @@ function expectPlain(messages: string[], what: string): void {
   for (const message of messages) {
     expect(message, `${what}: raw validation text`).not.toMatch(RAW);
     expect(message, `${what}: a method name`).not.toMatch(METHOD);
+    expect(message, `${what}: a program's word for no value`).not.toMatch(NO_VALUE);
   }
 }
 
@@ -96,6 +99,7 @@ describe('plain words and CA bundles, in Chromium', () => {
     expect('virtualService.upsert: the agent is offline').toMatch(METHOD);
     expect('realServer.setEnabled: the agent is offline').toMatch(METHOD);
     expect('127.0.0.1:8080 is already in use').not.toMatch(METHOD);
+    expect('write a number here, not null').toMatch(NO_VALUE);
   });
 
   it('pushes a CA bundle (a root, no key) to two agents from the Certificates screen', async () => {
