@@ -208,7 +208,7 @@ describe('New virtual service', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
 
     const refusal = await within(form).findByText(/The agent refused the virtual service/);
-    expect(refusal.closest('[role="alert"]')?.textContent).toContain('INVALID_CONFIG');
+    expect(refusal.closest('[role="alert"]')?.getAttribute('data-code')).toBe('INVALID_CONFIG');
     const listen = within(form).getByLabelText('Listen port') as HTMLInputElement;
     expect(listen.getAttribute('aria-invalid')).toBe('true');
     expect(problemOf(listen)).toBe('port 8443 is in use');
@@ -340,7 +340,7 @@ describe('Edit a virtual service', () => {
 
     const alert = await within(form).findByRole('alert');
     expect(alert.textContent).toContain('The configuration changed elsewhere (now revision 9)');
-    expect(alert.textContent).toContain('CONFLICT');
+    expect(alert.getAttribute('data-code')).toBe('CONFLICT');
 
     // Meanwhile another console raised owa's header limit: the reload must keep it.
     const newer = { ...richService(), maxHeaderBytes: 65536 } as VirtualService;

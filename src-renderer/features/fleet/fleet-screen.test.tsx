@@ -167,7 +167,7 @@ describe('Pairing', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Pair' }));
     const alert = await within(form).findByRole('alert');
     expect(alert.textContent).toContain('The agent refused the token.');
-    expect(alert.textContent).toContain('AUTH_FAILED');
+    expect(alert.getAttribute('data-code')).toBe('AUTH_FAILED');
   });
 
   it('sends the advertised fingerprint and shows the pinned one', async () => {

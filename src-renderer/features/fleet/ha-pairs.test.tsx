@@ -135,7 +135,7 @@ describe('HA pairs on the Fleet screen', () => {
     fireEvent.click(within(pair).getByRole('button', { name: 'Fail over to lb2' }));
     const alert = await within(pair).findByRole('alert');
     expect(alert.textContent).toContain('lb2 is fault: it could not take over');
-    expect(alert.textContent).toContain('PAIR_REFUSED');
+    expect(alert.getAttribute('data-code')).toBe('PAIR_REFUSED');
   });
 
   it('refetches the pairs when an agent reports a VRRP transition', async () => {

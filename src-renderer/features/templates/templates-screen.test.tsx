@@ -429,7 +429,7 @@ describe('TemplatesScreen: preview', () => {
     );
 
     const e4 = screen.getByRole('listitem', { name: 'Preview on edge-4' });
-    expect(within(e4).getByRole('alert').textContent).toContain('TEMPLATE_INVALID');
+    expect(within(e4).getByRole('alert').getAttribute('data-code')).toBe('TEMPLATE_INVALID');
     const problems = within(e4).getByRole('list', { name: 'Problems' });
     expect(problems.textContent).toContain('params.certificate: no certificate "lyncweb" in the store');
     expect(problems.textContent).toContain('params.backendCa: no CA bundle "internal-ca" in the store');
@@ -569,7 +569,7 @@ describe('TemplatesScreen: apply', () => {
       'Added pool lync-fe-https and virtual service lync-https. Replaced virtual service lync-http.',
     );
     expect(bar('edge-2').value).toBe(2);
-    expect(within(row('edge-2')).getByRole('alert').textContent).toContain('CONFLICT');
+    expect(within(row('edge-2')).getByRole('alert').getAttribute('data-code')).toBe('CONFLICT');
     expect(row('edge-2').textContent).toMatch(
       /changed since the preview \(revision 4 runs now\).*Preview again/,
     );
