@@ -7,6 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useDensity } from '../display/density.tsx';
 import type { HealthRow as Row } from './health-rows.ts';
+import { HealthHead } from './health-head.tsx';
 import { HealthRow, type RowActions } from './health-row.tsx';
 
 export const ROW_HEIGHT = 52;
@@ -26,28 +27,33 @@ export function HealthList({ rows, actions }: { rows: Row[]; actions?: RowAction
   });
   // Sizes are estimated once per row and kept: a new height has them estimated again.
   useEffect(() => virtualizer.measure(), [virtualizer, height]);
+  // The header is row 1 (aria-rowcount counts it); it stays outside the scroller so that it
+  // is always in view and the virtualiser measures only server rows.
   return (
-    <div ref={scroller} className="health-scroller" role="table" aria-rowcount={rows.length} tabIndex={0}>
-      <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
-          return (
-            <div
-              key={item.key}
-              className="health-slot"
-              style={{ transform: `translateY(${item.start}px)`, height }}
-            >
-              <HealthRow
-                row={row}
-                rowIndex={item.index + 1}
-                selected={actions?.selected.has(row.id) ?? false}
-                onSelect={actions?.onSelect}
-                onEverywhere={actions?.onEverywhere}
-              />
-            </div>
-          );
-        })}
+    <div role="table" aria-label="Real servers" aria-rowcount={rows.length + 1} className="health-table">
+      <HealthHead />
+      <div ref={scroller} className="health-scroller" tabIndex={0}>
+        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <div
+                key={item.key}
+                className="health-slot"
+                style={{ transform: `translateY(${item.start}px)`, height }}
+              >
+                <HealthRow
+                  row={row}
+                  rowIndex={item.index + 2}
+                  selected={actions?.selected.has(row.id) ?? false}
+                  onSelect={actions?.onSelect}
+                  onEverywhere={actions?.onEverywhere}
+                />
+              </div>
+            );
+          })}
+        </div>
       </div>
     </div>
   );

@@ -25,7 +25,10 @@ export interface RowActions {
   onEverywhere: (row: Row) => void;
 }
 
-/** `rowIndex`: 1-based place in the whole list, so a screen reader says "row 812 of 50,000". */
+/**
+ * `rowIndex`: 1-based place in the whole table, the header being row 1, so a screen reader
+ * says "row 812 of 50,001".
+ */
 export const HealthRow = memo(function HealthRow({
   row,
   rowIndex,

@@ -37,7 +37,12 @@ function setup(handlers: Handlers = {}) {
   return { test, ...renderWithApi(<HealthScreen />, test) };
 }
 
-const rowNames = () => screen.queryAllByRole('row').map((r) => r.getAttribute('aria-label'));
+/** The server rows, by name: the header row (no label) is not one of them. */
+const rowNames = () =>
+  screen
+    .queryAllByRole('row')
+    .filter((r) => r.hasAttribute('aria-label'))
+    .map((r) => r.getAttribute('aria-label'));
 
 describe('HealthScreen', () => {
   it('shows loading', () => {
@@ -53,6 +58,31 @@ describe('HealthScreen', () => {
   it('says when there is nothing to show', async () => {
     setup({ healthSnapshot: ok(health(healthAgent(agent('a1', 'east'), {}))) });
     expect(await screen.findByText(/No real servers/)).toBeTruthy();
+  });
+
+  it('has column headers over one grid that the rows of every site share', async () => {
+    setup();
+    await waitFor(() => expect(rowNames()).toHaveLength(3));
+    const table = screen.getByRole('table', { name: 'Real servers' });
+    const headers = within(table).getAllByRole('columnheader');
+    expect(headers.map((h) => h.textContent)).toEqual([
+      'Selected',
+      'State',
+      'Real server',
+      'Agent and site',
+      'Reason',
+      'Last hour',
+      'Actions',
+    ]);
+    // Sites east (a1) and west (a2) in the one table: a cell under each header, one grid class.
+    const header = headers[0]!.closest('[role="row"]')!;
+    for (const name of ['a1 web/alpha', 'a2 mail/charlie']) {
+      const row = within(table).getByRole('row', { name });
+      expect(within(row).getAllByRole('cell')).toHaveLength(headers.length);
+      expect(row.classList.contains('health-row')).toBe(true);
+    }
+    expect(header.classList.contains('health-row')).toBe(true);
+    expect(header.getAttribute('aria-rowindex')).toBe('1');
   });
 
   it('lists every server, down first, with the reason', async () => {
@@ -218,6 +248,7 @@ describe('HealthScreen', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('50000 real servers'));
     await waitFor(() => expect(rowNames().length).toBeGreaterThan(0));
     expect(rowNames().length).toBeLessThan(40);
-    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('50000');
+    // The header row counts: 50,000 servers and the header.
+    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('50001');
   });
 });
