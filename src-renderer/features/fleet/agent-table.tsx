@@ -1,11 +1,29 @@
 /**
  * The agents of one site, one row each: connection, versions (the agent's, its engine's kind
  * and version), and what it runs (pools, virtual services, real servers, down).
+ *
+ * Every site gets its own table, and they line up (issue 16): the columns are defined once
+ * here, as the headers and as a colgroup whose widths (agent-table.css) hold with a fixed
+ * table layout, whatever each site's names and versions are.
  */
 import type { AgentView } from '../../../shared/ipc/fleet.ts';
 import { AgentActions } from './agent-actions.tsx';
 import { AgentState } from './agent-state.tsx';
 import type { AgentCounts } from './fleet-counts.ts';
+import './agent-table.css';
+
+/** The columns, in order: `id` names the width in agent-table.css; `hidden` headers are for screen readers. */
+const COLUMNS = [
+  { id: 'agent', label: 'Agent' },
+  { id: 'state', label: 'State' },
+  { id: 'version', label: 'Version' },
+  { id: 'engine', label: 'Engine' },
+  { id: 'pools', label: 'Pools' },
+  { id: 'services', label: 'Virtual services' },
+  { id: 'servers', label: 'Real servers' },
+  { id: 'down', label: 'Down' },
+  { id: 'actions', label: 'Actions', hidden: true },
+] as const;
 
 interface Props {
   agents: AgentView[];
@@ -16,20 +34,19 @@ interface Props {
 
 export function AgentTable({ agents, counts, versions, onOpenAgent }: Props) {
   return (
-    <table className="agents">
+    <table className="agents agent-table">
+      <colgroup>
+        {COLUMNS.map((c) => (
+          <col key={c.id} className={`col-${c.id}`} />
+        ))}
+      </colgroup>
       <thead>
         <tr>
-          <th scope="col">Agent</th>
-          <th scope="col">State</th>
-          <th scope="col">Version</th>
-          <th scope="col">Engine</th>
-          <th scope="col">Pools</th>
-          <th scope="col">Virtual services</th>
-          <th scope="col">Real servers</th>
-          <th scope="col">Down</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
+          {COLUMNS.map((c) => (
+            <th key={c.id} scope="col">
+              {'hidden' in c ? <span className="visually-hidden">{c.label}</span> : c.label}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
