@@ -1,20 +1,20 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CertificateUsageView } from '../../../shared/ipc/certs.ts';
+import type { FleetCertificatesView } from '../../../shared/ipc/acme.ts';
 import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { fp, inDays, placement, usage } from './cert-fixtures.ts';
-import { UsagePanel } from './usage-panel.tsx';
+import { copy, fp, inDays } from './cert-fixtures.ts';
+import { FleetPanel } from './fleet-panel.tsx';
 
 afterEach(cleanup);
 
-const VIEW: CertificateUsageView = {
+/** One certificate, two copies: each row deletes its own. */
+const mail = { subject: { cn: 'mail.example.com', dn: 'CN=mail.example.com' }, fingerprint: fp('02') };
+const VIEW: FleetCertificatesView = {
   certificates: [
-    usage('mail.example.com', inDays(40), {
-      fingerprint: fp('02'),
-      placements: [placement('a1', 'edge-1', 'mail', []), placement('a2', 'edge-2', 'mail-2024', ['owa'])],
-    }),
+    copy('mail', 'a1', { ...mail, agentName: 'edge-1', notAfter: inDays(40) }),
+    copy('mail-2024', 'a2', { ...mail, agentName: 'edge-2', notAfter: inDays(40), usedBy: ['owa'] }),
   ],
   unreachable: [],
 };
@@ -22,13 +22,13 @@ const VIEW: CertificateUsageView = {
 function setup(handlers: Handlers = {}) {
   const test = createTestApi({
     listAgents: ok(fleet({ ...agent('a1', 'east'), name: 'edge-1' })),
-    certificateUsage: ok(VIEW),
+    fleetCertificates: ok(VIEW),
     ...handlers,
   });
-  return { test, ...renderWithApi(<UsagePanel inspection={undefined} />, test) };
+  return { test, ...renderWithApi(<FleetPanel inspection={undefined} />, test) };
 }
 
-const row = () => screen.findByRole('row', { name: 'mail.example.com' });
+const row = (name = 'mail on edge-1') => screen.findByRole('row', { name });
 
 describe('CertDelete', () => {
   it('asks, naming the certificate, the entry and the agent, then deletes that copy only', async () => {
@@ -52,7 +52,7 @@ describe('CertDelete', () => {
       }),
     );
     // The list is read again, so the deleted copy leaves it.
-    await waitFor(() => expect(test.calls.filter((c) => c.channel === 'certificateUsage').length).toBe(2));
+    await waitFor(() => expect(test.calls.filter((c) => c.channel === 'fleetCertificates').length).toBe(2));
   });
 
   it('keeps the copy when the admin changes their mind', async () => {
@@ -72,7 +72,7 @@ describe('CertDelete', () => {
       removeCertificate: fail('IN_USE', 'certificate "mail-2024" is used by owa', { usedBy: ['owa'] }),
     });
     fireEvent.click(
-      within(await row()).getByRole('button', {
+      within(await row('mail-2024 on edge-2')).getByRole('button', {
         name: 'Delete mail.example.com, entry “mail-2024” on edge-2 (site east)',
       }),
     );

@@ -19,7 +19,10 @@ export function placementText(p: Pick<CertPlacement, 'entry' | 'agentName' | 'si
   return `entry “${p.entry}” on ${p.agentName} (${p.site ? `site ${p.site}` : 'no site'})`;
 }
 
-export function CertDelete({ placement, subject }: { placement: CertPlacement; subject: string }) {
+/** One copy: the store entry and the agent (with its site) holding it. */
+export type CertCopy = Pick<CertPlacement, 'agentId' | 'agentName' | 'site' | 'entry'>;
+
+export function CertDelete({ placement, subject }: { placement: CertCopy; subject: string }) {
   const api = useApi();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);

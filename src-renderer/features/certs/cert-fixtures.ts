@@ -1,11 +1,7 @@
 /** Small certificate views for this screen's tests; dates are relative to now, so expiry reads the same any day. */
-import type {
-  CertificateUsage,
-  CertInspection,
-  CertPlacement,
-  CertSummary,
-  InspectedCertView,
-} from '../../../shared/ipc/certs.ts';
+import type { FleetCertificate } from '../../../shared/ipc/acme.ts';
+import type { AcmeRenewalWire } from '../../../shared/protocol/acme-renewal.ts';
+import type { CertInspection, CertSummary, InspectedCertView } from '../../../shared/ipc/certs.ts';
 
 const DAY = 86_400_000;
 export const inDays = (days: number): string => new Date(Date.now() + days * DAY).toISOString();
@@ -80,33 +76,33 @@ export function inspection(overrides: Partial<CertInspection> = {}): CertInspect
   };
 }
 
-export function usage(
-  cn: string,
-  notAfter: string,
-  overrides: Partial<CertificateUsage> = {},
-): CertificateUsage {
-  return {
-    fingerprint: fp('DD'),
-    subject: { cn, dn: `CN=${cn}` },
-    issuer: { cn: 'Example Issuing CA', dn: 'CN=Example Issuing CA' },
-    sans: { dns: [cn], ip: [] },
-    notAfter,
-    placements: [],
-    ...overrides,
-  };
-}
-
-/** One stored copy: the entry `entry` on agent `agentId` (site east), used by the services `usedBy`. */
-export const placement = (
+/** One stored copy as the fleet table lists it: entry `name` on agent `agentId` ("edge-<id>", site east). */
+export const copy = (
+  name: string,
   agentId: string,
-  agentName: string,
-  entry: string,
-  usedBy: string[],
-): CertPlacement => ({
+  extra: Partial<FleetCertificate> = {},
+): FleetCertificate => ({
   agentId,
-  agentName,
+  agentName: `edge-${agentId}`,
   site: 'east',
-  entry,
-  usedBy,
-  importedAt: '2025-01-01T00:00:00Z',
+  name,
+  source: 'imported',
+  subject: { cn: `${name}.example.com`, dn: `CN=${name}.example.com` },
+  sans: { dns: [`${name}.example.com`], ip: [] },
+  notAfter: inDays(200),
+  fingerprint: `FP-${name}-${agentId}`,
+  usedBy: [],
+  attention: 'ok',
+  ...extra,
+});
+
+/** An ACME certificate's renewal state: renews in 30 days, no failure. */
+export const renewal = (extra: Partial<AcmeRenewalWire> = {}): AcmeRenewalWire => ({
+  directoryUrl: 'https://acme.example/dir',
+  domains: ['www.example.com'],
+  nextRenewalAt: inDays(30),
+  issuedAt: inDays(-60),
+  failures: 0,
+  renewing: false,
+  ...extra,
 });

@@ -5,7 +5,7 @@ import { MAX_CERT_FILE_BYTES } from '../../../shared/ipc/certs.ts';
 import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, fail, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { INTERMEDIATE, inspection, LEAF, ROOT } from './cert-fixtures.ts';
+import { copy, INTERMEDIATE, inspection, LEAF, ROOT } from './cert-fixtures.ts';
 import { CertificatesScreen } from './certificates-screen.tsx';
 
 afterEach(cleanup);
@@ -13,13 +13,15 @@ afterEach(cleanup);
 function setup(handlers: Handlers = {}) {
   const test = createTestApi({
     listAgents: ok(fleet(agent('a1', 'east'))),
-    certificateUsage: ok({ certificates: [], unreachable: [] }),
     fleetCertificates: ok({ certificates: [], unreachable: [] }),
     inspectCertificates: ok(inspection()),
     ...handlers,
   });
   return { test, ...renderWithApi(<CertificatesScreen />, test) };
 }
+
+/** One stored copy, so the fleet table and its row actions are on screen. */
+const ONE_COPY = { fleetCertificates: ok({ certificates: [copy('legacy', 'a1')], unreachable: [] }) };
 
 const file = (name: string, bytes: number[] = [0x30, 0x82, 0x01]) => new File([new Uint8Array(bytes)], name);
 
@@ -35,6 +37,16 @@ const inspectCalls = (test: ReturnType<typeof createTestApi>) =>
   test.calls.filter((c) => c.channel === 'inspectCertificates').map((c) => c.params as InspectParams);
 
 describe('CertificatesScreen: dropping files', () => {
+  it('shows the stored copies in one fleet table, read with one fan-out', async () => {
+    const { test } = setup(ONE_COPY);
+    await screen.findByRole('row', { name: 'legacy on edge-a1' });
+    expect(screen.getAllByRole('table')).toHaveLength(1);
+    expect(screen.getByRole('heading', { name: 'Certificates across the fleet' })).toBeTruthy();
+    expect(test.calls.filter((c) => c.channel === 'fleetCertificates')).toHaveLength(1);
+    // The old per-fingerprint usage list is not asked for: the fleet table holds where each copy is.
+    expect(test.calls.some((c) => c.channel === 'certificateUsage')).toBe(false);
+  });
+
   it('starts empty: nothing inspected, nothing sent', async () => {
     const { test } = setup();
     expect(screen.getByText(/No certificate inspected yet/)).toBeTruthy();
@@ -164,7 +176,7 @@ describe('CertificatesScreen: passwords', () => {
 
 describe('CertificatesScreen: the inspection', () => {
   async function inspected(result: CertInspection) {
-    const ctx = setup({ inspectCertificates: ok(result) });
+    const ctx = setup({ ...ONE_COPY, inspectCertificates: ok(result) });
     drop(file('leaf.pem'));
     const chain = await screen.findByRole('list', { name: 'Chain, leaf first' });
     return { ...ctx, chain };
@@ -269,7 +281,8 @@ describe('CertificatesScreen: the inspection', () => {
     expect((push as HTMLButtonElement).disabled).toBe(true);
     const reason = document.getElementById(push.getAttribute('aria-describedby')!);
     expect(reason?.textContent).toMatch(/It cannot be pushed: no private key was given/);
-    // No replace offered with something that cannot be pushed.
+    // No replace offered with something that cannot be pushed (the copy's row offers Delete only).
+    await screen.findByRole('button', { name: /^Delete legacy\.example\.com/ });
     expect(screen.queryByRole('button', { name: /Replace/ })).toBeNull();
   });
 
@@ -297,6 +310,6 @@ describe('CertificatesScreen: certificates from an ACME CA', () => {
     expect(screen.queryByRole('button', { name: 'Request a certificate' })).toBeNull();
     fireEvent.click(within(form).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('form', { name: 'Request a certificate' })).toBeNull();
-    expect(await screen.findByText(/Nothing expires or renews/)).toBeTruthy();
+    expect(await screen.findByText(/No certificates are stored/)).toBeTruthy();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Certificates: drop a PFX (or PEM/CRT/CER/DER/P7B files), see the chain the Console built
  * leaf → root and where each link came from, push it to agents with per-agent progress, and
- * see where every certificate is used across the fleet, with a replace action for renewals.
+ * see every stored copy across the fleet in one table, most urgent first, with its actions (renew,
+ * replace everywhere, delete).
  *
  * The files' bytes go to the main process, which parses them off the UI thread and keeps the
  * private key; this screen only ever holds the inspection's description and its id.
@@ -14,14 +15,13 @@ import { useApi } from '../../api/api-context.tsx';
 import { ErrorMessage, errorText } from '../../components/error-message.tsx';
 import { ChainView } from './chain-view.tsx';
 import { DropZone } from './drop-zone.tsx';
+import { FleetPanel } from './fleet-panel.tsx';
 import { passwordIssues } from './inspection-facts.ts';
 import { PasswordPrompt, type PasswordRequest } from './password-prompt.tsx';
 import { PushPanel } from './push-panel.tsx';
 import { HaPairPush } from '../fleet/ha-pair-push.tsx';
 import { isPfxName, readFiles, refuseFiles, type ReadFile } from './read-files.ts';
-import { RenewalPanel } from './renewal-panel.tsx';
 import { RequestPanel } from './request-panel.tsx';
-import { UsagePanel } from './usage-panel.tsx';
 import './certs.css';
 
 interface Dropped extends ReadFile {
@@ -157,8 +157,7 @@ export function CertificatesScreen() {
       {inspection && <PushPanel key={`push-${inspection.inspectionId}`} inspection={inspection} />}
       {inspection && <HaPairPush key={`pair-push-${inspection.inspectionId}`} inspection={inspection} />}
 
-      <RenewalPanel />
-      <UsagePanel inspection={inspection} />
+      <FleetPanel inspection={inspection} />
     </section>
   );
 }

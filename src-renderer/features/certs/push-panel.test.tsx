@@ -7,8 +7,8 @@ import { agent, fleet, T0 } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
 import { inspection, LEAF, ROOT } from './cert-fixtures.ts';
+import { FleetPanel } from './fleet-panel.tsx';
 import { PushPanel } from './push-panel.tsx';
-import { UsagePanel } from './usage-panel.tsx';
 
 afterEach(cleanup);
 
@@ -21,13 +21,13 @@ const FLEET = fleet(
 function setup(handlers: Handlers = {}, inspected = inspection()) {
   const test = createTestApi({
     listAgents: ok(FLEET),
-    certificateUsage: ok({ certificates: [], unreachable: [] }),
+    fleetCertificates: ok({ certificates: [], unreachable: [] }),
     ...handlers,
   });
   const ui = (
     <>
       <PushPanel inspection={inspected} />
-      <UsagePanel inspection={inspected} />
+      <FleetPanel inspection={inspected} />
     </>
   );
   return { test, ...renderWithApi(ui, test) };
@@ -198,7 +198,7 @@ describe('PushPanel', () => {
     await waitFor(() => expect(bar('edge-2').value).toBe(2));
     expect(bar('edge-1').value).toBe(2);
 
-    const usageBefore = test.calls.filter((c) => c.channel === 'certificateUsage').length;
+    const usageBefore = test.calls.filter((c) => c.channel === 'fleetCertificates').length;
     await act(async () =>
       reply.resolve(
         ok({
@@ -235,7 +235,7 @@ describe('PushPanel', () => {
     expect(two.textContent).toContain('failed');
     // A push that stored something refreshes where certificates are used.
     await waitFor(() =>
-      expect(test.calls.filter((c) => c.channel === 'certificateUsage').length).toBeGreaterThan(usageBefore),
+      expect(test.calls.filter((c) => c.channel === 'fleetCertificates').length).toBeGreaterThan(usageBefore),
     );
   });
 

@@ -44,8 +44,8 @@ export function PushPanel({ inspection }: { inspection: CertInspection }) {
   const push = useMutation({
     mutationFn: async (params: ParamsInput<'pushCertificate'>) => unwrap(await api.pushCertificate(params)),
     onSuccess: (result) => {
-      if (result.results.some((r) => r.ok))
-        void client.invalidateQueries({ queryKey: queryKeys.certsUsage() });
+      // Every certificate list (the fleet table, the templates' picker, search) shows the new copies.
+      if (result.results.some((r) => r.ok)) void client.invalidateQueries({ queryKey: queryKeys.certs });
     },
   });
 

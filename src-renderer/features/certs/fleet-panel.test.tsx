@@ -1,42 +1,15 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AcmeOutcome, FleetCertificate, FleetCertificatesView } from '../../../shared/ipc/acme.ts';
+import type { AcmeOutcome, FleetCertificatesView } from '../../../shared/ipc/acme.ts';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { Reply } from '../../../shared/ipc/errors.ts';
 import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { RenewalPanel } from './renewal-panel.tsx';
+import { copy as entry, inDays, renewal } from './cert-fixtures.ts';
+import { FleetPanel } from './fleet-panel.tsx';
 
 afterEach(cleanup);
-
-const DAY = 86_400_000;
-const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
-
-const entry = (name: string, agentId: string, extra: Partial<FleetCertificate>): FleetCertificate => ({
-  agentId,
-  agentName: `edge-${agentId}`,
-  site: 'east',
-  name,
-  source: 'imported',
-  subject: { cn: `${name}.example.com`, dn: `CN=${name}.example.com` },
-  sans: { dns: [`${name}.example.com`], ip: [] },
-  notAfter: inDays(200),
-  fingerprint: `FP-${name}-${agentId}`,
-  usedBy: [],
-  attention: 'ok',
-  ...extra,
-});
-
-const renewal = (extra: Partial<NonNullable<FleetCertificate['renewal']>> = {}) => ({
-  directoryUrl: 'https://acme.example/dir',
-  domains: ['www.example.com'],
-  nextRenewalAt: inDays(30),
-  issuedAt: inDays(-60),
-  failures: 0,
-  renewing: false,
-  ...extra,
-});
 
 /** In the core's order (attention, then expiry): the table shows it as it comes. */
 const VIEW: FleetCertificatesView = {
@@ -57,7 +30,7 @@ const VIEW: FleetCertificatesView = {
         },
       }),
     }),
-    entry('mail', 'a1', { notAfter: inDays(5), attention: 'expires-7d' }),
+    entry('mail', 'a1', { notAfter: inDays(5), attention: 'expires-7d', usedBy: ['owa', 'ews'] }),
     entry('adfs', 'a2', { notAfter: inDays(20), attention: 'expires-30d' }),
     entry('www', 'a1', { source: 'acme', notAfter: inDays(80), renewal: renewal(), attention: 'ok' }),
   ],
@@ -76,13 +49,13 @@ function setup(handlers: Handlers = {}) {
     fleetCertificates: ok(VIEW),
     ...handlers,
   });
-  return { test, ...renderWithApi(<RenewalPanel />, test) };
+  return { test, ...renderWithApi(<FleetPanel inspection={undefined} />, test) };
 }
 
 const rows = () => screen.getAllByRole('row').slice(1);
 
-describe('RenewalPanel', () => {
-  it('lists what needs attention first, with source, expiry and renewal state in words', async () => {
+describe('FleetPanel', () => {
+  it('lists every stored copy in one table, what needs attention first, with source, expiry, renewal state and use in words', async () => {
     setup();
     await screen.findByRole('row', { name: 'legacy on edge-a1' });
     expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual([
@@ -96,13 +69,30 @@ describe('RenewalPanel', () => {
       within(screen.getByRole('row', { name }))
         .getAllByRole('cell')
         .map((c) => c.textContent);
+    expect(screen.getAllByRole('table')).toHaveLength(1);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
+      'Entry',
+      'Agent',
+      'Source',
+      'Expires',
+      'Renewal',
+      'Used by',
+      'Actions',
+    ]);
+    expect(
+      within(screen.getByRole('row', { name: 'legacy on edge-a1' })).getByRole('rowheader').textContent,
+    ).toContain('legacy.example.com');
     expect(cells('legacy on edge-a1')).toEqual([
       'edge-a1 east',
       'Imported',
       expect.stringMatching(/Expired: expired 2 days ago$/),
       'Not renewed by the agent',
-      'Replace by hand',
+      'not used',
+      'Replace by handDelete',
     ]);
+    expect(cells('mail on edge-a1')[4]).toBe('owa, ews');
+    // Renew now on ACME copies, Delete on every copy.
+    expect(cells('www on edge-a2')[5]).toBe('Renew nowDelete');
     const failing = cells('www on edge-a2');
     expect(failing[1]).toBe('ACME');
     expect(failing[2]).toMatch(/Renewal failing: 2[45] days left$/);
@@ -114,7 +104,7 @@ describe('RenewalPanel', () => {
     const fine = cells('www on edge-a1');
     expect(fine[2]).toMatch(/^\d{4}-\d\d-\d\d(79|80) days left$/);
     expect(fine[3]).toBe(`Next renewal ${inDays(30).slice(0, 10)}`);
-    expect(screen.getByRole('note', { name: 'Agents not asked for renewals' }).textContent).toContain(
+    expect(screen.getByRole('note', { name: 'Agents not asked' }).textContent).toContain(
       'edge-a3: the agent is offline',
     );
   });

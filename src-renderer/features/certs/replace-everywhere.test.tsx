@@ -1,33 +1,47 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CertificateUsageView, CertInspection, ReplaceOutcome } from '../../../shared/ipc/certs.ts';
+import type { FleetCertificatesView } from '../../../shared/ipc/acme.ts';
+import type { CertInspection, ReplaceOutcome } from '../../../shared/ipc/certs.ts';
 import type { FanOutResult } from '../../../shared/ipc/channel.ts';
 import type { Reply } from '../../../shared/ipc/errors.ts';
 import { agent, fleet } from '../../../test/support/renderer/fixtures.ts';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok, type Handlers } from '../../../test/support/renderer/test-api.ts';
-import { fp, inDays, inspection, LEAF, placement, usage } from './cert-fixtures.ts';
-import { UsagePanel } from './usage-panel.tsx';
+import { copy, fp, inDays, inspection, LEAF } from './cert-fixtures.ts';
+import { FleetPanel } from './fleet-panel.tsx';
 
 afterEach(cleanup);
 
-const VIEW: CertificateUsageView = {
+/** mail.example.com is stored twice (edge-1 and edge-2): one certificate, two copies, two rows. */
+const VIEW: FleetCertificatesView = {
   certificates: [
-    usage('old.example.com', inDays(-3), {
-      fingerprint: fp('01'),
-      placements: [placement('a1', 'edge-1', 'old-example-com', [])],
-    }),
-    usage('mail.example.com', inDays(12.5), {
+    copy('old', 'a1', { notAfter: inDays(-3), attention: 'expired', fingerprint: fp('01') }),
+    copy('mail', 'a1', {
+      agentName: 'edge-1',
+      notAfter: inDays(12.5),
+      attention: 'expires-30d',
       fingerprint: fp('02'),
+      subject: { cn: 'mail.example.com', dn: 'CN=mail.example.com' },
       sans: { dns: ['mail.example.com', 'autodiscover.example.com'], ip: [] },
-      placements: [
-        placement('a1', 'edge-1', 'mail', ['owa', 'ews']),
-        placement('a2', 'edge-2', 'mail-2024', ['owa']),
-      ],
+      usedBy: ['owa', 'ews'],
     }),
-    usage('www.example.com', inDays(200.5), { fingerprint: LEAF.summary.fingerprint }),
+    copy('mail-2024', 'a2', {
+      agentName: 'edge-2',
+      notAfter: inDays(12.5),
+      attention: 'expires-30d',
+      fingerprint: fp('02'),
+      subject: { cn: 'mail.example.com', dn: 'CN=mail.example.com' },
+      sans: { dns: ['mail.example.com', 'autodiscover.example.com'], ip: [] },
+      usedBy: ['owa'],
+    }),
+    copy('www', 'a1', {
+      agentName: 'edge-1',
+      notAfter: inDays(200.5),
+      fingerprint: LEAF.summary.fingerprint,
+      subject: { cn: 'www.example.com', dn: 'CN=www.example.com' },
+    }),
   ],
-  unreachable: [{ agentId: 'a3', reason: 'the agent is offline (timeout)' }],
+  unreachable: [],
 };
 
 function setup(inspected: CertInspection | undefined, handlers: Handlers = {}) {
@@ -35,10 +49,10 @@ function setup(inspected: CertInspection | undefined, handlers: Handlers = {}) {
     listAgents: ok(
       fleet({ ...agent('a1', 'east'), name: 'edge-1' }, { ...agent('a3', 'west'), name: 'edge-3' }),
     ),
-    certificateUsage: ok(VIEW),
+    fleetCertificates: ok(VIEW),
     ...handlers,
   });
-  return { test, ...renderWithApi(<UsagePanel inspection={inspected} />, test) };
+  return { test, ...renderWithApi(<FleetPanel inspection={inspected} />, test) };
 }
 
 function deferred<T>() {
@@ -47,62 +61,30 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-describe('UsagePanel', () => {
-  it('lists certificates soonest expiry first, highlighting expired and expiring ones', async () => {
-    setup(undefined);
-    const rows = await screen.findAllByRole('row', { name: /example\.com/ });
-    expect(rows.map((r) => r.getAttribute('aria-label'))).toEqual([
-      'old.example.com',
-      'mail.example.com',
-      'www.example.com',
-    ]);
-    const expires = (row: HTMLElement) => within(row).getAllByRole('cell')[2]!;
-    expect(expires(rows[0]!).className).toContain('expiry-expired');
-    expect(expires(rows[0]!).textContent).toContain('Expired: expired 3 days ago');
-    expect(expires(rows[1]!).className).toContain('expiry-soon');
-    expect(expires(rows[1]!).textContent).toContain('Soon: 12 days left');
-    expect(expires(rows[2]!).className).toContain('expiry-ok');
-    expect(expires(rows[2]!).textContent).toContain('200 days left');
-
-    const mail = rows[1]!;
-    expect(mail.textContent).toContain('mail.example.com, autodiscover.example.com');
-    expect(mail.textContent).toContain('Example Issuing CA');
-    const placements = within(mail)
-      .getAllByRole('listitem')
-      .map((li) => li.textContent);
-    expect(placements).toEqual([
-      // Each copy with its own Delete (cert-delete.test.tsx).
-      'edge-1 east · entry “mail” · used by owa, ews Delete',
-      'edge-2 east · entry “mail-2024” · used by owa Delete',
-    ]);
-    expect(rows[0]?.textContent).toContain('not used');
-  });
-
-  it('names the agents it could not ask', async () => {
-    setup(undefined);
-    const note = await screen.findByRole('note', { name: 'Agents not asked' });
-    await waitFor(() => expect(note.textContent).toContain('edge-3: the agent is offline (timeout)'));
-  });
-
+describe('Replace everywhere, from the fleet table', () => {
   it('offers no replace action without a pushable inspection', async () => {
     setup(inspection({ pushable: false }));
-    await screen.findAllByRole('row', { name: /example\.com/ });
+    await screen.findByRole('row', { name: 'www on edge-1' });
     expect(screen.queryByRole('button', { name: /Replace/ })).toBeNull();
   });
 
   it('replaces a certificate with the inspected one after confirming, and shows each agent’s result', async () => {
     const reply = deferred<Reply<FanOutResult<ReplaceOutcome>>>();
     const { test } = setup(inspection(), { replaceCertificate: () => reply.promise });
-    await screen.findAllByRole('row', { name: /example\.com/ });
+    await screen.findByRole('row', { name: 'www on edge-1' });
     // Not offered for the inspected certificate itself.
     expect(
-      within(screen.getByRole('row', { name: 'www.example.com' })).getByText(
+      within(screen.getByRole('row', { name: 'www on edge-1' })).getByText(
         'This is the inspected certificate.',
       ),
     ).toBeTruthy();
 
+    // Offered on each copy's row; either replaces the certificate on every agent storing it.
+    expect(screen.getAllByRole('button', { name: /^Replace mail\.example\.com with/ })).toHaveLength(2);
     fireEvent.click(
-      screen.getByRole('button', { name: 'Replace mail.example.com with the inspected www.example.com' }),
+      screen.getByRole('button', {
+        name: 'Replace mail.example.com with the inspected www.example.com: mail-2024 on edge-2 and every other copy',
+      }),
     );
     const confirm = screen.getByRole('group', { name: 'Confirm replacement' });
     expect(confirm.textContent).toContain(
@@ -146,7 +128,7 @@ describe('UsagePanel', () => {
       ).toBe(1),
     );
 
-    const usageBefore = test.calls.filter((c) => c.channel === 'certificateUsage').length;
+    const usageBefore = test.calls.filter((c) => c.channel === 'fleetCertificates').length;
     await act(async () =>
       reply.resolve(
         ok({
@@ -158,7 +140,6 @@ describe('UsagePanel', () => {
               ok: false,
               error: { code: 'AGENT_OFFLINE', message: 'edge-2 is not connected' },
             },
-            { agentId: 'a3', ok: true, result: { replaced: [] } },
           ],
         }),
       ),
@@ -171,17 +152,16 @@ describe('UsagePanel', () => {
     expect(within(within(results).getByRole('listitem', { name: 'a2' })).getByRole('alert').textContent).toBe(
       'edge-2 is not connected (AGENT_OFFLINE)',
     );
-    expect(within(results).getByRole('listitem', { name: 'edge-3' }).textContent).toContain(
-      'No entry here held that certificate.',
-    );
+    // Progress is shown for the agents storing it only (edge-3 stores no copy).
+    expect(within(results).queryByRole('listitem', { name: 'edge-3' })).toBeNull();
     await waitFor(() =>
-      expect(test.calls.filter((c) => c.channel === 'certificateUsage').length).toBeGreaterThan(usageBefore),
+      expect(test.calls.filter((c) => c.channel === 'fleetCertificates').length).toBeGreaterThan(usageBefore),
     );
   });
 
   it('cancels a replacement without sending anything', async () => {
     const { test } = setup(inspection());
-    await screen.findAllByRole('row', { name: /example\.com/ });
+    await screen.findByRole('row', { name: 'www on edge-1' });
     fireEvent.click(screen.getByRole('button', { name: /Replace old.example.com/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('group', { name: 'Confirm replacement' })).toBeNull();
