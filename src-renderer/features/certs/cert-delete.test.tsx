@@ -28,7 +28,7 @@ function setup(handlers: Handlers = {}) {
   return { test, ...renderWithApi(<FleetPanel inspection={undefined} />, test) };
 }
 
-const row = (name = 'mail on edge-1') => screen.findByRole('row', { name });
+const row = (name = 'mail on edge-1 (mail.example.com)') => screen.findByRole('row', { name });
 
 describe('CertDelete', () => {
   it('asks, naming the certificate, the entry and the agent, then deletes that copy only', async () => {
@@ -72,7 +72,7 @@ describe('CertDelete', () => {
       removeCertificate: fail('IN_USE', 'certificate "mail-2024" is used by owa', { usedBy: ['owa'] }),
     });
     fireEvent.click(
-      within(await row('mail-2024 on edge-2')).getByRole('button', {
+      within(await row('mail-2024 on edge-2 (mail.example.com)')).getByRole('button', {
         name: 'Delete mail.example.com, entry “mail-2024” on edge-2 (site east)',
       }),
     );

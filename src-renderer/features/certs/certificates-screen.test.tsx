@@ -39,7 +39,7 @@ const inspectCalls = (test: ReturnType<typeof createTestApi>) =>
 describe('CertificatesScreen: dropping files', () => {
   it('shows the stored copies in one fleet table, read with one fan-out', async () => {
     const { test } = setup(ONE_COPY);
-    await screen.findByRole('row', { name: 'legacy on edge-a1' });
+    await screen.findByRole('row', { name: 'legacy on edge-a1 (legacy.example.com)' });
     expect(screen.getAllByRole('table')).toHaveLength(1);
     expect(screen.getByRole('heading', { name: 'Certificates across the fleet' })).toBeTruthy();
     expect(test.calls.filter((c) => c.channel === 'fleetCertificates')).toHaveLength(1);

@@ -57,13 +57,13 @@ const rows = () => screen.getAllByRole('row').slice(1);
 describe('FleetPanel', () => {
   it('lists every stored copy in one table, what needs attention first, with source, expiry, renewal state and use in words', async () => {
     setup();
-    await screen.findByRole('row', { name: 'legacy on edge-a1' });
+    await screen.findByRole('row', { name: 'legacy on edge-a1 (legacy.example.com)' });
     expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual([
-      'legacy on edge-a1',
-      'www on edge-a2',
-      'mail on edge-a1',
-      'adfs on edge-a2',
-      'www on edge-a1',
+      'legacy on edge-a1 (legacy.example.com)',
+      'www on edge-a2 (www.example.com)',
+      'mail on edge-a1 (mail.example.com)',
+      'adfs on edge-a2 (adfs.example.com)',
+      'www on edge-a1 (www.example.com)',
     ]);
     const cells = (name: string) =>
       within(screen.getByRole('row', { name }))
@@ -80,9 +80,11 @@ describe('FleetPanel', () => {
       'Actions',
     ]);
     expect(
-      within(screen.getByRole('row', { name: 'legacy on edge-a1' })).getByRole('rowheader').textContent,
+      within(screen.getByRole('row', { name: 'legacy on edge-a1 (legacy.example.com)' })).getByRole(
+        'rowheader',
+      ).textContent,
     ).toContain('legacy.example.com');
-    expect(cells('legacy on edge-a1')).toEqual([
+    expect(cells('legacy on edge-a1 (legacy.example.com)')).toEqual([
       'edge-a1 east',
       'Imported',
       expect.stringMatching(/Expired: expired 2 days ago$/),
@@ -90,18 +92,20 @@ describe('FleetPanel', () => {
       'not used',
       'Replace by handDelete',
     ]);
-    expect(cells('mail on edge-a1')[4]).toBe('owa, ews');
+    expect(cells('mail on edge-a1 (mail.example.com)')[4]).toBe('owa, ews');
     // Renew now on ACME copies, Delete on every copy.
-    expect(cells('www on edge-a2')[5]).toBe('Renew nowDelete');
-    const failing = cells('www on edge-a2');
+    expect(cells('www on edge-a2 (www.example.com)')[5]).toBe('Renew nowDelete');
+    const failing = cells('www on edge-a2 (www.example.com)');
     expect(failing[1]).toBe('ACME');
     expect(failing[2]).toMatch(/Renewal failing: 2[45] days left$/);
     expect(failing[3]).toBe(
       `Next renewal ${inDays(0.2).slice(0, 10)}The last 2 attempts failed: www.example.com: the CA could not connect to this agent on port 80 for it — connection refused`,
     );
-    expect(cells('mail on edge-a1')[2]).toMatch(/Expires within 7 days: [45] days left$/);
-    expect(cells('adfs on edge-a2')[2]).toMatch(/Expires within 30 days: (19|20) days left$/);
-    const fine = cells('www on edge-a1');
+    expect(cells('mail on edge-a1 (mail.example.com)')[2]).toMatch(/Expires within 7 days: [45] days left$/);
+    expect(cells('adfs on edge-a2 (adfs.example.com)')[2]).toMatch(
+      /Expires within 30 days: (19|20) days left$/,
+    );
+    const fine = cells('www on edge-a1 (www.example.com)');
     expect(fine[2]).toMatch(/^\d{4}-\d\d-\d\d(79|80) days left$/);
     expect(fine[3]).toBe(`Next renewal ${inDays(30).slice(0, 10)}`);
     expect(screen.getByRole('note', { name: 'Agents not asked' }).textContent).toContain(

@@ -11,7 +11,7 @@ import { CertDelete } from './cert-delete.tsx';
 import { nameOf, shortFingerprint } from './cert-text.ts';
 import { expiryText, formatDate } from './expiry.ts';
 
-/** The row's accessible name: "www on lb-paris-1", the entry and the agent holding it. */
+/** "www on lb-paris-1": the entry and the agent holding it (the actions' names and the progress use it). */
 export const copyLabel = (c: Pick<FleetCertificate, 'name' | 'agentName'>): string =>
   `${c.name} on ${c.agentName}`;
 
@@ -48,7 +48,12 @@ export function FleetTable({ certificates, replaceWith, onReplace, onRenew, busy
           const label = copyLabel(c);
           const subject = nameOf(c.subject);
           return (
-            <tr key={`${c.agentId}/${c.name}`} aria-label={label} className={`attention-${c.attention}`}>
+            // The row's name adds the certificate's subject: the admin looks a copy up by either.
+            <tr
+              key={`${c.agentId}/${c.name}`}
+              aria-label={`${label} (${subject})`}
+              className={`attention-${c.attention}`}
+            >
               <th scope="row">
                 {c.name}
                 <br />

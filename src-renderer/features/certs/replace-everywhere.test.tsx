@@ -64,17 +64,17 @@ function deferred<T>() {
 describe('Replace everywhere, from the fleet table', () => {
   it('offers no replace action without a pushable inspection', async () => {
     setup(inspection({ pushable: false }));
-    await screen.findByRole('row', { name: 'www on edge-1' });
+    await screen.findByRole('row', { name: 'www on edge-1 (www.example.com)' });
     expect(screen.queryByRole('button', { name: /Replace/ })).toBeNull();
   });
 
   it('replaces a certificate with the inspected one after confirming, and shows each agent’s result', async () => {
     const reply = deferred<Reply<FanOutResult<ReplaceOutcome>>>();
     const { test } = setup(inspection(), { replaceCertificate: () => reply.promise });
-    await screen.findByRole('row', { name: 'www on edge-1' });
+    await screen.findByRole('row', { name: 'www on edge-1 (www.example.com)' });
     // Not offered for the inspected certificate itself.
     expect(
-      within(screen.getByRole('row', { name: 'www on edge-1' })).getByText(
+      within(screen.getByRole('row', { name: 'www on edge-1 (www.example.com)' })).getByText(
         'This is the inspected certificate.',
       ),
     ).toBeTruthy();
@@ -161,7 +161,7 @@ describe('Replace everywhere, from the fleet table', () => {
 
   it('cancels a replacement without sending anything', async () => {
     const { test } = setup(inspection());
-    await screen.findByRole('row', { name: 'www on edge-1' });
+    await screen.findByRole('row', { name: 'www on edge-1 (www.example.com)' });
     fireEvent.click(screen.getByRole('button', { name: /Replace old.example.com/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('group', { name: 'Confirm replacement' })).toBeNull();
