@@ -165,16 +165,20 @@ describe('certificates from an ACME CA, in Chromium', () => {
     // Two orders, two certificates: each agent renews its own.
     expect(new Set(seen).size).toBe(2);
 
+    // One fleet table, a row per stored copy: source, expiry, renewal, use and the row's actions.
     const table = page
       .getByRole('table')
       .filter({ has: page.getByRole('columnheader', { name: 'Renewal' }) });
+    expect(await page.getByRole('table').count()).toBe(1);
     for (const agent of ['lb-london-1', 'lb-paris-1']) {
-      const row = table.getByRole('row', { name: `www on ${agent}` });
+      const row = table.getByRole('row', { name: `www on ${agent} (www.acme.test)` });
       await row.waitFor();
       const cells = await row.getByRole('cell').allTextContents();
       expect(cells[1]).toBe('ACME');
       expect(cells[3]).toMatch(/^Next renewal \d{4}-\d\d-\d\d$/);
+      expect(cells[4]).toBe('secure');
       expect(await row.getByRole('button', { name: `Renew now: www on ${agent}` }).isEnabled()).toBe(true);
+      expect(await row.getByRole('button', { name: /^Delete www\.acme\.test, entry “www”/ }).count()).toBe(1);
     }
     // An imported certificate is listed too, as such.
     expect(
