@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../support/cert-corpus.ts';
 import { HOP_INT1_CN, HOP_INT2_CN, HOP_LEAF_CN } from '../support/aia-corpus.ts';
@@ -165,6 +166,20 @@ describe('the Console in Chromium', () => {
     const progress = page.getByRole('list', { name: 'Push progress' });
     for (const name of ['lb-london-1', 'lb-paris-1']) {
       await progress.getByRole('listitem', { name }).and(page.locator('.status-ok')).waitFor();
+    }
+    // The fleet table lists each pushed copy on its own row, imported, with its Delete.
+    const fleetTable = page
+      .getByRole('table')
+      .filter({ has: page.getByRole('columnheader', { name: 'Used by' }) });
+    for (const name of ['lb-london-1', 'lb-paris-1']) {
+      const row = fleetTable.getByRole('row', { name: `lyncweb on ${name} (${HOP_LEAF_CN})` });
+      await row.waitFor();
+      expect(await row.getByRole('cell').nth(1).textContent()).toBe('Imported');
+      expect(
+        await row
+          .getByRole('button', { name: `Delete ${HOP_LEAF_CN}, entry “lyncweb” on ${name}`, exact: false })
+          .count(),
+      ).toBe(1);
     }
     await t.screenshot('certificates-pushed');
   });
@@ -354,6 +369,31 @@ describe('the Console in Chromium', () => {
       .evaluate((root) => root.ownerDocument.defaultView?.getComputedStyle(root).backgroundColor);
     expect(background).toBe('rgb(20, 23, 26)');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('lines up columns under their headers: Fleet site tables alike, Health header over its rows', async () => {
+    const { page } = t;
+    // Left edges of a row's cells, rounded: what the admin's eye compares down a column.
+    const lefts = (row: Locator) =>
+      row.evaluate((r) => [...r.children].map((c) => Math.round(c.getBoundingClientRect().left)));
+    await screenButton('Fleet').click();
+    const heads = await Promise.all(
+      ['london', 'paris'].map((site) =>
+        lefts(page.getByRole('region', { name: `Site ${site}` }).locator('thead tr')),
+      ),
+    );
+    expect(heads[0]).toHaveLength(9);
+    expect(heads[1]).toEqual(heads[0]);
+
+    await screenButton('Health').click();
+    const table = page.getByRole('table', { name: 'Real servers' });
+    const first = table.getByRole('row', { name: 'lb-london-1 web/web1' });
+    await first.waitFor();
+    const header = await lefts(table.locator('.health-head'));
+    expect(header).toHaveLength(7);
+    // Each column right of the one before: no cell wraps onto a second line of the grid.
+    expect(header.every((left, i) => i === 0 || left > header[i - 1]!)).toBe(true);
+    expect(await lefts(first)).toEqual(header);
   });
 
   it.each(['light', 'dark'] as const)('passes axe-core on every screen in the %s theme', async (theme) => {
