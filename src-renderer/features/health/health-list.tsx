@@ -28,12 +28,14 @@ export function HealthList({ rows, actions }: { rows: Row[]; actions?: RowAction
   // Sizes are estimated once per row and kept: a new height has them estimated again.
   useEffect(() => virtualizer.measure(), [virtualizer, height]);
   // The header is row 1 (aria-rowcount counts it); it stays outside the scroller so that it
-  // is always in view and the virtualiser measures only server rows.
+  // is always in view and the virtualiser measures only server rows. The scroller is the body's
+  // rowgroup itself: a table may hold only rowgroups and rows, and it is focusable so that the
+  // keyboard scrolls it.
   return (
     <div role="table" aria-label="Real servers" aria-rowcount={rows.length + 1} className="health-table">
       <HealthHead />
-      <div ref={scroller} className="health-scroller" tabIndex={0}>
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div ref={scroller} className="health-scroller" role="rowgroup" tabIndex={0}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
             if (!row) return null;
