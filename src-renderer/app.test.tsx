@@ -175,10 +175,10 @@ describe('App: hidden screens', () => {
     }
   });
 
-  it('does not refresh certificate usage (a fan-out to every agent) while its screen is hidden', async () => {
+  it("does not refresh the fleet's certificates (a fan-out to every agent) while its screen is hidden", async () => {
     const test = setup();
-    test.handle('certificateUsage', ok({ certificates: [], unreachable: [] }));
-    const usageCalls = () => test.calls.filter((c) => c.channel === 'certificateUsage').length;
+    test.handle('fleetCertificates', ok({ certificates: [], unreachable: [] }));
+    const usageCalls = () => test.calls.filter((c) => c.channel === 'fleetCertificates').length;
     fireEvent.click(screen.getByRole('button', { name: 'Certificates' }));
     await waitFor(() => expect(usageCalls()).toBe(1));
 
