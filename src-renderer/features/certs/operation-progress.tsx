@@ -37,9 +37,9 @@ interface Props<T> {
   result?: FanOutResult<T> | undefined;
   renderOk: (result: T) => ReactNode;
   /**
-   * How a failed agent's error reads, all of it: a caller that words it (the ACME panels: the
-   * CA's reason, naming the domain) gets its words alone. Without one, the message is followed
-   * by its code, which tells a push's or a replacement's failures apart.
+   * How a failed agent's error reads: a caller that words it (the ACME panels: the CA's reason,
+   * naming the domain) gives its own words; without one, the error's message. The code is never
+   * shown: it is the alert's data-code, for tests and support.
    */
   errorText?: (error: IpcError) => string;
 }
@@ -85,9 +85,9 @@ export function OperationProgressList<T>({
             </span>
             {outcome?.ok && <div className="operation-result">{renderOk(outcome.result)}</div>}
             {outcome && !outcome.ok && (
-              <div role="alert" className="error">
+              // The code is for tests and support (data-code), not words the admin reads.
+              <div role="alert" className="error" data-code={outcome.error.code}>
                 {said(outcome.error)}
-                {!errorText && <span className="error-code"> ({outcome.error.code})</span>}
               </div>
             )}
             {!outcome && held?.status === 'error' && held.message && (

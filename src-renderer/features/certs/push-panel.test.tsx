@@ -231,7 +231,8 @@ describe('PushPanel', () => {
     expect(one.textContent).toContain('Bound to: web.');
     expect(one.textContent).toContain('Warning: It expires in 20 days.');
     const two = screen.getByRole('listitem', { name: 'edge-2' });
-    expect(within(two).getByRole('alert').textContent).toBe('the agent refused the chain (CERT_ERROR)');
+    expect(within(two).getByRole('alert').textContent).toBe('the agent refused the chain');
+    expect(within(two).getByRole('alert').dataset.code).toBe('CERT_ERROR');
     expect(two.textContent).toContain('failed');
     // A push that stored something refreshes where certificates are used.
     await waitFor(() =>

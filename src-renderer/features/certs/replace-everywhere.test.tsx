@@ -149,9 +149,9 @@ describe('Replace everywhere, from the fleet table', () => {
         'Entry “mail” replaced; reloaded owa, ews.',
       ),
     );
-    expect(within(within(results).getByRole('listitem', { name: 'a2' })).getByRole('alert').textContent).toBe(
-      'edge-2 is not connected (AGENT_OFFLINE)',
-    );
+    const offline = within(within(results).getByRole('listitem', { name: 'a2' })).getByRole('alert');
+    expect(offline.textContent).toBe('edge-2 is not connected');
+    expect(offline.dataset.code).toBe('AGENT_OFFLINE');
     // Progress is shown for the agents storing it only (edge-3 stores no copy).
     expect(within(results).queryByRole('listitem', { name: 'edge-3' })).toBeNull();
     await waitFor(() =>

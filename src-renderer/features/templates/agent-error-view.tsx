@@ -1,5 +1,5 @@
 /**
- * One agent's refusal, inline under that agent: the message with its code, then every problem
+ * One agent's refusal, inline under that agent: the message (its code only as data-code, for tests), then every problem
  * the agent listed (a template with three mistakes shows all three, not the first).
  */
 import { ConsoleError, type IpcError } from '../../../shared/ipc/errors.ts';
