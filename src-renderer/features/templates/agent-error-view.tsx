@@ -1,6 +1,7 @@
 /**
- * One agent's refusal, inline under that agent: the message (its code only as data-code, for tests), then every problem
- * the agent listed (a template with three mistakes shows all three, not the first).
+ * One agent's refusal, inline under that agent: the message (its code only as data-code, for
+ * tests), then every problem the agent listed (a template with three mistakes shows all three,
+ * not the first).
  */
 import { ConsoleError, type IpcError } from '../../../shared/ipc/errors.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
