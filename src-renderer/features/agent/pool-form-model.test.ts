@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Pool } from '../../../shared/model/config.ts';
-import { richPool } from './agent-test-data.ts';
+import { pool, richPool } from './agent-test-data.ts';
 import {
   emptyPoolValues,
   newServerRow,
@@ -54,6 +54,23 @@ describe('toPoolDocument: editing', () => {
       toPoolDocument({ ...toPoolValues(original), healthType: 'tcp', healthIntervalMs: '3000' }, original),
     );
     expect(doc.healthCheck).toEqual({ type: 'tcp', intervalMs: 3000, timeoutMs: 2000, rise: 4, fall: 3 });
+  });
+
+  it('keeps the check port it does not show, and takes every check setting it shows from the form', () => {
+    const original = pool('p', { healthCheck: { type: 'http', port: 8081, host: 'a.test', rise: 3 } });
+    const values = {
+      ...toPoolValues(original),
+      healthHost: '',
+      healthRise: '',
+      healthMethod: 'OPTIONS' as const,
+    };
+    expect(Pool.parse(toPoolDocument(values, original)).healthCheck).toEqual({
+      ...original.healthCheck,
+      host: undefined,
+      rise: 2,
+      method: 'OPTIONS',
+    });
+    expect(Pool.parse(toPoolDocument(values, original)).healthCheck).not.toHaveProperty('host');
   });
 
   it('keeps the cookie flags when only the cookie name changes', () => {
@@ -126,9 +143,46 @@ describe('toPoolDocument: a new pool', () => {
     const doc = toPoolDocument(
       newPool({ healthType: 'http', healthPath: '/ping', healthIntervalMs: '1000' }),
     );
-    expect(doc.healthCheck).toEqual({ type: 'http', path: '/ping', intervalMs: 1000 });
+    expect(doc.healthCheck).toEqual({ type: 'http', path: '/ping', intervalMs: 1000, method: 'GET' });
     const tcp = toPoolDocument(newPool({ healthType: 'tcp', healthPath: '/ping', healthIntervalMs: '' }));
     expect(tcp.healthCheck).toEqual({ type: 'tcp' });
+  });
+
+  it('sends the advanced check settings the chosen type has, and no others', () => {
+    const advanced = {
+      healthMethod: 'HEAD',
+      healthHost: ' owa.corp.example ',
+      healthExpect: '200, 301 302',
+      healthTimeoutMs: '800',
+      healthRise: '1',
+      healthFall: '5',
+    } as const;
+    expect(Pool.parse(toPoolDocument(newPool({ healthType: 'http', ...advanced }))).healthCheck).toEqual({
+      type: 'http',
+      path: '/',
+      intervalMs: 5000,
+      method: 'HEAD',
+      host: 'owa.corp.example',
+      expectStatus: [200, 301, 302],
+      timeoutMs: 800,
+      rise: 1,
+      fall: 5,
+    });
+    expect(toPoolDocument(newPool({ healthType: 'tcp', ...advanced })).healthCheck).toEqual({
+      type: 'tcp',
+      timeoutMs: 800,
+      rise: 1,
+      fall: 5,
+    });
+    expect(toPoolDocument(newPool({ healthType: 'none', ...advanced })).healthCheck).toEqual({
+      type: 'none',
+    });
+  });
+
+  it('hands a status code with letters to the schema, which refuses it', () => {
+    const doc = toPoolDocument(newPool({ healthType: 'http', healthExpect: '200, 2xx' }));
+    expect(doc.healthCheck).toMatchObject({ expectStatus: [200, NaN] });
+    expect(Pool.safeParse({ ...doc, servers: [] }).success).toBe(false);
   });
 
   it('sends a persistence timeout for the modes that have one', () => {
@@ -156,6 +210,12 @@ describe('toPoolValues', () => {
       healthType: 'https',
       healthPath: '/owa/healthcheck.htm',
       healthIntervalMs: '2000',
+      healthMethod: 'GET',
+      healthHost: '',
+      healthExpect: '200, 204',
+      healthTimeoutMs: '2000',
+      healthRise: '4',
+      healthFall: '3',
       reencrypt: true,
       reencryptVerify: 'ca',
       reencryptCa: 'corp-root',
@@ -198,7 +258,13 @@ describe('poolFieldOf and shownPoolFields', () => {
     [['persistence'], 'persistence'],
     [['healthCheck', 'type'], 'healthType'],
     [['healthCheck', 'path'], 'healthPath'],
-    [['healthCheck', 'rise'], undefined],
+    [['healthCheck', 'rise'], 'healthRise'],
+    [['healthCheck', 'fall'], 'healthFall'],
+    [['healthCheck', 'timeoutMs'], 'healthTimeoutMs'],
+    [['healthCheck', 'method'], 'healthMethod'],
+    [['healthCheck', 'host'], 'healthHost'],
+    [['healthCheck', 'expectStatus', 1], 'healthExpect'],
+    [['healthCheck', 'port'], undefined],
     [['reencrypt', 'ca'], 'reencryptCa'],
     [['reencrypt'], 'reencryptVerify'],
     [['timeouts', 'serverMs'], 'serverMs'],
@@ -216,6 +282,10 @@ describe('poolFieldOf and shownPoolFields', () => {
     expect(plain.has('cookieName')).toBe(false);
     expect(plain.has('healthPath')).toBe(false);
     expect(plain.has('reencryptCa')).toBe(false);
+    expect(plain.has('healthRise')).toBe(false);
+    const tcp = shownPoolFields(newPool({ healthType: 'tcp' }));
+    expect(['healthTimeoutMs', 'healthRise', 'healthFall'].every((f) => tcp.has(f))).toBe(true);
+    expect(tcp.has('healthExpect') || tcp.has('healthMethod') || tcp.has('healthHost')).toBe(false);
     expect(plain.has(serverKey(row.rowId, 'port'))).toBe(true);
     expect([...shownPoolFields(values)]).toEqual(
       expect.arrayContaining([
@@ -224,6 +294,9 @@ describe('poolFieldOf and shownPoolFields', () => {
         'healthPath',
         'reencryptCa',
         'reencryptSni',
+        'healthMethod',
+        'healthHost',
+        'healthExpect',
       ]),
     );
   });

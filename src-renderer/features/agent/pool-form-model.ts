@@ -3,8 +3,7 @@
  * problem path of a pool shows in the form. Pure: no React, no DesktopApi.
  *
  * An edited pool is the base of the document it becomes: every field the form does not show (a
- * check's timeout, rise and fall, expected statuses, a server's maxConnections …) goes back to
- * the agent as it came.
+ * check's own port, a server's maxConnections …) goes back to the agent as it came.
  */
 import {
   type HealthCheck,
@@ -14,11 +13,15 @@ import {
   Scheduler,
 } from '../../../shared/model/config.ts';
 import type { PathPart } from './form-problems.ts';
-import { newRowId, numberOf, optional } from './form-values.ts';
+import { newRowId, numberOf, optional, splitList } from './form-values.ts';
 
 export const SCHEDULERS = Scheduler.options;
 export const PERSISTENCE_MODES = ['none', 'source-ip', 'cookie'] as const satisfies Persistence['mode'][];
 export const HEALTH_TYPES = ['none', 'tcp', 'http', 'https'] as const satisfies HealthCheck['type'][];
+export const HEALTH_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const satisfies HttpCheck['method'][];
+
+type HttpCheck = Extract<HealthCheck, { type: 'http' | 'https' }>;
+const isHttp = (t: string | undefined): boolean => t === 'http' || t === 'https';
 
 /** The form fields of one real server; booleans need no text. */
 export const SERVER_FIELDS = ['name', 'address', 'port', 'weight', 'enabled'] as const;
@@ -48,6 +51,16 @@ export interface PoolFormValues {
   healthPath: string;
   /** Empty = the schema's default (5000). */
   healthIntervalMs: string;
+  /** The advanced check settings; each empty = the schema's default. http/https only: */
+  healthMethod: HttpCheck['method'];
+  /** Empty = the pool's re-encrypt SNI name, else the server's address. */
+  healthHost: string;
+  /** Status codes, comma- or space-separated; empty = 200. */
+  healthExpect: string;
+  /** Every type but none: */
+  healthTimeoutMs: string;
+  healthRise: string;
+  healthFall: string;
   reencrypt: boolean;
   reencryptVerify: 'ca' | 'none';
   reencryptCa: string;
@@ -80,6 +93,12 @@ export function emptyPoolValues(): PoolFormValues {
     healthType: 'none',
     healthPath: '',
     healthIntervalMs: '',
+    healthMethod: 'GET',
+    healthHost: '',
+    healthExpect: '',
+    healthTimeoutMs: '',
+    healthRise: '',
+    healthFall: '',
     reencrypt: false,
     reencryptVerify: 'ca',
     reencryptCa: '',
@@ -93,6 +112,7 @@ export function emptyPoolValues(): PoolFormValues {
 
 export function toPoolValues(pool: Pool): PoolFormValues {
   const check = pool.healthCheck;
+  const http = check.type === 'http' || check.type === 'https' ? check : undefined;
   const p = pool.persistence;
   return {
     name: pool.name,
@@ -103,6 +123,12 @@ export function toPoolValues(pool: Pool): PoolFormValues {
     healthType: check.type,
     healthPath: check.type === 'http' || check.type === 'https' ? check.path : '',
     healthIntervalMs: check.type === 'none' ? '' : String(check.intervalMs),
+    healthMethod: http ? http.method : 'GET',
+    healthHost: http?.host ?? '',
+    healthExpect: http ? http.expectStatus.join(', ') : '',
+    healthTimeoutMs: check.type === 'none' ? '' : String(check.timeoutMs),
+    healthRise: check.type === 'none' ? '' : String(check.rise),
+    healthFall: check.type === 'none' ? '' : String(check.fall),
     reencrypt: pool.reencrypt !== undefined,
     reencryptVerify: pool.reencrypt?.verify ?? 'ca',
     reencryptCa: pool.reencrypt?.verify === 'ca' ? pool.reencrypt.ca : '',
@@ -181,7 +207,6 @@ const CHECK_COMMON = ['intervalMs', 'timeoutMs', 'rise', 'fall', 'port'] as cons
 
 function healthCheckOf(values: PoolFormValues, base: HealthCheck | undefined): Record<string, unknown> {
   if (values.healthType === 'none') return { type: 'none' };
-  const isHttp = (t: string | undefined) => t === 'http' || t === 'https';
   // Each check type is a strict object: carry over only what the new type also has.
   const carried: Record<string, unknown> = {};
   if (base && base.type !== 'none') {
@@ -192,13 +217,26 @@ function healthCheckOf(values: PoolFormValues, base: HealthCheck | undefined): R
       if (value !== undefined) carried[key] = value;
     }
   }
-  delete carried.intervalMs;
-  delete carried.path;
+  // What the form shows comes from the form: an emptied field goes back to its default.
+  for (const key of ['intervalMs', 'timeoutMs', 'rise', 'fall', 'path', 'method', 'host', 'expectStatus']) {
+    delete carried[key];
+  }
+  const expect = splitList(values.healthExpect).map(Number);
   return {
     ...carried,
     type: values.healthType,
     ...optional('intervalMs', numberOf(values.healthIntervalMs)),
-    ...(isHttp(values.healthType) ? optional('path', values.healthPath.trim()) : {}),
+    ...optional('timeoutMs', numberOf(values.healthTimeoutMs)),
+    ...optional('rise', numberOf(values.healthRise)),
+    ...optional('fall', numberOf(values.healthFall)),
+    ...(isHttp(values.healthType)
+      ? {
+          ...optional('path', values.healthPath.trim()),
+          method: values.healthMethod,
+          ...optional('host', values.healthHost.trim()),
+          ...(expect.length ? { expectStatus: expect } : {}),
+        }
+      : {}),
   };
 }
 
@@ -226,6 +264,18 @@ export function rebaseServers(rows: ServerRow[], latest: Pool | undefined): Serv
   });
 }
 
+/** A health check's key → the form field that edits it (its own port has none). */
+const CHECK_FIELDS = {
+  path: 'healthPath',
+  intervalMs: 'healthIntervalMs',
+  method: 'healthMethod',
+  host: 'healthHost',
+  expectStatus: 'healthExpect',
+  timeoutMs: 'healthTimeoutMs',
+  rise: 'healthRise',
+  fall: 'healthFall',
+} as const satisfies Record<string, PoolField>;
+
 /** The path of a problem inside a pool → the key of the field that shows it. */
 export function poolFieldOf(path: readonly PathPart[], values: PoolFormValues): string | undefined {
   const [head, next, last] = path;
@@ -239,8 +289,7 @@ export function poolFieldOf(path: readonly PathPart[], values: PoolFormValues): 
       if (next === 'timeoutSeconds') return 'persistenceTimeout';
       return next === undefined || next === 'mode' ? 'persistence' : undefined;
     case 'healthCheck':
-      if (next === 'path') return 'healthPath';
-      if (next === 'intervalMs') return 'healthIntervalMs';
+      if (next !== undefined && next in CHECK_FIELDS) return CHECK_FIELDS[next as keyof typeof CHECK_FIELDS];
       return next === undefined || next === 'type' ? 'healthType' : undefined;
     case 'reencrypt':
       if (next === 'ca') return 'reencryptCa';
@@ -273,8 +322,8 @@ export function shownPoolFields(values: PoolFormValues): Set<string> {
   const add = (...fields: PoolField[]) => fields.forEach((f) => shown.add(f));
   if (values.persistence === 'cookie') add('cookieName');
   if (values.persistence !== 'none') add('persistenceTimeout');
-  if (values.healthType !== 'none') add('healthIntervalMs');
-  if (values.healthType === 'http' || values.healthType === 'https') add('healthPath');
+  if (values.healthType !== 'none') add('healthIntervalMs', 'healthTimeoutMs', 'healthRise', 'healthFall');
+  if (isHttp(values.healthType)) add('healthPath', 'healthMethod', 'healthHost', 'healthExpect');
   if (values.reencrypt) add('reencryptVerify', 'reencryptSni');
   if (values.reencrypt && values.reencryptVerify === 'ca') add('reencryptCa');
   for (const row of values.servers) {

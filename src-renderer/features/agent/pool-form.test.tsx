@@ -181,6 +181,44 @@ describe('Edit a pool', () => {
     expect(sent(test).expectRevision).toBe(7);
   });
 
+  it('edits the advanced check settings, folded away until opened, and keeps the rest', async () => {
+    const test = setup({ upsertPool: ok({ revision: 8, created: false }) });
+    const form = await openEdit('cas');
+    const advanced = within(form).getByText('Advanced check settings').closest('details')!;
+    expect(advanced.open).toBe(false);
+    expect((within(form).getByLabelText('Passing status codes') as HTMLInputElement).value).toBe('200, 204');
+    type(form, 'Check method', 'HEAD');
+    type(form, 'Check Host header', 'owa.corp.example');
+    type(form, 'Passing status codes', '200 301');
+    type(form, 'Failures to mark a server down', '5');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    await screen.findByText(/Applied — revision 8/);
+    const original = richPool();
+    expect(sent(test).pool).toEqual({
+      ...original,
+      healthCheck: {
+        ...original.healthCheck,
+        method: 'HEAD',
+        host: 'owa.corp.example',
+        expectStatus: [200, 301],
+        fall: 5,
+      },
+    });
+  });
+
+  it('opens the advanced check settings to show a problem at its field', async () => {
+    const test = setup();
+    const form = await openEdit('cas');
+    const advanced = within(form).getByText('Advanced check settings').closest('details')!;
+    type(form, 'Passes to mark a server up', '0');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    const rise = within(form).getByLabelText('Passes to mark a server up');
+    expect(rise.getAttribute('aria-invalid')).toBe('true');
+    expect(problemOf(rise)).toMatch(/1/);
+    expect(advanced.open).toBe(true);
+    expect(upsertCalls(test)).toHaveLength(0);
+  });
+
   it('removes a real server row', async () => {
     const test = setup({ upsertPool: ok({ revision: 8, created: false }) });
     const form = await openEdit('cas');

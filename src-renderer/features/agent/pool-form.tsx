@@ -7,11 +7,13 @@ import { useId } from 'react';
 import type { AgentConfigView } from '../../../shared/ipc/agent-config.ts';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import { useApi } from '../../api/api-context.tsx';
+import { AdvancedGroup } from './advanced-group.tsx';
 import { CheckboxInput, SelectInput, TextInput } from './form-inputs.tsx';
 import { problemsFromError } from './form-problems.ts';
 import { FormShell } from './form-shell.tsx';
 import {
   emptyPoolValues,
+  HEALTH_METHODS,
   HEALTH_TYPES,
   PERSISTENCE_MODES,
   type PoolField,
@@ -43,6 +45,11 @@ type TextField = Extract<
   | 'persistenceTimeout'
   | 'healthPath'
   | 'healthIntervalMs'
+  | 'healthHost'
+  | 'healthExpect'
+  | 'healthTimeoutMs'
+  | 'healthRise'
+  | 'healthFall'
   | 'reencryptCa'
   | 'reencryptSni'
   | 'connectMs'
@@ -95,6 +102,16 @@ export function PoolForm({
     />
   );
 
+  const httpCheck = values.healthType === 'http' || values.healthType === 'https';
+  const advancedCheck = [
+    'healthMethod',
+    'healthHost',
+    'healthExpect',
+    'healthTimeoutMs',
+    'healthRise',
+    'healthFall',
+  ] as const;
+
   const title = editing === undefined ? 'New pool' : `Edit pool ${editing}`;
   return (
     <FormShell form={form} title={title} noun="pool" onCancel={onCancel}>
@@ -146,6 +163,37 @@ export function PoolForm({
           text('healthPath', 'Check path', { placeholder: '/' })}
         {values.healthType !== 'none' &&
           text('healthIntervalMs', 'Check interval (ms)', { placeholder: '5000', numeric: true })}
+        {values.healthType !== 'none' && (
+          <AdvancedGroup
+            summary="Advanced check settings"
+            hasProblem={advancedCheck.some((key) => problems.fields[key] !== undefined)}
+          >
+            {httpCheck && (
+              <>
+                <SelectInput
+                  id={`${id}-healthMethod`}
+                  label="Check method"
+                  value={values.healthMethod}
+                  onChange={(v) => set('healthMethod', v)}
+                  options={HEALTH_METHODS}
+                  problem={problems.fields.healthMethod}
+                />
+                {text('healthHost', 'Check Host header', {
+                  placeholder:
+                    values.reencrypt && values.reencryptSni ? values.reencryptSni : "the server's address",
+                  hint: 'Sites bound to a host name (IIS) answer only to it.',
+                })}
+                {text('healthExpect', 'Passing status codes', {
+                  placeholder: '200',
+                  hint: 'Comma-separated, e.g. 200, 301.',
+                })}
+              </>
+            )}
+            {text('healthTimeoutMs', 'Check timeout (ms)', { numeric: true, placeholder: '2000' })}
+            {text('healthRise', 'Passes to mark a server up', { numeric: true, placeholder: '2' })}
+            {text('healthFall', 'Failures to mark a server down', { numeric: true, placeholder: '3' })}
+          </AdvancedGroup>
+        )}
       </fieldset>
 
       <fieldset>
