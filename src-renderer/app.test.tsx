@@ -5,7 +5,7 @@ import { inspection } from './features/certs/cert-fixtures.ts';
 import { agent, fleet, health, healthAgent, server, T0 } from '../test/support/renderer/fixtures.ts';
 import { createTestApi, ok } from '../test/support/renderer/test-api.ts';
 import { scrollerViewport } from '../test/support/renderer/scroller-viewport.ts';
-import { DEFAULT_ALERT_THRESHOLDS } from '../shared/ipc/settings.ts';
+import { DEFAULT_SETTINGS_VIEW } from '../shared/ipc/settings.ts';
 import { App } from './app.tsx';
 
 afterEach(cleanup);
@@ -16,7 +16,7 @@ afterEach(() => window.history.replaceState(null, '', window.location.pathname))
 const DASHBOARD = {
   dashboard: ok({ at: T0, sites: [] }),
   listAlerts: ok({ alerts: [], unacknowledged: 0 }),
-  getSettings: ok({ alerts: DEFAULT_ALERT_THRESHOLDS }),
+  getSettings: ok(DEFAULT_SETTINGS_VIEW),
 };
 
 function setup() {

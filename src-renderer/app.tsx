@@ -28,6 +28,7 @@ import type { HealthFilters } from './features/health/health-rows.ts';
 import { HealthScreen } from './features/health/health-screen.tsx';
 import { GlobalSearch } from './features/search/global-search.tsx';
 import { SettingsScreen } from './features/settings/settings-screen.tsx';
+import { useTheme } from './features/settings/use-theme.ts';
 import { ShortcutsDialog, useShortcuts } from './features/shortcuts/shortcuts.tsx';
 import { TemplatesScreen } from './features/templates/templates-screen.tsx';
 import { SCREEN_IDS, type ScreenId } from './routing/hash-route.ts';
@@ -76,6 +77,7 @@ function Kept({ id, current, children }: { id: string; current: string; children
 function Shell({ api }: { api: DesktopApi }) {
   useConsoleEvents(api);
   useAlertNotifications(api);
+  useTheme(api);
   const fleet = useQuery(fleetQueries.agents(api));
   const { route, opened, navigate, replace } = useHashRoute();
   // Without a route: the Dashboard when agents were paired at start, else Fleet to pair one.

@@ -1,6 +1,6 @@
 /**
  * Settings channels: the Console's own settings an admin changes from the UI (the alert
- * thresholds). Stored with the rest of the Console's settings (src-main/store). The schema is
+ * thresholds, the theme, how long traffic history is kept). Stored with the rest of the Console's settings (src-main/store). The schema is
  * here so the renderer's form and the main process check the same rules. Runtime-neutral: zod only.
  */
 import { z } from 'zod';
@@ -34,14 +34,44 @@ export type AlertThresholds = z.output<typeof AlertThresholds>;
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = AlertThresholds.parse({});
 
+/** System follows the operating system's light/dark choice (prefers-color-scheme); the others force one. */
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const Theme = z.enum(THEMES, { error: 'the theme is one of system, light or dark' });
+export type Theme = z.output<typeof Theme>;
+
+/** The choices the form offers; the schema accepts any whole number of hours in the same range. */
+export const HISTORY_RETENTION_CHOICES_HOURS = [1, 6, 24, 72, 168] as const;
+/**
+ * How long the Console keeps the traffic history it received (per agent, 1-minute slots), in
+ * hours. 24 is what it always kept; a week is the most, as a week of a large agent's slots is
+ * already tens of megabytes on the admin's disk.
+ */
+export const HistoryRetentionHours = between(1, 168, true);
+export const DEFAULT_HISTORY_RETENTION_HOURS = 24;
+
 export interface ConsoleSettingsView {
   alerts: AlertThresholds;
+  theme: Theme;
+  historyRetentionHours: number;
 }
 
-export const UpdateSettingsParams = z.object({ alerts: AlertThresholds }).strict();
+export const DEFAULT_SETTINGS_VIEW: ConsoleSettingsView = {
+  alerts: DEFAULT_ALERT_THRESHOLDS,
+  theme: 'system',
+  historyRetentionHours: DEFAULT_HISTORY_RETENTION_HOURS,
+};
+
+/** A patch: each part of the Settings screen saves its own part; what is left out stays as it is. */
+export const UpdateSettingsParams = z
+  .object({
+    alerts: AlertThresholds.optional(),
+    theme: Theme.optional(),
+    historyRetentionHours: HistoryRetentionHours.optional(),
+  })
+  .strict();
 
 export const SETTINGS_CHANNELS = {
   getSettings: channel<ConsoleSettingsView>()(NoParams),
-  /** Replaces the alert thresholds; answers the settings now in force. */
+  /** Changes the parts given; answers the settings now in force. */
   updateSettings: channel<ConsoleSettingsView>()(UpdateSettingsParams),
 };

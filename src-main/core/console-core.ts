@@ -7,7 +7,11 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../shared/ipc/settings.ts';
+import {
+  DEFAULT_ALERT_THRESHOLDS,
+  DEFAULT_HISTORY_RETENTION_HOURS,
+  type AlertThresholds,
+} from '../../shared/ipc/settings.ts';
 import { AlertCenter } from '../alerts/alert-center.ts';
 import { CertWatch } from '../alerts/cert-watch.ts';
 import { FleetAlerts } from '../alerts/fleet-alerts.ts';
@@ -81,7 +85,21 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
   });
   let thresholds: AlertThresholds = store.settings().alerts ?? DEFAULT_ALERT_THRESHOLDS;
   const rings = new TrafficRings();
-  const files = live ? new HistoryFiles(options.configDir, { onProblem: (m) => log.warn(m) }) : undefined;
+  const settingsView = () => {
+    const saved = store.settings();
+    return {
+      alerts: thresholds,
+      theme: saved.theme ?? 'system',
+      historyRetentionHours: saved.historyRetentionHours ?? DEFAULT_HISTORY_RETENTION_HOURS,
+    } as const;
+  };
+  const retentionHours = () => store.settings().historyRetentionHours ?? DEFAULT_HISTORY_RETENTION_HOURS;
+  const files = live
+    ? new HistoryFiles(options.configDir, {
+        retentionSeconds: retentionHours() * 3_600,
+        onProblem: (m) => log.warn(m),
+      })
+    : undefined;
   const fleetAlerts = live ? new FleetAlerts(fleet, alerts) : undefined;
   const follower = live
     ? new HistoryFollower({
@@ -160,13 +178,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): RunningConsoleCo
     },
     acme,
     settings: {
-      get: async () => ({ alerts: thresholds }),
+      get: async () => settingsView(),
       async update(params) {
-        const next = store.updateSettings({ alerts: params.alerts });
+        const next = store.updateSettings(params);
         thresholds = next.alerts ?? DEFAULT_ALERT_THRESHOLDS;
         // New certificate periods apply at once, not in six hours.
-        certWatch?.soon();
-        return { alerts: thresholds };
+        if (params.alerts) certWatch?.soon();
+        if (params.historyRetentionHours !== undefined) files?.setRetention(retentionHours() * 3_600);
+        return settingsView();
       },
     },
     activity: createActivityCore(fleet),

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { z } from 'zod';
-import { AlertThresholds } from '../../shared/ipc/settings.ts';
+import { AlertThresholds, HistoryRetentionHours, Theme } from '../../shared/ipc/settings.ts';
 import { isFingerprint } from '../../shared/protocol/fingerprint.ts';
 import { SecretBoxError, type SecretBox } from './secret-box.ts';
 import type { SettingsBackend } from './settings-backend.ts';
@@ -44,6 +44,10 @@ export const Settings = z.object({
   mdnsInterfaces: z.array(z.string().min(1)).optional(),
   /** When alerts are raised and whether they notify; undefined = the defaults. */
   alerts: AlertThresholds.optional(),
+  /** Light, dark or the system's choice; undefined = the system's. */
+  theme: Theme.optional(),
+  /** Hours of traffic history kept; undefined = 24. */
+  historyRetentionHours: HistoryRetentionHours.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

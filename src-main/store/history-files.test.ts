@@ -73,6 +73,25 @@ describe('HistoryFiles', () => {
     expect(held[0]!.t).toBeGreaterThan(T0 + 290 - 60 - 70);
   });
 
+  it("keeps 1-minute slots for the admin's retention: longer than a day when set so, cut at once when shortened", async () => {
+    // Two days of 1-minute slots, written with a 3-day retention: all of them stay.
+    const files = new HistoryFiles(dir, { retentionSeconds: 3 * 86_400 });
+    const twoDays = Array.from({ length: 2 * 1440 }, (_, i) => line(T0 + i * 60));
+    await files.append('a', '1m', twoDays);
+    await files.append('a', '1m', [line(T0 + 2 * 86_400)]);
+    expect((await files.load('a', '1m')).length).toBe(2 * 1440 + 1);
+
+    // Down to 1 hour: the file is rewritten without waiting for the next slot.
+    files.setRetention(3_600);
+    expect(files.retentionSeconds).toBe(3_600);
+    await files.flush();
+    const kept = new HistoryFiles(dir, { retentionSeconds: 3_600 });
+    const held = await kept.load('a', '1m');
+    expect(held.at(-1)!.t).toBe(T0 + 2 * 86_400);
+    expect(held[0]!.t).toBeGreaterThan(T0 + 2 * 86_400 - 3_600);
+    expect(held.length).toBe(60);
+  });
+
   it('holds a file under its size cap, the oldest lines going first', async () => {
     const maxBytes = 2_000;
     const files = new HistoryFiles(dir, {

@@ -7,7 +7,8 @@
  * that fit (write a temporary file, then rename).
  *
  * Bounds: per agent at most an hour of 10 s slots in ≤ 2 MiB and 24 h of 1 min slots in
- * ≤ 8 MiB (an agent with many services keeps fewer hours); a removed agent's files go. An agent
+ * ≤ 8 MiB (an agent with many services keeps fewer hours); the admin's history retention
+ * setting (1 h to 7 days) changes the 1-minute file's hours, and its cap in proportion; a removed agent's files go. An agent
  * with 26 services needs about 0.3 MB and 1.3 MB. Files are 0600 in 0700 directories: they name
  * the fleet's services.
  *
@@ -52,14 +53,57 @@ export class HistoryFiles {
   private readonly bounds: Record<Resolution, FileBounds>;
   private readonly onProblem: (message: string) => void;
   private readonly files = new Map<string, FileState>();
+  /** Rewrites started by a shorter retention. */
+  private rewrites: Promise<void> = Promise.resolve();
 
   constructor(
     consoleDir: string,
-    opts: { bounds?: Partial<Record<Resolution, FileBounds>>; onProblem?: (message: string) => void } = {},
+    opts: {
+      bounds?: Partial<Record<Resolution, FileBounds>>;
+      /** Seconds of 1-minute slots kept (the admin's setting); default the bounds'. */
+      retentionSeconds?: number;
+      onProblem?: (message: string) => void;
+    } = {},
   ) {
     this.root = join(consoleDir, HISTORY_DIR);
     this.bounds = { ...HISTORY_BOUNDS, ...opts.bounds };
     this.onProblem = opts.onProblem ?? (() => {});
+    if (opts.retentionSeconds !== undefined) this.setRetention(opts.retentionSeconds);
+  }
+
+  /**
+   * Keeps `seconds` of 1-minute slots from now on. The size cap grows in proportion (a week must
+   * not be cut to a day by a day's cap) and never shrinks below the default's. A shorter
+   * retention is applied to the files already open at once, so the admin's disk gets the room back
+   * without waiting for the next slot.
+   */
+  setRetention(seconds: number): void {
+    const base = HISTORY_BOUNDS['1m'];
+    const current = this.bounds['1m'];
+    const shorter = seconds < current.retentionSeconds;
+    this.bounds['1m'] = {
+      ...current,
+      retentionSeconds: seconds,
+      maxBytes: Math.round(base.maxBytes * Math.max(1, seconds / base.retentionSeconds)),
+    };
+    if (!shorter) return;
+    const rewrites: Promise<void>[] = [];
+    for (const key of this.files.keys()) {
+      const [agentId, resolution] = key.split('\u0000') as [string, Resolution];
+      if (resolution !== '1m') continue;
+      rewrites.push(
+        this.enqueue(agentId, '1m', async (state) => {
+          if (state.lines > seconds / this.bounds['1m'].stepSeconds) await this.compact(agentId, '1m', state);
+        }),
+      );
+    }
+    // flush() waits for these too: enqueue() reaches the file's queue only after a turn.
+    this.rewrites = Promise.all([this.rewrites, ...rewrites]).then(() => {});
+  }
+
+  /** Seconds of 1-minute slots kept now. */
+  get retentionSeconds(): number {
+    return this.bounds['1m'].retentionSeconds;
   }
 
   /** Every line held for the agent at that resolution, oldest first (at most the retention). */
@@ -104,6 +148,7 @@ export class HistoryFiles {
 
   /** Waits for every write queued so far. */
   async flush(): Promise<void> {
+    await this.rewrites;
     await Promise.all([...this.files.values()].map((s) => s.queue));
   }
 

@@ -7,7 +7,7 @@ import { ConsoleError } from '../../shared/ipc/errors.ts';
 import type { ConsoleEvent, EventListener } from '../../shared/ipc/events.ts';
 import type { AgentView, FleetView } from '../../shared/ipc/fleet.ts';
 import type { PairView } from '../../shared/ipc/ha.ts';
-import { DEFAULT_ALERT_THRESHOLDS } from '../../shared/ipc/settings.ts';
+import { DEFAULT_SETTINGS_VIEW, type ConsoleSettingsView } from '../../shared/ipc/settings.ts';
 import type { AgentInfo } from '../../shared/protocol/agent.ts';
 import type { ConsoleCore } from '../../src-main/core/types.ts';
 
@@ -27,7 +27,7 @@ export function createMemoryCore(): MemoryCore {
   const agents = new Map<string, AgentView>();
   const listeners = new Set<EventListener>();
   const calls: { method: string; params: unknown }[] = [];
-  let settings = DEFAULT_ALERT_THRESHOLDS;
+  let settings: ConsoleSettingsView = DEFAULT_SETTINGS_VIEW;
   const emit = (event: ConsoleEvent): void => listeners.forEach((l) => l(event));
   const agent = (id: string): AgentView => {
     const found = agents.get(id);
@@ -272,12 +272,16 @@ export function createMemoryCore(): MemoryCore {
     settings: {
       async get() {
         record('settings.get');
-        return { alerts: settings };
+        return settings;
       },
       async update(params) {
         record('settings.update', params);
-        settings = params.alerts;
-        return { alerts: settings };
+        settings = {
+          alerts: params.alerts ?? settings.alerts,
+          theme: params.theme ?? settings.theme,
+          historyRetentionHours: params.historyRetentionHours ?? settings.historyRetentionHours,
+        };
+        return settings;
       },
     },
     acme: {

@@ -1,20 +1,46 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_THRESHOLDS } from '../../../shared/ipc/settings.ts';
+import {
+  DEFAULT_ALERT_THRESHOLDS,
+  DEFAULT_SETTINGS_VIEW,
+  type ConsoleSettingsView,
+} from '../../../shared/ipc/settings.ts';
+import { useApi } from '../../api/api-context.tsx';
 import { renderWithApi } from '../../../test/support/renderer/render.tsx';
 import { createTestApi, ok } from '../../../test/support/renderer/test-api.ts';
 import { SettingsScreen } from './settings-screen.tsx';
+import { useTheme } from './use-theme.ts';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  delete document.documentElement.dataset.theme;
+});
 
-function setup() {
+/** The screen with the theme hook the app runs, over settings kept as the main process keeps them. */
+function ScreenWithTheme() {
+  useTheme(useApi());
+  return <SettingsScreen />;
+}
+
+function setup(initial: ConsoleSettingsView = DEFAULT_SETTINGS_VIEW) {
+  let saved = initial;
   const test = createTestApi({
-    getSettings: ok({ alerts: DEFAULT_ALERT_THRESHOLDS }),
-    updateSettings: (p) => ok({ alerts: p.alerts as typeof DEFAULT_ALERT_THRESHOLDS }),
+    getSettings: () => ok(saved),
+    updateSettings: (p) => {
+      saved = {
+        alerts: (p.alerts as typeof DEFAULT_ALERT_THRESHOLDS | undefined) ?? saved.alerts,
+        theme: p.theme ?? saved.theme,
+        historyRetentionHours: p.historyRetentionHours ?? saved.historyRetentionHours,
+      };
+      return ok(saved);
+    },
   });
-  renderWithApi(<SettingsScreen />, test);
+  renderWithApi(<ScreenWithTheme />, test);
   return test;
 }
+
+const updates = (test: ReturnType<typeof setup>) =>
+  test.calls.filter((c) => c.channel === 'updateSettings').map((c) => c.params);
 
 describe('SettingsScreen', () => {
   it('shows the thresholds in force and saves new ones', async () => {
@@ -25,7 +51,7 @@ describe('SettingsScreen', () => {
     fireEvent.click(screen.getByLabelText(/Desktop notifications/));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved.');
-    expect(test.calls.find((c) => c.channel === 'updateSettings')?.params).toEqual({
+    expect(updates(test)[0]).toEqual({
       alerts: { ...DEFAULT_ALERT_THRESHOLDS, errorRatePercent: 2.5, notifications: false },
     });
   });
@@ -45,5 +71,44 @@ describe('SettingsScreen', () => {
     );
     expect(minimum.getAttribute('aria-invalid')).toBeNull();
     expect(test.calls.some((c) => c.channel === 'updateSettings')).toBe(false);
+  });
+
+  it('applies the theme at once on the root and saves it; System leaves it to prefers-color-scheme', async () => {
+    const test = setup();
+    const theme = (await screen.findByLabelText('Theme')) as HTMLSelectElement;
+    expect(theme.value).toBe('system');
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+    fireEvent.change(theme, { target: { value: 'dark' } });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+    fireEvent.change(theme, { target: { value: 'light' } });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
+    fireEvent.change(theme, { target: { value: 'system' } });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBeUndefined());
+    expect(updates(test)).toEqual([{ theme: 'dark' }, { theme: 'light' }, { theme: 'system' }]);
+  });
+
+  it('applies a saved theme when the Console opens', async () => {
+    setup({ ...DEFAULT_SETTINGS_VIEW, theme: 'dark' });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+    expect(((await screen.findByLabelText('Theme')) as HTMLSelectElement).value).toBe('dark');
+  });
+
+  it('saves the history retention alone, leaving the alert thresholds as they are', async () => {
+    const test = setup();
+    const keep = (await screen.findByLabelText('Keep traffic history for')) as HTMLSelectElement;
+    expect(keep.value).toBe('24');
+    expect([...keep.options].map((o) => o.text)).toEqual(['1 hour', '6 hours', '1 day', '3 days', '7 days']);
+    fireEvent.change(keep, { target: { value: '168' } });
+    await screen.findByText('Saved.');
+    expect(updates(test)).toEqual([{ historyRetentionHours: 168 }]);
+    expect(keep.value).toBe('168');
+    expect(((await screen.findByLabelText('5xx threshold (%)')) as HTMLInputElement).value).toBe('5');
+  });
+
+  it('shows a retention set by hand in the settings file as itself', async () => {
+    setup({ ...DEFAULT_SETTINGS_VIEW, historyRetentionHours: 12 });
+    const keep = (await screen.findByLabelText('Keep traffic history for')) as HTMLSelectElement;
+    expect(keep.value).toBe('12');
+    expect(keep.selectedOptions[0]!.text).toBe('12 hours');
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Settings an admin changes here: when alerts are raised (the 5xx threshold and the
- * certificate periods) and whether they become desktop notifications. Checked with the same
- * schema the main process applies (shared/ipc/settings.ts) before anything is sent.
+ * Settings an admin changes here: the theme, how long traffic history is kept, when alerts are
+ * raised (the 5xx threshold and the certificate periods) and whether they become desktop
+ * notifications. Checked with the same schema the main process applies (shared/ipc/settings.ts)
+ * before anything is sent.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { unwrap } from '../../../shared/ipc/errors.ts';
 import { AlertThresholds, type ConsoleSettingsView } from '../../../shared/ipc/settings.ts';
+import { DisplaySettings } from './display-settings.tsx';
 import { useApi } from '../../api/api-context.tsx';
 import { settingsQueries } from '../../api/queries.ts';
 import { queryKeys } from '../../api/query-keys.ts';
@@ -24,7 +26,10 @@ export function SettingsScreen() {
       </header>
       {settings.isPending && <Loading what="settings" />}
       {settings.error && <ErrorMessage title="Could not load settings" error={settings.error} />}
-      {settings.data && <AlertSettingsForm key={JSON.stringify(settings.data)} saved={settings.data} />}
+      {settings.data && <DisplaySettings saved={settings.data} />}
+      {settings.data && (
+        <AlertSettingsForm key={JSON.stringify(settings.data.alerts)} saved={settings.data} />
+      )}
       <BrowserPermission />
     </section>
   );
