@@ -91,4 +91,19 @@ describe('ConsoleStore', () => {
       mdnsInterfaces: ['eth1', '192.168.10.2'],
     });
   });
+
+  it('keeps the theme and the history retention, and refuses values outside the schema without losing the saved ones', () => {
+    const store = openNodeConsoleStore({ cwd: dir });
+    store.updateSettings({ theme: 'dark', historyRetentionHours: 168 });
+    expect(() => store.updateSettings({ historyRetentionHours: 169 })).toThrow(
+      'a whole number from 1 to 168',
+    );
+    expect(() => store.updateSettings({ theme: 'blue' as 'dark' })).toThrow(
+      'the theme is one of system, light or dark',
+    );
+    expect(openNodeConsoleStore({ cwd: dir }).settings()).toEqual({
+      theme: 'dark',
+      historyRetentionHours: 168,
+    });
+  });
 });
