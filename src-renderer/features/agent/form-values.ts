@@ -29,3 +29,14 @@ export function splitList(text: string): string[] {
 let lastRowId = 0;
 /** Stable across adds and removes, so React keys and problems stay on the right row. */
 export const newRowId = (prefix: string): string => `${prefix}-${++lastRowId}`;
+
+/**
+ * After a reload (the revision moved on): each of `keys` the admin left as it was opened takes
+ * the newer object's value, so "keep my edits" keeps only edits, not stale copies of what
+ * someone else changed meanwhile.
+ */
+export function rebaseUntouched<V, K extends keyof V>(values: V, opened: V, newer: V, keys: readonly K[]): V {
+  const out = { ...values };
+  for (const key of keys) if (values[key] === opened[key]) out[key] = newer[key];
+  return out;
+}

@@ -6,6 +6,7 @@ import {
   newServerRow,
   type PoolFormValues,
   poolFieldOf,
+  rebasePoolValues,
   rebaseServers,
   serverKey,
   shownPoolFields,
@@ -228,6 +229,17 @@ describe('toPoolValues', () => {
       ['cas1', '10.0.1.1', '443', '3', true],
       ['cas2', '10.0.1.2', '443', '1', false],
     ]);
+  });
+});
+
+describe('rebasePoolValues', () => {
+  it('takes the check settings the admin left untouched from the newer pool and keeps the edits', () => {
+    const opened = richPool();
+    const newer = Pool.parse({ ...opened, healthCheck: { ...opened.healthCheck, fall: 6, rise: 9 } });
+    const edited = { ...toPoolValues(opened), healthRise: '1' };
+    const rebased = rebasePoolValues(edited, opened, newer);
+    expect(rebased).toMatchObject({ healthRise: '1', healthFall: '6' });
+    expect(rebasePoolValues(edited, undefined, newer).healthFall).toBe('3');
   });
 });
 

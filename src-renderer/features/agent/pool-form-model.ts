@@ -13,7 +13,7 @@ import {
   Scheduler,
 } from '../../../shared/model/config.ts';
 import type { PathPart } from './form-problems.ts';
-import { newRowId, numberOf, optional, splitList } from './form-values.ts';
+import { newRowId, numberOf, optional, rebaseUntouched, splitList } from './form-values.ts';
 
 export const SCHEDULERS = Scheduler.options;
 export const PERSISTENCE_MODES = ['none', 'source-ip', 'cookie'] as const satisfies Persistence['mode'][];
@@ -249,6 +249,41 @@ function serverOf(row: ServerRow): Record<string, unknown> {
     ...optional('weight', numberOf(row.weight)),
     enabled: row.enabled,
   };
+}
+
+/** The pool's own fields a reload takes from the newer pool where the admin did not change them. */
+const REBASED = [
+  'scheduler',
+  'persistence',
+  'cookieName',
+  'persistenceTimeout',
+  'healthType',
+  'healthPath',
+  'healthIntervalMs',
+  'healthMethod',
+  'healthHost',
+  'healthExpect',
+  'healthTimeoutMs',
+  'healthRise',
+  'healthFall',
+  'reencrypt',
+  'reencryptVerify',
+  'reencryptCa',
+  'reencryptSni',
+  'connectMs',
+  'serverMs',
+  'retries',
+] as const satisfies PoolField[];
+
+/** After a reload: the admin's edits on top of the newer pool (`opened`: what they started from). */
+export function rebasePoolValues(
+  values: PoolFormValues,
+  opened: Pool | undefined,
+  latest: Pool | undefined,
+): PoolFormValues {
+  const rebased =
+    opened && latest ? rebaseUntouched(values, toPoolValues(opened), toPoolValues(latest), REBASED) : values;
+  return { ...rebased, servers: rebaseServers(values.servers, latest) };
 }
 
 /**

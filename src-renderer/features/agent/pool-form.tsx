@@ -18,7 +18,7 @@ import {
   PERSISTENCE_MODES,
   type PoolField,
   type PoolFormValues,
-  rebaseServers,
+  rebasePoolValues,
   SCHEDULERS,
   toPoolValues,
 } from './pool-form-model.ts';
@@ -82,7 +82,7 @@ export function PoolForm({
     validate: (values, basis) => validatePool(values, basis.base, basis.config, editing),
     fileError: (error, values, basis) => problemsFromError(error, poolTarget(values, basis.config, editing)),
     send: async (pool, expectRevision) => unwrap(await api.upsertPool({ agentId, pool, expectRevision })),
-    rebase: (values, latest) => ({ ...values, servers: rebaseServers(values.servers, latest) }),
+    rebase: (values, latest, opened) => rebasePoolValues(values, opened, latest),
     onApplied,
   });
   const { values, set, problems } = form;

@@ -4,6 +4,7 @@ import { richService, service } from './agent-test-data.ts';
 import {
   emptyServiceValues,
   newRuleRow,
+  rebaseServiceValues,
   ruleKey,
   serviceFieldOf,
   type ServiceFormValues,
@@ -69,13 +70,18 @@ describe('toServiceDocument: editing', () => {
       },
     ],
     ['redirect', { timeouts: { clientHeaderMs: 5000, idleMs: 900000 }, toPort: 443, status: 301 }],
-  ] as const)('keeps what %s has of the hidden fields when the protocol changes', (protocol, kept) => {
-    const original = richService();
-    const doc = VirtualService.parse(toServiceDocument({ ...toServiceValues(original), protocol }, original));
-    expect(doc).toMatchObject({ protocol, name: 'owa', listen: original.listen, ...kept });
-    if (protocol === 'tcp') expect(doc).toMatchObject({ pool: 'cas' });
-    expect(doc).not.toHaveProperty('tls');
-  });
+  ] as const)(
+    'keeps what %s has of the timeouts, limits and header size when the protocol changes',
+    (protocol, kept) => {
+      const original = richService();
+      const doc = VirtualService.parse(
+        toServiceDocument({ ...toServiceValues(original), protocol }, original),
+      );
+      expect(doc).toMatchObject({ protocol, name: 'owa', listen: original.listen, ...kept });
+      if (protocol === 'tcp') expect(doc).toMatchObject({ pool: 'cas' });
+      expect(doc).not.toHaveProperty('tls');
+    },
+  );
 });
 
 describe('toServiceDocument: a new service', () => {
@@ -128,6 +134,60 @@ describe('toServiceDocument: a new service', () => {
   });
 });
 
+describe('toServiceDocument: timeouts, limits and SNI/Host', () => {
+  it('sends the edited ones, puts an emptied one back to its default, and keeps the rest', () => {
+    const original = richService();
+    const values = {
+      ...toServiceValues(original),
+      idleMs: '120000',
+      maxTunnels: '',
+      maxConnectionsPerSource: '50',
+      maxHeaderBytes: '65536',
+      sniHostMismatch: 'route-by-host' as const,
+    };
+    const doc = VirtualService.parse(toServiceDocument(values, original));
+    if (doc.protocol !== 'https' || original.protocol !== 'https') throw new Error('https expected');
+    expect(doc).toEqual({
+      ...original,
+      sniHostMismatch: 'route-by-host',
+      maxHeaderBytes: 65536,
+      timeouts: { ...original.timeouts, idleMs: 120000 },
+      limits: { ...original.limits, maxTunnels: 10000, maxConnectionsPerSource: 50 },
+    });
+  });
+
+  it('sends the SNI/Host choice for https only, and leaves it out when automatic', () => {
+    const https = toServiceValues(richService());
+    expect(toServiceDocument({ ...https, sniHostMismatch: 'refuse' })).toMatchObject({
+      sniHostMismatch: 'refuse',
+    });
+    expect(toServiceDocument(https)).not.toHaveProperty('sniHostMismatch');
+    expect(toServiceDocument({ ...https, protocol: 'http', sniHostMismatch: 'refuse' })).not.toHaveProperty(
+      'sniHostMismatch',
+    );
+  });
+
+  it('hands a limit with letters to the schema, which refuses it at its path', () => {
+    const doc = toServiceDocument(newService({ pool: 'web', listenPort: '80', maxConnections: '10k' }));
+    const parsed = VirtualService.safeParse(doc);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['limits', 'maxConnections']);
+  });
+});
+
+describe('rebaseServiceValues', () => {
+  it('takes what the admin left untouched from the newer service and keeps the edits', () => {
+    const opened = richService();
+    const newer = VirtualService.parse({ ...opened, maxHeaderBytes: 65536, timeouts: { idleMs: 1000 } });
+    const edited = { ...toServiceValues(opened), idleMs: '5000', listenPort: '4443' };
+    const rebased = rebaseServiceValues(edited, opened, newer);
+    expect(rebased).toMatchObject({ maxHeaderBytes: '65536', idleMs: '5000', listenPort: '4443' });
+    // Defaults the newer service went back to are taken too.
+    expect(rebased.clientHeaderMs).toBe('10000');
+    expect(rebaseServiceValues(edited, opened, undefined)).toBe(edited);
+  });
+});
+
 describe('toServiceValues', () => {
   it('reads every field the form shows', () => {
     const values = toServiceValues(richService());
@@ -144,6 +204,25 @@ describe('toServiceValues', () => {
     expect(values.rules.map((r) => [r.name, r.hosts, r.pathPrefix, r.pool])).toEqual([
       ['autodiscover', 'autodiscover.corp.example', '/autodiscover', 'ad'],
     ]);
+  });
+
+  it('reads the timeouts, limits, header size and SNI/Host choice, defaults included', () => {
+    expect(toServiceValues(richService())).toMatchObject({
+      clientHeaderMs: '5000',
+      clientBodyMs: '20000',
+      idleMs: '900000',
+      tlsHandshakeMs: '3000',
+      maxConnections: '20000',
+      maxConnectionsPerSource: '0',
+      maxTunnels: '50',
+      minBodyRate: '100',
+      maxHeaderBytes: '32768',
+      sniHostMismatch: '',
+    });
+    const tcp = toServiceValues(
+      service('rdp', { protocol: 'tcp', pool: 'ts', timeouts: { idleMs: 7200000 } }),
+    );
+    expect(tcp).toMatchObject({ idleMs: '7200000', clientHeaderMs: '', maxTunnels: '', maxHeaderBytes: '' });
   });
 
   it.each([
@@ -173,16 +252,38 @@ describe('serviceFieldOf and shownServiceFields', () => {
     [['contentRules', 0, 'host', 1], ruleKey(rule.rowId, 'hosts')],
     [['contentRules', 0], ruleKey(rule.rowId, 'hosts')],
     [['contentRules', 3, 'pool'], undefined],
-    [['maxHeaderBytes'], undefined],
+    [['maxHeaderBytes'], 'maxHeaderBytes'],
+    [['sniHostMismatch'], 'sniHostMismatch'],
+    [['timeouts', 'tlsHandshakeMs'], 'tlsHandshakeMs'],
+    [['limits', 'maxTunnels'], 'maxTunnels'],
+    [['limits'], 'maxConnections'],
+    [['timeouts'], 'clientHeaderMs'],
+    [['limits', 'noSuchLimit'], undefined],
   ] as const)('%j → %s', (path, field) => {
     expect(serviceFieldOf(path, values)).toBe(field);
   });
 
   it.each([
-    ['tcp', ['pool'], ['certificates', 'denyPaths', 'toPort']],
-    ['http', ['pool', 'denyPaths', 'forwardedHeaders'], ['certificates', 'toPort']],
-    ['https', ['pool', 'certificates', 'denyPaths'], ['toPort', 'status']],
-    ['redirect', ['toPort', 'status'], ['pool', 'denyPaths', 'certificates']],
+    [
+      'tcp',
+      ['pool', 'idleMs', 'maxConnections', 'maxConnectionsPerSource'],
+      ['certificates', 'denyPaths', 'toPort', 'clientHeaderMs', 'maxTunnels', 'maxHeaderBytes'],
+    ],
+    [
+      'http',
+      ['pool', 'denyPaths', 'forwardedHeaders', 'clientBodyMs', 'minBodyRate', 'maxHeaderBytes'],
+      ['certificates', 'toPort', 'tlsHandshakeMs', 'sniHostMismatch'],
+    ],
+    [
+      'https',
+      ['pool', 'certificates', 'denyPaths', 'tlsHandshakeMs', 'sniHostMismatch', 'maxTunnels'],
+      ['toPort', 'status'],
+    ],
+    [
+      'redirect',
+      ['toPort', 'status', 'clientHeaderMs', 'idleMs', 'maxConnections'],
+      ['pool', 'denyPaths', 'certificates', 'clientBodyMs', 'minBodyRate', 'sniHostMismatch'],
+    ],
   ] as const)('for %s shows %j and hides %j', (protocol, shown, hidden) => {
     const fields = shownServiceFields(newService({ protocol }));
     for (const f of shown) expect(fields.has(f)).toBe(true);

@@ -3,13 +3,13 @@
  * union on protocol: each protocol has only its own fields), and where each problem path of a
  * service shows in the form. Pure: no React, no DesktopApi.
  *
- * An edited service is the base of the document it becomes: what the form does not show (its
- * timeouts and limits, the header size, TLS versions and ciphers, whether it is enabled) goes
- * back as it came — the part of it the new protocol has, when the protocol changes.
+ * An edited service is the base of the document it becomes: what the form does not show (TLS
+ * versions and ciphers, whether it is enabled) goes back as it came. Timeouts, limits and the
+ * header size are fields of the form, each protocol showing only those its model has.
  */
 import { ForwardedHeaders, type VirtualService } from '../../../shared/model/config.ts';
 import type { PathPart } from './form-problems.ts';
-import { newRowId, numberOf, optional, splitList } from './form-values.ts';
+import { newRowId, numberOf, optional, rebaseUntouched, splitList } from './form-values.ts';
 
 export const PROTOCOLS = ['tcp', 'http', 'https', 'redirect'] as const satisfies VirtualService['protocol'][];
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -51,9 +51,60 @@ export interface ServiceFormValues {
   defaultCertificate: string;
   toPort: string;
   status: (typeof REDIRECT_STATUSES)[number];
+  /** https: empty = the model's default (refuse with more than one certificate). */
+  sniHostMismatch: '' | SniHostMismatch;
+  /** Timeouts (ms), limits and the header size; each empty = the schema's default. */
+  clientHeaderMs: string;
+  clientBodyMs: string;
+  idleMs: string;
+  tlsHandshakeMs: string;
+  maxConnections: string;
+  maxConnectionsPerSource: string;
+  maxTunnels: string;
+  minBodyRate: string;
+  maxHeaderBytes: string;
 }
 
+export type SniHostMismatch = 'refuse' | 'route-by-host';
+export const SNI_HOST_MISMATCH = ['', 'refuse', 'route-by-host'] as const;
+
 export type ServiceField = Exclude<keyof ServiceFormValues, 'rules'>;
+
+/**
+ * The timeouts, limits and other numbers each protocol's model has (each protocol is a strict
+ * object: an http service turned tcp keeps its idle timeout and connection limits, not its
+ * header timeout).
+ */
+export const NUMBER_FIELDS = {
+  tcp: { timeouts: ['idleMs'], limits: ['maxConnections', 'maxConnectionsPerSource'], other: [] },
+  http: {
+    timeouts: ['clientHeaderMs', 'clientBodyMs', 'idleMs'],
+    limits: ['maxConnections', 'maxConnectionsPerSource', 'maxTunnels', 'minBodyRate'],
+    other: ['maxHeaderBytes'],
+  },
+  https: {
+    timeouts: ['clientHeaderMs', 'clientBodyMs', 'idleMs', 'tlsHandshakeMs'],
+    limits: ['maxConnections', 'maxConnectionsPerSource', 'maxTunnels', 'minBodyRate'],
+    other: ['maxHeaderBytes'],
+  },
+  redirect: {
+    timeouts: ['clientHeaderMs', 'idleMs'],
+    limits: ['maxConnections', 'maxConnectionsPerSource'],
+    other: [],
+  },
+} as const satisfies Record<
+  Protocol,
+  { timeouts: readonly TimeoutField[]; limits: readonly LimitField[]; other: readonly 'maxHeaderBytes'[] }
+>;
+type TimeoutField = 'clientHeaderMs' | 'clientBodyMs' | 'idleMs' | 'tlsHandshakeMs';
+type LimitField = 'maxConnections' | 'maxConnectionsPerSource' | 'maxTunnels' | 'minBodyRate';
+export type NumberField = TimeoutField | LimitField | 'maxHeaderBytes';
+
+/** The number fields of a protocol, in the order the form shows them. */
+export function numberFieldsOf(protocol: Protocol): NumberField[] {
+  const f = NUMBER_FIELDS[protocol];
+  return [...f.timeouts, ...f.limits, ...f.other];
+}
 
 /** The key of one content-rule input, e.g. `rule:rule-3:pool`. */
 export const ruleKey = (rowId: string, field: RuleField): string => `rule:${rowId}:${field}`;
@@ -76,6 +127,16 @@ export function emptyServiceValues(): ServiceFormValues {
     defaultCertificate: '',
     toPort: '443',
     status: '301',
+    sniHostMismatch: '',
+    clientHeaderMs: '',
+    clientBodyMs: '',
+    idleMs: '',
+    tlsHandshakeMs: '',
+    maxConnections: '',
+    maxConnectionsPerSource: '',
+    maxTunnels: '',
+    minBodyRate: '',
+    maxHeaderBytes: '',
   };
 }
 
@@ -86,7 +147,19 @@ export function toServiceValues(vs: VirtualService): ServiceFormValues {
     protocol: vs.protocol,
     listenAddress: vs.listen.address,
     listenPort: String(vs.listen.port),
+    ...(vs.protocol === 'https' ? { sniHostMismatch: vs.sniHostMismatch ?? '' } : {}),
   };
+  // Each number the protocol has, from the group it lives in.
+  const f = NUMBER_FIELDS[vs.protocol];
+  const read = (from: object, keys: readonly NumberField[]) => {
+    for (const key of keys) {
+      const value = (from as Record<string, unknown>)[key];
+      if (value !== undefined) values[key] = String(value);
+    }
+  };
+  read(vs.timeouts, f.timeouts);
+  read(vs.limits, f.limits);
+  read(vs, f.other);
   switch (vs.protocol) {
     case 'tcp':
       return { ...values, pool: vs.pool };
@@ -116,30 +189,6 @@ export function toServiceValues(vs: VirtualService): ServiceFormValues {
   }
 }
 
-/**
- * What each protocol keeps of an edited service that the form does not show. Each protocol is
- * a strict object, so only what the target protocol has is carried over (an http service
- * turned tcp keeps its idle timeout and connection limits, not its header timeout).
- */
-const HIDDEN: Record<Protocol, { timeouts: string[]; limits: string[]; other: string[] }> = {
-  tcp: { timeouts: ['idleMs'], limits: ['maxConnections', 'maxConnectionsPerSource'], other: [] },
-  http: {
-    timeouts: ['clientHeaderMs', 'clientBodyMs', 'idleMs'],
-    limits: ['maxConnections', 'maxConnectionsPerSource', 'maxTunnels', 'minBodyRate'],
-    other: ['maxHeaderBytes'],
-  },
-  https: {
-    timeouts: ['clientHeaderMs', 'clientBodyMs', 'idleMs', 'tlsHandshakeMs'],
-    limits: ['maxConnections', 'maxConnectionsPerSource', 'maxTunnels', 'minBodyRate'],
-    other: ['maxHeaderBytes'],
-  },
-  redirect: {
-    timeouts: ['clientHeaderMs', 'idleMs'],
-    limits: ['maxConnections', 'maxConnectionsPerSource'],
-    other: [],
-  },
-};
-
 function pick(source: object | undefined, keys: readonly string[]): Record<string, unknown> | undefined {
   if (!source) return undefined;
   const out: Record<string, unknown> = {};
@@ -156,15 +205,21 @@ function pick(source: object | undefined, keys: readonly string[]): Record<strin
  */
 export function toServiceDocument(values: ServiceFormValues, base?: VirtualService): Record<string, unknown> {
   const protocol = values.protocol;
-  const hidden = HIDDEN[protocol];
+  const f = NUMBER_FIELDS[protocol];
+  // An emptied number goes back to the schema's default, not to the value it had.
+  const numbers = (keys: readonly NumberField[]) => {
+    const out: Record<string, unknown> = {};
+    for (const key of keys) Object.assign(out, optional(key, numberOf(values[key])));
+    return out;
+  };
   const doc: Record<string, unknown> = {
     name: values.name.trim(),
     ...(base ? { enabled: base.enabled } : {}),
     listen: { ...base?.listen, address: values.listenAddress.trim(), port: numberOf(values.listenPort) },
     protocol,
-    ...optional('timeouts', pick(base?.timeouts, hidden.timeouts)),
-    ...optional('limits', pick(base?.limits, hidden.limits)),
-    ...pick(base, hidden.other),
+    ...nonEmpty('timeouts', numbers(f.timeouts)),
+    ...nonEmpty('limits', numbers(f.limits)),
+    ...numbers(f.other),
   };
   const pool = values.pool.trim();
   switch (protocol) {
@@ -192,10 +247,16 @@ export function toServiceDocument(values: ServiceFormValues, base?: VirtualServi
       // None named gives an empty list on purpose: the schema then names the problem at the field.
       return {
         ...l7,
+        ...optional('sniHostMismatch', values.sniHostMismatch),
         tls: { ...kept, certificates, ...(stays ? { defaultCertificate: byDefault } : {}) },
       };
     }
   }
+}
+
+/** A group of all defaults is left out, as a new service's document would be written. */
+function nonEmpty(key: string, group: Record<string, unknown>): Record<string, unknown> {
+  return Object.keys(group).length ? { [key]: group } : {};
 }
 
 function ruleOf(row: RuleRow): Record<string, unknown> {
@@ -220,7 +281,15 @@ export function serviceFieldOf(path: readonly PathPart[], values: ServiceFormVal
     case 'status':
       return head;
     case 'protocol':
-      return 'protocol';
+    case 'maxHeaderBytes':
+    case 'sniHostMismatch':
+      return head;
+    case 'timeouts':
+    case 'limits': {
+      const group: readonly NumberField[] = NUMBER_FIELDS[values.protocol][head];
+      // A whole group refused (a wrong type) shows at its first field.
+      return next === undefined ? group[0] : group.find((f) => f === next);
+    }
     case 'listen':
       // A bare `listen` is the "address:port already used" rule: the port is what one changes.
       return next === 'address' ? 'listenAddress' : 'listenPort';
@@ -246,10 +315,35 @@ export function shownServiceFields(values: ServiceFormValues): Set<string> {
   const l7 = values.protocol === 'http' || values.protocol === 'https';
   if (values.protocol === 'tcp' || l7) add('pool');
   if (l7) add('denyPaths', 'forwardedHeaders');
-  if (values.protocol === 'https') add('certificates', 'defaultCertificate');
+  if (values.protocol === 'https') add('certificates', 'defaultCertificate', 'sniHostMismatch');
+  add(...numberFieldsOf(values.protocol));
   if (values.protocol === 'redirect') add('toPort', 'status');
   if (l7) {
     for (const row of values.rules) for (const field of RULE_FIELDS) shown.add(ruleKey(row.rowId, field));
   }
   return shown;
+}
+
+/** The fields a reload takes from the newer service where the admin did not change them. */
+const REBASED = [
+  'sniHostMismatch',
+  'clientHeaderMs',
+  'clientBodyMs',
+  'idleMs',
+  'tlsHandshakeMs',
+  'maxConnections',
+  'maxConnectionsPerSource',
+  'maxTunnels',
+  'minBodyRate',
+  'maxHeaderBytes',
+] as const satisfies (keyof ServiceFormValues)[];
+
+/** After a reload: the admin's edits on top of the newer service (`opened`: what they started from). */
+export function rebaseServiceValues(
+  values: ServiceFormValues,
+  opened: VirtualService | undefined,
+  latest: VirtualService | undefined,
+): ServiceFormValues {
+  if (!opened || !latest) return values;
+  return rebaseUntouched(values, toServiceValues(opened), toServiceValues(latest), REBASED);
 }

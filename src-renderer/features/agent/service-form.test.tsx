@@ -268,6 +268,52 @@ describe('Edit a virtual service', () => {
     expect(sent(test).expectRevision).toBe(7);
   });
 
+  it('edits the timeouts, limits and SNI/Host choice, folded under Advanced until opened', async () => {
+    const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
+    const form = await openEdit('owa');
+    const advanced = within(form).getByText('Advanced: timeouts and limits').closest('details')!;
+    expect(advanced.open).toBe(false);
+    expect((within(form).getByLabelText('Idle connection timeout (ms)') as HTMLInputElement).value).toBe(
+      '900000',
+    );
+    type(form, 'Idle connection timeout (ms)', '300000');
+    type(form, 'Slowest request body (bytes/s)', '');
+    type(form, 'Host not matching the TLS name (SNI)', 'refuse');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    await screen.findByText(/Applied — revision 8/);
+
+    const original = richService();
+    expect(sent(test).virtualService).toEqual({
+      ...original,
+      sniHostMismatch: 'refuse',
+      timeouts: { ...original.timeouts, idleMs: 300000 },
+      limits: { ...original.limits, minBodyRate: 500 },
+    });
+  });
+
+  it('opens the Advanced group to show a problem at its field', async () => {
+    const test = setup();
+    const form = await openEdit('owa');
+    const advanced = within(form).getByText('Advanced: timeouts and limits').closest('details')!;
+    type(form, 'Largest request head (bytes)', '100');
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
+    const head = within(form).getByLabelText('Largest request head (bytes)');
+    expect(head.getAttribute('aria-invalid')).toBe('true');
+    expect(problemOf(head)).toMatch(/1024/);
+    expect(advanced.open).toBe(true);
+    expect(upsertCalls(test)).toHaveLength(0);
+  });
+
+  it('shows only the timeouts and limits a tcp service has', async () => {
+    setup();
+    const form = await openEdit('owa');
+    type(form, 'Protocol', 'tcp');
+    expect(within(form).getByLabelText('Idle connection timeout (ms)')).toBeTruthy();
+    expect(within(form).queryByLabelText('Request header timeout (ms)')).toBeNull();
+    expect(within(form).queryByLabelText('Most WebSocket tunnels at once')).toBeNull();
+    expect(within(form).queryByLabelText('Host not matching the TLS name (SNI)')).toBeNull();
+  });
+
   it('shows and edits the certificate clients without SNI get, offered from the listed ones', async () => {
     const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
     const form = await openEdit('owa');

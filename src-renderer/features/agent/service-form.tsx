@@ -2,7 +2,7 @@
  * Create or edit one virtual service, by protocol: tcp sends every connection to its pool;
  * http and https pick a pool per request (content rules, then the default pool), deny paths and
  * set forwarded headers, https with its certificates and the default for clients without SNI; redirect sends clients to HTTPS. Pools are
- * chosen from the agent's. Checked with the shared schema (the service, then the whole
+ * chosen from the agent's; timeouts and limits are folded under "Advanced". Checked with the shared schema (the service, then the whole
  * configuration with it) before it is sent with the revision it was opened on.
  */
 import { useId } from 'react';
@@ -16,6 +16,7 @@ import { listenAddressHint, listenPortHint } from './listen-hints.ts';
 import { problemsFromError } from './form-problems.ts';
 import { FormShell } from './form-shell.tsx';
 import { RuleRows } from './rule-rows.tsx';
+import { ServiceAdvanced } from './service-advanced.tsx';
 import {
   emptyServiceValues,
   FORWARDED_MODES,
@@ -23,6 +24,7 @@ import {
   REDIRECT_STATUSES,
   type ServiceField,
   type ServiceFormValues,
+  rebaseServiceValues,
   toServiceValues,
 } from './service-form-model.ts';
 import { serviceTarget, validateService } from './service-form-target.ts';
@@ -72,8 +74,9 @@ export function ServiceForm({
       problemsFromError(error, serviceTarget(values, basis.config, editing)),
     send: async (virtualService, expectRevision) =>
       unwrap(await api.upsertVirtualService({ agentId, virtualService, expectRevision })),
-    // Everything the form hides comes from the service itself (the basis), not from rows.
-    rebase: (values) => values,
+    // What the form hides comes from the service itself (the basis); the fields the admin left
+    // untouched from the newer service.
+    rebase: (values, latest, opened) => rebaseServiceValues(values, opened, latest),
     onApplied,
   });
   const { values, set, problems, basis } = form;
@@ -209,6 +212,8 @@ export function ServiceForm({
           </fieldset>
         </>
       )}
+
+      <ServiceAdvanced id={id} values={values} set={set} problems={problems.fields} />
     </FormShell>
   );
 }

@@ -45,8 +45,11 @@ export interface ObjectFormSpec<V, T extends { name: string }> {
   /** The agent's refusal filed against the values that were sent; undefined when it names no field. */
   fileError: (error: unknown, values: V, basis: Basis<T>) => FormProblems | undefined;
   send: (document: T, expectRevision: number) => Promise<UpsertResult>;
-  /** After a reload: the admin's values, with what the form hides taken from the newer object. */
-  rebase: (values: V, latest: T | undefined) => V;
+  /**
+   * After a reload: the admin's values, with what the form hides taken from the newer object
+   * (`opened`: the object the values were opened, or last rebased, on).
+   */
+  rebase: (values: V, latest: T | undefined, opened: T | undefined) => V;
   onApplied: (applied: Applied) => void;
 }
 
@@ -95,8 +98,9 @@ export function useObjectForm<V, T extends { name: string }>(spec: ObjectFormSpe
     mutationFn: () => client.fetchQuery({ ...agentQueries.config(api, agentId), staleTime: 0 }),
     onSuccess: (fresh) => {
       const latest = editing === undefined ? undefined : spec.find(fresh.config, editing);
+      const opened = basis.base;
       setBasis((held) => ({ revision: fresh.revision, config: fresh.config, base: latest ?? held.base }));
-      setValues((held) => spec.rebase(held, latest));
+      setValues((held) => spec.rebase(held, latest, opened));
       apply.reset();
       setNote(
         editing !== undefined && !latest
