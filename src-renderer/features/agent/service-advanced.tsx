@@ -1,7 +1,7 @@
 /**
  * The virtual-service form's "Advanced" group: the time limits and limits towards clients the
  * service's protocol has, the largest request head, and for https what a request whose Host is
- * not its TLS name gets. Placeholders are the schema's own defaults, so an empty field says what
+ * not its TLS name gets, the oldest TLS version and the cipher profile. Placeholders are the schema's own defaults, so an empty field says what
  * it will be.
  */
 import { HttpService } from '../../../shared/model/config.ts';
@@ -9,10 +9,12 @@ import { limitFields, timeoutFields } from '../../../shared/model/config-parts.t
 import { AdvancedGroup } from './advanced-group.tsx';
 import { SelectInput, TextInput } from './form-inputs.tsx';
 import {
+  CIPHER_PROFILES,
   type NumberField,
   numberFieldsOf,
   SNI_HOST_MISMATCH,
   type ServiceFormValues,
+  TLS_VERSIONS,
 } from './service-form-model.ts';
 
 const NUMBER_LABELS: Record<NumberField, { label: string; hint?: string }> = {
@@ -40,6 +42,17 @@ const DEFAULTS: Record<NumberField, unknown> = {
   maxHeaderBytes: HttpService.shape.maxHeaderBytes.parse(undefined),
 } as Record<NumberField, unknown>;
 
+const TLS_VERSION_LABELS: Record<(typeof TLS_VERSIONS)[number], string> = {
+  'TLSv1.2': 'TLS 1.2 (clients back to Windows 7 and Exchange-era devices)',
+  'TLSv1.3': 'TLS 1.3 only',
+};
+
+const CIPHER_LABELS: Record<(typeof CIPHER_PROFILES)[number], string> = {
+  modern: 'Modern (forward secrecy, AEAD only)',
+  intermediate: 'Intermediate (recommended)',
+  legacy: 'Legacy (old clients; weaker ciphers)',
+};
+
 const SNI_LABELS: Record<(typeof SNI_HOST_MISMATCH)[number], string> = {
   '': 'Automatic: refuse with more than one certificate, else route by Host',
   refuse: 'Refuse (421 Misdirected Request)',
@@ -59,9 +72,10 @@ export function ServiceAdvanced({
 }) {
   const fields = numberFieldsOf(values.protocol);
   const https = values.protocol === 'https';
-  const hasProblem = [...fields, ...(https ? ['sniHostMismatch'] : [])].some(
-    (f) => problems[f] !== undefined,
-  );
+  const hasProblem = [
+    ...fields,
+    ...(https ? ['sniHostMismatch', 'tlsMinVersion', 'cipherProfile'] : []),
+  ].some((f) => problems[f] !== undefined);
   return (
     <AdvancedGroup summary="Advanced: timeouts and limits" hasProblem={hasProblem}>
       {https && (
@@ -73,6 +87,28 @@ export function ServiceAdvanced({
           options={SNI_HOST_MISMATCH}
           labels={SNI_LABELS}
           problem={problems.sniHostMismatch}
+        />
+      )}
+      {https && (
+        <SelectInput
+          id={`${id}-tlsMinVersion`}
+          label="Oldest TLS version clients may use"
+          value={values.tlsMinVersion}
+          onChange={(v) => set('tlsMinVersion', v)}
+          options={TLS_VERSIONS}
+          labels={TLS_VERSION_LABELS}
+          problem={problems.tlsMinVersion}
+        />
+      )}
+      {https && (
+        <SelectInput
+          id={`${id}-cipherProfile`}
+          label="Cipher profile"
+          value={values.cipherProfile}
+          onChange={(v) => set('cipherProfile', v)}
+          options={CIPHER_PROFILES}
+          labels={CIPHER_LABELS}
+          problem={problems.cipherProfile}
         />
       )}
       {fields.map((key) => {

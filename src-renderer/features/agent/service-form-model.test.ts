@@ -129,8 +129,23 @@ describe('toServiceDocument: a new service', () => {
 
   it('names no certificate for an https service without one, so the schema asks for it', () => {
     expect(toServiceDocument(newService({ protocol: 'https', certificates: ' , ' })).tls).toEqual({
+      minVersion: 'TLSv1.2',
+      cipherProfile: 'intermediate',
       certificates: [],
     });
+  });
+
+  it('edits the oldest TLS version and the cipher profile, round-tripping what the service had', () => {
+    const original = richService();
+    if (original.protocol !== 'https') throw new Error('https expected');
+    const values = toServiceValues({ ...original, tls: { ...original.tls, minVersion: 'TLSv1.3' } });
+    expect(values).toMatchObject({ tlsMinVersion: 'TLSv1.3', cipherProfile: original.tls.cipherProfile });
+    const doc = VirtualService.parse(toServiceDocument({ ...values, cipherProfile: 'modern' }, original));
+    if (doc.protocol !== 'https') throw new Error('https expected');
+    expect(doc.tls).toEqual({ ...original.tls, minVersion: 'TLSv1.3', cipherProfile: 'modern' });
+    // The schema's problems about them land at their fields.
+    expect(serviceFieldOf(['tls', 'minVersion'], values)).toBe('tlsMinVersion');
+    expect(serviceFieldOf(['tls', 'cipherProfile'], values)).toBe('cipherProfile');
   });
 });
 

@@ -53,6 +53,9 @@ export interface ServiceFormValues {
   status: (typeof REDIRECT_STATUSES)[number];
   /** https: empty = the model's default (refuse with more than one certificate). */
   sniHostMismatch: '' | SniHostMismatch;
+  /** https: the oldest TLS version clients may use, and the cipher profile. */
+  tlsMinVersion: (typeof TLS_VERSIONS)[number];
+  cipherProfile: (typeof CIPHER_PROFILES)[number];
   /** Timeouts (ms), limits and the header size; each empty = the schema's default. */
   clientHeaderMs: string;
   clientBodyMs: string;
@@ -67,6 +70,8 @@ export interface ServiceFormValues {
 
 export type SniHostMismatch = 'refuse' | 'route-by-host';
 export const SNI_HOST_MISMATCH = ['', 'refuse', 'route-by-host'] as const;
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+export const CIPHER_PROFILES = ['modern', 'intermediate', 'legacy'] as const;
 
 export type ServiceField = Exclude<keyof ServiceFormValues, 'rules'>;
 
@@ -128,6 +133,8 @@ export function emptyServiceValues(): ServiceFormValues {
     toPort: '443',
     status: '301',
     sniHostMismatch: '',
+    tlsMinVersion: 'TLSv1.2',
+    cipherProfile: 'intermediate',
     clientHeaderMs: '',
     clientBodyMs: '',
     idleMs: '',
@@ -147,7 +154,13 @@ export function toServiceValues(vs: VirtualService): ServiceFormValues {
     protocol: vs.protocol,
     listenAddress: vs.listen.address,
     listenPort: String(vs.listen.port),
-    ...(vs.protocol === 'https' ? { sniHostMismatch: vs.sniHostMismatch ?? '' } : {}),
+    ...(vs.protocol === 'https'
+      ? {
+          sniHostMismatch: vs.sniHostMismatch ?? '',
+          tlsMinVersion: vs.tls.minVersion,
+          cipherProfile: vs.tls.cipherProfile,
+        }
+      : {}),
   };
   // Each number the protocol has, from the group it lives in.
   const f = NUMBER_FIELDS[vs.protocol];
@@ -189,16 +202,6 @@ export function toServiceValues(vs: VirtualService): ServiceFormValues {
   }
 }
 
-function pick(source: object | undefined, keys: readonly string[]): Record<string, unknown> | undefined {
-  if (!source) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const value = (source as Record<string, unknown>)[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
 /**
  * The document the form describes, on top of `base` (the service as the agent runs it, when
  * editing). Not validated here: the schema does that on the result.
@@ -238,7 +241,6 @@ export function toServiceDocument(values: ServiceFormValues, base?: VirtualServi
         forwardedHeaders: values.forwardedHeaders,
       };
       if (protocol === 'http') return l7;
-      const kept = base?.protocol === 'https' ? pick(base.tls, ['minVersion', 'cipherProfile']) : {};
       const certificates = splitList(values.certificates);
       // The default for clients without SNI holds while it is listed; once taken out of the
       // list, the first certificate is the default again (as the form's choice then shows).
@@ -248,7 +250,12 @@ export function toServiceDocument(values: ServiceFormValues, base?: VirtualServi
       return {
         ...l7,
         ...optional('sniHostMismatch', values.sniHostMismatch),
-        tls: { ...kept, certificates, ...(stays ? { defaultCertificate: byDefault } : {}) },
+        tls: {
+          minVersion: values.tlsMinVersion,
+          cipherProfile: values.cipherProfile,
+          certificates,
+          ...(stays ? { defaultCertificate: byDefault } : {}),
+        },
       };
     }
   }
@@ -294,6 +301,8 @@ export function serviceFieldOf(path: readonly PathPart[], values: ServiceFormVal
       // A bare `listen` is the "address:port already used" rule: the port is what one changes.
       return next === 'address' ? 'listenAddress' : 'listenPort';
     case 'tls':
+      if (next === 'minVersion') return 'tlsMinVersion';
+      if (next === 'cipherProfile') return 'cipherProfile';
       return next === 'defaultCertificate' ? 'defaultCertificate' : 'certificates';
     case 'contentRules': {
       const row = typeof next === 'number' ? values.rules[next] : undefined;
@@ -315,7 +324,8 @@ export function shownServiceFields(values: ServiceFormValues): Set<string> {
   const l7 = values.protocol === 'http' || values.protocol === 'https';
   if (values.protocol === 'tcp' || l7) add('pool');
   if (l7) add('denyPaths', 'forwardedHeaders');
-  if (values.protocol === 'https') add('certificates', 'defaultCertificate', 'sniHostMismatch');
+  if (values.protocol === 'https')
+    add('certificates', 'defaultCertificate', 'sniHostMismatch', 'tlsMinVersion', 'cipherProfile');
   add(...numberFieldsOf(values.protocol));
   if (values.protocol === 'redirect') add('toPort', 'status');
   if (l7) {
@@ -327,6 +337,8 @@ export function shownServiceFields(values: ServiceFormValues): Set<string> {
 /** The fields a reload takes from the newer service where the admin did not change them. */
 const REBASED = [
   'sniHostMismatch',
+  'tlsMinVersion',
+  'cipherProfile',
   'clientHeaderMs',
   'clientBodyMs',
   'idleMs',
