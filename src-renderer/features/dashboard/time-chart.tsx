@@ -106,13 +106,18 @@ export function TimeChart(props: TimeChartProps) {
   latest.current = props;
   const [theme, setTheme] = useState(0);
 
-  // The system's light/dark switch: draw again in the new colours.
+  // The system's light/dark switch, or the theme chosen in Settings (data-theme on the root):
+  // draw again in the new colours.
   useEffect(() => {
-    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
-    if (!media) return;
     const onChange = () => setTheme((n) => n + 1);
-    media.addEventListener('change', onChange);
-    return () => media.removeEventListener('change', onChange);
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+    media?.addEventListener('change', onChange);
+    const chosen = new MutationObserver(onChange);
+    chosen.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => {
+      media?.removeEventListener('change', onChange);
+      chosen.disconnect();
+    };
   }, []);
 
   useEffect(() => {
