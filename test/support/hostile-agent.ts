@@ -145,7 +145,15 @@ async function probeAll(h: HostileAgent): Promise<string[]> {
     if (spec.probe === false) continue;
     const path = spec.probe?.path ?? '/healthy-probe';
     const want = spec.probe?.status ?? [200];
-    const answer = await exchange(h.target(spec.config.name), plainGet(path), 5_000);
+    let answer = await exchange(h.target(spec.config.name), plainGet(path), 5_000);
+    if (answer.status === 0 && !answer.error) {
+      // Seen once in many full runs on a loaded 2-core box (https, after a reset during a long
+      // response body): the probe's connection closed with no answer. Said aloud and asked once
+      // more, so the run shows it; a second empty close still fails. (Under investigation.)
+      console.warn(`${spec.config.name}: GET ${path} closed with no answer; probing once more`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      answer = await exchange(h.target(spec.config.name), plainGet(path), 5_000);
+    }
     if (!want.includes(answer.status)) {
       problems.push(
         `${spec.config.name}: GET ${path} got ${answer.status || answer.error || 'nothing'} (want ${want.join('/')}): ${JSON.stringify(answer.text.slice(0, 200))}`,
