@@ -46,7 +46,8 @@ export function createAcmeCore(fleet: FleetManager, events: EventHub, now = () =
       { fleet, events },
       agentIds,
       async (client, _agentId, step) => {
-        await client.request('events.subscribe', { topics: ['cert'] });
+        // The `cert` topic is subscribed once per connection (fleet-manager.ts, an optional
+        // topic); its steps are this request's progress.
         const leave = client.onEvent((e) => {
           if (e.topic === 'cert' && e.data.name === name && e.data.step !== 'failed') step(e.data.message);
         });

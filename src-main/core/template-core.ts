@@ -86,9 +86,7 @@ export function createTemplateCore(
  * problems), said in the admin's words: without the method name an RpcError's message starts with.
  */
 function refusal({ message, data }: { message: string; data: unknown }): RpcError {
-  const err = new RpcError('template.preview', { code: ERROR_CODES.INVALID_CONFIG, message, data });
-  err.message = message;
-  return err;
+  return new RpcError('template.preview', { code: ERROR_CODES.INVALID_CONFIG, message, data });
 }
 
 function agentNameOf(fleet: FleetManager, agentId: string): string {
