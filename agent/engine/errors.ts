@@ -39,16 +39,20 @@ const CONNECT_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Classifies an error from undici or a socket into one of our codes. */
+/** An error the engine raises itself, carrying its code. */
+export function proxyError(code: ProxyErrorCode, message: string): Error & { code: ProxyErrorCode } {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Classifies an error of the upstream client, a socket or TLS into one of our codes. */
 export function classify(err: unknown): ProxyErrorCode {
   const code = (err as { code?: string } | null)?.code ?? '';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'CONNECT_TIMEOUT';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'RESPONSE_TIMEOUT';
+  if (Object.hasOwn(STATUS_FOR, code)) return code as ProxyErrorCode;
+  if (code === 'ETIMEDOUT') return 'CONNECT_TIMEOUT';
   if (CONNECT_CODES.has(code)) return 'CONNECT_FAILED';
   if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO/.test(code))
     return 'UPSTREAM_TLS';
-  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')
-    return 'UPSTREAM_PROTOCOL';
+  if (code.startsWith('HPE_')) return 'UPSTREAM_PROTOCOL';
   return 'UPSTREAM_RESET';
 }
 

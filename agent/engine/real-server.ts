@@ -6,19 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { buildConnector as BuildConnectorType, Pool as UndiciPool } from 'undici';
-import buildConnector from 'undici/lib/core/connect.js';
-import PoolClass from 'undici/lib/dispatcher/pool.js';
 import type { HealthState } from '../../shared/model/health.ts';
 import type { RealServer } from '../../shared/model/config.ts';
 import { hashString, type Candidate } from './balancer.ts';
 import { Traffic } from './traffic.ts';
-
-// Only the pool and its connector: undici's index also loads fetch, WebSocket, the caches and
-// the interceptors, 11 MB of resident memory that a proxy never uses (measured with and without
-// the import, on top of the agent's other dependencies). Static imports, so every bundle carries
-// them (the desktop app has no node_modules to require them from at run time).
-type Pool = UndiciPool;
+import { UpstreamPool } from './upstream/pool.ts';
 
 /** TLS from the agent to the real server (re-encrypt). */
 export interface UpstreamTls {
@@ -46,11 +38,6 @@ export class RealServerRuntime implements Candidate {
   readonly hashSeed: number;
   /** Opaque, stable value of the persistence cookie: does not reveal the server's address. */
   readonly cookieValue: string;
-  /**
-   * What every request to this server names as its servername. undici otherwise derives it
-   * from the forwarded Host header and reconnects whenever that changes.
-   */
-  readonly dispatchServername: string;
   /** SNI sent to the real server: the configured name, else its address unless that is an IP. */
   readonly sni: string | undefined;
 
@@ -63,7 +50,7 @@ export class RealServerRuntime implements Candidate {
   active = 0;
   readonly traffic = new Traffic();
 
-  private keepAlive: Pool | undefined;
+  private keepAlive: UpstreamPool | undefined;
 
   constructor(pool: string, rs: RealServer, upstream: UpstreamSettings) {
     this.pool = pool;
@@ -76,7 +63,6 @@ export class RealServerRuntime implements Candidate {
     this.hashSeed = hashString(rs.name);
     this.cookieValue = createHash('sha256').update(this.key).digest('hex').slice(0, 16);
     this.sni = upstream.tls?.servername ?? (isIP(rs.address) ? undefined : rs.address);
-    this.dispatchServername = this.sni ?? rs.address;
     this.weight = rs.weight;
     this.enabled = rs.enabled;
     this.maxConnections = rs.maxConnections;
@@ -118,47 +104,27 @@ export class RealServerRuntime implements Candidate {
     );
   }
 
-  /** The keep-alive pool to this server, created on first use. */
-  httpPool(): Pool {
+  /** The keep-alive connections to this server, created on first use. */
+  httpPool(): UpstreamPool {
     if (this.keepAlive) return this.keepAlive;
-    const tls = this.upstream.tls;
-    const host = this.address.includes(':') ? `[${this.address}]` : this.address;
-    this.keepAlive = new PoolClass(`${tls ? 'https' : 'http'}://${host}:${this.port}`, {
-      connections: this.maxConnections > 0 ? this.maxConnections : null,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-      headersTimeout: this.upstream.serverMs,
-      bodyTimeout: this.upstream.serverMs,
-      connect: this.connector(),
+    const traffic = this.traffic;
+    this.keepAlive = new UpstreamPool({
+      address: this.address,
+      port: this.port,
+      connectMs: this.upstream.connectMs,
+      serverMs: this.upstream.serverMs,
+      tls: this.upstream.tls,
+      sni: this.sni,
+      // A refused connection is an error of its own (CONNECT_FAILED), not a connection.
+      onConnect: () => traffic.connections++,
     });
     return this.keepAlive;
-  }
-
-  /** undici's connector with our SNI forced, whatever servername a request carries. */
-  private connector(): BuildConnectorType.connector {
-    const tls = this.upstream.tls;
-    const sni = this.sni;
-    const base = buildConnector({
-      timeout: this.upstream.connectMs,
-      noDelay: true,
-      ...(tls ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, servername: sni } : {}),
-    } as BuildConnectorType.BuildOptions);
-    const traffic = this.traffic;
-    // Called once per new connection to the server: where pooled HTTP counts the connections
-    // it opened (a refused one is an error of its own, CONNECT_FAILED).
-    return (opts, callback) => {
-      base(tls ? { ...opts, servername: sni } : opts, (err, socket) => {
-        if (!err) traffic.connections++;
-        callback(err, socket as never);
-      });
-    };
   }
 
   /** Lets in-flight requests finish, then closes pooled connections. */
   async close(): Promise<void> {
     const pool = this.keepAlive;
     this.keepAlive = undefined;
-    if (pool) await pool.close().catch(() => pool.destroy());
+    if (pool) await pool.close();
   }
 }

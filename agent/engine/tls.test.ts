@@ -382,7 +382,7 @@ describe('clients that leave early', () => {
       for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, once));
       const rs = e.engine.pool('www')!.servers[0]!;
       await until(
-        () => rs.active === 0 && rs.httpPool().stats.running === 0,
+        () => rs.active === 0 && rs.httpPool().running === 0,
         'every upstream request to end',
       );
       // All 100 handled; a member counts only those sent to it (most were withdrawn before,

@@ -1,12 +1,11 @@
 /**
  * Forwarding one request to a real server and its response back: the hot path. One Exchange
- * object per request is the undici dispatch handler itself, so no closures or streams are
- * made per request; body chunks go straight from undici to the client socket with
- * back-pressure both ways.
+ * object per request is the upstream client's handler itself, so no closures or streams are
+ * made per request; body chunks go straight from the upstream connection to the client socket
+ * with back-pressure both ways.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
 import type { PoolRuntime } from '../pool.ts';
@@ -19,6 +18,7 @@ import { respondText } from './respond.ts';
 import { responseHeaders } from './response-head.ts';
 import { settleBytes } from './accounting.ts';
 import type { RequestHead } from './request-head.ts';
+import type { UpstreamController, UpstreamHandler } from '../upstream/exchange.ts';
 
 /**
  * Methods a request may be sent again with after the server that had it failed (RFC 9110
@@ -47,7 +47,7 @@ function onBodyDeadline(exchange: Exchange): void {
   exchange.checkBody();
 }
 
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements UpstreamHandler {
   private readonly svc: ServiceRuntime;
   private readonly pool: PoolRuntime;
   /** When the request reached the front end (performance.now()), for the latency histogram. */
@@ -74,18 +74,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private tried: Set<RealServerRuntime> | undefined;
   /** Why the last server tried failed: what the client is told when none is left. */
   private lastError: ProxyErrorCode | undefined;
-  private controller: Dispatcher.DispatchController | undefined;
+  private controller: UpstreamController | undefined;
   private responded = false;
   private done = false;
   /** Its latency and bytes are counted (once, whichever way the exchange ends). */
   private accounted = false;
-  /** Body bytes still to come by the response's Content-Length; -1 when it has none. */
-  private remaining = -1;
-  /** The chunk that completed the body: written by end() with it, in one go. */
-  private last: Buffer | undefined;
   /**
-   * The client closed before undici started the request (it was queued): abort as soon as it
-   * starts, or it would run to completion for nobody, holding a pooled connection.
+   * The client closed while the upstream connection was being opened: abort as soon as it is
+   * ready (the unused connection goes back to the pool).
    */
   private clientGone = false;
 
@@ -152,7 +148,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       respondText(this.res, 408, 'the request body did not arrive in time');
       this.account(undefined);
     }
-    if (!this.done) this.controller?.abort(new Error('the request body did not arrive in time'));
+    if (!this.done) this.controller?.abort(this, new Error('the request body did not arrive in time'));
   }
 
   /** The client went away: stop the upstream request unless it already ended. */
@@ -160,10 +156,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.settle();
     this.clientGone = true;
     if (this.done) return;
-    this.controller?.abort(new Error('client closed the connection'));
-    // Still connecting (no controller yet): undici offers no way to withdraw a queued request,
-    // so its connect runs to success or connectMs (HAProxy does the same without
-    // abortonclose) and onRequestStart aborts it then; the server's slot is free now.
+    this.controller?.abort(this, new Error('client closed the connection'));
+    // Still connecting (no controller yet): the connect runs to success or connectMs (HAProxy
+    // does the same without abortonclose) and onRequestStart aborts then, keeping the new
+    // connection for the next request; the server's slot is free now.
     this.finish();
   }
 
@@ -182,77 +178,66 @@ export class Exchange implements Dispatcher.DispatchHandler {
         : undefined;
     server.active++;
     const req = this.req;
+    const head = this.head;
+    const method = req.method!;
     server.httpPool().dispatch(
       {
-        origin: undefined,
+        method,
         path: this.path,
-        method: req.method as Dispatcher.HttpMethod,
-        headers: this.head.upstream,
-        body: this.head.hasBody ? req : null,
-        servername: server.dispatchServername,
-      } as Dispatcher.DispatchOptions,
+        headers: head.upstream,
+        hasHost: head.host !== undefined,
+        body: head.hasBody ? req : null,
+        hasLength: head.hasLength,
+        replayable: !head.hasBody && IDEMPOTENT.has(method),
+      },
       this,
     );
   }
 
   /** Connected, and the request is being written: now it is sent to the server. */
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: UpstreamController): void {
     this.controller = controller;
-    if (this.clientGone) controller.abort(new Error('client closed the connection'));
+    if (this.clientGone) controller.abort(this, new Error('client closed the connection'));
     else this.server!.traffic.requests++;
   }
 
   onResponseStart(
-    controller: Dispatcher.DispatchController,
+    controller: UpstreamController,
     statusCode: number,
-    parsed: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
+    raw: string[],
+    statusMessage: string,
   ): void {
     this.responded = true;
     if (this.res.writableEnded) {
-      controller.abort(new Error('the client was answered already'));
+      controller.abort(this, new Error('the client was answered already'));
       return;
     }
     this.server!.traffic.response(statusCode);
     this.svc.stats.traffic.response(statusCode);
-    const length = parsed['content-length'];
-    if (typeof length === 'string') this.remaining = Number(length);
-    const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
     const res = this.res;
-    const headers = responseHeaders(raw ?? [], parsed, this.setCookie);
+    const headers = responseHeaders(raw, this.setCookie);
     if (statusMessage) res.writeHead(statusCode, statusMessage, headers);
     else res.writeHead(statusCode, headers);
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.remaining > 0) {
-      this.remaining -= chunk.length;
-      // The body's last bytes: undici ends the response in the same parse, and end(chunk)
-      // writes them with the head at once (no cork tick, no empty write for end()).
-      if (this.remaining === 0) {
-        this.last = chunk;
-        return;
-      }
-    }
+  onResponseData(controller: UpstreamController, chunk: Buffer): void {
     if (!this.res.write(chunk)) {
       // A destroyed response never drains: pausing would hold the upstream request forever.
       if (this.res.destroyed) {
-        controller.abort(new Error('client closed the connection'));
+        controller.abort(this, new Error('client closed the connection'));
         return;
       }
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+      controller.pause(this);
+      this.res.once('drain', () => controller.resume(this));
     }
   }
 
-  onResponseEnd(): void {
+  /** The body's last bytes come with the end: end(chunk) writes them with the head at once. */
+  onResponseEnd(_controller: UpstreamController, last: Buffer | undefined): void {
     this.finish();
     this.settle();
-    const last = this.last;
-    if (last) {
-      this.last = undefined;
-      this.res.end(last);
-    } else this.res.end();
+    if (last) this.res.end(last);
+    else this.res.end();
     this.account(this.server!.traffic);
   }
 
@@ -270,7 +255,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     settleBytes(this.socket, svc, server);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onResponseError(_controller: UpstreamController, err: Error): void {
     const server = this.server!;
     this.finish();
     // The client left, or was answered already (a body timeout): nothing to tell anyone. An

@@ -17,6 +17,8 @@ export interface RequestHead {
   cookies: string | undefined;
   /** The request carries a body (Content-Length > 0 or Transfer-Encoding). */
   hasBody: boolean;
+  /** A Content-Length header frames the body (sent on as it came); otherwise a body goes chunked. */
+  hasLength: boolean;
 }
 
 export interface HeadOptions {
@@ -34,6 +36,7 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
   let cookies: string | undefined;
   let xff: string | undefined;
   let hasBody = false;
+  let hasLength = false;
   let connectionTokens: string | undefined;
 
   for (let i = 0; i < raw.length; i += 2) {
@@ -86,7 +89,10 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
         break;
       }
       case 14:
-        if (name.toLowerCase() === 'content-length' && value !== '0') hasBody = true;
+        if (name.toLowerCase() === 'content-length') {
+          hasLength = true;
+          if (value !== '0') hasBody = true;
+        }
         break;
       case 15:
         if (ours && name.toLowerCase() === 'x-forwarded-for') {
@@ -104,7 +110,7 @@ export function readRequestHead(raw: readonly string[], opt: HeadOptions): Reque
     out.push('x-forwarded-proto', opt.proto);
     if (host !== undefined) out.push('x-forwarded-host', host);
   }
-  return { upstream: out, host, hostCount, cookies, hasBody };
+  return { upstream: out, host, hostCount, cookies, hasBody, hasLength };
 }
 
 /**

@@ -1,11 +1,6 @@
 /**
  * The real server's response head as the client gets it: hop-by-hop headers dropped, the
  * persistence cookie added, names in the case the server sent them.
- *
- * Works on undici's raw header buffers without converting them: a name is found by its bytes
- * in a table of names already seen (each converted once), and a value is taken from the
- * object undici has already built (its strings are the same latin1 decoding). Converting each
- * small buffer again cost a call into C++ that also moves the buffer's bytes off the heap.
  */
 
 const HOP_BY_HOP = new Set([
@@ -17,63 +12,29 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'te',
 ]);
-
-/** A header name as the real server spelled it. */
-interface Name {
-  readonly name: string;
-  readonly lower: string;
-  readonly hopByHop: boolean;
-}
-
-/** Names seen so far by a hash of their bytes; bounded, so odd names cannot grow it. */
-const NAMES = new Map<number, Name>();
-const MAX_NAMES = 512;
-
-function hashBytes(b: Buffer): number {
-  let h = 0x811c9dc5 ^ b.length;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
-}
-
-function sameBytes(b: Buffer, s: string): boolean {
-  if (b.length !== s.length) return false;
-  for (let i = 0; i < b.length; i++) if (b[i] !== s.charCodeAt(i)) return false;
-  return true;
-}
-
-function describe(name: string): Name {
-  const lower = name.toLowerCase();
-  return { name, lower, hopByHop: HOP_BY_HOP.has(lower) };
-}
-
-function nameOf(b: Buffer): Name {
-  const h = hashBytes(b);
-  const known = NAMES.get(h);
-  if (known && sameBytes(b, known.name)) return known;
-  const n = describe(b.toString('latin1'));
-  if (!known && NAMES.size < MAX_NAMES) NAMES.set(h, n);
-  return n;
-}
+const HOP_LENGTHS = new Set([...HOP_BY_HOP].map((n) => n.length));
 
 /**
- * @param parsed undici's header object for the same response (lower-case names; a string
- *   for a name sent once)
+ * @param raw the head as the parser gave it: flat [name, value, …], names as the server spelled
+ *   them. Only names as long as a hop-by-hop one are lowered to look at (the usual head has one
+ *   or two), unless the server named more in its Connection header.
  */
-export function responseHeaders(
-  raw: readonly (Buffer | string)[],
-  parsed: Readonly<Record<string, string | string[] | undefined>>,
-  setCookie: string | undefined,
-): string[] {
-  const out: string[] = [];
-  const named = connectionNamed(parsed['connection']);
+export function responseHeaders(raw: readonly string[], setCookie: string | undefined): string[] {
+  let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i]!;
-    const name = typeof n === 'string' ? describe(n) : nameOf(n);
-    if (name.hopByHop || named?.has(name.lower)) continue;
-    const v = raw[i + 1]!;
-    // A name sent more than once has an array there: those values are decoded here.
-    const known = Object.hasOwn(parsed, name.lower) ? parsed[name.lower] : undefined;
-    out.push(name.name, typeof known === 'string' ? known : typeof v === 'string' ? v : v.toString('latin1'));
+    const name = raw[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'connection')
+      connection = connection === undefined ? raw[i + 1]! : `${connection},${raw[i + 1]!}`;
+  }
+  const named = connectionNamed(connection);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (named !== undefined || HOP_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
+    }
+    out.push(name, raw[i + 1]!);
   }
   if (setCookie !== undefined) out.push('set-cookie', setCookie);
   return out;

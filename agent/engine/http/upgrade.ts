@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { RealServerRuntime } from '../real-server.ts';
 import type { Traffic } from '../traffic.ts';
 import type { ServiceRuntime } from '../service.ts';
-import { classify, isConnectFailure, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
+import { classify, isConnectFailure, proxyError, STATUS_FOR, type ProxyErrorCode } from '../errors.ts';
 import type { Admitted } from './passes.ts';
 import { respondRaw } from './respond.ts';
 import { relayedHeaders } from './response-head.ts';
@@ -108,7 +108,10 @@ export function forwardUpgrade(
     let sent = false;
     let answered = false;
     // Connecting is bounded by connectMs, the answer by serverMs.
-    let timer = setTimeout(() => req.destroy(timeoutError('ETIMEDOUT')), server.upstream.connectMs);
+    let timer = setTimeout(
+      () => req.destroy(proxyError('CONNECT_TIMEOUT', 'connecting to the real server timed out')),
+      server.upstream.connectMs,
+    );
     req.once('socket', (s: Socket) => {
       s.once(tls ? 'secureConnect' : 'connect', () => {
         // A connection of its own, opened, and the handshake request on its way.
@@ -117,7 +120,7 @@ export function forwardUpgrade(
         server.traffic.requests++;
         clearTimeout(timer);
         timer = setTimeout(
-          () => req.destroy(timeoutError('UND_ERR_HEADERS_TIMEOUT')),
+          () => req.destroy(proxyError('RESPONSE_TIMEOUT', 'the real server did not answer in time')),
           server.upstream.serverMs,
         );
       });
@@ -180,10 +183,6 @@ export function forwardUpgrade(
     req.end();
   };
   attempt();
-}
-
-function timeoutError(code: string): Error {
-  return Object.assign(new Error('timed out'), { code });
 }
 
 /**
