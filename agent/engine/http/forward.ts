@@ -188,7 +188,6 @@ export class Exchange implements UpstreamHandler {
         hasHost: head.host !== undefined,
         body: head.hasBody ? req : null,
         hasLength: head.hasLength,
-        replayable: !head.hasBody && IDEMPOTENT.has(method),
       },
       this,
     );

@@ -22,8 +22,6 @@ export interface ConnectionOwner {
   release(conn: UpstreamConnection): void;
   /** The connection closed. */
   forget(conn: UpstreamConnection): void;
-  /** Sends a request again on a fresh connection (a stale keep-alive connection, see replayable). */
-  replay(request: UpstreamRequest, handler: UpstreamHandler): void;
 }
 
 /** How long an idle connection is kept: the server's Keep-Alive timeout hint can shorten it. */
@@ -36,8 +34,6 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   private handler: UpstreamHandler | undefined;
   private request: UpstreamRequest | undefined;
   private connected = false;
-  /** Requests started on it: a reused connection may have been closed by the server meanwhile. */
-  private served = 0;
   /** The request head went out: from here an abort costs the connection. */
   private written = false;
   /** The body is still being sent. */
@@ -46,8 +42,6 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   private bodyPaused = false;
   /** An answer is due: a message starting at any other time was never asked for. */
   private awaiting = false;
-  /** Bytes of the answer arrived (a stale connection sends none before it closes). */
-  private heard = false;
   private informational = false;
   private responding = false;
   private skipBody = false;
@@ -64,18 +58,8 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   closed = false;
   idleMs = KEEP_ALIVE_MS;
 
-  /** A replayed request on its fresh connection: its handler heard onRequestStart already. */
-  private readonly replayed: boolean;
-
-  constructor(
-    owner: ConnectionOwner,
-    socket: Socket,
-    request: UpstreamRequest,
-    handler: UpstreamHandler,
-    replayed: boolean,
-  ) {
+  constructor(owner: ConnectionOwner, socket: Socket, request: UpstreamRequest, handler: UpstreamHandler) {
     this.owner = owner;
-    this.replayed = replayed;
     this.socket = socket;
     this.request = request;
     this.handler = handler;
@@ -93,22 +77,19 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   ready(): void {
     this.connected = true;
     this.owner.connected();
-    if (this.handler) this.begin(this.request!, this.handler, this.replayed);
+    if (this.handler) this.begin(this.request!, this.handler);
   }
 
   /** Carries a request on this (idle) connection. */
   carry(request: UpstreamRequest, handler: UpstreamHandler): void {
     this.request = request;
     this.handler = handler;
-    this.begin(request, handler, false);
+    this.begin(request, handler);
   }
 
-  private begin(request: UpstreamRequest, handler: UpstreamHandler, replayed: boolean): void {
-    if (!replayed) {
-      handler.onRequestStart(this);
-      if (this.handler !== handler) return; // aborted before a byte was written
-    }
-    this.served++;
+  private begin(request: UpstreamRequest, handler: UpstreamHandler): void {
+    handler.onRequestStart(this);
+    if (this.handler !== handler) return; // aborted before a byte was written
     this.written = true;
     this.awaiting = true;
     this.skipBody = request.method === 'HEAD';
@@ -160,10 +141,14 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
       this.destroy(); // the server speaks unasked: nothing it says after can be trusted
       return;
     }
-    this.heard = true;
     const result = this.parser.execute(chunk);
     if (typeof result === 'object') {
-      this.fail(proxyError('UPSTREAM_PROTOCOL', `the real server sent an invalid response: ${result.reason ?? result.code}`));
+      this.fail(
+        proxyError(
+          'UPSTREAM_PROTOCOL',
+          `the real server sent an invalid response: ${result.reason ?? result.code}`,
+        ),
+      );
       return;
     }
     this.afterParse();
@@ -191,25 +176,27 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
       this.afterParse();
       return;
     }
-    this.failOrReplay(proxyError('UPSTREAM_RESET', 'the real server closed the connection'));
+    this.failIfCarrying(proxyError('UPSTREAM_RESET', 'the real server closed the connection'));
   };
 
   private readonly onError = (err: Error): void => {
     this.error = err;
-    this.failOrReplay(err);
+    this.failIfCarrying(err);
   };
 
   private readonly onClose = (): void => {
     this.closed = true;
     this.owner.forget(this);
-    this.failOrReplay(this.error ?? proxyError('UPSTREAM_RESET', 'the real server closed the connection'));
+    this.failIfCarrying(this.error ?? proxyError('UPSTREAM_RESET', 'the real server closed the connection'));
     // Freed once the stack that may still hold it has unwound (as node:http frees its parsers).
     setImmediate(closeParser, this.parser);
   };
 
   private readonly onTimeout = (): void => {
-    if (!this.handler) this.destroy(); // idle for idleMs
-    else if (!this.connected) this.fail(proxyError('CONNECT_TIMEOUT', 'connecting to the real server timed out'));
+    if (!this.handler)
+      this.destroy(); // idle for idleMs
+    else if (!this.connected)
+      this.fail(proxyError('CONNECT_TIMEOUT', 'connecting to the real server timed out'));
     else this.fail(proxyError('RESPONSE_TIMEOUT', 'the real server did not answer in time'));
   };
 
@@ -244,7 +231,8 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   };
 
   private readonly onBodyClose = (): void => {
-    if (this.body) this.fail(proxyError('UPSTREAM_RESET', 'the client closed the connection during its request body'));
+    if (this.body)
+      this.fail(proxyError('UPSTREAM_RESET', 'the client closed the connection during its request body'));
   };
 
   private stopBody(): void {
@@ -337,18 +325,9 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
     this.owner.release(this);
   }
 
-  /** A stale keep-alive connection: its request goes again on a fresh one; else it failed. */
-  private failOrReplay(err: Error): void {
-    const handler = this.handler;
-    const request = this.request;
-    if (!handler || !request) return;
-    if (this.served > 1 && this.written && !this.heard && request.replayable) {
-      this.detach();
-      this.destroy();
-      this.owner.replay(request, handler);
-      return;
-    }
-    this.fail(err);
+  /** The connection ended under a request: the request failed. */
+  private failIfCarrying(err: Error): void {
+    if (this.handler) this.fail(err);
   }
 
   private fail(err: Error): void {
@@ -367,7 +346,6 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
     this.partial = undefined;
     this.written = false;
     this.awaiting = false;
-    this.heard = false;
     this.informational = false;
     this.responding = false;
     this.ended = false;

@@ -18,12 +18,6 @@ export interface UpstreamRequest {
   body: Readable | null;
   /** The headers give the body's length (Content-Length); otherwise a body goes chunked. */
   hasLength: boolean;
-  /**
-   * May be sent once more on a fresh connection when a reused keep-alive connection turns out
-   * closed before any byte of an answer (the server had just timed it out): true only for an
-   * idempotent request without a body (RFC 9110 §9.2.2).
-   */
-  replayable: boolean;
 }
 
 export interface UpstreamHandler {

@@ -51,11 +51,7 @@ export class UpstreamPool implements ConnectionOwner {
     else this.open(request, handler);
   }
 
-  replay(request: UpstreamRequest, handler: UpstreamHandler): void {
-    this.open(request, handler, true);
-  }
-
-  private open(request: UpstreamRequest, handler: UpstreamHandler, replayed = false): void {
+  private open(request: UpstreamRequest, handler: UpstreamHandler): void {
     const t = this.target;
     let socket: Socket;
     if (t.tls) {
@@ -73,7 +69,7 @@ export class UpstreamPool implements ConnectionOwner {
       socket = tls;
     } else socket = netConnect({ host: t.address, port: t.port });
     socket.setNoDelay(true);
-    const conn = new UpstreamConnection(this, socket, request, handler, replayed);
+    const conn = new UpstreamConnection(this, socket, request, handler);
     socket.once(t.tls ? 'secureConnect' : 'connect', () => conn.ready());
     this.live.add(conn);
   }
