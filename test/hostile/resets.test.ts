@@ -43,10 +43,10 @@ beforeAll(async () => {
           protocol: PROTOCOL[name],
           // L4: longer than expectHealthy waits, so a connect still pending after the client
           // left shows as held — the pipe abandons it at once. L7: the real server's slot is
-          // given back at once, but undici offers no way to withdraw a request whose
-          // connection is still being made, so that connect runs to connectMs (HAProxy's
-          // default, without abortonclose, is the same); 2 s keeps it inside the settle window
-          // while the slot check stays exact.
+          // given back at once, and a connection still being made runs on to connectMs (as
+          // HAProxy's default, without abortonclose; a connect that succeeds is kept for the
+          // next request); 2 s keeps it inside the settle window while the slot check stays
+          // exact.
           timeouts: { connectMs: name === 'pipe' ? 8_000 : 2_000 },
           realServers: [{ name: 'stuck', address: '127.0.0.1', port: stuck.port }],
         },
