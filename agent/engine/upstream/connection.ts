@@ -40,6 +40,8 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   private body: Readable | undefined;
   private chunked = false;
   private bodyPaused = false;
+  /** Reading stopped for the client's sake (pause()); undone before the connection is reused. */
+  private paused = false;
   /** An answer is due: a message starting at any other time was never asked for. */
   private awaiting = false;
   private informational = false;
@@ -123,13 +125,15 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
 
   pause(handler: UpstreamHandler): void {
     if (handler !== this.handler) return;
+    this.paused = true;
     this.socket.pause();
     // The client is the slow side now; its own timeouts govern.
     this.socket.setTimeout(0);
   }
 
   resume(handler: UpstreamHandler): void {
-    if (handler !== this.handler) return;
+    if (handler !== this.handler || !this.paused) return;
+    this.paused = false;
     this.socket.setTimeout(this.owner.serverMs);
     this.socket.resume();
   }
@@ -340,6 +344,12 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   /** The connection carries no request any more. */
   private detach(): void {
     this.stopBody();
+    // The answer may have ended in the read that made the client pause it: an idle connection
+    // must read again, or it would hear neither the server's close nor the next answer.
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
     this.handler = undefined;
     this.request = undefined;
     this.pending = undefined;

@@ -23,6 +23,8 @@ class Recorder implements UpstreamHandler {
   readonly done: Promise<Outcome>;
   private resolve!: (o: Outcome) => void;
   abortOnStart = false;
+  /** Pauses at the first body chunk and never resumes (a client that stopped reading). */
+  pauseOnData = false;
   constructor() {
     this.done = new Promise((r) => (this.resolve = r));
   }
@@ -34,7 +36,8 @@ class Recorder implements UpstreamHandler {
     this.outcome.status = status;
     this.outcome.headers = headers;
   }
-  onResponseData(_c: UpstreamController, chunk: Buffer): void {
+  onResponseData(c: UpstreamController, chunk: Buffer): void {
+    if (this.pauseOnData) c.pause(this);
     this.outcome.body += chunk.toString('latin1');
   }
   onResponseEnd(_c: UpstreamController, last: Buffer | undefined): void {
@@ -250,6 +253,20 @@ describe('the upstream client', () => {
     expect(classify(o.error)).toBe('UPSTREAM_RESET');
     expect(s.received.filter((r) => r.startsWith('POST'))).toHaveLength(1);
     expect((await send(p, get())).body).toBe('ok');
+  });
+
+  it('reads again on a connection whose answer ended in the read the client paused it in', async () => {
+    const s = await rawServer((socket) =>
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n'),
+    );
+    const p = pool(s.port, 300);
+    const r = new Recorder();
+    r.pauseOnData = true;
+    p.dispatch(get(), r);
+    expect((await r.done).body).toBe('abcdef');
+    const next = await send(p, get());
+    expect([next.body, next.error]).toEqual(['abcdef', undefined]);
+    expect(s.connections).toBe(1);
   });
 
   it('keeps no connection the server announced it will close within a second', async () => {
