@@ -15,6 +15,7 @@ import { AuditLog } from './config/audit-log.ts';
 import { CertStore } from './certs/store.ts';
 import { openCertStore } from './certs/engine-source.ts';
 import { HaController } from './ha/ha-controller.ts';
+import { startIdleCollect } from './idle-collect.ts';
 import { loadOrCreateIdentity, readToken } from './identity/index.ts';
 import { createManagement } from './mgmt/management.ts';
 import { startManagementServer } from './mgmt/server.ts';
@@ -143,6 +144,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       })
     : undefined;
 
+  const idleCollect = startIdleCollect(log);
   await writePidFile(dataDir);
   log.info(
     {
@@ -181,6 +183,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  idleCollect.stop();
   await advert?.stop().catch(() => undefined);
   // The virtual IPs go first, so the other member serves while this engine drains.
   await ha.close();

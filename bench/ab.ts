@@ -8,6 +8,7 @@
  *   node bench/ab.ts --a 'source' --b 'bundle'
  *   node bench/ab.ts --a 'bundle@HEAD~1' --b 'bundle' --rounds 5
  *   node bench/ab.ts --a 'bundle' --b 'bundle --max-semi-space-size=2' --idle 10000
+ *   node bench/ab.ts --a 'bundle@HEAD~1' --b 'bundle' --cps --settle 12   # RSS once quiet too
  *
  * A variant: `bundle|source[@REV] [NAME=VALUE…] [NODE OPTIONS…]`; NAME=VALUE words set the
  * agent's environment (e.g. MALLOC_ARENA_MAX=2). Without @REV it is the working tree; with
@@ -150,8 +151,12 @@ async function main(): Promise<void> {
   const seconds = Number(option('seconds', '5'));
   const idle = Number(option('idle', '0'));
   const withCps = process.argv.includes('--cps');
-  if (!(rounds >= 1 && rounds <= 20 && seconds >= 1 && seconds <= 60 && idle >= 0 && idle <= 20_000)) {
-    throw new Error('--rounds 1..20, --seconds 1..60, --idle 0..20000');
+  const settle = Number(option('settle', '0'));
+  if (
+    !(rounds >= 1 && rounds <= 20 && seconds >= 1 && seconds <= 60 && idle >= 0 && idle <= 20_000) ||
+    !(settle >= 0 && settle <= 120)
+  ) {
+    throw new Error('--rounds 1..20, --seconds 1..60, --idle 0..20000, --settle 0..120');
   }
   const tools = await ensureTools(log);
   await initClockTicks();
@@ -203,6 +208,11 @@ async function main(): Promise<void> {
       }
     }
     agents.forEach((a, i) => add('RSS after load (MB)', i, rssMB(a.pid)));
+    if (settle > 0) {
+      // Both quiet at once: what each keeps once traffic stops (agent/idle-collect.ts).
+      await sleep(settle * 1000);
+      agents.forEach((a, i) => add(`RSS after ${settle} s quiet (MB)`, i, rssMB(a.pid)));
+    }
     if (idle > 0) {
       for (const [i, a] of agents.entries()) {
         const before = rssMB(a.pid);

@@ -47,9 +47,10 @@ describe('packaging/portico-agent.service', () => {
     const unitEnv = Object.fromEntries(
       UNIT.split('\n')
         .filter((l) => l.startsWith('Environment='))
-        .map((l) => l.slice('Environment='.length).split(/=(.*)/s).slice(0, 2)),
+        .map((l) => l.slice('Environment='.length).replace(/^"(.*)"$/s, '$1').split(/=(.*)/s).slice(0, 2)),
     );
     expect(unitEnv.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
+    expect(unitEnv.NODE_OPTIONS).toContain('--expose-gc');
     const child = spawn(process.execPath, [installed.bin('portico-agent'), ...testArgs, '--no-mdns'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...unitEnv },
