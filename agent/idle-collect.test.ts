@@ -6,22 +6,25 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GROWTH_BYTES, QUIET_SHARE, shouldCollect } from './idle-collect.ts';
+import { GROWTH_BYTES, isQuiet, QUIET_S, QUIET_SHARE, shouldCollect } from './idle-collect.ts';
 
 const MB = 1024 * 1024;
 
-describe('shouldCollect', () => {
+describe('when to collect', () => {
   const floor = 100 * MB;
-  it('collects when quiet and grown past the floor', () => {
-    expect(shouldCollect({ cpuS: 0, intervalS: 5, rssBytes: floor + GROWTH_BYTES + 1 }, floor)).toBe(true);
+  const grown = { cpuS: 0, intervalS: 5, rssBytes: floor + GROWTH_BYTES + 1 };
+  it('after a long enough quiet spell, grown past the floor', () => {
+    expect(shouldCollect(grown, QUIET_S, floor)).toBe(true);
   });
-  it('never under load, however large', () => {
-    expect(shouldCollect({ cpuS: QUIET_SHARE * 5 + 0.01, intervalS: 5, rssBytes: floor * 3 }, floor)).toBe(
-      false,
-    );
+  it('not after a short pause between bursts', () => {
+    expect(shouldCollect(grown, QUIET_S - 5, floor)).toBe(false);
+  });
+  it('an interval of load is not quiet', () => {
+    expect(isQuiet({ cpuS: QUIET_SHARE * 5 + 0.01, intervalS: 5, rssBytes: floor })).toBe(false);
+    expect(isQuiet({ cpuS: QUIET_SHARE * 5 - 0.01, intervalS: 5, rssBytes: floor })).toBe(true);
   });
   it('not for a small growth', () => {
-    expect(shouldCollect({ cpuS: 0, intervalS: 5, rssBytes: floor + GROWTH_BYTES - 1 }, floor)).toBe(false);
+    expect(shouldCollect({ ...grown, rssBytes: floor + GROWTH_BYTES - 1 }, QUIET_S, floor)).toBe(false);
   });
 });
 
@@ -29,7 +32,7 @@ const SCRIPT = `
 import pino from 'pino';
 import { startIdleCollect } from ${JSON.stringify(fileURLToPath(new URL('./idle-collect.ts', import.meta.url)))};
 const log = pino({ level: 'debug' });
-const c = startIdleCollect(log, 300);
+const c = startIdleCollect(log, 300, 0.6);
 // A burst: 200 MB of short-lived arrays, as a load test leaves behind.
 let keep = [];
 for (let i = 0; i < 2000; i++) { keep.push(new Array(12_500).fill(i)); if (keep.length > 400) keep = []; }

@@ -8,7 +8,7 @@
  *   node bench/ab.ts --a 'source' --b 'bundle'
  *   node bench/ab.ts --a 'bundle@HEAD~1' --b 'bundle' --rounds 5
  *   node bench/ab.ts --a 'bundle' --b 'bundle --max-semi-space-size=2' --idle 10000
- *   node bench/ab.ts --a 'bundle@HEAD~1' --b 'bundle' --cps --settle 12   # RSS once quiet too
+ *   node bench/ab.ts --a 'bundle@HEAD~1' --b 'bundle' --cps --settle 40   # RSS once quiet too
  *
  * A variant: `bundle|source[@REV] [NAME=VALUE…] [NODE OPTIONS…]`; NAME=VALUE words set the
  * agent's environment (e.g. MALLOC_ARENA_MAX=2). Without @REV it is the working tree; with

@@ -10,8 +10,8 @@ import { rssMB } from '../lib/procfs.ts';
 import { SMALL_PATH } from '../peers/backend.ts';
 import type { Scenario } from './types.ts';
 
-/** Longer than two of the agent's idle-collect intervals (5 s). */
-const QUIET_MS = 12_000;
+/** Longer than the quiet spell after which the agent gives memory back (30 s). */
+const QUIET_MS = 36_000;
 
 export const memory: Scenario = {
   id: 'mem',
@@ -40,7 +40,7 @@ export const memory: Scenario = {
     },
     {
       key: 'rssBeforeMB',
-      label: 'RSS before (after l7, cps, l4, p99, then 12 s quiet)',
+      label: 'RSS before (after l7, cps, l4, p99, then 36 s quiet)',
       unit: 'MB',
       better: 'lower',
       digits: 1,
