@@ -27,7 +27,7 @@ export const INTERVAL_MS = 5_000;
 export const QUIET_SHARE = 0.02;
 /** How long the agent must have been quiet. */
 export const QUIET_S = 30;
-export const GROWTH_BYTES = 32 * 1024 * 1024;
+export const GROWTH_BYTES = 16 * 1024 * 1024;
 
 export interface Sample {
   /** CPU seconds used in the interval, user + system. */
