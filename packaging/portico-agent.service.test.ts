@@ -47,7 +47,13 @@ describe('packaging/portico-agent.service', () => {
     const unitEnv = Object.fromEntries(
       UNIT.split('\n')
         .filter((l) => l.startsWith('Environment='))
-        .map((l) => l.slice('Environment='.length).replace(/^"(.*)"$/s, '$1').split(/=(.*)/s).slice(0, 2)),
+        .map((l) =>
+          l
+            .slice('Environment='.length)
+            .replace(/^"(.*)"$/s, '$1')
+            .split(/=(.*)/s)
+            .slice(0, 2),
+        ),
     );
     expect(unitEnv.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
     expect(unitEnv.NODE_OPTIONS).toContain('--expose-gc');

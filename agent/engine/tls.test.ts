@@ -381,10 +381,7 @@ describe('clients that leave early', () => {
         });
       for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, once));
       const rs = e.engine.pool('www')!.servers[0]!;
-      await until(
-        () => rs.active === 0 && rs.httpPool().running === 0,
-        'every upstream request to end',
-      );
+      await until(() => rs.active === 0 && rs.httpPool().running === 0, 'every upstream request to end');
       // All 100 handled; a member counts only those sent to it (most were withdrawn before,
       // their clients gone), and the back end saw no more than that.
       expect(e.engine.service('www')!.stats.traffic.requests).toBe(100);
