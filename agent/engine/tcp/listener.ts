@@ -12,22 +12,13 @@ import type { Traffic } from '../traffic.ts';
 import type { ServiceRuntime } from '../service.ts';
 import { clientAddress } from '../http/request-head.ts';
 
-/**
- * Both sockets of a pipe buffer up to two full reads (64 KiB each) before they push back. At
- * Node's default of one read, every full read paused its source until the write drained
- * (stream.pipe: a write that reaches the mark returns false, even one the kernel took at once),
- * two epoll changes and a tick per 64 KiB.
- */
-const PIPE_HIGH_WATER = 128 * 1024;
-
 export class TcpListener extends BaseListener {
   readonly server: Server;
 
   constructor(svc: ServiceRuntime, log: Logger) {
     super(svc, log);
-    this.server = createServer(
-      { pauseOnConnect: true, noDelay: true, allowHalfOpen: true, highWaterMark: PIPE_HIGH_WATER },
-      (socket) => this.onConnection(socket),
+    this.server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true }, (socket) =>
+      this.onConnection(socket),
     );
     this.applySettings();
     this.watchDrops();
@@ -69,8 +60,6 @@ export class TcpListener extends BaseListener {
         port: server.port,
         noDelay: true,
         allowHalfOpen: true,
-        // Passed on to the Duplex (as net.Server's option does); @types/node omits it here.
-        ...({ highWaterMark: PIPE_HIGH_WATER } as object),
         timeout: server.upstream.connectMs,
       });
       let settled = false;
