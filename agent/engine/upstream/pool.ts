@@ -46,7 +46,9 @@ export class UpstreamPool implements ConnectionOwner {
   }
 
   dispatch(request: UpstreamRequest, handler: UpstreamHandler): void {
-    const conn = this.idle.pop();
+    let conn: UpstreamConnection | undefined;
+    // One the server ended in this very tick has not heard its 'close' yet: not that one.
+    while ((conn = this.idle.pop()) && !conn.socket.writable) conn.destroy();
     if (conn) conn.carry(request, handler);
     else this.open(request, handler);
   }
