@@ -18,7 +18,7 @@ import { respondText } from './respond.ts';
 import { responseHeaders } from './response-head.ts';
 import { settleBytes } from './accounting.ts';
 import type { RequestHead } from './request-head.ts';
-import type { UpstreamController, UpstreamHandler } from '../upstream/exchange.ts';
+import type { UpstreamController, UpstreamHandler } from '../upstream/handler.ts';
 
 /**
  * Methods a request may be sent again with after the server that had it failed (RFC 9110

@@ -15,9 +15,8 @@ const HOP_BY_HOP = new Set([
 const HOP_LENGTHS = new Set([...HOP_BY_HOP].map((n) => n.length));
 
 /**
- * @param raw the head as the parser gave it: flat [name, value, …], names as the server spelled
- *   them. Only names as long as a hop-by-hop one are lowered to look at (the usual head has one
- *   or two), unless the server named more in its Connection header.
+ * @param raw the head as the upstream parser gave it: flat [name, value, …], names as the
+ *   server spelled them
  */
 export function responseHeaders(raw: readonly string[], setCookie: string | undefined): string[] {
   let connection: string | undefined;
@@ -26,6 +25,17 @@ export function responseHeaders(raw: readonly string[], setCookie: string | unde
     if (name.length === 10 && name.toLowerCase() === 'connection')
       connection = connection === undefined ? raw[i + 1]! : `${connection},${raw[i + 1]!}`;
   }
+  const out = relayedHeaders(raw, connection);
+  if (setCookie !== undefined) out.push('set-cookie', setCookie);
+  return out;
+}
+
+/**
+ * The head without hop-by-hop headers (a relayed answer to an upgrade uses it as it is). Only
+ * names as long as a hop-by-hop one are lowered to look at (the usual head has one or two),
+ * unless the server named more in its Connection header.
+ */
+export function relayedHeaders(raw: readonly string[], connection: string | string[] | undefined): string[] {
   const named = connectionNamed(connection);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
@@ -35,22 +45,6 @@ export function responseHeaders(raw: readonly string[], setCookie: string | unde
       if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
     }
     out.push(name, raw[i + 1]!);
-  }
-  if (setCookie !== undefined) out.push('set-cookie', setCookie);
-  return out;
-}
-
-/**
- * The same rules for a head Node parsed (string names and values, as in `rawHeaders`): what a
- * relayed answer to an upgrade carries.
- */
-export function relayedHeaders(raw: readonly string[], connection: string | string[] | undefined): string[] {
-  const named = connectionNamed(connection);
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
-    out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
 }

@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { proxyError } from '../errors.ts';
-import type { UpstreamController, UpstreamHandler, UpstreamRequest } from './exchange.ts';
+import type { UpstreamController, UpstreamHandler, UpstreamRequest } from './handler.ts';
 import { responseParser, type HTTPParser, type ResponseEvents } from './llhttp.ts';
 
 /** What a connection needs from the pool that owns it. */
@@ -57,8 +57,9 @@ export class UpstreamConnection implements UpstreamController, ResponseEvents {
   /** The last body chunk of a parse, held so the final one can go out with the end. */
   private pending: Buffer | undefined;
   private error: Error | undefined;
-  closed = false;
-  idleMs = KEEP_ALIVE_MS;
+  private closed = false;
+  /** How long it may wait in the pool: the server's Keep-Alive hint can shorten it. */
+  private idleMs = KEEP_ALIVE_MS;
 
   constructor(owner: ConnectionOwner, socket: Socket, request: UpstreamRequest, handler: UpstreamHandler) {
     this.owner = owner;

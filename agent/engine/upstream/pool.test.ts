@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classify } from '../errors.ts';
-import type { UpstreamController, UpstreamHandler, UpstreamRequest } from './exchange.ts';
+import type { UpstreamController, UpstreamHandler, UpstreamRequest } from './handler.ts';
 import { UpstreamPool } from './pool.ts';
 
 interface Outcome {

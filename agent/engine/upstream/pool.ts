@@ -8,7 +8,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { UpstreamConnection, type ConnectionOwner } from './connection.ts';
-import type { UpstreamHandler, UpstreamRequest } from './exchange.ts';
+import type { UpstreamHandler, UpstreamRequest } from './handler.ts';
 
 export interface UpstreamTarget {
   address: string;
