@@ -76,40 +76,30 @@ export function ServiceAdvanced({
     ...fields,
     ...(https ? ['sniHostMismatch', 'tlsMinVersion', 'cipherProfile'] : []),
   ].some((f) => problems[f] !== undefined);
+  const select = <K extends 'sniHostMismatch' | 'tlsMinVersion' | 'cipherProfile'>(
+    key: K,
+    label: string,
+    options: readonly ServiceFormValues[K][],
+    labels: Record<ServiceFormValues[K], string>,
+  ) => (
+    <SelectInput
+      id={`${id}-${key}`}
+      label={label}
+      value={values[key]}
+      onChange={(v) => set(key, v)}
+      options={options}
+      labels={labels}
+      problem={problems[key]}
+    />
+  );
   return (
     <AdvancedGroup summary="Advanced: timeouts and limits" hasProblem={hasProblem}>
       {https && (
-        <SelectInput
-          id={`${id}-sniHostMismatch`}
-          label="Host not matching the TLS name (SNI)"
-          value={values.sniHostMismatch}
-          onChange={(v) => set('sniHostMismatch', v)}
-          options={SNI_HOST_MISMATCH}
-          labels={SNI_LABELS}
-          problem={problems.sniHostMismatch}
-        />
-      )}
-      {https && (
-        <SelectInput
-          id={`${id}-tlsMinVersion`}
-          label="Oldest TLS version clients may use"
-          value={values.tlsMinVersion}
-          onChange={(v) => set('tlsMinVersion', v)}
-          options={TLS_VERSIONS}
-          labels={TLS_VERSION_LABELS}
-          problem={problems.tlsMinVersion}
-        />
-      )}
-      {https && (
-        <SelectInput
-          id={`${id}-cipherProfile`}
-          label="Cipher profile"
-          value={values.cipherProfile}
-          onChange={(v) => set('cipherProfile', v)}
-          options={CIPHER_PROFILES}
-          labels={CIPHER_LABELS}
-          problem={problems.cipherProfile}
-        />
+        <>
+          {select('sniHostMismatch', 'Host not matching the TLS name (SNI)', SNI_HOST_MISMATCH, SNI_LABELS)}
+          {select('tlsMinVersion', 'Oldest TLS version clients may use', TLS_VERSIONS, TLS_VERSION_LABELS)}
+          {select('cipherProfile', 'Cipher profile', CIPHER_PROFILES, CIPHER_LABELS)}
+        </>
       )}
       {fields.map((key) => {
         const { label, hint } = NUMBER_LABELS[key];

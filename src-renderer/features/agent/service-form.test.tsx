@@ -268,7 +268,7 @@ describe('Edit a virtual service', () => {
     expect(sent(test).expectRevision).toBe(7);
   });
 
-  it('edits the timeouts, limits and SNI/Host choice, folded under Advanced until opened', async () => {
+  it('edits the timeouts, limits, SNI/Host choice, TLS version and ciphers, folded under Advanced until opened', async () => {
     const test = setup({ upsertVirtualService: ok({ revision: 8, created: false }) });
     const form = await openEdit('owa');
     const advanced = within(form).getByText('Advanced: timeouts and limits').closest('details')!;
@@ -279,13 +279,17 @@ describe('Edit a virtual service', () => {
     type(form, 'Idle connection timeout (ms)', '300000');
     type(form, 'Slowest request body (bytes/s)', '');
     type(form, 'Host not matching the TLS name (SNI)', 'refuse');
+    type(form, 'Oldest TLS version clients may use', 'TLSv1.3');
+    type(form, 'Cipher profile', 'modern');
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     await screen.findByText(/Applied — revision 8/);
 
     const original = richService();
+    if (original.protocol !== 'https') throw new Error('richService is an https service');
     expect(sent(test).virtualService).toEqual({
       ...original,
       sniHostMismatch: 'refuse',
+      tls: { ...original.tls, minVersion: 'TLSv1.3', cipherProfile: 'modern' },
       timeouts: { ...original.timeouts, idleMs: 300000 },
       limits: { ...original.limits, minBodyRate: 500 },
     });
